@@ -1,0 +1,1 @@
+"""benchmark step of the costofcare pipeline."""

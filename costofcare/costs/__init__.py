@@ -1,0 +1,1 @@
+"""costs step of the costofcare pipeline."""

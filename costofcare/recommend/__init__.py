@@ -1,0 +1,1 @@
+"""recommend step of the costofcare pipeline."""

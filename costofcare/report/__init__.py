@@ -1,0 +1,1 @@
+"""report step of the costofcare pipeline."""

@@ -1,0 +1,1 @@
+"""scenarios step of the costofcare pipeline."""

@@ -1,0 +1,1 @@
+"""templates step of the costofcare pipeline."""
