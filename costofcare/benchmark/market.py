@@ -1,0 +1,675 @@
+"""Local market statistics: what providers' costs look like, line by line and in total.
+
+The input is the unit-cost table from :mod:`costofcare.costs` (one row per provider, service,
+route and cost line, with ``cost_per_unit``) and, for weighted figures, a volumes table (one row
+per provider and service: contact hours, occupied beds or support hours). From them:
+
+* :func:`provider_costs` adds each provider's category subtotals and total to its lines;
+* :func:`flag_outliers` marks values outside robust fences (Tukey or median absolute
+  deviation), with the reason written out;
+* :func:`percentile_positions` places every provider within the market for each line;
+* :func:`market_statistics` gives count, mean, P10, quartiles, P90, minimum and maximum,
+  unweighted (Excel ``QUARTILE.INC``) and weighted by volume, with and without outliers;
+* :func:`rate_coverage` gives the share of providers, and of volume, whose cost a rate covers.
+
+:class:`MarketBenchmark` runs them all in one ``fit`` for use in a notebook.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserError
+from .quantiles import (
+    UNWEIGHTED_METHOD,
+    WEIGHTED_METHOD,
+    percentile_inc,
+    percentrank_inc,
+    weighted_mean,
+    weighted_percentile,
+)
+
+UNIT_COST_COLUMNS = (
+    "provider",
+    "service",
+    "cost_line",
+    "category",
+    "cost_per_unit",
+    "unit",
+    "route",
+)
+VOLUME_COLUMNS = ("provider", "service", "volume", "volume_unit")
+
+#: Key of one market: a service costed by one route (e.g. reported or modelled).
+MARKET_KEY = ["service", "route"]
+#: Key of one statistic within a market.
+LINE_KEY = ["service", "route", "level", "category", "cost_line", "unit"]
+
+TOTAL_LABEL = "Total"
+LEVELS = ("line", "category", "total")
+OUTLIER_RULES = ("tukey", "mad")
+#: Normal-consistency constants: sigma ~ 1.4826 x MAD, or 1.2533 x mean absolute deviation.
+MAD_TO_SIGMA = 1.4826
+MEAN_AD_TO_SIGMA = 1.2533
+STAT_FRACTIONS = {
+    "p10": 0.10,
+    "lower_quartile": 0.25,
+    "median": 0.50,
+    "upper_quartile": 0.75,
+    "p90": 0.90,
+}
+
+
+class MarketDataError(UserError):
+    """A unit-cost or volumes table that cannot be benchmarked."""
+
+
+def _require_columns(table: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise MarketDataError(f"the {what} table must be a pandas DataFrame, got {type(table)}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise MarketDataError(
+            f"the {what} table is missing column(s) {', '.join(missing)}; it needs "
+            f"{', '.join(columns)} (found {', '.join(map(str, table.columns)) or 'none'})"
+        )
+
+
+def _numeric(table: pd.DataFrame, column: str, what: str) -> pd.Series:
+    converted = pd.to_numeric(table[column], errors="coerce")
+    bad = converted.isna() & table[column].notna() & (table[column].astype(str).str.strip() != "")
+    if bad.any():
+        row = bad.idxmax()
+        raise MarketDataError(
+            f"the {what} table has a non-numeric {column} {table.loc[row, column]!r} "
+            f"(row {row}, provider {table.loc[row, 'provider']!r})"
+        )
+    return converted.astype(float)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna(), "").astype(str).str.strip()
+
+
+def validate_unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """Check a unit-cost table and return a clean copy.
+
+    Rows whose ``category`` is ``"total"`` are dropped: totals are recomputed here from the
+    lines so that every total is built the same way. A provider may appear once per service,
+    route and cost line.
+
+    Raises
+    ------
+    MarketDataError
+        Missing columns, non-numeric or negative costs, mixed units within a market or
+        duplicate rows, named in the message.
+    """
+    _require_columns(unit_costs, UNIT_COST_COLUMNS, "unit-cost")
+    table = unit_costs.loc[:, list(UNIT_COST_COLUMNS)].copy()
+    for column in ("provider", "service", "cost_line", "category", "unit", "route"):
+        table[column] = _text(table[column])
+    table["cost_per_unit"] = _numeric(table, "cost_per_unit", "unit-cost")
+    table = table[table["category"].str.lower() != "total"]
+    negative = table["cost_per_unit"] < 0
+    if negative.any():
+        row = table[negative].iloc[0]
+        raise MarketDataError(
+            f"the unit-cost table has a negative cost_per_unit {row['cost_per_unit']} for "
+            f"provider {row['provider']!r}, line {row['cost_line']!r}"
+        )
+    blank = table["provider"] == ""
+    if blank.any():
+        raise MarketDataError(
+            f"the unit-cost table has {int(blank.sum())} row(s) with no provider name"
+        )
+    duplicated = table.duplicated(["provider", "service", "route", "cost_line"], keep=False)
+    if duplicated.any():
+        row = table[duplicated].iloc[0]
+        raise MarketDataError(
+            f"provider {row['provider']!r} has more than one {row['cost_line']!r} cost for "
+            f"{row['service']} ({row['route']}); give each return a distinct provider name "
+            f"(for example with its location)"
+        )
+    units = table.groupby(MARKET_KEY)["unit"].nunique()
+    if (units > 1).any():
+        service, route = units[units > 1].index[0]
+        found = sorted(
+            table.loc[(table["service"] == service) & (table["route"] == route), "unit"].unique()
+        )
+        raise MarketDataError(
+            f"{service} ({route}) costs are in more than one unit ({', '.join(found)}); "
+            f"convert them to one unit before benchmarking"
+        )
+    return table.reset_index(drop=True)
+
+
+def validate_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
+    """Check a volumes table (one row per provider and service) and return a clean copy."""
+    _require_columns(volumes, VOLUME_COLUMNS, "volumes")
+    table = volumes.loc[:, list(VOLUME_COLUMNS)].copy()
+    for column in ("provider", "service", "volume_unit"):
+        table[column] = _text(table[column])
+    table["volume"] = _numeric(table, "volume", "volumes")
+    if (table["volume"] < 0).any():
+        row = table[table["volume"] < 0].iloc[0]
+        raise MarketDataError(
+            f"the volumes table has a negative volume {row['volume']} for provider "
+            f"{row['provider']!r} ({row['service']})"
+        )
+    duplicated = table.duplicated(["provider", "service"], keep=False)
+    if duplicated.any():
+        row = table[duplicated].iloc[0]
+        raise MarketDataError(
+            f"the volumes table has more than one row for provider {row['provider']!r} "
+            f"({row['service']}); give one volume per provider and service"
+        )
+    return table.reset_index(drop=True)
+
+
+def _category_label(category: str) -> str:
+    return f"{TOTAL_LABEL} {category.replace('_', '-')}"
+
+
+def provider_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """Each provider's lines plus its category subtotals and total, in one long table.
+
+    A subtotal or total is the sum of the lines the provider has (a blank line adds nothing);
+    lines without a category count only in the total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``provider, service, route, level, category, cost_line, unit, cost_per_unit,
+        line_order``; ``level`` is ``"line"``, ``"category"`` or ``"total"``, and
+        ``line_order`` keeps the order lines first appear in (category subtotals follow the
+        lines, the total comes last).
+    """
+    table = validate_unit_costs(unit_costs)
+    order = {line: i for i, line in enumerate(dict.fromkeys(table["cost_line"]))}
+    lines = table.assign(level="line", line_order=table["cost_line"].map(order))
+    base = len(order)
+
+    def summed(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+        return (
+            frame.groupby(by, sort=False, dropna=False)["cost_per_unit"]
+            .sum(min_count=1)
+            .reset_index()
+        )
+
+    with_category = lines[lines["category"] != ""]
+    categories = summed(with_category, ["provider", "service", "route", "unit", "category"])
+    category_order = {c: i for i, c in enumerate(dict.fromkeys(with_category["category"]))}
+    categories = categories.assign(
+        level="category",
+        cost_line=categories["category"].map(_category_label),
+        line_order=base + categories["category"].map(category_order),
+    )
+    totals = summed(lines, ["provider", "service", "route", "unit"]).assign(
+        level="total",
+        category="",
+        cost_line=TOTAL_LABEL,
+        line_order=base + len(category_order),
+    )
+    columns = [
+        "provider",
+        "service",
+        "route",
+        "level",
+        "category",
+        "cost_line",
+        "unit",
+        "cost_per_unit",
+        "line_order",
+    ]
+    combined = pd.concat([lines[columns], categories[columns], totals[columns]], ignore_index=True)
+    combined["line_order"] = combined["line_order"].astype(int)
+    return combined.sort_values(
+        ["service", "route", "line_order", "provider"], kind="mergesort"
+    ).reset_index(drop=True)
+
+
+def _fences(values: np.ndarray, rule: str, k: float, mad_threshold: float) -> tuple:
+    """(lower fence, upper fence, centre, description of the rule) for one set of values."""
+    if rule == "tukey":
+        q1, q3 = percentile_inc(values, [0.25, 0.75])
+        iqr = q3 - q1
+        return (
+            q1 - k * iqr,
+            q3 + k * iqr,
+            f"Tukey fences: lower quartile {q1:.2f} - {k:g} x IQR {iqr:.2f} = {q1 - k * iqr:.2f}; "
+            f"upper quartile {q3:.2f} + {k:g} x IQR {iqr:.2f} = {q3 + k * iqr:.2f}",
+        )
+    median = float(np.median(values))
+    mad = float(np.median(np.abs(values - median)))
+    if mad > 0:
+        sigma = MAD_TO_SIGMA * mad
+        scale = f"1.4826 x MAD {mad:.2f}"
+    else:
+        mean_ad = float(np.mean(np.abs(values - median)))
+        sigma = MEAN_AD_TO_SIGMA * mean_ad
+        scale = f"MAD is 0 so 1.2533 x mean absolute deviation {mean_ad:.2f}"
+    lower, upper = median - mad_threshold * sigma, median + mad_threshold * sigma
+    return (
+        lower,
+        upper,
+        f"median {median:.2f} +/- {mad_threshold:g} x robust SD {sigma:.2f} ({scale}) = "
+        f"{lower:.2f} to {upper:.2f}",
+    )
+
+
+def flag_outliers(
+    costs: pd.DataFrame,
+    rule: str = "tukey",
+    k: float = 1.5,
+    mad_threshold: float = 3.5,
+    min_count: int = 4,
+) -> pd.DataFrame:
+    """Mark values outside robust fences, separately for every line, subtotal and total.
+
+    Parameters
+    ----------
+    costs
+        Output of :func:`provider_costs`.
+    rule
+        ``"tukey"``: outside ``[Q1 - k x IQR, Q3 + k x IQR]`` with ``QUARTILE.INC`` quartiles.
+        ``"mad"``: more than ``mad_threshold`` robust standard deviations from the median,
+        the robust SD being 1.4826 x the median absolute deviation (the modified z-score of
+        Iglewicz and Hoaglin; when the MAD is 0, 1.2533 x the mean absolute deviation).
+    k, mad_threshold
+        Width of the fences for each rule (defaults 1.5 and 3.5, the textbook values).
+    min_count
+        Lines with fewer providers than this are not tested (fences need enough data).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``costs`` with ``lower_fence``, ``upper_fence``, ``outlier`` (bool) and
+        ``outlier_reason`` (empty when not an outlier).
+    """
+    if rule not in OUTLIER_RULES:
+        raise UserError(f"unknown outlier rule {rule!r}; use one of {', '.join(OUTLIER_RULES)}")
+    if k <= 0 or mad_threshold <= 0:
+        raise UserError("outlier fence widths (k, mad_threshold) must be positive")
+    result = costs.copy()
+    result["lower_fence"] = np.nan
+    result["upper_fence"] = np.nan
+    result["outlier"] = False
+    result["outlier_reason"] = ""
+    for _, index in result.groupby(LINE_KEY, sort=False).groups.items():
+        values = result.loc[index, "cost_per_unit"]
+        present = values.dropna()
+        if len(present) < min_count:
+            continue
+        lower, upper, described = _fences(present.to_numpy(), rule, k, mad_threshold)
+        result.loc[index, "lower_fence"] = lower
+        result.loc[index, "upper_fence"] = upper
+        for row in present.index:
+            value = present[row]
+            if value > upper or value < lower:
+                side = "above the upper" if value > upper else "below the lower"
+                result.loc[row, "outlier"] = True
+                result.loc[row, "outlier_reason"] = f"{value:.2f} is {side} fence ({described})"
+    return result
+
+
+def percentile_positions(costs: pd.DataFrame, significance: int | None = None) -> pd.DataFrame:
+    """Each provider's place in the market for every line, subtotal and total.
+
+    Adds ``percentile`` (Excel ``PERCENTRANK.INC`` among the providers with that line: 0 is
+    the lowest cost, 1 the highest), ``rank_from_lowest`` (1 = lowest cost, ties share the
+    best rank) and ``count`` (providers with that line).
+    """
+    result = costs.copy()
+    result["percentile"] = np.nan
+    result["rank_from_lowest"] = np.nan
+    result["count"] = 0
+    for _, index in result.groupby(LINE_KEY, sort=False).groups.items():
+        values = result.loc[index, "cost_per_unit"]
+        result.loc[index, "percentile"] = percentrank_inc(values, values.to_numpy(), significance)
+        result.loc[index, "rank_from_lowest"] = values.rank(method="min")
+        result.loc[index, "count"] = int(values.notna().sum())
+    result["rank_from_lowest"] = result["rank_from_lowest"].astype("Int64")
+    return result
+
+
+def _attach_volumes(costs: pd.DataFrame, volumes: pd.DataFrame | None) -> pd.DataFrame:
+    if volumes is None:
+        return costs.assign(volume=np.nan, volume_unit="")
+    clean = validate_volumes(volumes)
+    return costs.merge(clean, on=["provider", "service"], how="left", validate="many_to_one")
+
+
+def _summary(values: np.ndarray, weights: np.ndarray | None) -> dict:
+    keep = ~np.isnan(values)
+    if weights is not None:
+        keep &= ~np.isnan(weights) & (weights > 0)
+    data = values[keep]
+    row: dict = {"count": int(data.size)}
+    if weights is not None:
+        row["volume"] = float(np.sum(weights[keep])) if data.size else 0.0
+    if data.size == 0:
+        row.update(
+            {
+                "mean": math.nan,
+                **{name: math.nan for name in STAT_FRACTIONS},
+                "min": math.nan,
+                "max": math.nan,
+            }
+        )
+        return row
+    fractions = list(STAT_FRACTIONS.values())
+    if weights is None:
+        quantiles = percentile_inc(data, fractions)
+        row["mean"] = float(np.mean(data))
+    else:
+        volume = weights[keep]
+        quantiles = weighted_percentile(data, volume, fractions)
+        row["mean"] = weighted_mean(data, volume)
+    row.update(
+        {name: float(q) for name, q in zip(STAT_FRACTIONS, np.atleast_1d(quantiles), strict=True)}
+    )
+    row["min"] = float(np.min(data))
+    row["max"] = float(np.max(data))
+    return row
+
+
+def excluded_as_outliers(flagged: pd.DataFrame, exclude: str = "line") -> pd.Series:
+    """Which values to leave out of the "outliers excluded" statistics.
+
+    ``exclude="line"`` leaves out each value flagged on its own line; ``"provider"`` leaves
+    out every value of a provider whose *total* is flagged, so its lines go too.
+    """
+    if exclude == "line":
+        return flagged["outlier"].astype(bool)
+    if exclude == "provider":
+        total_outliers = flagged.loc[
+            (flagged["level"] == "total") & flagged["outlier"], ["provider", "service", "route"]
+        ]
+        marked = flagged[["provider", "service", "route"]].merge(
+            total_outliers.assign(_drop=True), how="left", on=["provider", "service", "route"]
+        )["_drop"]
+        return pd.Series(marked.fillna(False).astype(bool).to_numpy(), index=flagged.index)
+    raise UserError(f"unknown outlier exclusion {exclude!r}; use 'line' or 'provider'")
+
+
+def market_statistics(
+    flagged: pd.DataFrame,
+    volumes: pd.DataFrame | None = None,
+    exclude: str = "line",
+) -> pd.DataFrame:
+    """The published Fair Cost of Care statistics for every line, subtotal and total.
+
+    Parameters
+    ----------
+    flagged
+        Output of :func:`flag_outliers` (or :func:`provider_costs`, when no value is treated
+        as an outlier).
+    volumes
+        Optional volumes table (``provider, service, volume, volume_unit``) for the
+        volume-weighted rows; providers without a volume are left out of those rows.
+    exclude
+        How outliers leave the "excluded" rows; see :func:`excluded_as_outliers`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per line and per ``weighting`` (``"unweighted"``, ``"volume"``) and
+        ``outliers`` (``"included"``, ``"excluded"``), with ``count, volume, mean, p10,
+        lower_quartile, median, upper_quartile, p90, min, max`` and ``quantile_method``.
+        Line quartiles are computed line by line, so they do not add up to the total's.
+    """
+    table = flagged if "outlier" in flagged else flagged.assign(outlier=False)
+    drop = excluded_as_outliers(table, exclude)
+    table = _attach_volumes(table.assign(_drop=drop.to_numpy()), volumes)
+    weightings = ["unweighted"] + (["volume"] if volumes is not None else [])
+    rows = []
+    keys = LINE_KEY + ["line_order"]
+    for key, group in table.groupby(keys, sort=False):
+        base = dict(zip(keys, key, strict=True))
+        for outliers, part in (("included", group), ("excluded", group[~group["_drop"]])):
+            values = part["cost_per_unit"].to_numpy(dtype=float)
+            volume = part["volume"].to_numpy(dtype=float)
+            for weighting in weightings:
+                summary = _summary(values, volume if weighting == "volume" else None)
+                if weighting == "unweighted":
+                    known = ~np.isnan(values) & ~np.isnan(volume)
+                    summary["volume"] = float(volume[known].sum()) if known.any() else math.nan
+                rows.append(
+                    {
+                        **base,
+                        "weighting": weighting,
+                        "outliers": outliers,
+                        **summary,
+                        "quantile_method": UNWEIGHTED_METHOD
+                        if weighting == "unweighted"
+                        else WEIGHTED_METHOD,
+                    }
+                )
+    columns = LINE_KEY + [
+        "weighting",
+        "outliers",
+        "count",
+        "volume",
+        "mean",
+        *STAT_FRACTIONS,
+        "min",
+        "max",
+        "quantile_method",
+        "line_order",
+    ]
+    stats = pd.DataFrame(rows, columns=columns)
+    stats = stats.assign(
+        _w=stats["weighting"].map({"unweighted": 0, "volume": 1}),
+        _o=stats["outliers"].map({"included": 0, "excluded": 1}),
+    ).sort_values(["service", "route", "line_order", "_w", "_o"], kind="mergesort")
+    return stats.drop(columns=["line_order", "_w", "_o"]).reset_index(drop=True)
+
+
+def _rate_table(rates) -> pd.DataFrame:
+    """Normalise rates given as a DataFrame or mapping into (service, label, rate) rows."""
+    if isinstance(rates, pd.DataFrame):
+        _require_columns(rates, ("service", "rate"), "rates")
+        table = rates.copy()
+        if "label" not in table:
+            table["label"] = "rate"
+    elif isinstance(rates, Mapping):
+        rows = []
+        for service, value in rates.items():
+            if isinstance(value, Mapping):
+                rows += [
+                    {"service": service, "label": label, "rate": rate}
+                    for label, rate in value.items()
+                ]
+            else:
+                rows.append({"service": service, "label": "rate", "rate": value})
+        table = pd.DataFrame(rows, columns=["service", "label", "rate"])
+    else:
+        raise UserError(
+            "rates must be a DataFrame (service, rate[, label]) or a mapping "
+            "of service to rate, or of service to {label: rate}"
+        )
+    table["service"] = _text(table["service"])
+    table["label"] = _text(table["label"])
+    table["rate"] = pd.to_numeric(table["rate"], errors="coerce")
+    if table["rate"].isna().any():
+        raise UserError(
+            "every rate must be a number; check the rates given for "
+            + ", ".join(table.loc[table["rate"].isna(), "service"])
+        )
+    return table[["service", "label", "rate"]]
+
+
+def rate_coverage(costs: pd.DataFrame, rates, volumes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The share of providers, and of commissioned volume, whose total cost a rate covers.
+
+    A rate *covers* a provider when the provider's total cost per unit is at or below it.
+
+    Parameters
+    ----------
+    costs
+        Output of :func:`provider_costs` (only ``level == "total"`` rows are used).
+    rates
+        ``{"home_care": 23.50}``, ``{"home_care": {"current": 23.50, "proposed": 25.00}}``
+        or a DataFrame with ``service, rate`` and optionally ``label``.
+    volumes
+        Optional volumes table for the volume shares.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``service, route, label, rate, unit, providers, providers_covered,
+        share_of_providers, volume, volume_covered, share_of_volume``.
+    """
+    totals = costs[(costs["level"] == "total") & costs["cost_per_unit"].notna()]
+    totals = _attach_volumes(totals, volumes)
+    rows = []
+    for rate_row in _rate_table(rates).itertuples(index=False):
+        market = totals[totals["service"] == rate_row.service]
+        if market.empty:
+            known = ", ".join(sorted(totals["service"].unique())) or "none"
+            raise UserError(
+                f"no provider costs for service {rate_row.service!r} to compare "
+                f"the {rate_row.label} rate with (services with costs: {known})"
+            )
+        for route, group in market.groupby("route", sort=True):
+            covered = group["cost_per_unit"] <= rate_row.rate
+            volume = group["volume"]
+            has_volume = volume.notna()
+            volume_total = float(volume[has_volume].sum()) if has_volume.any() else math.nan
+            volume_covered = (
+                float(volume[has_volume & covered].sum()) if has_volume.any() else math.nan
+            )
+            rows.append(
+                {
+                    "service": rate_row.service,
+                    "route": route,
+                    "label": rate_row.label,
+                    "rate": float(rate_row.rate),
+                    "unit": group["unit"].iloc[0],
+                    "providers": len(group),
+                    "providers_covered": int(covered.sum()),
+                    "share_of_providers": covered.sum() / len(group),
+                    "volume": volume_total,
+                    "volume_covered": volume_covered,
+                    "share_of_volume": (
+                        volume_covered / volume_total
+                        if volume_total and not math.isnan(volume_total)
+                        else math.nan
+                    ),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "service",
+            "route",
+            "label",
+            "rate",
+            "unit",
+            "providers",
+            "providers_covered",
+            "share_of_providers",
+            "volume",
+            "volume_covered",
+            "share_of_volume",
+        ],
+    )
+
+
+class MarketBenchmark:
+    """Local market benchmark: statistics, outliers and positions, learned by ``fit``.
+
+    Parameters
+    ----------
+    rule, k, mad_threshold, min_count
+        Outlier rule and its settings; see :func:`flag_outliers`.
+    exclude
+        ``"line"`` (each flagged value leaves its own line) or ``"provider"`` (a provider
+        whose total is flagged leaves every line); see :func:`excluded_as_outliers`.
+
+    Attributes
+    ----------
+    costs_ : DataFrame
+        Lines, subtotals and totals per provider with outlier flags, fences, reasons,
+        percentile positions and volumes.
+    quartiles_ : DataFrame
+        :func:`market_statistics` for every line, subtotal and total.
+    outliers_ : DataFrame
+        The flagged values only, with the reason for each.
+    positions_ : DataFrame
+        Every provider's percentile and rank per line and in total.
+
+    Examples
+    --------
+    >>> bench = MarketBenchmark(rule="tukey").fit(unit_costs, volumes)   # doctest: +SKIP
+    >>> bench.quartiles_.query("level == 'total'")                       # doctest: +SKIP
+    >>> bench.coverage({"home_care": {"current": 23.5, "proposed": 25}})  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        rule: str = "tukey",
+        k: float = 1.5,
+        mad_threshold: float = 3.5,
+        min_count: int = 4,
+        exclude: str = "line",
+    ) -> None:
+        self.rule = rule
+        self.k = k
+        self.mad_threshold = mad_threshold
+        self.min_count = min_count
+        self.exclude = exclude
+
+    def fit(self, unit_costs: pd.DataFrame, volumes: pd.DataFrame | None = None) -> MarketBenchmark:
+        """Compute everything from a unit-cost table and an optional volumes table."""
+        costs = provider_costs(unit_costs)
+        flagged = flag_outliers(costs, self.rule, self.k, self.mad_threshold, self.min_count)
+        self.volumes_ = validate_volumes(volumes) if volumes is not None else None
+        self.quartiles_ = market_statistics(flagged, self.volumes_, self.exclude)
+        positioned = percentile_positions(flagged)
+        positioned["excluded_as_outlier"] = excluded_as_outliers(positioned, self.exclude)
+        self.costs_ = _attach_volumes(positioned, self.volumes_).drop(columns="line_order")
+        self.outliers_ = self.costs_.loc[
+            self.costs_["outlier"],
+            [
+                "provider",
+                "service",
+                "route",
+                "level",
+                "cost_line",
+                "unit",
+                "cost_per_unit",
+                "lower_fence",
+                "upper_fence",
+                "outlier_reason",
+            ],
+        ].reset_index(drop=True)
+        self.positions_ = self.costs_[
+            [
+                "provider",
+                "service",
+                "route",
+                "level",
+                "category",
+                "cost_line",
+                "unit",
+                "cost_per_unit",
+                "percentile",
+                "rank_from_lowest",
+                "count",
+                "outlier",
+            ]
+        ].reset_index(drop=True)
+        return self
+
+    def coverage(self, rates) -> pd.DataFrame:
+        """:func:`rate_coverage` on the fitted market (all providers, outliers included)."""
+        if not hasattr(self, "costs_"):
+            raise UserError("call fit(unit_costs, volumes) before coverage(rates)")
+        return rate_coverage(
+            self.costs_.drop(columns=["volume", "volume_unit"]), rates, self.volumes_
+        )
