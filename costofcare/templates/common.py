@@ -584,3 +584,152 @@ def declaration_section() -> Section:
         ),
         help="A director, owner or finance lead confirms the figures.",
     )
+
+
+def travel_and_equipment_section(worker: str) -> Section:
+    """Travel, PPE and consumables for staff who visit people at home."""
+    return Section(
+        f"{worker.capitalize()} travel and equipment",
+        (
+            money_line(
+                "mileage_paid_annual",
+                f"Mileage paid to {worker}s",
+                f"Mileage allowances paid to {worker}s for driving between visits.",
+                "Travel and equipment",
+                "Mileage",
+            ),
+            money_line(
+                "ppe_annual",
+                "PPE",
+                "Gloves, aprons, masks and other personal protective equipment, including any "
+                "PPE you bought yourself during the period.",
+                "Travel and equipment",
+                "PPE",
+            ),
+            money_line(
+                "vehicle_costs_annual",
+                "Vehicles, fuel and parking",
+                f"Lease or hire of vehicles for {worker}s, fuel you pay for, parking and "
+                "congestion charges.",
+                "Travel and equipment",
+                "Travel costs (parking, vehicle lease etc.)",
+            ),
+            money_line(
+                "uniforms_consumables_annual",
+                "Uniforms and other consumables",
+                f"Uniforms, ID badges and other consumables for {worker}s.",
+                "Travel and equipment",
+                "Uniforms and other consumables",
+            ),
+        ),
+    )
+
+
+def business_costs_section(office: str) -> Section:
+    """Overheads of a community service run from an office (Annex A business costs)."""
+    return Section(
+        "Business costs",
+        (
+            money_line(
+                "premises_annual",
+                "Office rent, rates and service charges",
+                f"Rent, business rates and service charges for the {office}.",
+                "Business costs",
+                "Rent/rates/utilities",
+            ),
+            money_line(
+                "utilities_annual",
+                "Office utilities",
+                f"Electricity, gas and water for the {office}.",
+                "Business costs",
+                "Rent/rates/utilities",
+            ),
+            money_line(
+                "recruitment_dbs_annual",
+                "Recruitment and DBS checks",
+                "Advertising, agency finder's fees, DBS checks and other recruitment costs.",
+                "Business costs",
+                "Recruitment/DBS",
+            ),
+            money_line(
+                "training_third_party_annual",
+                "Training (third party)",
+                "Fees paid to outside trainers and course providers (staff time for training "
+                "goes in the staffing table).",
+                "Business costs",
+                "Training (third party)",
+            ),
+            money_line(
+                "it_annual",
+                "IT: hardware, software, care records and monitoring",
+                "Computers, phones for staff, rostering, digital care records and "
+                "electronic call monitoring.",
+                "Business costs",
+                "IT (hardware, software CRM, ECM)",
+            ),
+            money_line(
+                "telephony_annual",
+                "Telephony",
+                "Landlines, mobile contracts and call charges.",
+                "Business costs",
+                "Telephony",
+            ),
+            money_line(
+                "stationery_postage_annual",
+                "Stationery and postage",
+                "Office supplies, printing and postage.",
+                "Business costs",
+                "Stationery/postage",
+            ),
+            money_line(
+                "insurance_annual",
+                "Insurance",
+                "Employer's, public and professional liability and other business insurance.",
+                "Business costs",
+                "Insurance",
+            ),
+            money_line(
+                "professional_fees_annual",
+                "Legal, finance and professional fees",
+                "Accountancy, legal, HR and payroll services bought in.",
+                "Business costs",
+                "Legal/finance/professional fees",
+            ),
+            money_line(
+                "marketing_annual",
+                "Marketing",
+                "Advertising the service (not recruitment).",
+                "Business costs",
+                "Marketing",
+            ),
+            money_line(
+                "audit_compliance_annual",
+                "Audit and compliance",
+                "Quality audits, accreditation and compliance services.",
+                "Business costs",
+                "Audit and compliance",
+            ),
+            money_line(
+                "assistive_technology_annual",
+                "Assistive technology",
+                "Assistive technology you provide to the people you support.",
+                "Business costs",
+                "Assistive technology",
+            ),
+            money_line(
+                "registration_fees_annual",
+                "Regulator fees",
+                "Annual registration fees paid to the regulator for this service.",
+                "Business costs",
+                "Regulator fees",
+            ),
+            money_line(
+                "head_office_recharge_annual",
+                "Central or head office recharges",
+                "This service's share of head office costs (finance, HR, senior management) "
+                "recharged by a group or parent; do not repeat costs entered above.",
+                "Business costs",
+                "Central/head office recharges",
+            ),
+        ),
+    )

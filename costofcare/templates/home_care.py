@@ -8,13 +8,14 @@ the business costs and the return on operations.
 from __future__ import annotations
 
 from .common import (
+    business_costs_section,
     declaration_section,
-    money_line,
     other_costs_table,
     provider_section,
     return_on_operations_fields,
     staff_roles_table,
     staffing_policy_section,
+    travel_and_equipment_section,
 )
 from .spec import Field, Section, SheetSpec, TemplateSpec, register
 
@@ -191,149 +192,6 @@ CARE_WORKERS = Section(
     ),
 )
 
-TRAVEL_AND_EQUIPMENT = Section(
-    "Care worker travel and equipment",
-    (
-        money_line(
-            "mileage_paid_annual",
-            "Mileage paid to care workers",
-            "Mileage allowances paid to care workers for driving between visits.",
-            "Travel and equipment",
-            "Mileage",
-        ),
-        money_line(
-            "ppe_annual",
-            "PPE",
-            "Gloves, aprons, masks and other personal protective equipment, including any "
-            "PPE you bought yourself during the period.",
-            "Travel and equipment",
-            "PPE",
-        ),
-        money_line(
-            "vehicle_costs_annual",
-            "Vehicles, fuel and parking",
-            "Lease or hire of vehicles for care workers, fuel you pay for, parking and "
-            "congestion charges.",
-            "Travel and equipment",
-            "Travel costs (parking, vehicle lease etc.)",
-        ),
-        money_line(
-            "uniforms_consumables_annual",
-            "Uniforms and other consumables",
-            "Uniforms, ID badges and other consumables for care workers.",
-            "Travel and equipment",
-            "Uniforms and other consumables",
-        ),
-    ),
-)
-
-BUSINESS_COSTS = Section(
-    "Business costs",
-    (
-        money_line(
-            "premises_annual",
-            "Office rent, rates and service charges",
-            "Rent, business rates and service charges for the branch office.",
-            "Business costs",
-            "Rent/rates/utilities",
-        ),
-        money_line(
-            "utilities_annual",
-            "Office utilities",
-            "Electricity, gas and water for the branch office.",
-            "Business costs",
-            "Rent/rates/utilities",
-        ),
-        money_line(
-            "recruitment_dbs_annual",
-            "Recruitment and DBS checks",
-            "Advertising, agency finder's fees, DBS checks and other recruitment costs.",
-            "Business costs",
-            "Recruitment/DBS",
-        ),
-        money_line(
-            "training_third_party_annual",
-            "Training (third party)",
-            "Fees paid to outside trainers and course providers (staff time for training "
-            "goes in the staffing table).",
-            "Business costs",
-            "Training (third party)",
-        ),
-        money_line(
-            "it_annual",
-            "IT: hardware, software, care records and monitoring",
-            "Computers, phones for care workers, rostering, digital care records and "
-            "electronic call monitoring.",
-            "Business costs",
-            "IT (hardware, software CRM, ECM)",
-        ),
-        money_line(
-            "telephony_annual",
-            "Telephony",
-            "Landlines, mobile contracts and call charges.",
-            "Business costs",
-            "Telephony",
-        ),
-        money_line(
-            "stationery_postage_annual",
-            "Stationery and postage",
-            "Office supplies, printing and postage.",
-            "Business costs",
-            "Stationery/postage",
-        ),
-        money_line(
-            "insurance_annual",
-            "Insurance",
-            "Employer's, public and professional liability and other business insurance.",
-            "Business costs",
-            "Insurance",
-        ),
-        money_line(
-            "professional_fees_annual",
-            "Legal, finance and professional fees",
-            "Accountancy, legal, HR and payroll services bought in.",
-            "Business costs",
-            "Legal/finance/professional fees",
-        ),
-        money_line(
-            "marketing_annual",
-            "Marketing",
-            "Advertising the service (not recruitment).",
-            "Business costs",
-            "Marketing",
-        ),
-        money_line(
-            "audit_compliance_annual",
-            "Audit and compliance",
-            "Quality audits, accreditation and compliance services.",
-            "Business costs",
-            "Audit and compliance",
-        ),
-        money_line(
-            "assistive_technology_annual",
-            "Assistive technology",
-            "Assistive technology you provide to the people you support.",
-            "Business costs",
-            "Assistive technology",
-        ),
-        money_line(
-            "registration_fees_annual",
-            "Regulator fees",
-            "Annual registration fees paid to the regulator for this service.",
-            "Business costs",
-            "CQC fees",
-        ),
-        money_line(
-            "head_office_recharge_annual",
-            "Central or head office recharges",
-            "This service's share of head office costs (finance, HR, senior management) "
-            "recharged by a group or parent; do not repeat costs entered above.",
-            "Business costs",
-            "Central/head office recharges",
-        ),
-    ),
-)
-
 SPEC = register(
     TemplateSpec(
         service="home_care",
@@ -361,8 +219,8 @@ SPEC = register(
             SheetSpec(
                 "Costs",
                 (
-                    TRAVEL_AND_EQUIPMENT,
-                    BUSINESS_COSTS,
+                    travel_and_equipment_section("care worker"),
+                    business_costs_section("branch office"),
                     Section("Other costs", (other_costs_table(OTHER_COST_LINES),)),
                     Section("Return on operations", return_on_operations_fields()),
                 ),

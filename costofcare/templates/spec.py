@@ -332,7 +332,7 @@ def _version_key(version: str) -> tuple:
 
 def _load_all() -> None:
     # Importing the service modules registers their specs.
-    from . import home_care  # noqa: F401
+    from . import care_home, home_care, supported_living  # noqa: F401
 
 
 def versions(service: str) -> list[str]:
