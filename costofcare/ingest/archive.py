@@ -1,0 +1,340 @@
+"""Check a provider's file before anything parses it.
+
+A return arrives from outside and is treated as hostile from its first byte. This module
+looks at the container only: what kind of file it is (zip-based workbook, OLE compound file,
+something else), and for zip files every member's name, compression method, encryption flag
+and size *once inflated* — measured by inflating the member under a cap, never by trusting
+the sizes the archive declares. Only when all of that passes does any XML parser or cell
+reader see the bytes.
+
+Everything here reads; nothing writes into the provider's file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .issues import Rejected
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature .. extra field length, 30 bytes
+
+
+@dataclass(frozen=True)
+class ArchiveLimits:
+    """Ceilings applied to every file before it is parsed.
+
+    The defaults leave room for a return with a few extra sheets of the provider's own
+    workings while stopping zip bombs and oversized uploads.
+    """
+
+    max_file_bytes: int = 64 * 1024 * 1024
+    max_members: int = 2_000
+    max_member_bytes: int = 128 * 1024 * 1024
+    max_total_bytes: int = 512 * 1024 * 1024
+    max_name_length: int = 512
+
+
+DEFAULT_LIMITS = ArchiveLimits()
+
+
+@dataclass(frozen=True)
+class CheckedArchive:
+    """A file that passed the container checks.
+
+    Attributes
+    ----------
+    path : the file as given.
+    data : its bytes (read once; parsers work from this copy, never from the file again).
+    return_id : first 12 hex digits of the SHA-256 of ``data`` (stable per file content).
+    format : "xlsx" (also xlsm) or "ods".
+    members : member names in archive order.
+    """
+
+    path: Path
+    data: bytes
+    return_id: str
+    format: str
+    members: tuple[str, ...]
+
+    def read_member(self, name: str) -> bytes:
+        """The inflated bytes of one member (sizes already checked)."""
+        with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
+            return zf.read(name)
+
+
+def return_id_for(data: bytes) -> str:
+    """Stable identifier of a return: the first 12 hex digits of its SHA-256."""
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def check_archive(path: str | Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> CheckedArchive:
+    """Read ``path`` and check its container; raise :class:`Rejected` with the reason if unsafe.
+
+    Parameters
+    ----------
+    path : the provider's file.
+    limits : size and count ceilings.
+
+    Returns
+    -------
+    CheckedArchive
+        The bytes and what was learned about them.
+
+    Raises
+    ------
+    Rejected
+        With ``code`` one of ``too_large``, ``empty_file``, ``password_protected``,
+        ``legacy_xls``, ``not_a_workbook``, ``corrupt_archive``, ``unsafe_archive``.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise Rejected(
+            "too_large",
+            f"the file is {size:,} bytes, over the {limits.max_file_bytes:,}-byte limit",
+        )
+    data = path.read_bytes()
+    return check_bytes(data, path, limits)
+
+
+def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS) -> CheckedArchive:
+    """As :func:`check_archive`, for bytes already in memory (``path`` is for messages)."""
+    if not data:
+        raise Rejected("empty_file", "the file is empty (0 bytes)")
+    if len(data) > limits.max_file_bytes:
+        raise Rejected(
+            "too_large",
+            f"the file is {len(data):,} bytes, over the {limits.max_file_bytes:,}-byte limit",
+        )
+    if data.startswith(OLE_MAGIC):
+        _reject_ole(data)
+    if not data.startswith(ZIP_MAGICS):
+        raise Rejected(
+            "not_a_workbook",
+            "the file is not an Excel (.xlsx/.xlsm) or OpenDocument (.ods) workbook",
+        )
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise Rejected("corrupt_archive", f"the workbook is damaged and cannot be opened ({exc})")
+    with zf:
+        infos = zf.infolist()
+        _check_members(infos, limits)
+        fmt = _container_format(zf, infos)
+        _check_inflated_sizes(data, infos, limits)
+        if fmt == "ods":
+            _reject_encrypted_ods(zf)
+    return CheckedArchive(
+        path=path,
+        data=data,
+        return_id=return_id_for(data),
+        format=fmt,
+        members=tuple(i.filename for i in infos),
+    )
+
+
+def _reject_ole(data: bytes) -> None:
+    # Excel saves a password-protected workbook as an OLE compound file holding an
+    # "EncryptedPackage" stream; directory entry names are UTF-16LE.
+    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode(
+        "utf-16-le"
+    ) in data:
+        raise Rejected(
+            "password_protected",
+            "the workbook is password-protected (encrypted); ask the provider to remove "
+            "the password to open and send it again",
+        )
+    raise Rejected(
+        "legacy_xls",
+        "the file is an old-style Excel 97-2003 workbook (.xls); ask the provider to save "
+        "it as .xlsx using the template",
+    )
+
+
+def _check_members(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
+    if len(infos) > limits.max_members:
+        raise Rejected(
+            "unsafe_archive",
+            f"the workbook has {len(infos):,} parts, over the {limits.max_members:,}-part limit",
+        )
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        if (
+            not name
+            or len(name) > limits.max_name_length
+            or name.startswith(("/", "\\"))
+            or "\\" in name
+            or "\x00" in name
+            or ":" in name.split("/", 1)[0]
+            or any(part == ".." for part in name.split("/"))
+        ):
+            raise Rejected("unsafe_archive", f"the workbook has a part with an unsafe name {name!r}")
+        key = name.lower()
+        if key in seen:
+            raise Rejected("unsafe_archive", f"the workbook has two parts named {name!r}")
+        seen.add(key)
+        if info.flag_bits & 0x1:
+            raise Rejected(
+                "password_protected",
+                f"part {name!r} of the workbook is encrypted; ask the provider to remove the "
+                "password and send it again",
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Rejected(
+                "unsafe_archive",
+                f"part {name!r} uses an unsupported compression method ({info.compress_type})",
+            )
+        if info.file_size > limits.max_member_bytes:
+            raise Rejected(
+                "unsafe_archive",
+                f"part {name!r} would inflate to {info.file_size:,} bytes, over the "
+                f"{limits.max_member_bytes:,}-byte limit",
+            )
+
+
+def _container_format(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
+    names = {i.filename for i in infos}
+    if "mimetype" in names:
+        mimetype = zf.read("mimetype")[:200].strip()
+        if mimetype == ODS_MIMETYPE and "content.xml" in names:
+            return "ods"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument"):
+            raise Rejected(
+                "not_a_workbook",
+                f"the file is an OpenDocument {mimetype.decode('ascii', 'replace')} file, "
+                "not a spreadsheet",
+            )
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        raise Rejected(
+            "not_a_workbook",
+            "the file is an Excel binary workbook (.xlsb); ask the provider to save it as .xlsx",
+        )
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise Rejected("not_a_workbook", "the file is a Word or PowerPoint document, not a workbook")
+    raise Rejected(
+        "not_a_workbook",
+        "the file is a zip archive but not an Excel (.xlsx/.xlsm) or OpenDocument (.ods) workbook",
+    )
+
+
+def _check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
+    """Inflate every member under a cap; its real size must equal the declared size."""
+    total = 0
+    for info in infos:
+        actual, head = _inflated_size(data, info, limits.max_member_bytes)
+        if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(head):
+            raise Rejected(
+                "unsafe_xml",
+                f"part {info.filename!r} declares a DTD (document type); entity declarations "
+                "are refused",
+            )
+        if actual != info.file_size:
+            raise Rejected(
+                "unsafe_archive",
+                f"part {info.filename!r} inflates to {actual:,} bytes but declares "
+                f"{info.file_size:,}",
+            )
+        total += actual
+        if total > limits.max_total_bytes:
+            raise Rejected(
+                "unsafe_archive",
+                f"the workbook inflates to more than {limits.max_total_bytes:,} bytes in total",
+            )
+
+
+def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> tuple[int, bytes]:
+    """The real inflated size of a member and its first bytes (for the prolog check)."""
+    offset = info.header_offset
+    header = data[offset : offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise Rejected("corrupt_archive", f"part {info.filename!r} of the workbook is damaged")
+    fields = _LOCAL_HEADER.unpack(header)
+    name_length, extra_length = fields[-2], fields[-1]
+    start = offset + _LOCAL_HEADER.size + name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise Rejected("corrupt_archive", f"part {info.filename!r} of the workbook is truncated")
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(raw), raw[:_HEAD_BYTES]
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = 0
+    head = b""
+    pending = raw
+    try:
+        while True:
+            out = inflater.decompress(pending, 1 << 20)
+            if len(head) < _HEAD_BYTES:
+                head += out[: _HEAD_BYTES - len(head)]
+            size += len(out)
+            if size > cap:
+                raise Rejected(
+                    "unsafe_archive",
+                    f"part {info.filename!r} inflates to more than {cap:,} bytes",
+                )
+            pending = inflater.unconsumed_tail
+            if inflater.eof or (not pending and not out):
+                break
+    except zlib.error as exc:
+        raise Rejected(
+            "corrupt_archive", f"part {info.filename!r} of the workbook is damaged ({exc})"
+        ) from None
+    if not inflater.eof:
+        raise Rejected("corrupt_archive", f"part {info.filename!r} of the workbook is truncated")
+    return size, head
+
+
+_HEAD_BYTES = 1 << 16
+_PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+
+
+def _declares_dtd(head: bytes) -> bool:
+    """True when an XML part's prolog has a ``<!DOCTYPE`` (or the prolog will not end).
+
+    Entities can only be declared in a document type declaration, which must come before
+    the root element; refusing any DTD refuses entity expansion of every kind (the XML
+    parsers used later also refuse them). A prolog longer than the inspected head is
+    treated as a DTD.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    elif head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    pos = 0
+    while True:
+        m = _PROLOG_SKIP.match(head, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    rest = head[pos:].lstrip()
+    if rest.startswith(b"<!"):
+        return True
+    if not rest and len(head) >= _HEAD_BYTES:
+        return True
+    return False
+
+
+def _reject_encrypted_ods(zf: zipfile.ZipFile) -> None:
+    try:
+        manifest = zf.read("META-INF/manifest.xml")
+    except KeyError:
+        return
+    if b"encryption-data" in manifest:
+        raise Rejected(
+            "password_protected",
+            "the spreadsheet is password-protected (encrypted); ask the provider to remove "
+            "the password and send it again",
+        )

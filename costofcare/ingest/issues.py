@@ -1,0 +1,171 @@
+"""Issues found while reading returns: one row per problem, with its Excel coordinates.
+
+Validation errors are data (as pandera's ``failure_cases``): nothing raises on the first
+problem; every rule appends an :class:`Issue` and the batch carries on. ``ISSUE_CODES`` is
+the one list of codes, each with its severity and a sentence a commissioning officer can act
+on; the docs page and the validation workbook's key are generated from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+ISSUE_COLUMNS = (
+    "severity",
+    "code",
+    "file",
+    "sheet",
+    "cell",
+    "field",
+    "message",
+    "raw_value",
+    "return_id",
+    "provider",
+)
+
+# code -> (severity, what it means / what to do)
+ISSUE_CODES: dict[str, tuple[str, str]] = {
+    # whole-return rejections: the return could not be read as a template
+    "too_large": (ERROR, "The file is larger than the size limit; it was not opened."),
+    "empty_file": (ERROR, "The file is empty."),
+    "password_protected": (ERROR, "The workbook is encrypted; ask for it without a password."),
+    "legacy_xls": (ERROR, "An Excel 97-2003 .xls file; ask for it saved as .xlsx."),
+    "not_a_workbook": (ERROR, "The file is not an .xlsx, .xlsm or .ods workbook."),
+    "corrupt_archive": (ERROR, "The workbook is damaged and cannot be opened."),
+    "unsafe_archive": (
+        ERROR,
+        "The workbook's container breaks a safety limit (size once inflated, number of "
+        "parts or part names); it was not parsed.",
+    ),
+    "unsafe_xml": (ERROR, "The workbook's XML uses entities or DTDs, which are refused."),
+    "unreadable_workbook": (ERROR, "The cells of the workbook could not be read."),
+    "wrong_template": (
+        ERROR,
+        "The workbook is not one of our cost of care templates and its inputs could not be "
+        "found by their labels either.",
+    ),
+    "unknown_template_version": (
+        WARNING,
+        "The template version is not one we know; it was read by the latest version of that "
+        "service's template.",
+    ),
+    # how the return was located
+    "older_template": (
+        WARNING,
+        "The return uses an older template version; renamed fields were mapped to today's.",
+    ),
+    "located_by_label": (
+        WARNING,
+        "The input's named cell or table was missing (renamed sheet, or pasted into a blank "
+        "workbook); it was found by its label instead. Check the value is the right one.",
+    ),
+    "table_not_found": (
+        ERROR,
+        "A table of the template could not be found by its name or its header row.",
+    ),
+    "column_not_found": (WARNING, "A column of a table could not be found by its header."),
+    "unknown_column": (
+        WARNING,
+        "A table has a column the template does not define; its values were not read.",
+    ),
+    "ignored_value": (
+        WARNING,
+        "A value was typed where the template expects none (e.g. beside a table); not read.",
+    ),
+    # values as typed
+    "unreadable_value": (ERROR, "The value could not be read as the kind the field needs."),
+    "assumed": (
+        WARNING,
+        "The value was ambiguous; the message says how it was read. Check with the provider.",
+    ),
+    "not_applicable": (
+        WARNING,
+        "Entered as not applicable (N/A); no figure was taken for this field.",
+    ),
+    "formula_error": (ERROR, "The cell holds a spreadsheet error (#DIV/0!, #REF!, ...)."),
+    # checks
+    "required_missing": (ERROR, "A required field is blank."),
+    "out_of_bounds": (ERROR, "The value is outside the range the field allows."),
+    "implausible": (
+        WARNING,
+        "The value is allowed but unusual for this field; confirm it with the provider.",
+    ),
+    "below_wage_floor": (
+        WARNING,
+        "An hourly pay rate is below the legal minimum wage in force for the return's period.",
+    ),
+    "totals_mismatch": (
+        WARNING,
+        "Figures that should add up do not (e.g. a total against its parts).",
+    ),
+    "duplicate_provider": (
+        WARNING,
+        "Two or more returns name the same provider (and service); both were read and kept "
+        "apart; decide which one stands.",
+    ),
+    "duplicate_file": (
+        WARNING,
+        "Two files have identical content; both are listed but they are the same return.",
+    ),
+}
+
+REJECTION_CODES = frozenset(
+    {
+        "too_large",
+        "empty_file",
+        "password_protected",
+        "legacy_xls",
+        "not_a_workbook",
+        "corrupt_archive",
+        "unsafe_archive",
+        "unsafe_xml",
+        "unreadable_workbook",
+        "wrong_template",
+    }
+)
+
+
+class Rejected(Exception):
+    """A return that cannot be read as a template; the batch records it and carries on.
+
+    Parameters
+    ----------
+    code : one of :data:`REJECTION_CODES`.
+    reason : a sentence for the commissioning officer, naming what is wrong.
+    """
+
+    def __init__(self, code: str, reason: str) -> None:
+        if code not in REJECTION_CODES:
+            raise ValueError(f"unknown rejection code {code!r}")
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem with one return (or one cell of it). Severity follows the code."""
+
+    code: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    field: str = ""
+    raw_value: str = ""
+    return_id: str = ""
+    provider: str = ""
+    severity: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in ISSUE_CODES:
+            raise ValueError(f"unknown issue code {self.code!r}")
+        if not self.severity:
+            object.__setattr__(self, "severity", ISSUE_CODES[self.code][0])
+
+    def as_row(self) -> tuple[str, ...]:
+        """The issue as a tuple in :data:`ISSUE_COLUMNS` order."""
+        return tuple(getattr(self, c) for c in ISSUE_COLUMNS)
