@@ -1,0 +1,318 @@
+"""The recommendation settings of a run, one table per service type.
+
+In the run's TOML config::
+
+    [recommend.home_care]
+    method = "weighted_index"          # percentile | weighted_index | bottom_up |
+                                       # budget_uniform | budget_floor_first
+    effective_date = 2026-04-06
+    base_date = 2025-04-06             # the period the returns describe (for parameter changes)
+    wage_change = "national_living_wage_hourly"   # or a fraction, e.g. 0.041
+    price_change = "CPI:2025-09"       # 12-month rate of an index at a month, or a fraction
+    staffing_share = 0.72              # optional; default: from the providers' unit costs
+    uplift_min = 0.0                   # no rate falls
+    uplift_max = 0.10
+    wage_floor = "national_living_wage_hourly"    # parameter name of the legal wage floor
+    paid_hours_per_unit = 1.25         # worked hours per contact hour (travel included)
+    paid_hours_per_week = 37.5         # for the NI threshold and pension in the floor cost
+
+:func:`parse_config` checks every key and names the one at fault; :func:`resolve` turns
+parameter references into numbers using the dated parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..errors import ConfigError, UserError
+from .guardrails import Guardrails, WageFloor
+from .methods import METHODS
+
+SERVICES = ("home_care", "care_home", "supported_living")
+
+#: Worked hours one unit needs at the very least, used when the config gives none.
+#: Care homes have no safe default (care hours per resident week vary widely): required.
+DEFAULT_PAID_HOURS_PER_UNIT = {"home_care": 1.0, "supported_living": 1.0}
+
+UNIT_LABELS = {
+    "home_care": "contact hour",
+    "care_home": "resident week",
+    "supported_living": "support hour",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number used by a method, with where it came from (shown in the workbook)."""
+
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Recommendation settings for one service type (see the module docstring)."""
+
+    service: str
+    method: str
+    effective_date: date
+    base_date: date | None = None
+    percentile: float = 0.5
+    wage_change: float | str | None = None
+    price_change: float | str | None = None
+    staffing_share: float | None = None
+    scenario: str | None = None
+    budget_annual: float | None = None
+    budget_increase_annual: float | None = None
+    share: str = "percent"
+    uplift_min: float | None = None
+    uplift_max: float | None = None
+    wage_floor: str | None = "national_living_wage_hourly"
+    wage_floor_rate: float | None = None
+    paid_hours_per_unit: float | None = None
+    paid_hours_per_week: float = 37.5
+    weeks_per_year: float = 52.0
+
+    @property
+    def where(self) -> str:
+        return f"recommend.{self.service}"
+
+    def guardrails(self, floor_rate: float | None) -> Guardrails:
+        return Guardrails(
+            floor_rate=floor_rate,
+            uplift_min=self.uplift_min,
+            uplift_max=self.uplift_max,
+            effective_date=self.effective_date,
+        )
+
+    def as_rows(self) -> list[tuple[str, str]]:
+        """(key, value) for every setting, for the workbook's assumptions sheet."""
+        rows = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            rows.append((f"{self.where}.{f.name}", "" if value is None else str(value)))
+        return rows
+
+
+_NUMBER_KEYS = {
+    "percentile",
+    "staffing_share",
+    "budget_annual",
+    "budget_increase_annual",
+    "uplift_min",
+    "uplift_max",
+    "wage_floor_rate",
+    "paid_hours_per_unit",
+    "paid_hours_per_week",
+    "weeks_per_year",
+}
+_TEXT_KEYS = {"method", "scenario", "share", "wage_floor"}
+_DATE_KEYS = {"effective_date", "base_date"}
+_CHANGE_KEYS = {"wage_change", "price_change"}
+KNOWN_KEYS = _NUMBER_KEYS | _TEXT_KEYS | _DATE_KEYS | _CHANGE_KEYS
+
+
+def _as_date(value, key: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"{key}: {value!r} is not a date (write it as 2026-04-06)") from None
+
+
+def parse_service(service: str, mapping: Mapping) -> ServiceConfig:
+    """Check one ``[recommend.<service>]`` table and return its settings.
+
+    Raises
+    ------
+    ConfigError
+        naming the key at fault, for unknown keys, wrong types, impossible values or settings
+        a method needs but lacks.
+    """
+    where = f"recommend.{service}"
+    if service not in SERVICES:
+        raise ConfigError(f"{where}: unknown service type; use one of {', '.join(SERVICES)}")
+    unknown = sorted(set(mapping) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; "
+            f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
+        )
+    values: dict = {}
+    for key, value in mapping.items():
+        name = f"{where}.{key}"
+        if key in _NUMBER_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{name}: expected a number, got {value!r}")
+            values[key] = float(value)
+        elif key in _TEXT_KEYS:
+            if not isinstance(value, str):
+                raise ConfigError(f"{name}: expected text, got {value!r}")
+            values[key] = value
+        elif key in _DATE_KEYS:
+            values[key] = _as_date(value, name)
+        else:  # a change: a fraction or a reference resolved later
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise ConfigError(
+                    f"{name}: expected a fraction (0.041) or a reference such as "
+                    f"'national_living_wage_hourly' or 'CPI:2025-09', got {value!r}"
+                )
+            values[key] = float(value) if not isinstance(value, str) else value
+    if "method" not in values:
+        raise ConfigError(f"{where}.method is required; use one of {', '.join(METHODS)}")
+    if values["method"] not in METHODS:
+        raise ConfigError(
+            f"{where}.method: unknown method {values['method']!r}; use one of {', '.join(METHODS)}"
+        )
+    if "effective_date" not in values:
+        raise ConfigError(f"{where}.effective_date is required (the date the new rates apply)")
+    if values.get("wage_floor", "x").lower() == "none":
+        values["wage_floor"] = None
+    config = ServiceConfig(service=service, **values)
+    _check(config)
+    return config
+
+
+def _check(c: ServiceConfig) -> None:
+    where = c.where
+    if not 0.0 <= c.percentile <= 1.0:
+        raise ConfigError(
+            f"{where}.percentile: {c.percentile:g} must be a fraction between 0 and 1 "
+            "(0.5 is the median)"
+        )
+    if c.staffing_share is not None and not 0.0 <= c.staffing_share <= 1.0:
+        raise ConfigError(f"{where}.staffing_share: {c.staffing_share:g} must be between 0 and 1")
+    if c.share not in ("percent", "pence"):
+        raise ConfigError(f"{where}.share: use 'percent' or 'pence', not {c.share!r}")
+    if c.weeks_per_year <= 0 or c.paid_hours_per_week <= 0:
+        raise ConfigError(f"{where}: weeks_per_year and paid_hours_per_week must be positive")
+    if c.paid_hours_per_unit is not None and c.paid_hours_per_unit <= 0:
+        raise ConfigError(f"{where}.paid_hours_per_unit must be positive")
+    if c.method == "weighted_index":
+        missing = [k for k in ("wage_change", "price_change") if getattr(c, k) is None]
+        if missing:
+            raise ConfigError(f"{where}: method weighted_index needs {' and '.join(missing)}")
+    if c.method == "bottom_up" and not c.scenario:
+        raise ConfigError(f"{where}: method bottom_up needs scenario (the scenario to price at)")
+    if c.method.startswith("budget_"):
+        given = [
+            k for k in ("budget_annual", "budget_increase_annual") if getattr(c, k) is not None
+        ]
+        if len(given) != 1:
+            raise ConfigError(
+                f"{where}: method {c.method} needs exactly one of budget_annual (total annual "
+                "spend on the service) or budget_increase_annual (extra spend over today's)"
+            )
+    if c.method == "budget_floor_first" and c.wage_floor is None and c.wage_floor_rate is None:
+        raise ConfigError(
+            f"{where}: method budget_floor_first needs a wage floor (wage_floor or wage_floor_rate)"
+        )
+    if (
+        c.wage_floor is not None
+        and c.wage_floor_rate is None
+        and c.paid_hours_per_unit is None
+        and c.service not in DEFAULT_PAID_HOURS_PER_UNIT
+    ):
+        raise ConfigError(
+            f"{where}.paid_hours_per_unit is required for the wage floor guardrail: the care "
+            "staff hours worked per resident week (or set wage_floor_rate directly)"
+        )
+    Guardrails(uplift_min=c.uplift_min, uplift_max=c.uplift_max)  # checks min <= max
+
+
+def parse_config(mapping: Mapping) -> dict[str, ServiceConfig]:
+    """Parse the ``[recommend]`` table: one sub-table per service type."""
+    if not isinstance(mapping, Mapping) or not mapping:
+        raise ConfigError("recommend: give at least one [recommend.<service>] table")
+    out = {}
+    for service, table in mapping.items():
+        if not isinstance(table, Mapping):
+            raise ConfigError(f"recommend.{service}: expected a table of settings")
+        out[service] = parse_service(service, table)
+    return out
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Numbers a service's method uses, each with its source."""
+
+    wage_change: Figure | None = None
+    price_change: Figure | None = None
+    wage_floor: WageFloor | None = None
+    floor_rate: Figure | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def resolve_change(
+    value: float | str | None, key: str, config: ServiceConfig, params
+) -> Figure | None:
+    """Turn a change setting into a fraction with its source.
+
+    A number is used as given. ``"NAME"`` is the change in parameter NAME from ``base_date``
+    to ``effective_date``. ``"INDEX:YYYY-MM"`` is the index's 12-month rate at that month.
+    """
+    name = f"{config.where}.{key}"
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return Figure(float(value), f"{name} in the config")
+    if params is None:
+        raise ConfigError(f"{name}: {value!r} needs the dated parameters to resolve")
+    try:
+        if ":" in value:
+            index, month = value.split(":", 1)
+            rate = float(params.rate_12m(index.strip(), month.strip()))
+            return Figure(rate, f"{index.strip()} 12-month rate at {month.strip()}")
+        if config.base_date is None:
+            raise ConfigError(
+                f"{name}: {value!r} is a change in a parameter, so base_date is needed "
+                "(the date the providers' costs describe)"
+            )
+        before = params.value(value, on=config.base_date)
+        after = params.value(value, on=config.effective_date)
+    except UserError:
+        raise
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"{name}: cannot resolve {value!r}: {exc}") from None
+    return Figure(
+        after / before - 1.0,
+        f"change in {value} from {before:g} ({config.base_date}) "
+        f"to {after:g} ({config.effective_date})",
+    )
+
+
+def resolve(config: ServiceConfig, params=None) -> Resolved:
+    """Resolve parameter references and the wage floor for one service.
+
+    ``params`` is a loaded parameter set (``costofcare.parameters.load()``); it is needed
+    only when a setting refers to a parameter or the wage floor is on.
+    """
+    wage = resolve_change(config.wage_change, "wage_change", config, params)
+    price = resolve_change(config.price_change, "price_change", config, params)
+    floor = None
+    floor_rate = None
+    if config.wage_floor_rate is not None:
+        floor_rate = Figure(config.wage_floor_rate, f"{config.where}.wage_floor_rate in the config")
+    elif config.wage_floor is not None:
+        if params is None:
+            raise ConfigError(f"{config.where}.wage_floor needs the dated parameters")
+        hours_per_unit = config.paid_hours_per_unit or DEFAULT_PAID_HOURS_PER_UNIT[config.service]
+        floor = WageFloor.from_parameters(
+            params,
+            config.effective_date,
+            wage_parameter=config.wage_floor,
+            paid_hours_per_week=config.paid_hours_per_week,
+            paid_hours_per_unit=hours_per_unit,
+            weeks_per_year=config.weeks_per_year,
+        )
+        floor_rate = Figure(
+            floor.cost_per_unit(),
+            f"{config.wage_floor} with statutory on-costs on {config.effective_date}",
+        )
+    return Resolved(wage_change=wage, price_change=price, wage_floor=floor, floor_rate=floor_rate)

@@ -1,0 +1,231 @@
+"""Guardrails on a recommended rate: the legal wage floor, caps and floors on the uplift.
+
+Every method (a target rate, an index uplift or a budget fit) first proposes a *method rate*
+per provider; :func:`apply_guardrails` then
+
+1. turns it into an uplift on the provider's current rate and clips that uplift to
+   ``[uplift_min, uplift_max]`` (either may be absent; ``uplift_min = 0`` means no rate falls);
+2. lifts any rate still below the **wage floor cost** (the cost per unit of paying the legal
+   minimum wage with statutory on-costs, :class:`WageFloor`) up to it. The legal floor wins
+   over a cap: a rate below the cost of paying minimum wage is never recommended;
+3. rounds to the penny, half away from zero (Excel's ``ROUND``).
+
+The result names which guardrail bound for each provider, so the workbook can say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError
+from .excel import round_half_up_array
+
+#: Parameter names a :class:`WageFloor` is built from (see :meth:`WageFloor.from_parameters`).
+WAGE_FLOOR_PARAMETERS = {
+    "employer_ni_rate": "employer_ni_rate",
+    "ni_secondary_threshold_annual": "employer_ni_secondary_threshold_annual",
+    "pension_employer_rate": "pension_employer_min_rate",
+    "pension_lower_annual": "pension_qualifying_earnings_lower_annual",
+    "pension_upper_annual": "pension_qualifying_earnings_upper_annual",
+    "pension_trigger_annual": "pension_earnings_trigger_annual",
+    "holiday_weeks": "statutory_holiday_weeks",
+}
+
+
+@dataclass(frozen=True)
+class WageFloor:
+    """Cost per unit of service of paying the legal minimum wage with statutory on-costs.
+
+    A worker paid ``wage_per_hour`` for ``paid_hours_per_week`` every week of the year
+    (``weeks_per_year``, statutory holiday included) earns ``G = wage × hours × weeks`` a year.
+    The employer adds NI on earnings above the secondary threshold and the minimum pension
+    contribution on qualifying earnings (when ``G`` reaches the auto-enrolment trigger). The
+    hours actually worked are ``hours × (weeks − holiday_weeks)``, so holiday pay is carried
+    by the worked hours. One unit of service needs ``paid_hours_per_unit`` worked hours
+    (1 for a contact or support hour at the very least; travel time adds to it; care staff
+    hours per resident week for a care home).
+
+    Employment Allowance (per employer, not per worker), sick pay, training and every
+    non-staff cost are left out on purpose: this is a floor no lawful rate can be below, not
+    an estimate of cost.
+
+    Examples
+    --------
+    >>> floor = WageFloor(wage_per_hour=12.21, paid_hours_per_week=30, weeks_per_year=52,
+    ...     holiday_weeks=5.6, employer_ni_rate=0.15, ni_secondary_threshold_annual=5000,
+    ...     pension_employer_rate=0.03, pension_lower_annual=6240, pension_upper_annual=50270,
+    ...     pension_trigger_annual=10000, paid_hours_per_unit=1.0)
+    >>> round(floor.cost_per_unit(), 4)
+    15.4734
+    """
+
+    wage_per_hour: float
+    paid_hours_per_week: float
+    weeks_per_year: float
+    holiday_weeks: float
+    employer_ni_rate: float
+    ni_secondary_threshold_annual: float
+    pension_employer_rate: float
+    pension_lower_annual: float
+    pension_upper_annual: float
+    pension_trigger_annual: float
+    paid_hours_per_unit: float
+    wage_parameter: str = ""
+    on: date | None = None
+
+    def gross_pay_annual(self) -> float:
+        """Annual gross pay, holiday pay included."""
+        return self.wage_per_hour * self.paid_hours_per_week * self.weeks_per_year
+
+    def employer_ni_annual(self) -> float:
+        """Employer (secondary) NI on earnings above the secondary threshold."""
+        return self.employer_ni_rate * max(
+            0.0, self.gross_pay_annual() - self.ni_secondary_threshold_annual
+        )
+
+    def pension_annual(self) -> float:
+        """Minimum employer pension contribution on qualifying earnings."""
+        gross = self.gross_pay_annual()
+        if gross < self.pension_trigger_annual:
+            return 0.0
+        qualifying = max(0.0, min(gross, self.pension_upper_annual) - self.pension_lower_annual)
+        return self.pension_employer_rate * qualifying
+
+    def worked_hours_annual(self) -> float:
+        """Hours worked in a year (paid hours less statutory holiday)."""
+        return self.paid_hours_per_week * (self.weeks_per_year - self.holiday_weeks)
+
+    def cost_per_worked_hour(self) -> float:
+        """Employer cost of one hour worked at the wage floor."""
+        total = self.gross_pay_annual() + self.employer_ni_annual() + self.pension_annual()
+        return total / self.worked_hours_annual()
+
+    def cost_per_unit(self) -> float:
+        """Employer cost of the worked hours one unit of service needs."""
+        return self.cost_per_worked_hour() * self.paid_hours_per_unit
+
+    @classmethod
+    def from_parameters(
+        cls,
+        params,
+        on: date | str,
+        *,
+        wage_parameter: str = "national_living_wage_hourly",
+        paid_hours_per_week: float,
+        paid_hours_per_unit: float,
+        weeks_per_year: float = 52.0,
+    ) -> WageFloor:
+        """Build the floor from the dated parameters in force ``on`` the effective date.
+
+        ``params`` is a loaded parameter set (``costofcare.parameters.load()``); unknown names
+        or dates outside the data raise its ``ParameterError``.
+        """
+        figures = {
+            field: params.value(name, on=on) for field, name in WAGE_FLOOR_PARAMETERS.items()
+        }
+        return cls(
+            wage_per_hour=params.value(wage_parameter, on=on),
+            paid_hours_per_week=paid_hours_per_week,
+            weeks_per_year=weeks_per_year,
+            paid_hours_per_unit=paid_hours_per_unit,
+            wage_parameter=wage_parameter,
+            on=pd.Timestamp(on).date(),
+            **figures,
+        )
+
+    def parameter_names(self) -> dict[str, str]:
+        """Field name -> parameter name, for the figures taken from dated parameters."""
+        names = dict(WAGE_FLOOR_PARAMETERS)
+        if self.wage_parameter:
+            names["wage_per_hour"] = self.wage_parameter
+        return names
+
+
+@dataclass(frozen=True)
+class Guardrails:
+    """Limits every recommended rate must respect.
+
+    ``floor_rate`` is the wage floor cost per unit (see :class:`WageFloor`); ``uplift_min``
+    and ``uplift_max`` bound each provider's uplift as fractions (0.02 = 2%).
+    """
+
+    floor_rate: float | None = None
+    uplift_min: float | None = None
+    uplift_max: float | None = None
+    effective_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if (
+            self.uplift_min is not None
+            and self.uplift_max is not None
+            and self.uplift_min > self.uplift_max
+        ):
+            raise ConfigError(
+                f"uplift_min ({self.uplift_min:g}) is above uplift_max ({self.uplift_max:g}); "
+                "the smallest allowed uplift must not exceed the largest"
+            )
+        if self.uplift_min is not None and self.uplift_min <= -1:
+            raise ConfigError(f"uplift_min ({self.uplift_min:g}) must be above -1 (a 100% cut)")
+
+    def clip_uplift(self, uplift: np.ndarray) -> np.ndarray:
+        """Uplift clipped to the allowed range."""
+        lo = -np.inf if self.uplift_min is None else self.uplift_min
+        hi = np.inf if self.uplift_max is None else self.uplift_max
+        return np.clip(uplift, lo, hi)
+
+    def guarded_rate(self, current_rate: np.ndarray, method_rate: np.ndarray) -> np.ndarray:
+        """Unrounded rate after the uplift limits and the wage floor (the budget fit uses it)."""
+        current_rate = np.asarray(current_rate, dtype=float)
+        uplift = self.clip_uplift(np.asarray(method_rate, dtype=float) / current_rate - 1.0)
+        rate = current_rate * (1.0 + uplift)
+        if self.floor_rate is not None:
+            rate = np.maximum(rate, self.floor_rate)
+        return rate
+
+
+def apply_guardrails(
+    current_rate: pd.Series | np.ndarray,
+    method_rate: pd.Series | np.ndarray,
+    guardrails: Guardrails,
+) -> pd.DataFrame:
+    """Apply the guardrails to each provider's method rate.
+
+    Returns a DataFrame (same index as ``current_rate`` when it is a Series) with columns
+    ``current_rate``, ``method_rate``, ``method_uplift``, ``allowed_uplift``,
+    ``guarded_rate`` (unrounded), ``proposed_rate`` (to the penny), ``uplift`` (of the
+    proposed rate) and ``binding`` ("", "uplift cap", "uplift floor" or "wage floor").
+    """
+    index = current_rate.index if isinstance(current_rate, pd.Series) else None
+    current = np.asarray(current_rate, dtype=float)
+    if np.any(~np.isfinite(current)) or np.any(current <= 0):
+        raise ValueError("every current rate must be a positive number")
+    method = np.asarray(method_rate, dtype=float)
+    method_uplift = method / current - 1.0
+    allowed = guardrails.clip_uplift(method_uplift)
+    uplifted = current * (1.0 + allowed)
+    guarded = guardrails.guarded_rate(current, method)
+    proposed = round_half_up_array(guarded, 2)
+    binding = np.full(current.shape, "", dtype=object)
+    if guardrails.uplift_max is not None:
+        binding[method_uplift > guardrails.uplift_max] = "uplift cap"
+    if guardrails.uplift_min is not None:
+        binding[method_uplift < guardrails.uplift_min] = "uplift floor"
+    if guardrails.floor_rate is not None:
+        binding[uplifted < guardrails.floor_rate] = "wage floor"
+    return pd.DataFrame(
+        {
+            "current_rate": current,
+            "method_rate": method,
+            "method_uplift": method_uplift,
+            "allowed_uplift": allowed,
+            "guarded_rate": guarded,
+            "proposed_rate": proposed,
+            "uplift": proposed / current - 1.0,
+            "binding": binding,
+        },
+        index=index,
+    )

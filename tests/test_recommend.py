@@ -1,0 +1,321 @@
+"""Recommendation maths as worked examples: every expected figure is written as arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from costofcare.errors import ConfigError
+from costofcare.recommend import (
+    Guardrails,
+    WageFloor,
+    apply_guardrails,
+    fit_budget,
+    parse_config,
+    parse_service,
+    percentile_inc,
+    recommend_service,
+    resolve,
+    round_half_up,
+)
+from costofcare.recommend.config import Figure, Resolved
+
+WEEKS = 52
+# Two providers: A at £20 for 100 hours a week, B at £25 for 200 hours a week.
+CURRENT = [20.0, 25.0]
+VOLUME = [100.0, 200.0]
+CURRENT_SPEND = WEEKS * (20 * 100 + 25 * 200)  # £364,000
+
+
+def test_round_half_up_matches_excel_not_bankers_rounding():
+    assert round_half_up(2.675, 2) == 2.68  # binary 2.67499999... still rounds up, as Excel
+    assert round_half_up(0.125, 2) == 0.13  # Python's round gives 0.12
+    assert round_half_up(-0.125, 2) == -0.13
+    assert round_half_up(21.0, 2) == 21.0
+
+
+def test_percentile_inc_matches_excel_definition():
+    # PERCENTILE.INC: rank = p × (n − 1); 0.25 × 3 = 0.75 -> 10 + 0.75 × (20 − 10)
+    assert percentile_inc([40, 10, 30, 20], 0.25) == pytest.approx(10 + 0.75 * 10)
+    assert percentile_inc([1, 2, 3, 4, 5], 0.5) == 3
+
+
+# ---------------------------------------------------------------- wage floor
+def test_wage_floor_cost_worked_by_hand():
+    floor = WageFloor(
+        wage_per_hour=12.21,
+        paid_hours_per_week=30,
+        weeks_per_year=52,
+        holiday_weeks=5.6,
+        employer_ni_rate=0.15,
+        ni_secondary_threshold_annual=5000,
+        pension_employer_rate=0.03,
+        pension_lower_annual=6240,
+        pension_upper_annual=50270,
+        pension_trigger_annual=10000,
+        paid_hours_per_unit=1.25,
+    )
+    gross = 12.21 * 30 * 52
+    ni = 0.15 * (gross - 5000)
+    pension = 0.03 * (gross - 6240)
+    per_hour = (gross + ni + pension) / (30 * (52 - 5.6))
+    assert floor.cost_per_unit() == pytest.approx(per_hour * 1.25)
+
+
+def test_wage_floor_no_pension_below_trigger_and_no_ni_below_threshold():
+    floor = WageFloor(
+        wage_per_hour=10,
+        paid_hours_per_week=5,
+        weeks_per_year=52,
+        holiday_weeks=5.6,
+        employer_ni_rate=0.15,
+        ni_secondary_threshold_annual=5000,
+        pension_employer_rate=0.03,
+        pension_lower_annual=6240,
+        pension_upper_annual=50270,
+        pension_trigger_annual=10000,
+        paid_hours_per_unit=1,
+    )
+    # £2,600 a year: under the NI threshold and the pension trigger
+    assert floor.cost_per_unit() == pytest.approx(10 * 5 * 52 / (5 * (52 - 5.6)))
+
+
+def test_wage_floor_from_shipped_parameters_uses_april_2026_figures():
+    from costofcare.parameters import load
+
+    p = load()
+    floor = WageFloor.from_parameters(
+        p, "2026-04-06", paid_hours_per_week=37.5, paid_hours_per_unit=1.0
+    )
+    assert floor.wage_per_hour == p.value("national_living_wage_hourly", on="2026-04-06")
+    assert floor.employer_ni_rate == p.value("employer_ni_rate", on="2026-04-06")
+    assert floor.cost_per_unit() > floor.wage_per_hour
+
+
+# ---------------------------------------------------------------- guardrails
+def test_guardrails_cap_floor_and_wage_floor_bind():
+    g = Guardrails(floor_rate=21.5, uplift_min=0.0, uplift_max=0.10)
+    out = apply_guardrails(
+        pd.Series([20.0, 25.0, 30.0, 21.0]), np.array([20.5, 30.0, 28.0, 21.2]), g
+    )
+    # A: 20 -> 20.5 is under the wage floor: lifted to 21.50
+    # B: 25 -> 30 is +20%: capped at 25 × 1.10 = 27.50
+    # C: 30 -> 28 is a cut: uplift floor 0% keeps 30.00
+    # D: 21 -> 21.2 under the floor: 21.50
+    assert out["proposed_rate"].tolist() == pytest.approx([21.5, 25 * 1.10, 30.0, 21.5])
+    assert out["binding"].tolist() == ["wage floor", "uplift cap", "uplift floor", "wage floor"]
+
+
+def test_wage_floor_beats_the_uplift_cap():
+    g = Guardrails(floor_rate=24.0, uplift_max=0.05)
+    out = apply_guardrails(pd.Series([20.0]), np.array([30.0]), g)
+    assert out["proposed_rate"].iloc[0] == 24.0  # 20 × 1.05 = 21 is below the legal floor
+    assert out["binding"].iloc[0] == "wage floor"
+
+
+def test_guardrails_reject_min_above_max():
+    with pytest.raises(ConfigError, match=r"uplift_min \(0.1\) is above uplift_max \(0.05\)"):
+        Guardrails(uplift_min=0.1, uplift_max=0.05)
+
+
+# ---------------------------------------------------------------- budget fit
+def test_uniform_fit_without_guardrails_is_the_spend_ratio():
+    fit = fit_budget(CURRENT, VOLUME, CURRENT_SPEND + 18_200, Guardrails())
+    assert fit.value == pytest.approx(18_200 / CURRENT_SPEND)  # 0.05
+    assert fit.status == "fitted"
+    assert fit.spend_annual == pytest.approx(CURRENT_SPEND + 18_200)
+
+
+def test_uniform_fit_with_wage_floor_is_piecewise():
+    # A is held at the £21.50 floor, so only B's rate moves with u:
+    # 52 × (100 × 21.50 + 200 × 25 × (1 + u)) = 382,200  ->  u = (7,350 − 2,150) / 5,000 − 1
+    fit = fit_budget(CURRENT, VOLUME, 382_200, Guardrails(floor_rate=21.5))
+    assert fit.value == pytest.approx((7350 - 2150) / 5000 - 1)  # 0.04
+    assert 20 * (1 + fit.value) < 21.5  # A really is on the floor at the answer
+
+
+def test_uniform_fit_stops_at_the_cap_and_reports_underspend():
+    fit = fit_budget(CURRENT, VOLUME, CURRENT_SPEND + 18_200, Guardrails(uplift_max=0.03))
+    assert fit.value == pytest.approx(0.03)
+    assert fit.status == "capped"
+    assert fit.gap_annual == pytest.approx(18_200 - 0.03 * CURRENT_SPEND)  # £7,280 unspent
+
+
+def test_uniform_fit_reports_an_envelope_below_the_wage_floor():
+    # the floor alone costs 52 × (100 × 26 + 200 × 26) = £405,600
+    fit = fit_budget(CURRENT, VOLUME, 390_000, Guardrails(floor_rate=26.0, uplift_min=0.0))
+    assert fit.status == "short"
+    assert fit.spend_annual == pytest.approx(52 * 300 * 26)
+    assert fit.gap_annual == pytest.approx(390_000 - 52 * 300 * 26)
+
+
+def test_floor_first_percent_shares_what_is_left_after_the_floor():
+    # floor first: A to £21.50, so 52 × (2,150 + 5,000) = £371,800; £10,400 is left,
+    # shared as the same % on the floored rates: 7,150 × (1 + u) = 7,350
+    fit = fit_budget(CURRENT, VOLUME, 382_200, Guardrails(floor_rate=21.5), how="floor_first")
+    assert fit.floor_spend_annual == pytest.approx(52 * (2150 + 5000))
+    assert fit.value == pytest.approx(7350 / 7150 - 1)
+
+
+def test_floor_first_pence_gives_every_unit_the_same_cash():
+    # 2,150 + 5,000 + 300 × d = 7,350  ->  d = 200 / 300 pence... £0.6667 per hour
+    fit = fit_budget(
+        CURRENT, VOLUME, 382_200, Guardrails(floor_rate=21.5), how="floor_first", share="pence"
+    )
+    assert fit.value == pytest.approx(200 / 300)
+
+
+# ---------------------------------------------------------------- whole service
+def _tables():
+    rates = pd.DataFrame(
+        {
+            "provider": ["A", "B", "C"],
+            "service": "home_care",
+            "current_rate": [20.0, 25.0, 24.0],
+            "volume_per_week": [100.0, 200.0, 100.0],
+        }
+    )
+    lines = []
+    for provider, staffing, other, ret in [("A", 18, 4, 1), ("B", 20, 5, 1.25), ("C", 16, 6, 2)]:
+        lines += [
+            (provider, "home_care", "Care worker pay", "staffing", staffing),
+            (provider, "home_care", "Rent", "non_staffing", other),
+            (provider, "home_care", "Return on operations", "return", ret),
+        ]
+    costs = pd.DataFrame(
+        lines, columns=["provider", "service", "cost_line", "category", "cost_per_unit"]
+    )
+    return rates, costs
+
+
+def _config(**kw):
+    base = {"method": "percentile", "effective_date": "2026-04-06", "wage_floor": "none"}
+    base.update(kw)
+    return parse_service("home_care", base)
+
+
+def test_percentile_method_moves_to_the_rolled_median():
+    rates, costs = _tables()
+    config = _config(wage_change=0.10, price_change=0.04, uplift_min=0.0)
+    rec = recommend_service(config, rates, costs)
+    # rolled totals: A 18×1.1 + 4×1.04 = 23.96, return 1 × 23.96/22 -> 25.0490...
+    a = 18 * 1.1 + 4 * 1.04
+    b = 20 * 1.1 + 5 * 1.04
+    c = 16 * 1.1 + 6 * 1.04
+    rolled = [a * (1 + 1 / 22), b * (1 + 1.25 / 25), c * (1 + 2 / 22)]
+    target = sorted(rolled)[1]
+    assert rec.figures["target_rate"].value == pytest.approx(target)
+    expected = [round_half_up(max(cur, target)) for cur in [20.0, 25.0, 24.0]]
+    assert rec.providers.set_index("provider")["proposed_rate"].tolist() == expected
+    assert rec.budget_impact_annual == pytest.approx(
+        52
+        * sum(
+            (e - cur) * v for e, cur, v in zip(expected, [20, 25, 24], [100, 200, 100], strict=True)
+        )
+    )
+
+
+def test_weighted_index_with_staffing_share_from_costs():
+    rates, costs = _tables()
+    rec = recommend_service(
+        _config(method="weighted_index", wage_change=0.041, price_change=0.038), rates, costs
+    )
+    # staffing share weighted by volume: (18×100 + 20×200 + 16×100) / (23×100 + 26.25×200 + 24×100)
+    share = (1800 + 4000 + 1600) / (2300 + 5250 + 2400)
+    uplift = share * 0.041 + (1 - share) * 0.038
+    assert rec.figures["index_uplift"].value == pytest.approx(uplift)
+    assert rec.providers["proposed_rate"].tolist() == [
+        round_half_up(20 * (1 + uplift)),
+        round_half_up(25 * (1 + uplift)),
+        round_half_up(24 * (1 + uplift)),
+    ]
+
+
+def test_bottom_up_needs_the_named_scenario():
+    rates, costs = _tables()
+    scen = pd.DataFrame({"service": ["home_care"], "scenario": ["rlw"], "cost_per_unit": [26.5]})
+    rec = recommend_service(
+        _config(method="bottom_up", scenario="rlw"), rates, costs, scenario_costs=scen
+    )
+    assert rec.providers["proposed_rate"].tolist() == [26.5, 26.5, 26.5]
+    with pytest.raises(Exception, match="expected one row for home_care scenario 'nlw'.*rlw"):
+        recommend_service(
+            _config(method="bottom_up", scenario="nlw"), rates, costs, scenario_costs=scen
+        )
+
+
+def test_budget_method_spends_the_increase_and_floor_binds():
+    rates, costs = _tables()
+    config = _config(method="budget_uniform", budget_increase_annual=20_000.0)
+    resolved = Resolved(floor_rate=Figure(21.0, "test"))
+    rec = recommend_service(config, rates, costs, resolved=resolved)
+    # A held at £21: 52 × (2,100 + (5,000 + 2,400)(1 + u)) = 52 × 9,400 + 20,000
+    u = (9400 + 20_000 / 52 - 2100) / 7400 - 1
+    assert rec.fit.value == pytest.approx(u)
+    assert rec.providers["binding"].tolist() == ["wage floor", "", ""]
+    # rounding to the penny moves spend by at most half a penny per hour bought
+    assert abs(rec.budget_impact_annual - 20_000) <= 0.005 * 400 * 52
+
+
+def test_parameter_references_resolve_from_dated_parameters():
+    from costofcare.parameters import load
+
+    p = load()
+    config = _config(
+        method="weighted_index",
+        base_date="2025-04-06",
+        wage_change="national_living_wage_hourly",
+        price_change="CPI:2025-09",
+    )
+    r = resolve(config, p)
+    nlw = (
+        p.value("national_living_wage_hourly", on="2026-04-06")
+        / p.value("national_living_wage_hourly", on="2025-04-06")
+        - 1
+    )
+    assert r.wage_change.value == pytest.approx(nlw)
+    assert r.price_change.value == pytest.approx(p.rate_12m("CPI", "2025-09"))
+
+
+# ---------------------------------------------------------------- config errors
+@pytest.mark.parametrize(
+    "table, words",
+    [
+        ({"effective_date": "2026-04-06"}, "recommend.home_care.method is required"),
+        ({"method": "median", "effective_date": "2026-04-06"}, "unknown method 'median'"),
+        ({"method": "percentile"}, "effective_date is required"),
+        ({"method": "percentile", "effective_date": "6/4/26"}, "is not a date"),
+        (
+            {"method": "percentile", "effective_date": "2026-04-06", "cap": 0.1},
+            "unknown key(s) cap",
+        ),
+        (
+            {"method": "percentile", "effective_date": "2026-04-06", "uplift_max": "10%"},
+            "uplift_max: expected a number",
+        ),
+        (
+            {"method": "weighted_index", "effective_date": "2026-04-06"},
+            "needs wage_change and price_change",
+        ),
+        (
+            {"method": "budget_uniform", "effective_date": "2026-04-06"},
+            "needs exactly one of budget_annual",
+        ),
+        (
+            {"method": "percentile", "effective_date": "2026-04-06", "percentile": 50},
+            "must be a fraction between 0 and 1",
+        ),
+    ],
+)
+def test_config_errors_name_the_key(table, words):
+    with pytest.raises(ConfigError) as err:
+        parse_config({"home_care": table})
+    assert words in str(err.value)
+
+
+def test_care_home_wage_floor_needs_hours_per_resident_week():
+    with pytest.raises(ConfigError, match="paid_hours_per_unit is required"):
+        parse_service("care_home", {"method": "percentile", "effective_date": date(2026, 4, 6)})
