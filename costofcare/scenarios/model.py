@@ -1,0 +1,509 @@
+"""The vectorised roll-forward: base unit costs -> required rates, providers x scenarios.
+
+:class:`Inputs` checks and packs the three input tables into arrays once;
+:func:`evaluate` then works out, for a block of providers and a block of scenarios at once,
+the required rate per unit and its parts. Scenario settings arrive as :class:`ScenarioArrays`
+(one entry per scenario), built from :class:`~costofcare.scenarios.scenario.Scenario` objects
+for a deterministic run or from random draws for Monte Carlo, so both share this code.
+
+How each category of cost line moves from the base period to the target period:
+
+*staffing*
+    The provider's workforce (roles, hourly rates, paid hours, headcount) is repriced under the
+    wage policy and its pay bill, employer NI (after the Employment Allowance) and employer
+    pension are recomputed per worker with the figures in force in each period. Lines whose
+    label names National Insurance (``"NI"``, ``"national insurance"``) or ``"pension"`` move
+    with the NI or pension total; the other staffing lines then hold pay only and move with the
+    pay bill. A provider whose staffing lines name neither reports pay *with* its on-costs, and
+    every staffing line moves with total employment cost (pay + NI + pension).
+*non_staffing*
+    Each line moves by its index between the months the scenario states.
+*return*
+    Return on operations / capital keeps its share of costs: it moves with staffing plus
+    non-staffing cost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserError
+from .oncosts import workforce_costs
+from .wages import apply_differential
+
+CATEGORIES = ("staffing", "non_staffing", "return")
+UNIT_COST_COLUMNS = (
+    "provider",
+    "service",
+    "cost_line",
+    "category",
+    "cost_per_unit",
+    "unit",
+    "period_start",
+    "period_end",
+)
+WORKFORCE_COLUMNS = ("provider", "role", "hourly_rate", "weekly_hours", "headcount")
+VOLUME_COLUMNS = ("provider", "service", "volume_per_week", "volume_unit", "current_rate")
+
+_NI_LINE = re.compile(r"\bni\b|\bnics?\b|national\s+insurance", re.IGNORECASE)
+_PENSION_LINE = re.compile(r"pension", re.IGNORECASE)
+
+#: Statutory figures a scenario carries, in the order :class:`ScenarioArrays` stores them.
+FIGURE_NAMES = (
+    "employer_ni_rate",
+    "employer_ni_threshold_annual",
+    "employment_allowance_annual",
+    "pension_employer_rate",
+    "pension_lower_annual",
+    "pension_upper_annual",
+    "pension_trigger_annual",
+)
+
+
+def staffing_component(cost_line: str) -> str:
+    """``"employer_ni"``, ``"employer_pension"`` or ``"pay"`` for a staffing line label."""
+    if _NI_LINE.search(cost_line):
+        return "employer_ni"
+    if _PENSION_LINE.search(cost_line):
+        return "employer_pension"
+    return "pay"
+
+
+def _require_columns(frame: pd.DataFrame, columns, table: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"{table} table: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}"
+        )
+
+
+def _numeric(frame: pd.DataFrame, column: str, table: str, minimum: float | None = 0.0):
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = values.isna() & frame[column].notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UserError(
+            f"{table} table, row {row + 1}, column {column}: "
+            f"{frame[column].iloc[row]!r} is not a number"
+        )
+    if minimum is not None and (values < minimum).any():
+        row = int(np.flatnonzero((values < minimum).to_numpy())[0])
+        raise UserError(
+            f"{table} table, row {row + 1}, column {column}: {values.iloc[row]} is negative; "
+            f"{column} must be {minimum:g} or more"
+        )
+    return values.astype(float)
+
+
+@dataclass
+class Inputs:
+    """The input tables checked and packed into arrays (build with :meth:`from_tables`).
+
+    Attributes
+    ----------
+    keys : DataFrame
+        One row per (provider, service) priced: ``provider, service, unit, period_start,
+        period_end``, sorted by provider. Result arrays have one row per key.
+    providers : list of str
+    key_provider : ndarray (K,)
+        Index into ``providers`` of each key.
+    rate_per_hour, weekly_hours, headcount : ndarray (P, R)
+        Workforce by provider, padded with headcount 0.
+    pay, ni, pension : ndarray (K,)
+        Base staffing cost per unit in pay, employer NI and employer pension lines.
+    explicit_oncosts : ndarray of bool (K,)
+        Whether the provider reports NI/pension lines separately.
+    non_staffing : ndarray (K, L)
+        Base non-staffing cost per unit by line, columns ``non_staffing_lines``.
+    returns : ndarray (K,)
+        Base return per unit.
+    lines : DataFrame
+        Every base line: ``key, provider, service, cost_line, category, component,
+        cost_per_unit``.
+    volume_per_week, current_rate : ndarray (K,)
+        From the volumes table; NaN where a key has no volume row.
+    """
+
+    keys: pd.DataFrame
+    providers: list
+    key_provider: np.ndarray
+    rate_per_hour: np.ndarray
+    weekly_hours: np.ndarray
+    headcount: np.ndarray
+    pay: np.ndarray
+    ni: np.ndarray
+    pension: np.ndarray
+    explicit_oncosts: np.ndarray
+    non_staffing: np.ndarray
+    non_staffing_lines: list
+    returns: np.ndarray
+    lines: pd.DataFrame
+    volume_per_week: np.ndarray
+    current_rate: np.ndarray
+    volume_unit: np.ndarray
+
+    @classmethod
+    def from_tables(
+        cls,
+        unit_costs: pd.DataFrame,
+        workforce: pd.DataFrame,
+        volumes: pd.DataFrame | None = None,
+    ) -> Inputs:
+        """Check the tables and pack them. Mistakes raise :class:`UserError` naming the
+        table, row and column."""
+        _require_columns(unit_costs, UNIT_COST_COLUMNS, "unit cost")
+        _require_columns(workforce, WORKFORCE_COLUMNS, "workforce")
+        uc = unit_costs.loc[:, list(UNIT_COST_COLUMNS)].copy()
+        if uc.empty:
+            raise UserError("unit cost table: no rows")
+        uc["provider"] = uc["provider"].astype(str)
+        uc["service"] = uc["service"].astype(str)
+        uc["cost_line"] = uc["cost_line"].astype(str)
+        uc["category"] = uc["category"].astype(str).str.strip().str.lower()
+        bad = ~uc["category"].isin(CATEGORIES)
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise UserError(
+                f"unit cost table, row {row + 1}, column category: "
+                f"{unit_costs['category'].iloc[row]!r} is not allowed; use one of "
+                + ", ".join(CATEGORIES)
+            )
+        uc["cost_per_unit"] = _numeric(uc, "cost_per_unit", "unit cost", minimum=None)
+        uc["cost_per_unit"] = uc["cost_per_unit"].fillna(0.0)
+        for column in ("period_start", "period_end"):
+            parsed = pd.to_datetime(uc[column], errors="coerce")
+            if parsed.isna().any():
+                row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+                raise UserError(
+                    f"unit cost table, row {row + 1}, column {column}: "
+                    f"{uc[column].iloc[row]!r} is not a date (write YYYY-MM-DD)"
+                )
+            uc[column] = parsed
+        if (uc["period_end"] < uc["period_start"]).any():
+            row = int(np.flatnonzero((uc["period_end"] < uc["period_start"]).to_numpy())[0])
+            raise UserError(f"unit cost table, row {row + 1}: period_end is before period_start")
+
+        wf = workforce.loc[:, list(WORKFORCE_COLUMNS)].copy()
+        wf["provider"] = wf["provider"].astype(str)
+        for column in ("hourly_rate", "weekly_hours", "headcount"):
+            wf[column] = _numeric(wf, column, "workforce")
+            if wf[column].isna().any():
+                row = int(np.flatnonzero(wf[column].isna().to_numpy())[0])
+                raise UserError(f"workforce table, row {row + 1}, column {column}: empty")
+
+        keys = (
+            uc.groupby(["provider", "service"], sort=True)
+            .agg(
+                unit=("unit", "first"),
+                period_start=("period_start", "min"),
+                period_end=("period_end", "max"),
+            )
+            .reset_index()
+        )
+        providers = sorted(keys["provider"].unique())
+        provider_index = {p: i for i, p in enumerate(providers)}
+        key_index = {
+            (p, s): i for i, (p, s) in enumerate(zip(keys.provider, keys.service, strict=True))
+        }
+        key_provider = keys["provider"].map(provider_index).to_numpy()
+
+        uc["key"] = [key_index[k] for k in zip(uc.provider, uc.service, strict=True)]
+        uc["component"] = np.where(
+            uc["category"] == "staffing", uc["cost_line"].map(staffing_component), ""
+        )
+        n_keys = len(keys)
+
+        def total(mask) -> np.ndarray:
+            sub = uc[mask]
+            return np.bincount(sub["key"], weights=sub["cost_per_unit"], minlength=n_keys)
+
+        staffing = uc["category"] == "staffing"
+        pay = total(staffing & (uc["component"] == "pay"))
+        ni = total(staffing & (uc["component"] == "employer_ni"))
+        pension = total(staffing & (uc["component"] == "employer_pension"))
+        explicit = np.bincount(
+            uc.loc[staffing & (uc["component"] != "pay"), "key"], minlength=n_keys
+        ).astype(bool)
+        returns = total(uc["category"] == "return")
+        ns = uc[uc["category"] == "non_staffing"]
+        ns_lines = sorted(ns["cost_line"].unique())
+        line_index = {line: j for j, line in enumerate(ns_lines)}
+        non_staffing = np.zeros((n_keys, len(ns_lines)))
+        np.add.at(
+            non_staffing,
+            (ns["key"].to_numpy(), ns["cost_line"].map(line_index).to_numpy(dtype=int)),
+            ns["cost_per_unit"].to_numpy(),
+        )
+
+        wf = wf[wf["provider"].isin(provider_index)]
+        needs_workforce = sorted(set(uc.loc[staffing & (uc.cost_per_unit != 0), "provider"]))
+        staffed = set(wf.loc[wf["headcount"] > 0, "provider"])
+        missing = [p for p in needs_workforce if p not in staffed]
+        if missing:
+            raise UserError(
+                "workforce table: no staff (rows with headcount above 0) for provider(s) "
+                + ", ".join(repr(p) for p in missing[:10])
+                + (" ..." if len(missing) > 10 else "")
+                + "; their staffing costs cannot be repriced without roles, rates and hours"
+            )
+        wf = wf.sort_values("provider", kind="stable")
+        wf_provider = wf["provider"].map(provider_index).to_numpy()
+        counts = np.bincount(wf_provider, minlength=len(providers))
+        width = max(int(counts.max()) if len(counts) else 0, 1)
+        slot = np.arange(len(wf)) - np.repeat(np.cumsum(counts) - counts, counts)
+        shape = (len(providers), width)
+        rate = np.zeros(shape)
+        hours = np.zeros(shape)
+        heads = np.zeros(shape)
+        rate[wf_provider, slot] = wf["hourly_rate"].to_numpy()
+        hours[wf_provider, slot] = wf["weekly_hours"].to_numpy()
+        heads[wf_provider, slot] = wf["headcount"].to_numpy()
+
+        volume = np.full(n_keys, np.nan)
+        current = np.full(n_keys, np.nan)
+        volume_unit = np.full(n_keys, "", dtype=object)
+        if volumes is not None and len(volumes):
+            _require_columns(volumes, VOLUME_COLUMNS, "volumes")
+            vol = volumes.loc[:, list(VOLUME_COLUMNS)].copy()
+            vol["provider"] = vol["provider"].astype(str)
+            vol["service"] = vol["service"].astype(str)
+            vol["volume_per_week"] = _numeric(vol, "volume_per_week", "volumes")
+            vol["current_rate"] = _numeric(vol, "current_rate", "volumes")
+            dup = vol.duplicated(["provider", "service"])
+            if dup.any():
+                row = int(np.flatnonzero(dup.to_numpy())[0])
+                raise UserError(
+                    f"volumes table, row {row + 1}: a second row for provider "
+                    f"{vol.provider.iloc[row]!r}, service {vol.service.iloc[row]!r}"
+                )
+            for p, s, v, u, c in vol.itertuples(index=False):
+                i = key_index.get((p, s))
+                if i is None:
+                    raise UserError(
+                        f"volumes table: provider {p!r}, service {s!r} has no unit costs"
+                    )
+                volume[i], current[i], volume_unit[i] = v, c, u
+        lines = uc[["key", "provider", "service", "cost_line", "category", "component"]].copy()
+        lines["cost_per_unit"] = uc["cost_per_unit"]
+        lines = (
+            lines.groupby(["key", "provider", "service", "cost_line", "category", "component"])
+            .agg(cost_per_unit=("cost_per_unit", "sum"))
+            .reset_index()
+        )
+        return cls(
+            keys=keys,
+            providers=providers,
+            key_provider=key_provider,
+            rate_per_hour=rate,
+            weekly_hours=hours,
+            headcount=heads,
+            pay=pay,
+            ni=ni,
+            pension=pension,
+            explicit_oncosts=explicit,
+            non_staffing=non_staffing,
+            non_staffing_lines=ns_lines,
+            returns=returns,
+            lines=lines,
+            volume_per_week=volume,
+            current_rate=current,
+            volume_unit=volume_unit,
+        )
+
+    @property
+    def base_rate(self) -> np.ndarray:
+        """Base cost per unit of each key (all lines)."""
+        return self.pay + self.ni + self.pension + self.non_staffing.sum(axis=1) + self.returns
+
+    def provider_dates(self) -> pd.Series:
+        """Middle of each provider's return period (the date base-period figures are taken)."""
+        g = self.keys.groupby("provider")
+        start, end = g["period_start"].min(), g["period_end"].max()
+        return (start + (end - start) / 2).dt.normalize().reindex(self.providers)
+
+
+@dataclass
+class ScenarioArrays:
+    """Scenario settings as arrays, one entry per scenario (S of them).
+
+    ``base_floor`` is (P, S): the base-period floor depends on each provider's period.
+    ``wage_change`` (P, S) is the pay change the weighted-index method uses. ``line_ratio``
+    (S, L) is each non-staffing line's index ratio; ``index_change`` (S,) the weighted-index
+    method's price change. ``figures`` holds the target period's statutory figures (S,) each.
+    """
+
+    floor: np.ndarray
+    base_floor: np.ndarray
+    differential: np.ndarray
+    pay_increase: np.ndarray
+    is_pay_increase: np.ndarray
+    figures: dict
+    line_ratio: np.ndarray
+    index_change: np.ndarray
+    part_year_weeks: np.ndarray
+    full_year_weeks: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.floor)
+
+    def take(self, cols: slice | np.ndarray) -> ScenarioArrays:
+        """The settings of a subset of scenarios."""
+        return ScenarioArrays(
+            floor=self.floor[cols],
+            base_floor=self.base_floor[:, cols],
+            differential=self.differential[cols],
+            pay_increase=self.pay_increase[cols],
+            is_pay_increase=self.is_pay_increase[cols],
+            figures={k: v[cols] for k, v in self.figures.items()},
+            line_ratio=self.line_ratio[cols],
+            index_change=self.index_change[cols],
+            part_year_weeks=self.part_year_weeks[cols],
+            full_year_weeks=self.full_year_weeks[cols],
+        )
+
+    @property
+    def wage_change(self) -> np.ndarray:
+        """(P, S) pay change for the weighted-index method: the floor's change, or the rise."""
+        floor_change = self.floor[None, :] / self.base_floor - 1.0
+        return np.where(self.is_pay_increase[None, :], self.pay_increase[None, :], floor_change)
+
+
+def base_workforce_costs(
+    inputs: Inputs, base_figures: dict, apply_employment_allowance: bool = True
+) -> tuple[np.ndarray, ...]:
+    """(P,) base pay bill, employer NI and employer pension. ``base_figures`` values are (P,)."""
+    fig = {k: np.asarray(v, dtype=float)[:, None] for k, v in base_figures.items()}
+    return workforce_costs(
+        inputs.rate_per_hour,
+        inputs.weekly_hours,
+        inputs.headcount,
+        fig["employer_ni_rate"],
+        fig["employer_ni_threshold_annual"],
+        fig["employment_allowance_annual"],
+        fig["pension_employer_rate"],
+        fig["pension_lower_annual"],
+        fig["pension_upper_annual"],
+        fig["pension_trigger_annual"],
+        apply_employment_allowance=apply_employment_allowance,
+    )
+
+
+def _safe_ratio(num: np.ndarray, den: np.ndarray, fallback: np.ndarray | float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = num / den
+    return np.where(den > 0, out, fallback)
+
+
+def evaluate(
+    inputs: Inputs,
+    base: tuple[np.ndarray, np.ndarray, np.ndarray],
+    arrays: ScenarioArrays,
+    providers: slice = slice(None),
+    apply_employment_allowance: bool = True,
+) -> dict[str, np.ndarray]:
+    """Required rates and their parts for the keys of a block of providers x scenarios.
+
+    Parameters
+    ----------
+    inputs
+        Packed tables.
+    base
+        ``base_workforce_costs(inputs, ...)``: (P,) base pay, NI and pension.
+    arrays
+        Settings of the scenarios in this block (S of them); ``base_floor`` holds only the
+        block's providers' rows.
+    providers
+        The block of providers (a slice of ``inputs.providers``); keys of those providers are
+        evaluated.
+    apply_employment_allowance
+        Take the Employment Allowance off each provider's NI bill.
+
+    Returns
+    -------
+    dict of (K_block, S) arrays
+        ``staffing, non_staffing, returns, required_rate, weighted_index_rate`` and the factors
+        ``pay_factor, ni_factor, pension_factor, employment_factor``.
+    """
+    p_idx = np.arange(len(inputs.providers))[providers]
+    p0 = int(p_idx[0]) if len(p_idx) else 0
+    keys = np.flatnonzero(np.isin(inputs.key_provider, p_idx))
+    kp = inputs.key_provider[keys] - p0  # key -> row in this provider block
+
+    rate = inputs.rate_per_hour[providers][:, None, :]
+    hours = inputs.weekly_hours[providers][:, None, :]
+    heads = inputs.headcount[providers][:, None, :]
+    new_rate = apply_differential(
+        rate,
+        arrays.base_floor[:, :, None],
+        arrays.floor[None, :, None],
+        arrays.differential[None, :, None],
+    )
+    floor = arrays.floor[None, :, None]
+    raised = np.maximum(rate * (1.0 + arrays.pay_increase[None, :, None]), floor)
+    new_rate = np.where(arrays.is_pay_increase[None, :, None], raised, new_rate)
+    fig = {k: v[None, :, None] for k, v in arrays.figures.items()}
+    pay1, ni1, pen1 = workforce_costs(
+        new_rate,
+        hours,
+        heads,
+        fig["employer_ni_rate"],
+        fig["employer_ni_threshold_annual"],
+        fig["employment_allowance_annual"],
+        fig["pension_employer_rate"],
+        fig["pension_lower_annual"],
+        fig["pension_upper_annual"],
+        fig["pension_trigger_annual"],
+        apply_employment_allowance=apply_employment_allowance,
+    )
+    pay0, ni0, pen0 = (b[providers][:, None] for b in base)
+    pay_factor = _safe_ratio(pay1, pay0, 1.0)
+    emp0, emp1 = pay0 + ni0 + pen0, pay1 + ni1 + pen1
+    employment_factor = _safe_ratio(emp1, emp0, 1.0)
+    # where the model finds no NI (or pension) in the base period, the line is re-based on
+    # the modelled share of pay in the target period
+    ni_share1 = _safe_ratio(ni1, pay1, 0.0)
+    pen_share1 = _safe_ratio(pen1, pay1, 0.0)
+
+    pay_k, ni_k, pen_k = inputs.pay[keys, None], inputs.ni[keys, None], inputs.pension[keys, None]
+    explicit = inputs.explicit_oncosts[keys, None]
+    pf, ef = pay_factor[kp], employment_factor[kp]
+    new_pay = pay_k * np.where(explicit, pf, ef)
+    new_ni = np.where(ni0[kp] > 0, ni_k * _safe_ratio(ni1, ni0, 0.0)[kp], new_pay * ni_share1[kp])
+    new_pen = np.where(
+        pen0[kp] > 0, pen_k * _safe_ratio(pen1, pen0, 0.0)[kp], new_pay * pen_share1[kp]
+    )
+    new_ni = np.where(explicit, new_ni, ni_k * ef)
+    new_pen = np.where(explicit, new_pen, pen_k * ef)
+    staffing = new_pay + new_ni + new_pen
+    non_staffing = inputs.non_staffing[keys] @ arrays.line_ratio.T
+    base_staff = (pay_k + ni_k + pen_k)[:, 0]
+    base_ns = inputs.non_staffing[keys].sum(axis=1)
+    base_costs = (base_staff + base_ns)[:, None]
+    returns = inputs.returns[keys, None] * _safe_ratio(staffing + non_staffing, base_costs, 1.0)
+    required = staffing + non_staffing + returns
+
+    share = _safe_ratio(base_staff[:, None], base_costs, 0.0)
+    uplift = share * arrays.wage_change[kp] + (1.0 - share) * arrays.index_change[None, :]
+    base_rate = base_costs + inputs.returns[keys, None]
+    return {
+        "keys": keys,
+        "staffing": staffing,
+        "pay": new_pay,
+        "employer_ni": new_ni,
+        "employer_pension": new_pen,
+        "non_staffing": non_staffing,
+        "returns": returns,
+        "required_rate": required,
+        "base_rate": np.broadcast_to(base_rate, required.shape),
+        "staffing_share": np.broadcast_to(share, required.shape),
+        "weighted_index_uplift": uplift,
+        "weighted_index_rate": base_rate * (1.0 + uplift),
+        "pay_factor": pf,
+        "ni_factor": _safe_ratio(new_ni, ni_k, np.nan),
+        "pension_factor": _safe_ratio(new_pen, pen_k, np.nan),
+        "employment_factor": ef,
+    }
