@@ -197,15 +197,20 @@ def effective_oncost_rates(
     0 when the employer cannot claim it) comes off the employer's total. With ``workers`` as
     shares only the ratios matter and Employment Allowance should be 0.
 
+    Every argument broadcasts against ``hours_per_week``, whose **last axis is the band
+    axis**; give per-provider figures a trailing axis of length 1 (``rate[:, None]``).
+
     Parameters
     ----------
     hours_per_week, workers : array_like
         Bands of paid hours per week (including paid holiday, travel and training time) and
-        the number (or share) of workers in each band; the band axis is the last axis.
+        the number (or share) of workers in each band.
     pay_rate_per_hour : array_like
-        Hourly pay; broadcast against the leading axes (one value per provider or draw).
+        Hourly pay (one per band, or one per provider with a trailing axis of length 1).
     weeks_paid_per_year : array_like
         Weeks paid a year (365/7 = 52.143 unless stated).
+    employment_allowance_annual : array_like
+        Employer-level allowance; broadcasts against the leading (non-band) axes.
 
     Returns
     -------
@@ -214,19 +219,16 @@ def effective_oncost_rates(
         ``employment_allowance_annual``, ``pension_annual``, ``earnings_annual`` (employer
         totals, £ per year), each with the leading (non-band) shape.
     """
-    hours = _arr(hours_per_week)
     n = _arr(workers)
-    rate = _arr(pay_rate_per_hour)[..., None]
-    weeks = _arr(weeks_paid_per_year)[..., None]
-    earnings = hours * rate * weeks
-    ni = employer_ni_annual(earnings, _arr(ni_rate)[..., None], _arr(ni_threshold_annual)[..., None])
+    earnings = _arr(hours_per_week) * _arr(pay_rate_per_hour) * _arr(weeks_paid_per_year)
+    ni = employer_ni_annual(earnings, ni_rate, ni_threshold_annual)
     pension = employer_pension_annual(
         earnings,
-        _arr(pension_rate)[..., None],
-        _arr(pension_lower_annual)[..., None],
-        _arr(pension_upper_annual)[..., None],
-        _arr(pension_trigger_annual)[..., None],
-        _arr(pension_opt_out)[..., None],
+        pension_rate,
+        pension_lower_annual,
+        pension_upper_annual,
+        pension_trigger_annual,
+        pension_opt_out,
     )
     earnings_total = np.sum(n * earnings, axis=-1)
     ni_total = np.sum(n * ni, axis=-1)
