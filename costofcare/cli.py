@@ -18,6 +18,7 @@ from .errors import EXIT_USER_ERROR, UserError
 # Each module here has ``register(subparsers)``. Order is the order shown in --help.
 COMMAND_MODULES = [
     "costofcare.parameters.commands",
+    "costofcare.templates.commands",
     "costofcare.benchmark.commands",
     "costofcare.costs.commands",
 ]

@@ -618,3 +618,101 @@ def write_template(
     finally:
         wb.close()
     return path
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    """A date written as YYYY-MM-DD or DD/MM/YYYY; UserError naming ``what`` otherwise."""
+    text = str(text).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise UserError(f"{what}: {text!r} is not a date; write it as YYYY-MM-DD (e.g. 2026-03-31)")
+
+
+def safe_file_stem(text: str, max_length: int = 60) -> str:
+    """A file-name-safe slug: lower-case letters, digits and hyphens only."""
+    out = []
+    for ch in str(text).casefold():
+        out.append(ch if ch.isascii() and ch.isalnum() else "-")
+    stem = "-".join(part for part in "".join(out).split("-") if part)
+    return stem[:max_length].rstrip("-") or "provider"
+
+
+def read_providers_csv(path: str | Path) -> list[dict[str, str]]:
+    """Rows of a providers CSV (header row of field ids), as dicts of non-blank text.
+
+    Accepts UTF-8 (with or without the byte-order mark Excel writes) or Windows-1252.
+    """
+    import csv
+
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    reader = csv.DictReader(text.splitlines())
+    if not reader.fieldnames:
+        raise UserError(f"{path}: the providers CSV is empty; it needs a header row of field ids")
+    if any(name is None or not name.strip() for name in reader.fieldnames):
+        raise UserError(f"{path}: the header row has a blank column name")
+    rows = []
+    for row in reader:
+        if None in row:
+            raise UserError(f"{path}, line {reader.line_num}: more values than header columns")
+        cleaned = {k.strip(): (v or "").strip() for k, v in row.items()}
+        if any(cleaned.values()):
+            rows.append(cleaned)
+    if not rows:
+        raise UserError(f"{path}: the providers CSV has no provider rows")
+    return rows
+
+
+def write_for_providers(
+    spec: TemplateSpec | str,
+    providers_csv: str | Path,
+    outdir: str | Path,
+    settings: GenerationSettings | None = None,
+) -> list[Path]:
+    """Write one pre-filled workbook per row of a providers CSV.
+
+    The CSV header names fields a council may pre-fill (``provider_name`` is required; see
+    ``docs/fields.md`` for the others). Files are named
+    ``<service>_<provider>[_<registration number>].xlsx`` using only safe characters;
+    clashes get a numeric suffix.
+
+    Raises
+    ------
+    UserError
+        Missing ``provider_name`` column, an unknown column or a bad value, naming the CSV
+        line.
+    """
+    if isinstance(spec, str):
+        spec = get_spec(spec)
+    rows = read_providers_csv(providers_csv)
+    if "provider_name" not in rows[0]:
+        raise UserError(f"{providers_csv}: the providers CSV needs a provider_name column")
+    outdir = Path(outdir)
+    written: list[Path] = []
+    used: set[str] = set()
+    checked = []
+    for line, row in enumerate(rows, start=2):
+        if not row.get("provider_name"):
+            raise UserError(f"{providers_csv}, row {line}: provider_name is blank")
+        try:
+            checked.append(prefill_values(spec, row))
+        except UserError as exc:
+            raise UserError(f"{providers_csv}, row {line}: {exc}") from None
+    for values in checked:
+        parts = [spec.service, safe_file_stem(values["provider_name"])]
+        if values.get("registration_number"):
+            parts.append(safe_file_stem(str(values["registration_number"]), 30))
+        stem = "_".join(parts)
+        candidate, n = stem, 2
+        while candidate in used:
+            candidate, n = f"{stem}-{n}", n + 1
+        used.add(candidate)
+        written.append(write_template(spec, outdir / f"{candidate}.xlsx", settings, values))
+    return written
