@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "costofcare.templates.commands",
     "costofcare.benchmark.commands",
     "costofcare.costs.commands",
+    "costofcare.scenarios.commands",
 ]
 
 EPILOG = """\

@@ -1,0 +1,189 @@
+"""``costofcare scenarios CONFIG.toml -o OUT``: run the scenarios a TOML file defines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import EXIT_OK, UserError
+from .config import check_against_data, load_config
+from .montecarlo import run_monte_carlo
+from .scenario import make_context, run_context
+
+EXAMPLES = """\
+examples:
+  costofcare scenarios workbooks/examples/scenarios.toml -o out/scenarios
+  costofcare scenarios my.toml -o out/s --unit-costs unit_costs.csv --workforce staff.csv
+  costofcare scenarios my.toml -o out/s --check         check the config and inputs only
+  costofcare scenarios my.toml -o out/s --runs 20000 --seed 7
+
+The config names the input tables ([inputs] unit_costs, workforce, volumes: CSV or Parquet,
+paths relative to the config), the target period ([target] start, end), the scenarios
+([defaults], [[scenario]], [grid]) and optionally [monte_carlo]. Every key is described in
+docs/scenarios.md. A bad config (a typo in a key, an unknown index, a month outside the data, a
+negative volume) stops before any work, naming the key and what is allowed.
+
+writes to OUT:
+  scenarios.csv                 one row per scenario x provider x service: floors, base and
+                                required rate, parts, weighted-index rate, budget impact
+  budget.csv                    budget impact per scenario (totals over providers)
+  monte_carlo_summary.csv       P10/P50/P90 (or your percentiles) per provider   [monte_carlo]
+  monte_carlo_budget.csv        total budget impact per run                      [monte_carlo]
+  summary.md, summary.json      a short summary of the above
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "scenarios",
+        help="roll unit costs forward under wage, on-cost and inflation scenarios",
+        description="Price the scenarios a TOML file defines for every provider: wage policy "
+        "and differentials, statutory on-costs recomputed per worker, non-staffing indices, "
+        "the weighted-index comparison, grids, Monte Carlo and budget impact.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("config", type=Path, help="scenario config (TOML)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="folder for the results")
+    p.add_argument("--unit-costs", type=Path, help="unit cost table (overrides [inputs])")
+    p.add_argument("--workforce", type=Path, help="workforce table (overrides [inputs])")
+    p.add_argument("--volumes", type=Path, help="volumes table (overrides [inputs])")
+    p.add_argument("--runs", type=int, help="Monte Carlo runs (overrides [monte_carlo] runs)")
+    p.add_argument("--seed", type=int, help="Monte Carlo seed (overrides [monte_carlo] seed)")
+    p.add_argument("--check", action="store_true", help="check the config and inputs, then stop")
+    p.set_defaults(func=run)
+
+
+def read_table(path: Path, what: str) -> pd.DataFrame:
+    """A CSV or Parquet table; a missing file is a :class:`UserError` naming it."""
+    if not path.exists():
+        raise UserError(f"{what} table not found: {path}")
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix.lower() in (".csv", ".txt"):
+        return pd.read_csv(path)
+    raise UserError(f"{path}: read CSV (.csv) or Parquet (.parquet) tables only")
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    paths = dict(config.inputs)
+    for key in ("unit_costs", "workforce", "volumes"):
+        if getattr(args, key) is not None:
+            paths[key] = getattr(args, key)
+    for key in ("unit_costs", "workforce"):
+        if key not in paths:
+            raise UserError(
+                f"{args.config}: [inputs] {key} is missing (or pass --{key.replace('_', '-')})"
+            )
+    unit_costs = read_table(paths["unit_costs"], "unit cost")
+    workforce = read_table(paths["workforce"], "workforce")
+    volumes = read_table(paths["volumes"], "volumes") if "volumes" in paths else None
+    ctx = make_context(unit_costs, workforce, volumes, config.settings, None, config.series)
+    mc = config.monte_carlo
+    if mc is not None:
+        if args.runs is not None:
+            mc.runs = args.runs
+        if args.seed is not None:
+            mc.seed = args.seed
+        if mc.runs < 1:
+            raise UserError(f"--runs must be 1 or more, got {mc.runs}")
+    check_against_data(config, ctx)
+    if args.check:
+        print(
+            f"{args.config}: OK - {len(config.scenarios)} scenario(s), "
+            f"{len(ctx.inputs.keys)} provider-service unit(s)"
+            + (f", Monte Carlo {mc.runs} runs" if mc else "")
+        )
+        return EXIT_OK
+
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    results = run_context(ctx, config.scenarios)
+    results.to_csv(out / "scenarios.csv", index=False)
+    budget = budget_totals(results)
+    budget.to_csv(out / "budget.csv", index=False)
+    summary = {
+        "config": str(args.config),
+        "target": [
+            config.settings.target_start.isoformat(),
+            config.settings.target_end.isoformat(),
+        ],
+        "scenarios": len(config.scenarios),
+        "units": int(len(ctx.inputs.keys)),
+        "budget": budget.to_dict(orient="records"),
+    }
+    mc_result = None
+    if mc is not None:
+        mc_result = run_monte_carlo(ctx, mc.scenario, mc.inputs, mc.runs, mc.seed, mc.percentiles)
+        mc_result.summary.to_csv(out / "monte_carlo_summary.csv", index=False)
+        mc_result.budget.to_csv(out / "monte_carlo_budget.csv", index=False)
+        summary["monte_carlo"] = {
+            **mc_result.settings,
+            "budget": mc_result.budget_summary.to_dict(orient="records"),
+        }
+    text = summary_markdown(summary, budget, mc_result)
+    (out / "summary.md").write_text(text, encoding="utf-8")
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), "utf-8")
+    print(text)
+    return EXIT_OK
+
+
+def budget_totals(results: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: mean uplift, and budget totals over providers with volumes."""
+    budget_cols = [c for c in results.columns if c.startswith("budget_")]
+    grouped = results.groupby("scenario", sort=False)
+    out = grouped.agg(
+        units=("provider", "size"),
+        mean_uplift=("uplift", "mean"),
+        mean_weighted_index_uplift=("weighted_index_uplift", "mean"),
+        **{c: (c, lambda s: s.sum(min_count=1)) for c in budget_cols},
+    )
+    return out.reset_index()
+
+
+def summary_markdown(summary: dict, budget: pd.DataFrame, mc_result) -> str:
+    """The short summary printed and written to ``summary.md``."""
+    lines = [
+        f"# Scenarios: {summary['config']}",
+        "",
+        f"Target period {summary['target'][0]} to {summary['target'][1]}; "
+        f"{summary['scenarios']} scenario(s) x {summary['units']} provider-service unit(s).",
+        "",
+        "| scenario | mean uplift | weighted-index uplift | budget, full year | "
+        "budget, part year |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in budget.itertuples(index=False):
+        lines.append(
+            f"| {row.scenario} | {row.mean_uplift:.2%} | {row.mean_weighted_index_uplift:.2%} | "
+            f"{_money(row.budget_full_year)} | {_money(row.budget_part_year)} |"
+        )
+    if mc_result is not None:
+        s = mc_result.settings
+        lines += [
+            "",
+            f"Monte Carlo: scenario {s['scenario']!r}, {s['runs']} runs, seed {s['seed']}; "
+            "inputs: " + ", ".join(f"{k} ~ {v}" for k, v in s["inputs"].items()),
+            "",
+        ]
+        table = mc_result.budget_summary
+        cols = [c for c in table.columns if c.startswith("p")]
+        lines.append("| total | mean | " + " | ".join(cols) + " |")
+        lines.append("|---|---:|" + "---:|" * len(cols))
+        for row in table.to_dict(orient="records"):
+            lines.append(
+                f"| {row['measure']} | {_money(row['mean'])} | "
+                + " | ".join(_money(row[c]) for c in cols)
+                + " |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _money(value) -> str:
+    if value is None or pd.isna(value):
+        return "-"
+    return f"£{value:,.0f}"
