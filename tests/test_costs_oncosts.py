@@ -1,0 +1,164 @@
+"""Worked examples for employer on-costs per worker, with the arithmetic written out.
+
+2025-26 figures (tax year from 6 April 2025): employer NI 15% above £5,000 a year; employer
+pension 3% of qualifying earnings between £6,240 and £50,270 for workers earning £10,000+;
+Employment Allowance £10,500; SSP £118.75 a week, 3 waiting days, lower earnings limit £125
+a week. 2026-27: SSP £123.25, no waiting days, no lower earnings limit, capped at 80% of
+average weekly earnings.
+"""
+
+import numpy as np
+import pytest
+
+from costofcare.costs.oncosts import (
+    effective_oncost_rates,
+    employer_ni_annual,
+    employer_pension_annual,
+    employment_allowance_used,
+    holiday_pay_rate,
+    statutory_sick_pay_annual,
+)
+from costofcare.parameters import load
+
+WEEKS = 365 / 7
+
+
+@pytest.fixture(scope="module")
+def p25():
+    p = load()
+    names = [
+        "employer_ni_rate",
+        "employer_ni_secondary_threshold_annual",
+        "pension_employer_min_rate",
+        "pension_qualifying_earnings_lower_annual",
+        "pension_qualifying_earnings_upper_annual",
+        "pension_earnings_trigger_annual",
+        "employment_allowance_annual",
+    ]
+    return p.values_on("2025-04-06", names)
+
+
+def test_shipped_2025_figures_are_the_ones_the_examples_use(p25):
+    assert p25 == {
+        "employer_ni_rate": 0.15,
+        "employer_ni_secondary_threshold_annual": 5000,
+        "pension_employer_min_rate": 0.03,
+        "pension_qualifying_earnings_lower_annual": 6240,
+        "pension_qualifying_earnings_upper_annual": 50270,
+        "pension_earnings_trigger_annual": 10000,
+        "employment_allowance_annual": 10500,
+    }
+
+
+def test_worker_below_the_ni_secondary_threshold_pays_no_employer_ni():
+    earnings = 6 * 12.21 * WEEKS  # 6 hours a week at £12.21: £3,819.99 a year (73.26 x 52.143)
+    assert earnings == pytest.approx(3819.99, abs=0.01)
+    assert employer_ni_annual(earnings, 0.15, 5000) == 0.0
+    # ...and is below the pension trigger and the qualifying earnings lower limit
+    assert employer_pension_annual(earnings, 0.03, 6240, 50270, 10000) == 0.0
+
+
+def test_part_week_worker_16_hours():
+    earnings = 16 * 12.21 * WEEKS  # £10,186.71 a year
+    assert employer_ni_annual(earnings, 0.15, 5000) == pytest.approx(
+        0.15 * (16 * 12.21 * 365 / 7 - 5000)  # = £778.01
+    )
+    # above the £10,000 trigger: 3% of (earnings - £6,240)
+    assert employer_pension_annual(earnings, 0.03, 6240, 50270, 10000) == pytest.approx(
+        0.03 * (16 * 12.21 * 365 / 7 - 6240)  # = £118.40
+    )
+
+
+def test_worker_above_the_pension_upper_limit_is_capped():
+    earnings = 45 * 22.00 * WEEKS  # £51,621.43 a year, above £50,270
+    assert employer_pension_annual(earnings, 0.03, 6240, 50270, 10000) == pytest.approx(
+        0.03 * (50270 - 6240)  # = £1,320.90
+    )
+    # NI has no upper limit for the employer
+    assert employer_ni_annual(earnings, 0.15, 5000) == pytest.approx(0.15 * (51621.43 - 5000), abs=0.01)
+
+
+def test_pension_opt_out_scales_the_expected_contribution():
+    full = employer_pension_annual(20000, 0.03, 6240, 50270, 10000)
+    assert full == pytest.approx(0.03 * (20000 - 6240))  # £412.80
+    assert employer_pension_annual(20000, 0.03, 6240, 50270, 10000, opt_out=0.1) == pytest.approx(
+        0.9 * 412.80
+    )
+
+
+def test_between_lower_limit_and_trigger_no_auto_enrolment():
+    # £8,000 is above the £6,240 lower limit but below the £10,000 trigger
+    assert employer_pension_annual(8000, 0.03, 6240, 50270, 10000) == 0.0
+
+
+def test_employment_allowance_is_taken_once_at_employer_level():
+    # 100 workers on 30 hours at £12.21: each earns 30 * 12.21 * 365/7 = £19,099.93
+    out = effective_oncost_rates(
+        np.array([30.0]), np.array([100.0]), 12.21, WEEKS,
+        ni_rate=0.15, ni_threshold_annual=5000,
+        pension_rate=0.03, pension_lower_annual=6240, pension_upper_annual=50270,
+        pension_trigger_annual=10000, employment_allowance_annual=10500,
+    )
+    earnings = 30 * 12.21 * 365 / 7
+    ni_total = 100 * 0.15 * (earnings - 5000)  # £211,498.93
+    assert out["ni_annual"] == pytest.approx(ni_total)
+    assert out["employment_allowance_annual"] == pytest.approx(10500)
+    assert out["ni_share"] == pytest.approx((ni_total - 10500) / (100 * earnings))
+    assert out["pension_share"] == pytest.approx(0.03 * (earnings - 6240) / earnings)
+    # a tiny employer cannot claim more allowance than its NI bill
+    assert employment_allowance_used(800.0, 10500) == 800.0
+
+
+def test_effective_rates_from_an_hours_distribution():
+    # 2 workers on 6 hours (no NI, no pension), 1 on 16 hours, 1 on 45 hours at £22
+    hours = np.array([6.0, 16.0, 45.0])
+    counts = np.array([2.0, 1.0, 1.0])
+    rates = np.array([12.21, 12.21, 22.00])
+    out = effective_oncost_rates(
+        hours, counts, rates, WEEKS,
+        ni_rate=0.15, ni_threshold_annual=5000,
+        pension_rate=0.03, pension_lower_annual=6240, pension_upper_annual=50270,
+        pension_trigger_annual=10000,
+    )
+    e6, e16, e45 = 6 * 12.21 * WEEKS, 16 * 12.21 * WEEKS, 45 * 22.0 * WEEKS
+    pay = 2 * e6 + e16 + e45
+    ni = 0.15 * (e16 - 5000) + 0.15 * (e45 - 5000)
+    pension = 0.03 * (e16 - 6240) + 0.03 * (50270 - 6240)
+    assert out["ni_share"] == pytest.approx(ni / pay)
+    assert out["pension_share"] == pytest.approx(pension / pay)
+
+
+def test_effective_rates_vectorise_over_providers_and_draws():
+    rates = np.array([[11.0], [12.0], [13.0]])  # 3 providers, trailing band axis
+    hours = np.array([10.0, 30.0])
+    out = effective_oncost_rates(
+        hours, np.array([1.0, 1.0]), rates, WEEKS,
+        ni_rate=0.15, ni_threshold_annual=5000, pension_rate=0.03,
+        pension_lower_annual=6240, pension_upper_annual=50270, pension_trigger_annual=10000,
+    )
+    assert out["ni_share"].shape == (3,)
+    # a higher rate lifts more pay above the threshold: the NI share rises
+    assert np.all(np.diff(out["ni_share"]) > 0)
+
+
+def test_holiday_rate_from_statutory_weeks():
+    assert holiday_pay_rate(5.6, 52) == pytest.approx(5.6 / (52 - 5.6))  # 12.07%
+    assert round(float(holiday_pay_rate(5.6, 52)), 4) == 0.1207
+
+
+def test_ssp_before_and_after_the_april_2026_reform():
+    weekly = 16 * 12.21  # £195.36 a week
+    # 2025-26: 10 days sick in 2 spells, 3 waiting days each -> 4 days at £118.75 / 5
+    assert statutory_sick_pay_annual(weekly, 10, 2, 5, 118.75, 3, 125) == pytest.approx(
+        (10 - 2 * 3) * 118.75 / 5  # £95.00
+    )
+    # below the £125 lower earnings limit: nothing
+    assert statutory_sick_pay_annual(8 * 12.21, 10, 2, 5, 118.75, 3, 125) == 0.0
+    # 2026-27: no waiting days, no lower limit, the lower of £123.25 and 80% of earnings
+    assert statutory_sick_pay_annual(weekly, 10, 2, 5, 123.25, 0, 0, 0.8) == pytest.approx(
+        10 * 123.25 / 5  # £246.50 (80% of £195.36 = £156.29 is above £123.25)
+    )
+    low = 8 * 12.71  # £101.68 a week
+    assert statutory_sick_pay_annual(low, 10, 2, 5, 123.25, 0, 0, 0.8) == pytest.approx(
+        10 * 0.8 * 8 * 12.71 / 5  # £162.69
+    )
