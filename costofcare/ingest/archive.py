@@ -127,7 +127,9 @@ def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise Rejected("corrupt_archive", f"the workbook is damaged and cannot be opened ({exc})")
+        raise Rejected(
+            "corrupt_archive", f"the workbook is damaged and cannot be opened ({exc})"
+        ) from None
     with zf:
         infos = zf.infolist()
         _check_members(infos, limits)
@@ -147,9 +149,10 @@ def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS)
 def _reject_ole(data: bytes) -> None:
     # Excel saves a password-protected workbook as an OLE compound file holding an
     # "EncryptedPackage" stream; directory entry names are UTF-16LE.
-    if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode(
-        "utf-16-le"
-    ) in data:
+    if (
+        "EncryptedPackage".encode("utf-16-le") in data
+        or "EncryptionInfo".encode("utf-16-le") in data
+    ):
         raise Rejected(
             "password_protected",
             "the workbook is password-protected (encrypted); ask the provider to remove "
@@ -180,7 +183,9 @@ def _check_members(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
             or ":" in name.split("/", 1)[0]
             or any(part == ".." for part in name.split("/"))
         ):
-            raise Rejected("unsafe_archive", f"the workbook has a part with an unsafe name {name!r}")
+            raise Rejected(
+                "unsafe_archive", f"the workbook has a part with an unsafe name {name!r}"
+            )
         key = name.lower()
         if key in seen:
             raise Rejected("unsafe_archive", f"the workbook has two parts named {name!r}")
@@ -224,7 +229,9 @@ def _container_format(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
             "the file is an Excel binary workbook (.xlsb); ask the provider to save it as .xlsx",
         )
     if "word/document.xml" in names or "ppt/presentation.xml" in names:
-        raise Rejected("not_a_workbook", "the file is a Word or PowerPoint document, not a workbook")
+        raise Rejected(
+            "not_a_workbook", "the file is a Word or PowerPoint document, not a workbook"
+        )
     raise Rejected(
         "not_a_workbook",
         "the file is a zip archive but not an Excel (.xlsx/.xlsm) or OpenDocument (.ods) workbook",

@@ -276,10 +276,14 @@ def _parse_number_text(text: str, kind: str) -> tuple[float, bool, str] | Coerce
         number = float(s.replace(",", ""))
     elif _DECIMAL_COMMA.fullmatch(s):
         number = float(s.replace(",", "."))
-        notes.append(f"{text.strip()!r} read as {s.replace(',', '.')} (comma taken as a decimal point)")
+        notes.append(
+            f"{text.strip()!r} read as {s.replace(',', '.')} (comma taken as a decimal point)"
+        )
     elif _THOUSANDS_SPACE.fullmatch(s):
         number = float(s.replace(" ", ""))
-        notes.append(f"{text.strip()!r} read as {s.replace(' ', '')} (spaces taken as thousands separators)")
+        notes.append(
+            f"{text.strip()!r} read as {s.replace(' ', '')} (spaces taken as thousands separators)"
+        )
     else:
         return None
     number *= scale
@@ -360,7 +364,9 @@ def _coerce_date(cell: object, raw: str, date1904: bool) -> Coerced:
             d = dt.datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
-        return Coerced(NAN, d.isoformat(), raw, "assumed", f"{s!r} read as the 1st: {d.isoformat()}")
+        return Coerced(
+            NAN, d.isoformat(), raw, "assumed", f"{s!r} read as the 1st: {d.isoformat()}"
+        )
     if _PLAIN_NUMBER.fullmatch(s):
         return _date_from_serial(float(s), raw, date1904)
     return _unreadable(raw, "a date (use DD/MM/YYYY)")
@@ -384,7 +390,11 @@ def _checked_date(year: int, month: int, day: int, raw: str, note: str) -> Coerc
 def _date_from_serial(serial: float, raw: str, date1904: bool) -> Coerced:
     if serial.is_integer() and 1900 <= serial <= 2100:
         return Coerced(
-            NAN, "", raw, "unreadable_value", f"{raw!r} looks like a year, not a date; give the full date"
+            NAN,
+            "",
+            raw,
+            "unreadable_value",
+            f"{raw!r} looks like a year, not a date; give the full date",
         )
     epoch = _EXCEL_EPOCH_1904 if date1904 else _EXCEL_EPOCH
     offset = (epoch - _EXCEL_EPOCH).days

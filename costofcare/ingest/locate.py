@@ -172,9 +172,7 @@ def _map_xlsx(zf: zipfile.ZipFile) -> WorkbookMap:
         out.names[name.casefold()] = (sheet, int(m[4]) - 1, column_index(m[3]))
     for sheet, part in sheet_parts.items():
         directory, base = posixpath.split(part)
-        for kind, table_part in _rels(
-            zf, f"{directory}/_rels/{base}.rels", directory
-        ).values():
+        for kind, table_part in _rels(zf, f"{directory}/_rels/{base}.rels", directory).values():
             if not kind.endswith(REL_TABLE):
                 continue
             ref = _xlsx_table(zf, table_part, sheet)

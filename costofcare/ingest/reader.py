@@ -1,0 +1,569 @@
+"""Read one completed return: find every input, read its cached value, coerce and check it.
+
+The path through one file:
+
+1. :func:`costofcare.ingest.archive.check_archive` checks the container (sizes once
+   inflated, part count and names, encryption, DTDs) and reads the bytes once;
+2. :func:`costofcare.ingest.locate.map_workbook` reads sheets, defined names and tables with
+   defusedxml;
+3. calamine reads cell values (the values the spreadsheet cached; formulas are never
+   evaluated, macros never run);
+4. the template is identified from the hidden ``_template`` sheet, or failing that from the
+   defined names, or from the labels on the sheets (a return pasted into a blank workbook);
+5. each field of the spec is found by its defined name, else by its label (with a
+   ``located_by_label`` warning); each table by its name, else by its header row;
+6. every non-blank cell is coerced (:mod:`costofcare.ingest.coerce`) and checked
+   (:mod:`costofcare.ingest.validate`).
+
+A file that cannot be read as a template comes back as a rejected :class:`ReturnResult`
+with the reason; nothing raises out of :func:`read_return` for a bad file.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from ..templates.spec import SERVICES, TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec
+from .archive import DEFAULT_LIMITS, ArchiveLimits, check_archive
+from .coerce import Coerced, coerce, is_blank, raw_text
+from .issues import Issue, Rejected
+from .layout import TemplateLayout, layout_for
+from .locate import WorkbookMap, cell_ref, map_workbook
+from .text import norm_label
+from .versions import rename_map, resolve_spec
+
+VALUE_COLUMNS = (
+    "return_id",
+    "provider",
+    "service",
+    "template_version",
+    "table",
+    "row",
+    "field",
+    "value",
+    "text",
+    "unit",
+    "file",
+    "sheet",
+    "cell",
+    "raw",
+)
+
+
+@dataclass
+class ReturnResult:
+    """What was read from one file.
+
+    ``values`` holds tidy rows in :data:`VALUE_COLUMNS` order; ``issues`` holds
+    :class:`~costofcare.ingest.issues.Issue` objects. ``status`` is ``"read"`` or
+    ``"rejected"`` (then ``reason``/``reason_code`` say why and ``values`` is empty).
+    """
+
+    file: str
+    return_id: str = ""
+    status: str = "read"
+    reason_code: str = ""
+    reason: str = ""
+    service: str = ""
+    template_version: str = ""
+    provider: str = ""
+    service_name: str = ""
+    registration_number: str = ""
+    period_start: str = ""
+    period_end: str = ""
+    located_by: str = ""
+    values: list[tuple] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+class _Cells:
+    """Lazy per-sheet grids of cached cell values from calamine."""
+
+    def __init__(self, workbook: python_calamine.CalamineWorkbook) -> None:
+        self.workbook = workbook
+        self.sheet_names = list(workbook.sheet_names)
+        self._folded = {s.casefold(): s for s in self.sheet_names}
+        self._grids: dict[str, list[list]] = {}
+
+    def sheet(self, name: str) -> str | None:
+        """The workbook's spelling of a sheet name (case-insensitive), or None."""
+        return self._folded.get(name.casefold())
+
+    def grid(self, sheet: str) -> list[list]:
+        grid = self._grids.get(sheet)
+        if grid is None:
+            try:
+                grid = self.workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except python_calamine.CalamineError as exc:
+                raise Rejected(
+                    "unreadable_workbook", f"sheet {sheet!r} could not be read ({exc})"
+                ) from None
+            self._grids[sheet] = grid
+        return grid
+
+    def get(self, sheet: str, row: int, col: int) -> object:
+        grid = self.grid(sheet)
+        if row < 0 or row >= len(grid):
+            return None
+        cells = grid[row]
+        if col < 0 or col >= len(cells):
+            return None
+        return cells[col]
+
+
+def read_return(
+    path: str | Path,
+    *,
+    wage_floors=None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> ReturnResult:
+    """Read, coerce and check one return; never raises for a bad file.
+
+    Parameters
+    ----------
+    path : the provider's workbook (.xlsx, .xlsm or .ods).
+    wage_floors : a :class:`costofcare.ingest.validate.WageFloors` (dated legal pay floors);
+        None skips the pay floor check.
+    limits : archive safety limits.
+
+    Returns
+    -------
+    ReturnResult
+    """
+    path = Path(path)
+    result = ReturnResult(file=str(path))
+    try:
+        archive = check_archive(path, limits)
+        result.return_id = archive.return_id
+        wmap = map_workbook(archive)
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.data))
+        except python_calamine.PasswordError:
+            raise Rejected(
+                "password_protected", "the workbook is password-protected (encrypted)"
+            ) from None
+        except (python_calamine.CalamineError, ValueError, OSError) as exc:
+            raise Rejected("unreadable_workbook", f"the cells could not be read ({exc})") from None
+        cells = _Cells(workbook)
+        _read_template(result, wmap, cells, wage_floors)
+    except Rejected as rej:
+        result.status = "rejected"
+        result.reason_code = rej.code
+        result.reason = rej.reason
+        result.values = []
+        result.issues = [
+            Issue(
+                rej.code,
+                f"Return rejected: {rej.reason}",
+                file=result.file,
+                return_id=result.return_id,
+                provider=result.provider,
+            )
+        ]
+    return result
+
+
+# --------------------------------------------------------------------- identification
+
+
+def _template_keys(cells: _Cells) -> dict[str, str] | None:
+    sheet = cells.sheet(TEMPLATE_SHEET)
+    if sheet is None:
+        return None
+    keys: dict[str, str] = {}
+    for row in cells.grid(sheet)[:200]:
+        if len(row) >= 2 and isinstance(row[0], str) and row[0].strip():
+            keys[row[0].strip().casefold()] = raw_text(row[1]).strip()
+    return keys
+
+
+def _identify(
+    result: ReturnResult, wmap: WorkbookMap, cells: _Cells
+) -> tuple[TemplateSpec, str, str]:
+    """(spec to read by, version as found, how it was identified)."""
+    keys = _template_keys(cells)
+    if keys and keys.get("kind") == TEMPLATE_KIND and keys.get("service") in SERVICES:
+        return (*resolve_spec(keys["service"], keys.get("version", ""), result), "template sheet")
+    # No identification sheet: the service whose field ids best match the defined names.
+    best, best_score = None, 0.0
+    for service in SERVICES:
+        spec, _ = resolve_spec(service, "", None)
+        ids = [f.id.casefold() for f in spec.fields()]
+        score = sum(1 for i in ids if i in wmap.names) / max(len(ids), 1)
+        if score > best_score:
+            best, best_score = spec, score
+    if best is not None and best_score >= 0.5:
+        return best, best.version, "defined names"
+    # Pasted into a blank workbook: the service whose labels best match the sheets' text.
+    labels = _label_index(cells)
+    best, best_score = None, 0.0
+    for service in SERVICES:
+        spec, _ = resolve_spec(service, "", None)
+        wanted = [norm_label(f.label) for f in spec.fields() if f.required]
+        found = sum(1 for w in wanted if w in labels)
+        score = found / max(len(wanted), 1)
+        if score > best_score:
+            best, best_score = spec, score
+    if best is not None and best_score >= 0.5:
+        return best, best.version, "labels"
+    raise Rejected(
+        "wrong_template",
+        "the workbook is not a cost of care return: it has no '_template' sheet, and neither "
+        "the named cells nor the labels of any service's template were found",
+    )
+
+
+def _label_index(cells: _Cells) -> dict[str, list[tuple[str, int, int]]]:
+    """Normalised text of every text cell -> its positions (sheet, row, col)."""
+    index: dict[str, list[tuple[str, int, int]]] = {}
+    for sheet in cells.sheet_names:
+        if sheet.casefold() == TEMPLATE_SHEET.casefold():
+            continue
+        for r, row in enumerate(cells.grid(sheet)):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value and not value.isspace():
+                    index.setdefault(norm_label(value), []).append((sheet, r, c))
+    return index
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class ReadCell:
+    """One input as found: its field (as the return's template version defines it), where it
+    was, and what was read (None when the cell was blank or could not be found)."""
+
+    field: Field
+    got: Coerced | None
+    sheet: str = ""
+    row: int = -1
+    col: int = -1
+
+    @property
+    def cell(self) -> str:
+        return cell_ref(self.row, self.col) if self.row >= 0 else ""
+
+
+@dataclass
+class ReadTable:
+    """The rows of one table that hold anything: ``rows[i] = (row number, {col id: ReadCell})``
+    (ids as output); ``found`` is False when the table could not be located."""
+
+    table: Table
+    rows: list[tuple[int, dict[str, ReadCell]]] = field(default_factory=list)
+    found: bool = True
+    sheet: str = ""
+    missing_columns: tuple[str, ...] = ()
+
+
+@dataclass
+class _Context:
+    result: ReturnResult
+    spec: TemplateSpec
+    version: str
+    cells: _Cells
+    wmap: WorkbookMap
+    layout: TemplateLayout | None
+    renames: dict[str, str]
+    labels: dict | None = None
+    singles: dict[str, ReadCell] = field(default_factory=dict)
+    tables: dict[str, ReadTable] = field(default_factory=dict)
+
+    def label_index(self) -> dict:
+        if self.labels is None:
+            self.labels = _label_index(self.cells)
+        return self.labels
+
+    def out_id(self, id: str, table: str = "") -> str:
+        if not self.renames:
+            return id
+        if table:
+            key = f"{table}.{id}"
+            return self.renames.get(key, key).split(".", 1)[-1]
+        return self.renames.get(id, id)
+
+
+def _read_template(result: ReturnResult, wmap: WorkbookMap, cells: _Cells, wage_floors) -> None:
+    from .validate import check_return
+
+    spec, version, located_by = _identify(result, wmap, cells)
+    result.service = spec.service
+    result.template_version = version
+    result.located_by = located_by
+    try:
+        layout = layout_for(spec)
+    except ImportError:  # no writer available: fields can still be read by name
+        layout = None
+    ctx = _Context(
+        result, spec, version, cells, wmap, layout, rename_map(spec.service, spec.version)
+    )
+    if located_by == "labels":
+        result.issues.append(
+            Issue(
+                "located_by_label",
+                "no template identification sheet or named cells (pasted into another "
+                f"workbook?); read as the {spec.service} template {spec.version} by its labels",
+                file=result.file,
+                return_id=result.return_id,
+            )
+        )
+    located = [(f, _locate_field(ctx, f)) for f in spec.fields()]
+    for f, where in located:  # provider first, so every row and issue carries the name
+        if f.id == "provider_name" and where is not None:
+            cell = cells.get(*where)
+            if not is_blank(cell):
+                result.provider = raw_text(cell).strip()
+    for f, where in located:
+        out = ctx.out_id(f.id)
+        if where is None:
+            ctx.singles[out] = ReadCell(f, None)
+            continue
+        sheet, r, c = where
+        ctx.singles[out] = _take(ctx, f, "", 0, sheet, r, c, cells.get(sheet, r, c))
+    for table in spec.tables():
+        ctx.tables[ctx.out_id(table.id)] = _read_table(ctx, table)
+    for f, read in ((r.field, r) for r in ctx.singles.values()):
+        if f.id == "service_name" and read.got is not None:
+            result.service_name = read.got.text
+        elif f.id == "registration_number" and read.got is not None:
+            result.registration_number = read.got.text
+        elif f.id == "period_start" and read.got is not None:
+            result.period_start = read.got.text
+        elif f.id == "period_end" and read.got is not None:
+            result.period_end = read.got.text
+    check_return(result, spec, ctx.singles, ctx.tables, wage_floors)
+
+
+def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
+    hit = ctx.wmap.names.get(f.id.casefold())
+    if hit is not None:
+        sheet = ctx.cells.sheet(hit[0])
+        if sheet is not None:
+            return sheet, hit[1], hit[2]
+    place = ctx.layout.place(f.id) if ctx.layout is not None else None
+    spots = ctx.label_index().get(norm_label(f.label), [])
+    if not spots:
+        return None
+    if place is None:  # not learned: assume the input is just right of its label
+        sheet, r, c = spots[0]
+        target = (sheet, r, c + 1)
+    else:
+        own = [s for s in spots if s[0].casefold() == place.sheet.casefold()] or spots
+        sheet, r, c = min(
+            own, key=lambda s: (abs(s[1] - place.label_row), abs(s[2] - place.label_col))
+        )
+        target = (sheet, r + place.row_offset, c + place.col_offset)
+    if ctx.result.located_by != "labels":  # one warning for the whole return is enough then
+        _issue(
+            ctx,
+            "located_by_label",
+            f"no named cell {f.id!r} (renamed or pasted?); found by its label {f.label!r}",
+            ctx.out_id(f.id),
+            *target,
+            "",
+        )
+    return target
+
+
+def _issue(ctx: _Context, code: str, message: str, f: str, sheet: str, r: int, c: int, raw: str):
+    ctx.result.issues.append(
+        Issue(
+            code,
+            message,
+            file=ctx.result.file,
+            sheet=sheet,
+            cell=cell_ref(r, c) if r >= 0 else "",
+            field=f,
+            raw_value=raw,
+            return_id=ctx.result.return_id,
+            provider=ctx.result.provider,
+        )
+    )
+
+
+def _take(
+    ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
+) -> ReadCell:
+    """Coerce one cell; record its tidy row and any coercion issue."""
+    if is_blank(cell):
+        return ReadCell(f, None, sheet, r, c)
+    got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
+    field_id = ctx.out_id(f.id, table)
+    if got.code and not (got.code == "not_applicable" and f.required):
+        where = f"{table} row {row_no}, {f.label}" if table else f.label
+        _issue(ctx, got.code, f"{where}: {got.message}", field_id, sheet, r, c, got.raw)
+    result = ctx.result
+    result.values.append(
+        (
+            result.return_id,
+            result.provider,
+            ctx.spec.service,
+            ctx.version,
+            table,
+            row_no,
+            field_id,
+            got.value,
+            got.text,
+            f.unit,
+            result.file,
+            sheet,
+            cell_ref(r, c),
+            got.raw,
+        )
+    )
+    return ReadCell(f, got, sheet, r, c)
+
+
+def _read_table(ctx: _Context, table: Table) -> ReadTable:
+    ref = ctx.wmap.tables.get(table.id.casefold())
+    sheet = ctx.cells.sheet(ref.sheet) if ref is not None else None
+    if ref is not None and sheet is not None and ref.header_row >= 0:
+        header_row, first_col, last_col, last_row = (
+            ref.header_row,
+            ref.first_col,
+            ref.last_col,
+            ref.last_row,
+        )
+        by_label = False
+    else:
+        found = _find_header_row(ctx, table)
+        if found is None:
+            out = ReadTable(table, found=False)
+            _issue(
+                ctx,
+                "table_not_found",
+                f"table {table.label!r} ({table.id}) was found neither by name nor by its "
+                "header row; its rows were not read",
+                ctx.out_id(table.id),
+                "",
+                -1,
+                -1,
+                "",
+            )
+            return out
+        sheet, header_row, first_col, last_col = found
+        last_row = -1
+        by_label = True
+    grid = ctx.cells.grid(sheet)
+    header = grid[header_row] if header_row < len(grid) else []
+    columns: dict[int, Field] = {}
+    unknown: list[int] = []
+    for c in range(first_col, last_col + 1):
+        text = header[c] if c < len(header) else None
+        col = table.column_for_header(raw_text(text)) if not is_blank(text) else None
+        if col is not None and col not in columns.values():
+            columns[c] = col
+        else:
+            unknown.append(c)
+    missing = tuple(col.id for col in table.columns if col not in columns.values())
+    out = ReadTable(table, sheet=sheet, missing_columns=missing)
+    table_out = ctx.out_id(table.id)
+    if by_label:
+        _issue(
+            ctx,
+            "located_by_label",
+            f"no table named {table.id!r}; its rows were found under its header row",
+            table_out,
+            sheet,
+            header_row,
+            first_col,
+            "",
+        )
+    for col_id in missing:
+        col = table.column(col_id)
+        _issue(
+            ctx,
+            "column_not_found",
+            f"table {table.label!r} has no column headed {col.label!r}; that column was not read",
+            ctx.out_id(col_id, table_out),
+            sheet,
+            header_row,
+            first_col,
+            "",
+        )
+    stop = ctx.layout.known_labels if ctx.layout is not None else frozenset()
+    own_headers = {norm_label(c.label) for c in table.columns}
+    unknown_seen: set[int] = set()
+    r = header_row
+    n_rows = len(grid)
+    while True:
+        r += 1
+        if r >= n_rows:
+            break
+        row = grid[r]
+        span = row[first_col : last_col + 1]
+        blank = all(is_blank(v) for v in span)
+        inside = not by_label and r <= last_row
+        if blank:
+            if inside or (by_label and not _ends_block(grid, r, first_col, last_col)):
+                continue
+            break
+        if not inside:
+            labels_here = {norm_label(v) for v in span if isinstance(v, str)}
+            if labels_here & (stop - own_headers):
+                break
+        row_no = r - header_row
+        if not inside and not by_label:
+            _issue(
+                ctx,
+                "located_by_label",
+                f"row {row_no} is below the end of table {table.label!r}; read as part of it",
+                table_out,
+                sheet,
+                r,
+                first_col,
+                "",
+            )
+        read: dict[str, ReadCell] = {}
+        for c, col in columns.items():
+            cell = row[c] if c < len(row) else None
+            read[ctx.out_id(col.id, table_out)] = _take(
+                ctx, col, table_out, row_no, sheet, r, c, cell
+            )
+        for c in unknown:
+            cell = row[c] if c < len(row) else None
+            if c not in unknown_seen and not is_blank(cell):
+                unknown_seen.add(c)
+                head = raw_text(header[c]) if c < len(header) else ""
+                _issue(
+                    ctx,
+                    "unknown_column",
+                    f"table {table.label!r} has a column headed {head!r} that the template "
+                    "does not define; its values were not read",
+                    table_out,
+                    sheet,
+                    r,
+                    c,
+                    raw_text(cell),
+                )
+        out.rows.append((row_no, read))
+    return out
+
+
+def _ends_block(grid: list[list], r: int, first_col: int, last_col: int) -> bool:
+    """True when the rows from ``r`` are blank to the end or for 3 rows in a row."""
+    for rr in range(r, min(r + 3, len(grid))):
+        if not all(is_blank(v) for v in grid[rr][first_col : last_col + 1]):
+            return False
+    return True
+
+
+def _find_header_row(ctx: _Context, table: Table) -> tuple[str, int, int, int] | None:
+    """(sheet, header row, first col, last col) of a table found by its column headers."""
+    wanted = {norm_label(c.label) for c in table.columns}
+    rows: dict[tuple[str, int], list[int]] = {}
+    for text, spots in ctx.label_index().items():
+        if text in wanted:
+            for sheet, r, c in spots:
+                rows.setdefault((sheet, r), []).append(c)
+    if not rows:
+        return None
+    (sheet, r), cols = max(rows.items(), key=lambda kv: len(kv[1]))
+    if len(cols) < max(2, len(table.columns) // 2):
+        return None
+    return sheet, r, min(cols), max(cols)
