@@ -1,8 +1,7 @@
 """Arithmetic that mirrors Excel, so Python results and workbook formulas agree to the penny.
 
 ``round_half_up`` is Excel's ``ROUND`` (halves away from zero, on the 15 significant digits
-Excel shows) and ``percentile_inc`` is ``PERCENTILE.INC`` / ``QUARTILE.INC`` (numpy's
-``linear`` method). The recommendation step and the workbook writer both use these.
+Excel shows) and ``percentile_inc`` is ``PERCENTILE.INC`` (the benchmark step's). The recommendation step and the workbook writer both use these.
 """
 
 from __future__ import annotations
@@ -11,6 +10,8 @@ from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
+
+from ..benchmark.quantiles import percentile_inc as _percentile_inc
 
 
 def round_half_up(x: float, digits: int = 2) -> float:
@@ -39,19 +40,18 @@ def round_half_up_array(values: Iterable[float], digits: int = 2) -> np.ndarray:
 
 
 def percentile_inc(values: Iterable[float], fraction: float) -> float:
-    """Excel's ``PERCENTILE.INC(values, fraction)``: linear interpolation between ranks.
+    """Excel's ``PERCENTILE.INC(values, fraction)`` over the non-missing values.
 
-    Missing values are ignored. Raises ValueError when no values remain or ``fraction`` is
-    outside 0..1, as Excel returns ``#NUM!``.
+    The benchmark step's :func:`costofcare.benchmark.quantiles.percentile_inc`, except that no
+    values at all is an error here (Excel's ``#NUM!``), not NaN: a rate cannot be set from
+    nothing.
 
     Examples
     --------
     >>> percentile_inc([10, 20, 30, 40], 0.25)
     17.5
     """
-    arr = np.asarray([v for v in values if v == v], dtype=float)
-    if arr.size == 0:
+    data = [float(v) for v in values if v is not None and v == v]
+    if not data:
         raise ValueError("no values to take a percentile of")
-    if not 0.0 <= fraction <= 1.0:
-        raise ValueError(f"percentile must be between 0 and 1, not {fraction}")
-    return float(np.percentile(arr, fraction * 100.0, method="linear"))
+    return float(_percentile_inc(data, fraction))
