@@ -258,13 +258,15 @@ def roll_forward(
             continue
         try:
             months = period_months(period, anchor, anchor_month)
-            base.append(_label(months))
-            ratio.append(target_level / _index_level(levels, months))
-            status.append("rolled")
+            row_ratio = target_level / _index_level(levels, months)
         except ComparatorError as exc:
             base.append("")
             ratio.append(math.nan)
             status.append(f"not rolled: {exc}")
+        else:
+            base.append(_label(months))
+            ratio.append(row_ratio)
+            status.append("rolled")
     table["base_period"] = base
     table["target_period"] = target_label
     table["index"] = index_name
@@ -310,7 +312,10 @@ def select_comparators(
         Where an authority has several rates for the service, keep the latest period only,
         so no authority counts twice.
     """
-    rows = comparators[comparators["service"] == service]
+    rows = comparators[comparators["service"] == service].copy()
+    for column in ("basis_kind", "flags"):
+        if column not in rows:
+            rows[column] = ""
     if rows.empty:
         known = ", ".join(sorted(comparators["service"].unique()))
         raise ComparatorError(f"no comparator rates for service {service!r} (found: {known})")
