@@ -211,7 +211,9 @@ class Inputs:
         }
         key_provider = keys["provider"].map(provider_index).to_numpy()
 
-        uc["key"] = [key_index[k] for k in zip(uc.provider, uc.service, strict=True)]
+        uc["key"] = np.array(
+            [key_index[k] for k in zip(uc.provider, uc.service, strict=True)], dtype=np.int64
+        )
         uc["component"] = np.where(
             uc["category"] == "staffing", uc["cost_line"].map(staffing_component), ""
         )
@@ -251,7 +253,7 @@ class Inputs:
                 + "; their staffing costs cannot be repriced without roles, rates and hours"
             )
         wf = wf.sort_values("provider", kind="stable")
-        wf_provider = wf["provider"].map(provider_index).to_numpy()
+        wf_provider = wf["provider"].map(provider_index).to_numpy(dtype=np.int64)
         counts = np.bincount(wf_provider, minlength=len(providers))
         width = max(int(counts.max()) if len(counts) else 0, 1)
         slot = np.arange(len(wf)) - np.repeat(np.cumsum(counts) - counts, counts)

@@ -199,10 +199,19 @@ class Context:
             ).as_dict()
         return self._memo[key]
 
+    def default_months(self) -> tuple[str, str]:
+        """Months used when a scenario states none: the 12 months to the month before the
+        target period starts (target 2026-04-01: 2025-03 to 2026-03)."""
+        end = pd.Period(self.settings.target_start, freq="M") - 1
+        return str(end - 12), str(end)
+
     def ratio(self, index: str, start, end, where: str) -> float:
-        """Index ratio ``level(end) / level(start)``, checked."""
+        """Index ratio ``level(end) / level(start)``, checked (months default as
+        :meth:`default_months`)."""
         if start is None or end is None:
-            raise ConfigError(f"{where}: 'from' and 'to' months are required (e.g. '2025-09')")
+            default_start, default_end = self.default_months()
+            start = start or default_start
+            end = end or default_end
         if index not in self.series:
             raise ConfigError(
                 f"{where}.index: unknown index {index!r}; allowed: "
