@@ -19,6 +19,7 @@ from .errors import EXIT_USER_ERROR, UserError
 COMMAND_MODULES = [
     "costofcare.parameters.commands",
     "costofcare.templates.commands",
+    "costofcare.ingest.commands",
     "costofcare.benchmark.commands",
     "costofcare.costs.commands",
     "costofcare.scenarios.commands",

@@ -169,7 +169,7 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
         _bounds(add, f, fid, got.value, read, f.label)
 
     # Tables: required columns of used rows, bounds of every cell.
-    for tid, rt in tables.items():
+    for rt in tables.values():
         missing = set(rt.missing_columns)
         for row_no, cells in rt.rows:
             if all(rc.got is None for rc in cells.values()):
@@ -221,14 +221,16 @@ def _bounds(add, f: Field, fid: str, value: float, read, where: str) -> None:
     elif f.warn_min is not None and value < f.warn_min:
         add(
             "implausible",
-            f"{where}: {_fmt(f, value)} is unusually low (below {_fmt(f, f.warn_min)}); please confirm",
+            f"{where}: {_fmt(f, value)} is unusually low (below {_fmt(f, f.warn_min)}); "
+            "please confirm",
             fid,
             read,
         )
     elif f.warn_max is not None and value > f.warn_max:
         add(
             "implausible",
-            f"{where}: {_fmt(f, value)} is unusually high (above {_fmt(f, f.warn_max)}); please confirm",
+            f"{where}: {_fmt(f, value)} is unusually high (above {_fmt(f, f.warn_max)}); "
+            "please confirm",
             fid,
             read,
         )
@@ -398,7 +400,8 @@ def _check_totals(add, service: str, singles: dict, tables: dict, value: dict) -
                 if got["annual_gross_pay"] < floor_pay * (1 - TOTALS_TOLERANCE * 2):
                     add(
                         "totals_mismatch",
-                        f"{staff.table.label} row {row_no}: gross pay £{got['annual_gross_pay']:,.2f} is "
+                        f"{staff.table.label} row {row_no}: gross pay "
+                        f"£{got['annual_gross_pay']:,.2f} is "
                         f"less than paid hours a week × {weeks:.2f} weeks × basic pay per hour "
                         f"(£{floor_pay:,.2f})",
                         "annual_gross_pay",

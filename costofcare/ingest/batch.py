@@ -1,0 +1,357 @@
+"""Read many returns in parallel and gather them into tables.
+
+:func:`iter_returns` reads files in worker processes (one return per task, results streamed
+back in input order, so memory does not grow with the number of files); :func:`ingest_files`
+collects everything into an :class:`IngestResult` of three DataFrames; the command line
+streams instead (:func:`costofcare.ingest.outputs.write_outputs`). After all files are read,
+:func:`batch_issues` flags returns sent twice (same provider, service and location) and
+identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserError
+from .archive import DEFAULT_LIMITS, ArchiveLimits
+from .issues import ISSUE_COLUMNS, Issue
+from .reader import VALUE_COLUMNS, ReturnResult, read_return
+
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+"""File types read as returns; other files in a folder are listed as rejected."""
+
+IGNORED_NAMES = (".", "~$")
+"""Prefixes of files skipped in a folder: hidden files and Office lock files."""
+
+RETURN_COLUMNS = (
+    "return_id",
+    "file",
+    "status",
+    "provider",
+    "service",
+    "template_version",
+    "service_name",
+    "registration_number",
+    "period_start",
+    "period_end",
+    "located_by",
+    "values_read",
+    "errors",
+    "warnings",
+    "reason_code",
+    "reason",
+)
+
+STATUS_REJECTED = "rejected"
+STATUS_ERRORS = "errors"
+STATUS_WARNINGS = "warnings"
+STATUS_CLEAN = "clean"
+
+
+@dataclass
+class IngestResult:
+    """Everything read from a batch of returns.
+
+    Attributes
+    ----------
+    values : one row per value read (:data:`~costofcare.ingest.reader.VALUE_COLUMNS`).
+    issues : one row per problem (:data:`~costofcare.ingest.issues.ISSUE_COLUMNS`).
+    returns : one row per file (:data:`RETURN_COLUMNS`) with its status: ``clean``,
+        ``warnings``, ``errors`` or ``rejected``.
+    """
+
+    values: pd.DataFrame
+    issues: pd.DataFrame
+    returns: pd.DataFrame
+
+
+def find_returns(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into the workbook files in them (recursively, sorted).
+
+    Files named directly are kept whatever their type (they will be rejected with the
+    reason if they are not workbooks); in folders, files with other suffixes, hidden files
+    and Office lock files (``~$...``) are skipped.
+
+    Raises
+    ------
+    UserError
+        A path that does not exist.
+    """
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if (
+                    f.is_file()
+                    and f.suffix.lower() in RETURN_SUFFIXES
+                    and not f.name.startswith(IGNORED_NAMES)
+                ):
+                    out.append(f)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UserError(f"no such file or folder: {p}")
+    return out
+
+
+_WORKER_FLOORS = None
+
+
+def _worker_init() -> None:
+    global _WORKER_FLOORS
+    from .validate import WageFloors
+
+    _WORKER_FLOORS = WageFloors()
+
+
+def _read_one(args: tuple[str, ArchiveLimits, bool]) -> ReturnResult:
+    path, limits, check_wages = args
+    floors = _WORKER_FLOORS if check_wages else None
+    if check_wages and floors is None:
+        _worker_init()
+        floors = _WORKER_FLOORS
+    try:
+        return read_return(path, wage_floors=floors, limits=limits)
+    except Exception as exc:  # a reader bug must not stop the batch: report it on the file
+        result = ReturnResult(file=str(path), status=STATUS_REJECTED)
+        result.reason_code = "unreadable_workbook"
+        result.reason = f"internal error while reading ({type(exc).__name__}: {exc})"
+        result.issues = [
+            Issue("unreadable_workbook", f"Return rejected: {result.reason}", file=str(path))
+        ]
+        return result
+
+
+def default_workers() -> int:
+    """Worker processes to use: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def iter_returns(
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    check_wages: bool = True,
+    progress: bool = False,
+) -> Iterator[ReturnResult]:
+    """Read returns one by one (in worker processes when ``workers`` > 1), in input order.
+
+    Parameters
+    ----------
+    paths : files to read (use :func:`find_returns` to expand folders).
+    workers : processes; None uses every available CPU, 1 reads in this process.
+    limits : archive safety limits.
+    check_wages : compare hourly pay with the dated wage floors.
+    progress : show a progress bar on stderr.
+    """
+    paths = [str(p) for p in paths]
+    workers = default_workers() if workers is None else max(1, int(workers))
+    workers = min(workers, max(1, len(paths)))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(paths), unit="return", file=sys.stderr, desc="ingest")
+    tasks = ((p, limits, check_wages) for p in paths)
+    try:
+        if workers == 1:
+            for task in tasks:
+                result = _read_one(task)
+                if bar is not None:
+                    bar.update(1)
+                yield result
+        else:
+            chunk = max(1, min(32, len(paths) // (workers * 8) or 1))
+            with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+                for result in pool.map(_read_one, tasks, chunksize=chunk):
+                    if bar is not None:
+                        bar.update(1)
+                    yield result
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+class BatchTracker:
+    """Keeps what is needed to flag duplicates across a batch (a few strings per return)."""
+
+    def __init__(self) -> None:
+        self.by_content: dict[str, list[str]] = {}
+        self.by_location: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+
+    def add(self, result: ReturnResult) -> None:
+        """Record one return (rejected returns are only checked for identical content)."""
+        if result.return_id:
+            self.by_content.setdefault(result.return_id, []).append(result.file)
+        if result.status == STATUS_REJECTED or not result.provider:
+            return
+        location = _norm(result.registration_number) or _norm(result.service_name)
+        key = (result.service, _norm(result.provider), location)
+        self.by_location.setdefault(key, []).append(
+            (result.file, result.return_id, result.provider)
+        )
+
+    def issues(self) -> list[Issue]:
+        """``duplicate_file`` and ``duplicate_provider`` warnings, one per file involved."""
+        out: list[Issue] = []
+        for return_id, files in self.by_content.items():
+            if len(files) > 1:
+                for f in files:
+                    others = ", ".join(Path(o).name for o in files if o != f)
+                    out.append(
+                        Issue(
+                            "duplicate_file",
+                            f"this file has the same content as {others}",
+                            file=f,
+                            return_id=return_id,
+                        )
+                    )
+        for (service, _, location), entries in self.by_location.items():
+            if len({rid for _, rid, _ in entries}) > 1:
+                for f, rid, provider in entries:
+                    others = ", ".join(Path(o).name for o, r, _ in entries if r != rid)
+                    if not others:
+                        continue
+                    where = f" ({location})" if location else ""
+                    out.append(
+                        Issue(
+                            "duplicate_provider",
+                            f"{provider}{where} also sent a {service} return in {others}; "
+                            "both are kept separately",
+                            file=f,
+                            return_id=rid,
+                            provider=provider,
+                        )
+                    )
+        return out
+
+
+def return_row(result: ReturnResult) -> tuple:
+    """One :data:`RETURN_COLUMNS` row summarising a return."""
+    errors = sum(1 for i in result.issues if i.severity == "error")
+    warnings = len(result.issues) - errors
+    if result.status == STATUS_REJECTED:
+        status = STATUS_REJECTED
+    elif errors:
+        status = STATUS_ERRORS
+    elif warnings:
+        status = STATUS_WARNINGS
+    else:
+        status = STATUS_CLEAN
+    return (
+        result.return_id,
+        result.file,
+        status,
+        result.provider,
+        result.service,
+        result.template_version,
+        result.service_name,
+        result.registration_number,
+        result.period_start,
+        result.period_end,
+        result.located_by,
+        len(result.values),
+        errors,
+        warnings,
+        result.reason_code,
+        result.reason,
+    )
+
+
+def values_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Tidy value rows as a DataFrame with the contract's dtypes."""
+    frame = pd.DataFrame.from_records(rows, columns=list(VALUE_COLUMNS))
+    frame["row"] = frame["row"].astype(np.int64)
+    frame["value"] = frame["value"].astype(np.float64)
+    return frame
+
+
+def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
+    """Issue rows as a DataFrame (:data:`ISSUE_COLUMNS`)."""
+    return pd.DataFrame.from_records([i.as_row() for i in issues], columns=list(ISSUE_COLUMNS))
+
+
+def returns_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Return summary rows as a DataFrame (:data:`RETURN_COLUMNS`)."""
+    frame = pd.DataFrame.from_records(rows, columns=list(RETURN_COLUMNS))
+    for col in ("values_read", "errors", "warnings"):
+        frame[col] = frame[col].astype(np.int64)
+    return frame
+
+
+def apply_batch_issues(returns: pd.DataFrame, extra: list[Issue]) -> pd.DataFrame:
+    """Count batch-level warnings into the return summary (status ``clean`` -> ``warnings``)."""
+    if not extra or returns.empty:
+        return returns
+    counts = pd.Series([i.file for i in extra]).value_counts()
+    returns = returns.copy()
+    added = returns["file"].map(counts).fillna(0).astype(np.int64)
+    returns["warnings"] += added
+    bump = (added > 0) & (returns["status"] == STATUS_CLEAN)
+    returns.loc[bump, "status"] = STATUS_WARNINGS
+    return returns
+
+
+def ingest_files(
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    check_wages: bool = True,
+    progress: bool = False,
+) -> IngestResult:
+    """Read every return in ``paths`` (files or folders) into three tables.
+
+    Parameters
+    ----------
+    paths : files and/or folders (folders are searched for .xlsx, .xlsm and .ods).
+    workers : processes to use (None: all CPUs; 1: this process only).
+    limits : archive safety limits.
+    check_wages : compare hourly pay with the dated wage floors.
+    progress : show a progress bar on stderr.
+
+    Returns
+    -------
+    IngestResult
+
+    Examples
+    --------
+    >>> result = ingest_files(["returns/"], workers=1)  # doctest: +SKIP
+    >>> result.returns[["file", "status"]]               # doctest: +SKIP
+    """
+    files = find_returns(paths)
+    values: list[tuple] = []
+    issues: list[Issue] = []
+    rows: list[tuple] = []
+    tracker = BatchTracker()
+    for result in iter_returns(
+        files, workers=workers, limits=limits, check_wages=check_wages, progress=progress
+    ):
+        values.extend(result.values)
+        issues.extend(result.issues)
+        rows.append(return_row(result))
+        tracker.add(result)
+    extra = tracker.issues()
+    issues.extend(extra)
+    return IngestResult(
+        values=values_frame(values),
+        issues=issues_frame(issues),
+        returns=apply_batch_issues(returns_frame(rows), extra),
+    )

@@ -1,0 +1,208 @@
+"""Write what ingest read: tidy values, issues and returns (CSV and Parquet) and the
+validation workbook, streaming the values so memory stays flat however many files there are.
+
+Files written to the output folder:
+
+``values.parquet`` / ``values.csv``
+    one row per value read (the tidy contract, :data:`~costofcare.ingest.reader.VALUE_COLUMNS`);
+``issues.parquet`` / ``issues.csv``
+    one row per problem (:data:`~costofcare.ingest.issues.ISSUE_COLUMNS`);
+``returns.parquet`` / ``returns.csv``
+    one row per file with its status (:data:`~costofcare.ingest.batch.RETURN_COLUMNS`);
+``validation.xlsx``
+    the workbook a commissioning officer works from
+    (:func:`costofcare.ingest.workbook.write_validation_workbook`).
+
+Parquet keeps provider text exactly as typed. In the CSV files, text that a spreadsheet
+would run as a formula (starting ``=``, ``@``, ``+``, ``-`` or a control character, other than
+a plain number) gets a leading ``'``, so opening a CSV in Excel cannot execute provider text.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .archive import DEFAULT_LIMITS, ArchiveLimits
+from .batch import (
+    BatchTracker,
+    apply_batch_issues,
+    issues_frame,
+    iter_returns,
+    return_row,
+    returns_frame,
+    values_frame,
+)
+from .issues import Issue
+from .reader import VALUE_COLUMNS
+from .text import defuse_csv_text
+
+VALUES_SCHEMA = pa.schema(
+    [
+        ("return_id", pa.string()),
+        ("provider", pa.string()),
+        ("service", pa.string()),
+        ("template_version", pa.string()),
+        ("table", pa.string()),
+        ("row", pa.int64()),
+        ("field", pa.string()),
+        ("value", pa.float64()),
+        ("text", pa.string()),
+        ("unit", pa.string()),
+        ("file", pa.string()),
+        ("sheet", pa.string()),
+        ("cell", pa.string()),
+        ("raw", pa.string()),
+    ]
+)
+assert tuple(VALUES_SCHEMA.names) == VALUE_COLUMNS
+
+FLUSH_ROWS = 50_000
+"""Value rows buffered before they are written out."""
+
+
+@dataclass
+class IngestSummary:
+    """Counts and paths from :func:`write_outputs`."""
+
+    outdir: Path
+    files: int
+    rejected: int
+    with_errors: int
+    values: int
+    errors: int
+    warnings: int
+    paths: dict[str, Path]
+    returns: pd.DataFrame
+    issues: pd.DataFrame
+
+
+def _csv_text(value: object) -> object:
+    return defuse_csv_text(value) if isinstance(value, str) else value
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
+    """Write a frame as CSV with provider text defused (see the module notes)."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object:
+            safe[col] = safe[col].map(_csv_text)
+    safe.to_csv(
+        path,
+        mode="a" if append else "w",
+        header=not append,
+        index=False,
+        quoting=csv.QUOTE_MINIMAL,
+        lineterminator="\n",
+    )
+
+
+class _ValueSink:
+    def __init__(self, outdir: Path, formats: tuple[str, ...]) -> None:
+        self.formats = formats
+        self.csv_path = outdir / "values.csv"
+        self.parquet_path = outdir / "values.parquet"
+        self.buffer: list[tuple] = []
+        self.rows = 0
+        self.writer = None
+        self.csv_started = False
+
+    def add(self, rows: list[tuple]) -> None:
+        self.buffer.extend(rows)
+        if len(self.buffer) >= FLUSH_ROWS:
+            self.flush()
+
+    def flush(self, final: bool = False) -> None:
+        if not self.buffer and not (final and self.rows == 0):
+            return
+        frame = values_frame(self.buffer)
+        self.rows += len(frame)
+        self.buffer = []
+        if "parquet" in self.formats:
+            table = pa.Table.from_pandas(frame, schema=VALUES_SCHEMA, preserve_index=False)
+            if self.writer is None:
+                self.writer = pq.ParquetWriter(self.parquet_path, VALUES_SCHEMA)
+            self.writer.write_table(table)
+        if "csv" in self.formats:
+            write_csv(frame, self.csv_path, append=self.csv_started)
+            self.csv_started = True
+
+    def close(self) -> None:
+        self.flush(final=True)
+        if self.writer is not None:
+            self.writer.close()
+
+
+def write_outputs(
+    files: Iterable[str | Path],
+    outdir: str | Path,
+    *,
+    workers: int | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    check_wages: bool = True,
+    progress: bool = False,
+    formats: tuple[str, ...] = ("csv", "parquet"),
+    workbook: bool = True,
+) -> IngestSummary:
+    """Read ``files`` and write every output to ``outdir`` (created if needed).
+
+    Values are written in batches as returns are read; issues and the per-return summary
+    (a few rows per return) are kept until the end for the validation workbook.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    sink = _ValueSink(outdir, formats)
+    issues: list[Issue] = []
+    rows: list[tuple] = []
+    tracker = BatchTracker()
+    try:
+        for result in iter_returns(
+            files, workers=workers, limits=limits, check_wages=check_wages, progress=progress
+        ):
+            sink.add(result.values)
+            issues.extend(result.issues)
+            rows.append(return_row(result))
+            tracker.add(result)
+    finally:
+        sink.close()
+    extra = tracker.issues()
+    issues.extend(extra)
+    issues_df = issues_frame(issues)
+    returns_df = apply_batch_issues(returns_frame(rows), extra)
+    paths: dict[str, Path] = {}
+    for name, frame in (("issues", issues_df), ("returns", returns_df)):
+        if "parquet" in formats:
+            paths[f"{name}.parquet"] = outdir / f"{name}.parquet"
+            frame.to_parquet(paths[f"{name}.parquet"], index=False)
+        if "csv" in formats:
+            paths[f"{name}.csv"] = outdir / f"{name}.csv"
+            write_csv(frame, paths[f"{name}.csv"])
+    if "parquet" in formats:
+        paths["values.parquet"] = sink.parquet_path
+    if "csv" in formats:
+        paths["values.csv"] = sink.csv_path
+    if workbook:
+        from .workbook import write_validation_workbook
+
+        paths["validation.xlsx"] = write_validation_workbook(
+            returns_df, issues_df, outdir / "validation.xlsx"
+        )
+    errors = int((issues_df["severity"] == "error").sum()) if len(issues_df) else 0
+    return IngestSummary(
+        outdir=outdir,
+        files=len(returns_df),
+        rejected=int((returns_df["status"] == "rejected").sum()),
+        with_errors=int((returns_df["status"] == "errors").sum()),
+        values=sink.rows,
+        errors=errors,
+        warnings=len(issues_df) - errors,
+        paths=paths,
+        returns=returns_df,
+        issues=issues_df,
+    )

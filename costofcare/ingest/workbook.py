@@ -1,0 +1,255 @@
+"""The validation workbook: what a commissioning officer works from after an ingest.
+
+Sheets:
+
+``Returns``
+    one row per file: its status (clean, warnings to confirm, errors to correct, rejected),
+    provider, service, template version, period, counts and the reason a file was rejected;
+``To chase``
+    per provider, every point to raise with them, the ones that must be fixed first, with
+    the sheet and cell, the field, what is wrong, the value given, and a blank ``Done``
+    column to tick off;
+``All issues``
+    every issue with all its columns, for filtering;
+``Key``
+    what each issue code means.
+
+Provider text is written as text (``strings_to_formulas`` off, every string through
+``write_string``), so nothing a provider typed can become a formula.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from .issues import ISSUE_CODES, REJECTION_CODES
+
+STATUS_LABELS = {
+    "rejected": "Rejected: could not be read",
+    "errors": "Errors: needs correcting",
+    "warnings": "Warnings: please confirm",
+    "clean": "Clean",
+}
+STATUS_ORDER = {"rejected": 0, "errors": 1, "warnings": 2, "clean": 3}
+PRIORITY = {"rejected": "1 Resend", "error": "2 Must fix", "warning": "3 Please confirm"}
+STATUS_FILL = {
+    "rejected": "#F4B6B6",
+    "errors": "#F8CBAD",
+    "warnings": "#FFE699",
+    "clean": "#C6EFCE",
+}
+
+
+def field_labels() -> dict[tuple[str, str], str]:
+    """(service, field or table id) -> label, from the latest spec of every service."""
+    from ..templates.spec import SERVICES, get_spec
+
+    out: dict[tuple[str, str], str] = {}
+    for service in SERVICES:
+        spec = get_spec(service)
+        for f in spec.fields():
+            out[(service, f.id)] = f.label
+        for t in spec.tables():
+            out[(service, t.id)] = t.label
+            for c in t.columns:
+                out.setdefault((service, c.id), f"{t.label}: {c.label}")
+    return out
+
+
+def _short(path: str) -> str:
+    return Path(path).name if path else ""
+
+
+def write_validation_workbook(
+    returns: pd.DataFrame, issues: pd.DataFrame, path: str | Path
+) -> Path:
+    """Write the validation workbook for one ingest run.
+
+    Parameters
+    ----------
+    returns : the per-file summary (:data:`~costofcare.ingest.batch.RETURN_COLUMNS`).
+    issues : every issue (:data:`~costofcare.ingest.issues.ISSUE_COLUMNS`).
+    path : the .xlsx to write.
+
+    Returns
+    -------
+    Path
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    labels = field_labels()
+    service_of = dict(zip(returns["file"], returns["service"], strict=False))
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "use_future_functions": True,
+        },
+    )
+    try:
+        bold = wb.add_format({"bold": True})
+        title = wb.add_format({"bold": True, "font_size": 14})
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        fills = {k: wb.add_format({"bg_color": v, "valign": "top"}) for k, v in STATUS_FILL.items()}
+        _returns_sheet(wb, returns, title, bold, wrap, fills)
+        _chase_sheet(wb, returns, issues, labels, service_of, title, wrap)
+        _issues_sheet(wb, issues, title)
+        _key_sheet(wb, title, wrap)
+    finally:
+        wb.close()
+    return path
+
+
+def _text_table(
+    ws,
+    first_row: int,
+    headers: list[str],
+    rows: list[list],
+    widths: list[float],
+    name: str,
+    fmt=None,
+    row_formats=None,
+) -> None:
+    """Write rows (str / int / float) under headers as an Excel table; text stays text."""
+    last_row = first_row + max(len(rows), 1)
+    ws.add_table(
+        first_row,
+        0,
+        last_row,
+        len(headers) - 1,
+        {"name": name, "columns": [{"header": h} for h in headers], "style": "Table Style Light 9"},
+    )
+    for i, row in enumerate(rows):
+        r = first_row + 1 + i
+        cell_fmt = row_formats[i] if row_formats else fmt
+        for c, value in enumerate(row):
+            if isinstance(value, str):
+                ws.write_string(r, c, value, cell_fmt)
+            elif value is None or (isinstance(value, float) and value != value):
+                ws.write_blank(r, c, None, cell_fmt)
+            else:
+                ws.write_number(r, c, value, cell_fmt)
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
+    ws.freeze_panes(first_row + 1, 0)
+
+
+def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
+    ws = wb.add_worksheet("Returns")
+    ws.write_string(0, 0, "Returns received and their status", title)
+    counts = returns["status"].value_counts() if len(returns) else pd.Series(dtype=int)
+    line = f"{len(returns)} file(s): " + "; ".join(
+        f"{int(counts.get(k, 0))} {STATUS_LABELS[k].split(':')[0].lower()}" for k in STATUS_ORDER
+    )
+    ws.write_string(1, 0, line, bold)
+    ordered = returns.assign(_o=returns["status"].map(STATUS_ORDER)).sort_values(
+        ["_o", "provider", "file"], kind="stable"
+    )
+    headers = [
+        "Status",
+        "Provider",
+        "Service",
+        "Service name",
+        "Registration number",
+        "Period start",
+        "Period end",
+        "Template version",
+        "File",
+        "Values read",
+        "Errors",
+        "Warnings",
+        "Reason rejected",
+        "Found by",
+        "Return ID",
+    ]
+    rows, formats = [], []
+    for rec in ordered.itertuples(index=False):
+        rows.append(
+            [
+                STATUS_LABELS[rec.status],
+                rec.provider,
+                rec.service,
+                rec.service_name,
+                rec.registration_number,
+                rec.period_start,
+                rec.period_end,
+                rec.template_version,
+                _short(rec.file),
+                int(rec.values_read),
+                int(rec.errors),
+                int(rec.warnings),
+                rec.reason,
+                rec.located_by,
+                rec.return_id,
+            ]
+        )
+        formats.append(fills[rec.status])
+    widths = [26, 30, 16, 26, 18, 12, 12, 10, 34, 8, 8, 9, 60, 14, 14]
+    _text_table(ws, 3, headers, rows, widths, "returns", row_formats=formats)
+
+
+def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
+    ws = wb.add_worksheet("To chase")
+    ws.write_string(
+        0,
+        0,
+        "What to chase, provider by provider (resend first, then must fix, then confirm)",
+        title,
+    )
+    provider_of = dict(zip(returns["file"], returns["provider"], strict=False))
+    rows = []
+    for rec in issues.itertuples(index=False):
+        rejected = rec.code in REJECTION_CODES
+        priority = PRIORITY["rejected"] if rejected else PRIORITY[rec.severity]
+        provider = rec.provider or provider_of.get(rec.file, "") or f"(unnamed: {_short(rec.file)})"
+        service = service_of.get(rec.file, "")
+        where = f"{rec.sheet}!{rec.cell}" if rec.sheet and rec.cell else rec.sheet
+        label = labels.get((service, rec.field), rec.field) if rec.field else ""
+        rows.append(
+            [provider, priority, _short(rec.file), where, label, rec.message, rec.raw_value, ""]
+        )
+    rows.sort(key=lambda r: (r[0].casefold(), r[1], r[2]))
+    headers = [
+        "Provider",
+        "Priority",
+        "File",
+        "Where",
+        "Field",
+        "What to ask",
+        "Value given",
+        "Done",
+    ]
+    widths = [30, 16, 30, 16, 30, 80, 20, 8]
+    _text_table(ws, 2, headers, rows, widths, "to_chase", fmt=wrap)
+
+
+def _issues_sheet(wb, issues, title) -> None:
+    ws = wb.add_worksheet("All issues")
+    ws.write_string(0, 0, "Every issue found", title)
+    headers = list(issues.columns)
+    rows = [[("" if v is None else v) for v in rec] for rec in issues.itertuples(index=False)]
+    widths = [9, 20, 34, 14, 8, 28, 80, 20, 14, 30]
+    _text_table(ws, 2, headers, rows, widths, "issues")
+
+
+def _key_sheet(wb, title, wrap) -> None:
+    ws = wb.add_worksheet("Key")
+    ws.write_string(0, 0, "What each issue code means", title)
+    rows = [
+        [code, severity, "yes" if code in REJECTION_CODES else "", meaning]
+        for code, (severity, meaning) in ISSUE_CODES.items()
+    ]
+    _text_table(
+        ws,
+        2,
+        ["Code", "Severity", "Rejects the return", "Meaning"],
+        rows,
+        [24, 10, 10, 100],
+        "issue_key",
+        fmt=wrap,
+    )
