@@ -34,6 +34,8 @@ def summarise(lines: pd.DataFrame) -> pd.DataFrame:
     over the total including the return.
     """
     keys = ["provider", "service", "route", "period_start", "period_end", "unit"]
+    if "return_id" in lines:
+        keys.insert(1, "return_id")
     wide = (
         lines.pivot_table(
             index=keys, columns="category", values="cost_per_unit", aggfunc="sum", fill_value=0.0
