@@ -408,3 +408,29 @@ def test_scenario_prints_its_choices():
         "RLW: wage real living wage uk adopted 2026-10-01, differentials: pence; "
         "non-staffing CPIH 2025-09 to 2026-09"
     )
+
+
+def test_by_line_explanation_adds_up_to_the_rates(params):
+    from costofcare.scenarios.scenario import explain_by_line
+
+    uc, wf = random_tables(6, seed=3)
+    scenarios = [
+        Scenario("nlw", WagePolicy(), Indexation("CPI", "2024-09", "2025-09")),
+        Scenario("rlw", WagePolicy("real_living_wage_uk", "compress"), Indexation("RPI")),
+    ]
+    ctx = make_context(uc, wf, None, TARGET_2025, params)
+    rates = run_scenarios(scenarios, ctx.inputs, settings=TARGET_2025, params=params)
+    lines = explain_by_line(ctx, scenarios)
+    sums = lines.groupby(["scenario", "provider", "service"], sort=False)[
+        ["bottom_up", "weighted_index"]
+    ].sum()
+    sums = sums.rename(columns={"weighted_index": "weighted_index_sum"})
+    joined = rates.set_index(["scenario", "provider", "service"]).join(sums)
+    np.testing.assert_allclose(joined["bottom_up"], joined["required_rate"], rtol=1e-12)
+    np.testing.assert_allclose(joined["weighted_index_sum"], joined["weighted_index_rate"])
+    ni = lines[(lines.component == "employer_ni") & (lines.scenario == "nlw")].iloc[0]
+    assert "rate 13.80% -> 15.00%, threshold £9,100 -> £5,000" in ni["explanation"]
+    food = lines[(lines.cost_line == "Office") & (lines.scenario == "nlw")].iloc[0]
+    assert food["explanation"] == (
+        f"CPI 2024-09 to 2025-09 {139.3 / 134.2 - 1:+.2%} vs CPI {139.3 / 134.2 - 1:+.2%}"
+    )

@@ -19,6 +19,7 @@ from .scenario import (
     LineIndex,
     RunSettings,
     Scenario,
+    explain_by_line,
     make_context,
     run_scenarios,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "budget_impact",
     "budget_weeks",
     "expand_grid",
+    "explain_by_line",
     "index_ratio",
     "load_config",
     "make_context",

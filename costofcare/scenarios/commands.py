@@ -11,7 +11,7 @@ import pandas as pd
 from ..errors import EXIT_OK, UserError
 from .config import check_against_data, load_config
 from .montecarlo import run_monte_carlo
-from .scenario import make_context, run_context
+from .scenario import explain_by_line, make_context, run_context
 
 EXAMPLES = """\
 examples:
@@ -29,6 +29,8 @@ negative volume) stops before any work, naming the key and what is allowed.
 writes to OUT:
   scenarios.csv                 one row per scenario x provider x service: floors, base and
                                 required rate, parts, weighted-index rate, budget impact
+  by_line.csv                   per cost line: bottom-up next to weighted index, the
+                                difference and what explains it
   budget.csv                    budget impact per scenario (totals over providers)
   monte_carlo_summary.csv       P10/P50/P90 (or your percentiles) per provider   [monte_carlo]
   monte_carlo_budget.csv        total budget impact per run                      [monte_carlo]
@@ -104,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     results = run_context(ctx, config.scenarios)
     results.to_csv(out / "scenarios.csv", index=False)
+    explain_by_line(ctx, config.scenarios).to_csv(out / "by_line.csv", index=False)
     budget = budget_totals(results)
     budget.to_csv(out / "budget.csv", index=False)
     summary = {

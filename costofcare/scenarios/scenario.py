@@ -436,3 +436,101 @@ def run_context(
         key=lambda c: c.map(position) if c.name == "scenario" else c,
     )
     return result.reset_index(drop=True)
+
+
+def explain_by_line(ctx: Context, scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    """Bottom-up and weighted-index results side by side, per cost line, with the reason.
+
+    One row per scenario x provider x service x cost line: ``base``, ``bottom_up``,
+    ``weighted_index``, ``difference`` (bottom-up minus weighted index) and ``explanation``.
+    Summed over lines, ``bottom_up`` and ``weighted_index`` give the ``required_rate`` and
+    ``weighted_index_rate`` of :func:`run_scenarios`.
+    """
+    inputs = ctx.inputs
+    arrays = ctx.arrays(scenarios)
+    out = ctx.evaluate(arrays, slice(None))
+    keys = out["keys"]
+    row_of_key = np.empty(len(inputs.keys), dtype=np.int64)
+    row_of_key[keys] = np.arange(len(keys))
+    lines = inputs.lines
+    r = row_of_key[lines["key"].to_numpy()]
+    base = lines["cost_per_unit"].to_numpy()
+    ns_index = {name: j for j, name in enumerate(inputs.non_staffing_lines)}
+    wage_change = arrays.wage_change[inputs.key_provider[keys]]
+    before = {k: np.asarray(v) for k, v in ctx.base_figures.items()}
+    frames = []
+    for s, sc in enumerate(scenarios):
+        comp = lines["component"].to_numpy()
+        cat = lines["category"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = {
+                "pay": out["pay"][:, s] / inputs.pay[keys],
+                "employer_ni": out["employer_ni"][:, s] / inputs.ni[keys],
+                "employer_pension": out["employer_pension"][:, s] / inputs.pension[keys],
+                "return": out["returns"][:, s] / inputs.returns[keys],
+            }
+        bottom_factor = np.ones(len(lines))
+        weighted_factor = np.ones(len(lines))
+        text = np.empty(len(lines), dtype=object)
+        explicit = inputs.explicit_oncosts[keys][r]
+        w = wage_change[r, s]
+        uplift = out["weighted_index_uplift"][r, s]
+        wi_name = sc.weighted_index or sc.indexation.index
+        c = arrays.index_change[s]
+        p_of_line = inputs.key_provider[lines["key"].to_numpy()]
+        for i in range(len(lines)):
+            if cat[i] == "staffing":
+                bottom_factor[i] = np.nan_to_num(factor[comp[i]][r[i]], nan=1.0)
+                weighted_factor[i] = 1.0 + w[i]
+                if comp[i] == "pay":
+                    what = "pay bill" if explicit[i] else "pay + NI + pension bill"
+                    text[i] = (
+                        f"{what} {bottom_factor[i] - 1:+.2%} ({sc.wage}) vs pay change {w[i]:+.2%}"
+                    )
+                else:
+                    p = p_of_line[i]
+                    if comp[i] == "employer_ni":
+                        rule = (
+                            f"rate {before['employer_ni_rate'][p]:.2%} -> "
+                            f"{arrays.figures['employer_ni_rate'][s]:.2%}, threshold "
+                            f"£{before['employer_ni_threshold_annual'][p]:,.0f} -> "
+                            f"£{arrays.figures['employer_ni_threshold_annual'][s]:,.0f}"
+                        )
+                    else:
+                        rule = (
+                            f"rate {before['pension_employer_rate'][p]:.2%} -> "
+                            f"{arrays.figures['pension_employer_rate'][s]:.2%} on qualifying "
+                            "earnings"
+                        )
+                    label = comp[i].replace("_", " ").replace("ni", "NI")
+                    text[i] = (
+                        f"{label} recomputed per worker {bottom_factor[i] - 1:+.2%} ({rule}) "
+                        f"vs pay change {w[i]:+.2%}"
+                    )
+            elif cat[i] == "non_staffing":
+                line = lines["cost_line"].iat[i]
+                bottom_factor[i] = arrays.line_ratio[s, ns_index[line]]
+                weighted_factor[i] = 1.0 + c
+                index, start, end = sc.indexation.for_line(line)
+                if start is None or end is None:
+                    d_start, d_end = ctx.default_months()
+                    start, end = start or d_start, end or d_end
+                text[i] = (
+                    f"{index} {start} to {end} {bottom_factor[i] - 1:+.2%} vs {wi_name} {c:+.2%}"
+                )
+            else:
+                bottom_factor[i] = np.nan_to_num(factor["return"][r[i]], nan=1.0)
+                weighted_factor[i] = 1.0 + uplift[i]
+                text[i] = (
+                    f"return keeps its share of costs {bottom_factor[i] - 1:+.2%} "
+                    f"vs weighted uplift {uplift[i]:+.2%}"
+                )
+        frame = lines[["provider", "service", "cost_line", "category", "component"]].copy()
+        frame.insert(0, "scenario", sc.name)
+        frame["base"] = base
+        frame["bottom_up"] = base * bottom_factor
+        frame["weighted_index"] = base * weighted_factor
+        frame["difference"] = frame["bottom_up"] - frame["weighted_index"]
+        frame["explanation"] = text
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
