@@ -8,7 +8,11 @@ from hypothesis import strategies as st
 
 from costofcare.cli import main
 from costofcare.costs.drivers import resolve_frame
-from costofcare.costs.modelled import care_home_cost_arrays, home_care_cost_arrays, modelled_unit_cost
+from costofcare.costs.modelled import (
+    care_home_cost_arrays,
+    home_care_cost_arrays,
+    modelled_unit_cost,
+)
 from costofcare.costs.price import price, round_money, summarise
 from costofcare.errors import UserError
 from costofcare.parameters import load
@@ -24,11 +28,16 @@ def params():
 def test_home_care_2025_per_worker_by_hand(params):
     # one band: 16 paid hours a week at £12.60; 2025-26 NI 15% over £5,000, pension 3%
     raw = {
-        "period_start": "2025-04-01", "pay_rate_per_hour": 12.60,
-        "travel_minutes_per_contact_hour": 15, "miles_per_contact_hour": 4,
-        "training_rate": 0.02, "sick_pay_rate": 0.03,
+        "period_start": "2025-04-01",
+        "pay_rate_per_hour": 12.60,
+        "travel_minutes_per_contact_hour": 15,
+        "miles_per_contact_hour": 4,
+        "training_rate": 0.02,
+        "sick_pay_rate": 0.03,
         "workers": [{"hours_per_week": 16, "count": 1}],
-        "overheads_basis": "markup_on_cost", "overheads_rate": 0.30, "surplus_rate": 0.03,
+        "overheads_basis": "markup_on_cost",
+        "overheads_rate": 0.30,
+        "surplus_rate": 0.03,
     }
     r = price(raw, "home_care", params)
     lines = r.lines.set_index("line")["cost_per_unit"]
@@ -53,14 +62,18 @@ def _care_home(occupancy):
     # flat on-costs 20% of pay; food £40 per resident week; utilities £60,000 a year;
     # return on operations 5% mark-up; return on capital 6% of £50,000 per bed
     return care_home_cost_arrays(
-        beds=50, occupancy=occupancy,
+        beds=50,
+        occupancy=occupancy,
         staff_rate_per_hour={"care_staff": 12.60, "service_management": 20.0},
         staff_hours_per_week={"service_management": 40},
         staff_hours_per_resident_week={"care_staff": 24},
-        holiday_rate=0.12, employer_ni_rate_of_pay=0.08,
+        holiday_rate=0.12,
+        employer_ni_rate_of_pay=0.08,
         non_staffing_per_resident_week={"food": 40.0},
         non_staffing_annual={"utilities": 60_000},
-        return_on_operations_rate=0.05, freehold_value_per_bed=50_000, return_on_capital_rate=0.06,
+        return_on_operations_rate=0.05,
+        freehold_value_per_bed=50_000,
+        return_on_capital_rate=0.06,
         weeks_per_year=WEEKS,
     )
 
@@ -83,20 +96,28 @@ def test_lower_occupancy_raises_the_cost_per_resident_week():
     at95 = sum(float(v) for v in _care_home(0.95).values())
     # at 80%: 362.88 + 960/40 + 40 + 60000/(40*52.143) = 455.65 before returns
     assert at80 > at95
+
     # only the fixed costs (manager, utilities) and the return on capital differ:
     def spread(residents):
         fixed = 960 / residents + 60_000 / (residents * WEEKS)  # both get the 5% return
         return 1.05 * fixed + 50_000 * 50 * 0.06 / WEEKS / residents
+
     assert at80 - at95 == pytest.approx(spread(40) - spread(47.5))
 
 
 def test_supported_living_support_hour_by_hand(params):
     raw = {
-        "period_start": "2026-04-01", "non_contact_minutes_per_contact_hour": 6,
-        "ni_basis": "flat_percent", "employer_ni_rate_of_pay": 0.10,
-        "pension_basis": "flat_percent", "employer_pension_rate_of_pay": 0.03,
-        "sick_pay_rate": 0.02, "training_rate": 0.01,
-        "overheads_basis": "share_of_price", "overheads_rate": 0.20, "surplus_rate": 0.05,
+        "period_start": "2026-04-01",
+        "non_contact_minutes_per_contact_hour": 6,
+        "ni_basis": "flat_percent",
+        "employer_ni_rate_of_pay": 0.10,
+        "pension_basis": "flat_percent",
+        "employer_pension_rate_of_pay": 0.03,
+        "sick_pay_rate": 0.02,
+        "training_rate": 0.01,
+        "overheads_basis": "share_of_price",
+        "overheads_rate": 0.20,
+        "surplus_rate": 0.05,
     }
     r = price(raw, "supported_living", params)
     nlw = 12.71  # National Living Wage from 1 April 2026
@@ -109,8 +130,11 @@ def test_supported_living_support_hour_by_hand(params):
 
 def test_many_providers_in_one_call(params):
     rows = pd.DataFrame(
-        {"provider": ["A", "B"], "period_start": ["2025-04-01", "2025-04-01"],
-         "pay_rate_per_hour": [12.21, 13.00]}
+        {
+            "provider": ["A", "B"],
+            "period_start": ["2025-04-01", "2025-04-01"],
+            "pay_rate_per_hour": [12.21, 13.00],
+        }
     )
     drivers, defaults = resolve_frame(rows, "home_care", params)
     lines = modelled_unit_cost(drivers, "home_care")
@@ -148,8 +172,10 @@ def test_unknown_driver_and_missing_period_messages(params, tmp_path, capsys):
     f.write_text('period_start = "2025-04-01"\nni_basis = "flat_percent"\n')
     assert main(["price", "home_care", str(f)]) == 2
     assert "ni_basis = flat_percent needs employer_ni_rate_of_pay" in capsys.readouterr().err
-    f.write_text('period_start = "2025-04-01"\noverheads_basis = "share_of_price"\n'
-                 "overheads_rate = 0.8\nsurplus_rate = 0.3\n")
+    f.write_text(
+        'period_start = "2025-04-01"\noverheads_basis = "share_of_price"\n'
+        "overheads_rate = 0.8\nsurplus_rate = 0.3\n"
+    )
     assert main(["price", "home_care", str(f)]) == 2
     assert "must be below 1 when they are shares of price" in capsys.readouterr().err
     f.write_text('period_start = "2010-04-01"\n')
@@ -185,8 +211,10 @@ DRIVER_RANGES = {
 }
 drivers_strategy = st.fixed_dictionaries(
     {k: st.floats(lo, hi) for k, (lo, hi) in DRIVER_RANGES.items()}
-    | {"pay_rate_per_hour": st.floats(5.0, 40.0),
-       "overheads_basis": st.sampled_from(["share_of_price", "markup_on_cost"])}
+    | {
+        "pay_rate_per_hour": st.floats(5.0, 40.0),
+        "overheads_basis": st.sampled_from(["share_of_price", "markup_on_cost"]),
+    }
 )
 
 
@@ -217,16 +245,21 @@ def test_no_line_is_nan_and_lines_add_up(d):
 @given(st.floats(1, 200), st.floats(0.3, 1.0), st.floats(1.5, 4.0))
 def test_care_home_scales_with_size(beds, occupancy, k):
     """k times the beds, fixed hours and annual costs: the same cost per resident week."""
+
     def lines(scale):
         return care_home_cost_arrays(
-            beds=beds * scale, occupancy=occupancy,
+            beds=beds * scale,
+            occupancy=occupancy,
             staff_rate_per_hour={"care_staff": 12.0, "service_management": 20.0},
             staff_hours_per_week={"service_management": 40 * scale},
             staff_hours_per_resident_week={"care_staff": 20},
-            holiday_rate=0.12, non_staffing_annual={"utilities": 50_000 * scale},
-            return_on_operations_rate=0.05, freehold_value_per_bed=40_000,
+            holiday_rate=0.12,
+            non_staffing_annual={"utilities": 50_000 * scale},
+            return_on_operations_rate=0.05,
+            freehold_value_per_bed=40_000,
             return_on_capital_rate=0.06,
         )
+
     a, b = lines(1.0), lines(k)
     for key in a:
         assert float(b[key]) == pytest.approx(float(a[key]), rel=1e-9)
@@ -235,7 +268,11 @@ def test_care_home_scales_with_size(beds, occupancy, k):
 def test_arrays_broadcast_over_providers_and_draws():
     rates = np.linspace(11, 14, 4)[:, None]  # 4 providers
     travel = np.random.default_rng(1).uniform(5, 20, size=(1, 1000))  # 1,000 draws
-    lines = home_care_cost_arrays(pay_rate_per_hour=rates, travel_minutes_per_contact_hour=travel,
-                                  overheads_rate=0.3, overheads_basis="markup_on_cost")
+    lines = home_care_cost_arrays(
+        pay_rate_per_hour=rates,
+        travel_minutes_per_contact_hour=travel,
+        overheads_rate=0.3,
+        overheads_basis="markup_on_cost",
+    )
     assert lines["travel_time_pay"].shape == (4, 1000)
     assert lines["contact_pay"].shape == (4, 1000)

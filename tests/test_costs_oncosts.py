@@ -75,7 +75,9 @@ def test_worker_above_the_pension_upper_limit_is_capped():
         0.03 * (50270 - 6240)  # = £1,320.90
     )
     # NI has no upper limit for the employer
-    assert employer_ni_annual(earnings, 0.15, 5000) == pytest.approx(0.15 * (51621.43 - 5000), abs=0.01)
+    assert employer_ni_annual(earnings, 0.15, 5000) == pytest.approx(
+        0.15 * (51621.43 - 5000), abs=0.01
+    )
 
 
 def test_pension_opt_out_scales_the_expected_contribution():
@@ -94,10 +96,17 @@ def test_between_lower_limit_and_trigger_no_auto_enrolment():
 def test_employment_allowance_is_taken_once_at_employer_level():
     # 100 workers on 30 hours at £12.21: each earns 30 * 12.21 * 365/7 = £19,099.93
     out = effective_oncost_rates(
-        np.array([30.0]), np.array([100.0]), 12.21, WEEKS,
-        ni_rate=0.15, ni_threshold_annual=5000,
-        pension_rate=0.03, pension_lower_annual=6240, pension_upper_annual=50270,
-        pension_trigger_annual=10000, employment_allowance_annual=10500,
+        np.array([30.0]),
+        np.array([100.0]),
+        12.21,
+        WEEKS,
+        ni_rate=0.15,
+        ni_threshold_annual=5000,
+        pension_rate=0.03,
+        pension_lower_annual=6240,
+        pension_upper_annual=50270,
+        pension_trigger_annual=10000,
+        employment_allowance_annual=10500,
     )
     earnings = 30 * 12.21 * 365 / 7
     ni_total = 100 * 0.15 * (earnings - 5000)  # £211,498.93
@@ -115,9 +124,15 @@ def test_effective_rates_from_an_hours_distribution():
     counts = np.array([2.0, 1.0, 1.0])
     rates = np.array([12.21, 12.21, 22.00])
     out = effective_oncost_rates(
-        hours, counts, rates, WEEKS,
-        ni_rate=0.15, ni_threshold_annual=5000,
-        pension_rate=0.03, pension_lower_annual=6240, pension_upper_annual=50270,
+        hours,
+        counts,
+        rates,
+        WEEKS,
+        ni_rate=0.15,
+        ni_threshold_annual=5000,
+        pension_rate=0.03,
+        pension_lower_annual=6240,
+        pension_upper_annual=50270,
         pension_trigger_annual=10000,
     )
     e6, e16, e45 = 6 * 12.21 * WEEKS, 16 * 12.21 * WEEKS, 45 * 22.0 * WEEKS
@@ -132,9 +147,16 @@ def test_effective_rates_vectorise_over_providers_and_draws():
     rates = np.array([[11.0], [12.0], [13.0]])  # 3 providers, trailing band axis
     hours = np.array([10.0, 30.0])
     out = effective_oncost_rates(
-        hours, np.array([1.0, 1.0]), rates, WEEKS,
-        ni_rate=0.15, ni_threshold_annual=5000, pension_rate=0.03,
-        pension_lower_annual=6240, pension_upper_annual=50270, pension_trigger_annual=10000,
+        hours,
+        np.array([1.0, 1.0]),
+        rates,
+        WEEKS,
+        ni_rate=0.15,
+        ni_threshold_annual=5000,
+        pension_rate=0.03,
+        pension_lower_annual=6240,
+        pension_upper_annual=50270,
+        pension_trigger_annual=10000,
     )
     assert out["ni_share"].shape == (3,)
     # a higher rate lifts more pay above the threshold: the NI share rises

@@ -36,8 +36,14 @@ def test_2014_first_edition_line_by_line(capsys):
     price_ = direct / (1 - 0.27 - 0.03)  # running costs and surplus are shares of price
     assert totals["total"] == pytest.approx(price_)
     published = {
-        "contact_pay": 6.31, "travel_time_pay": 1.20, "employer_ni": 0.71, "holiday_pay": 0.81,
-        "training_pay": 0.13, "employer_pension": 0.08, "mileage": 1.40, "overheads": 4.10,
+        "contact_pay": 6.31,
+        "travel_time_pay": 1.20,
+        "employer_ni": 0.71,
+        "holiday_pay": 0.81,
+        "training_pay": 0.13,
+        "employer_pension": 0.08,
+        "mileage": 1.40,
+        "overheads": 4.10,
         "surplus": 0.46,
     }
     for line, value in published.items():
@@ -63,8 +69,8 @@ def test_2020_21_edition_line_by_line(capsys):
 
 
 @pytest.mark.parametrize(
-    "name, year", [("hca-minimum-price-2014-15.toml", "2014-15"),
-                   ("hca-minimum-price-2020-21.toml", "2020-21")]
+    "name, year",
+    [("hca-minimum-price-2014-15.toml", "2014-15"), ("hca-minimum-price-2020-21.toml", "2020-21")],
 )
 def test_compare_published_every_line_within_one_percent(name, year):
     result = price(load_drivers_file(DRIVERS / name), "home_care", load())
@@ -84,12 +90,16 @@ def test_per_worker_ni_and_pension_beside_the_flat_percentages(capsys):
     ni = sum(n * 0.138 * max(0.0, h * 8.72 * weeks - 8788) for h, n in bands)
     pension = sum(
         n * 0.03 * (min(h * 8.72 * weeks, 50000) - 6240)
-        for h, n in bands if h * 8.72 * weeks >= 10000
+        for h, n in bands
+        if h * 8.72 * weeks >= 10000
     )
     gross = 8.72 * (1 + 11.7 / 60)
     all_pay = gross * (1 + 0.1207 + 0.029 + 0.0394)  # NI and pension fall on all pay
     assert per["employer_ni"] == pytest.approx(ni / pay * all_pay)
     assert per["employer_pension"] == pytest.approx(pension / pay * all_pay)
     # part-time workers fall under the threshold: per-worker on-costs are lower than 10.94%
-    assert per["employer_ni"] + per["employer_pension"] < flat["employer_ni"] + flat["employer_pension"]
+    assert (
+        per["employer_ni"] + per["employer_pension"]
+        < flat["employer_ni"] + flat["employer_pension"]
+    )
     assert per_totals["total"] < flat_totals["total"]

@@ -14,15 +14,30 @@ def tidy(service, singles, tables=(), provider="P1", return_id="abc123"):
     rows = []
     for k, (field, value) in enumerate(singles.items(), start=1):
         is_text = isinstance(value, str)
-        rows.append(dict(table="", row=0, field=field, value=float("nan") if is_text else value,
-                         text=value if is_text else "", cell=f"C{k}"))
+        rows.append(
+            dict(
+                table="",
+                row=0,
+                field=field,
+                value=float("nan") if is_text else value,
+                text=value if is_text else "",
+                cell=f"C{k}",
+            )
+        )
     for table, table_rows in tables:
         for r, record in enumerate(table_rows, start=1):
             for c, (field, value) in enumerate(record.items()):
                 is_text = isinstance(value, str)
-                rows.append(dict(table=table, row=r, field=field,
-                                 value=float("nan") if is_text else value,
-                                 text=value if is_text else "", cell=f"{'ABCDEFGH'[c]}{r + 1}"))
+                rows.append(
+                    dict(
+                        table=table,
+                        row=r,
+                        field=field,
+                        value=float("nan") if is_text else value,
+                        text=value if is_text else "",
+                        cell=f"{'ABCDEFGH'[c]}{r + 1}",
+                    )
+                )
     frame = pd.DataFrame(rows)
     frame["return_id"] = return_id
     frame["provider"] = provider
@@ -35,14 +50,29 @@ def tidy(service, singles, tables=(), provider="P1", return_id="abc123"):
 def test_home_care_reported_lines_by_hand():
     values = tidy(
         "home_care",
-        {"period_start": "2025-04-01", "period_end": "2026-03-31", "contact_hours_per_week": 1000,
-         "mileage_paid_annual": 50_000, "premises_annual": 10_000, "utilities_annual": 5_000,
-         "return_on_operations_rate": 0.03},
-        [("staff_roles", [
-            {"role": "Care worker", "annual_gross_pay": 400_000, "employer_ni_annual": 45_000,
-             "employer_pension_annual": 9_000},
-            {"role": "Registered manager", "annual_gross_pay": 35_000},
-        ])],
+        {
+            "period_start": "2025-04-01",
+            "period_end": "2026-03-31",
+            "contact_hours_per_week": 1000,
+            "mileage_paid_annual": 50_000,
+            "premises_annual": 10_000,
+            "utilities_annual": 5_000,
+            "return_on_operations_rate": 0.03,
+        },
+        [
+            (
+                "staff_roles",
+                [
+                    {
+                        "role": "Care worker",
+                        "annual_gross_pay": 400_000,
+                        "employer_ni_annual": 45_000,
+                        "employer_pension_annual": 9_000,
+                    },
+                    {"role": "Registered manager", "annual_gross_pay": 35_000},
+                ],
+            )
+        ],
     )
     lines = reported_unit_cost(values).set_index("cost_line")
     hours = 1000 * WEEKS  # 52,142.86 contact hours in the year
@@ -62,14 +92,21 @@ def test_home_care_reported_lines_by_hand():
 def test_care_home_at_occupied_and_standard_occupancy():
     values = tidy(
         "care_home",
-        {"period_start": "2025-04-01", "period_end": "2026-03-31", "registered_beds": 40,
-         "average_occupancy": 0.80, "food_annual": 80_000, "utilities_annual": 60_000},
+        {
+            "period_start": "2025-04-01",
+            "period_end": "2026-03-31",
+            "registered_beds": 40,
+            "average_occupancy": 0.80,
+            "food_annual": 80_000,
+            "utilities_annual": 60_000,
+        },
         [("staff_roles", [{"role": "Care worker", "annual_gross_pay": 900_000}])],
     )
     out = reported_unit_cost(values, standard_occupancy=0.95)
     occupied = out[out["route"] == "reported"].set_index("cost_line")["cost_per_unit"]
     standard = out[out["route"] == "reported_standard_occupancy"].set_index("cost_line")[
-        "cost_per_unit"]
+        "cost_per_unit"
+    ]
     assert occupied["Care staff"] == pytest.approx(900_000 / (40 * 0.80 * WEEKS))  # £539.64
     assert standard["Care staff"] == pytest.approx(900_000 / (40 * 0.95 * WEEKS))  # £454.43
     assert occupied["Food supplies"] == pytest.approx(80_000 / (32 * WEEKS))
@@ -79,16 +116,24 @@ def test_care_home_at_occupied_and_standard_occupancy():
 def test_scaling_costs_and_units_together_leaves_unit_cost_unchanged():
     base = {"period_start": "2025-04-01", "period_end": "2026-03-31", "mileage_paid_annual": 1000.0}
     one = reported_unit_cost(tidy("home_care", {**base, "contact_hours_per_week": 100}))
-    two = reported_unit_cost(tidy("home_care", {**base, "contact_hours_per_week": 200,
-                                                "mileage_paid_annual": 2000.0}))
+    two = reported_unit_cost(
+        tidy("home_care", {**base, "contact_hours_per_week": 200, "mileage_paid_annual": 2000.0})
+    )
     half = reported_unit_cost(tidy("home_care", {**base, "contact_hours_per_week": 200}))
     assert two["cost_per_unit"].iloc[0] == pytest.approx(one["cost_per_unit"].iloc[0])
     assert half["cost_per_unit"].iloc[0] == pytest.approx(one["cost_per_unit"].iloc[0] / 2)
 
 
 def test_part_year_period_uses_the_stated_weeks():
-    values = tidy("supported_living", {"period_start": "2025-04-01", "period_end": "2025-09-30",
-                                       "support_hours_per_week": 500, "ppe_annual": 1830})
+    values = tidy(
+        "supported_living",
+        {
+            "period_start": "2025-04-01",
+            "period_end": "2025-09-30",
+            "support_hours_per_week": 500,
+            "ppe_annual": 1830,
+        },
+    )
     out = reported_unit_cost(values)
     assert out["cost_per_unit"].iloc[0] == pytest.approx(1830 / (500 * 183 / 7))
     assert out["unit"].iloc[0] == "support_hour"
@@ -98,5 +143,53 @@ def test_missing_period_or_units_are_named():
     with pytest.raises(UserError, match="period_end is missing or not a date"):
         reported_unit_cost(tidy("home_care", {"period_start": "2025-04-01", "ppe_annual": 1.0}))
     with pytest.raises(UserError, match="no units to divide by"):
-        reported_unit_cost(tidy("home_care", {"period_start": "2025-04-01",
-                                              "period_end": "2026-03-31", "ppe_annual": 1.0}))
+        reported_unit_cost(
+            tidy(
+                "home_care",
+                {"period_start": "2025-04-01", "period_end": "2026-03-31", "ppe_annual": 1.0},
+            )
+        )
+
+
+def test_reconcile_flags_a_large_gap_and_names_the_lines():
+    from costofcare.costs.reconcile import reconcile
+
+    def table(route, lines):
+        return pd.DataFrame(
+            [
+                {
+                    "provider": "P1",
+                    "route": route,
+                    "cost_line": k,
+                    "category": c,
+                    "cost_per_unit": v,
+                }
+                for k, (c, v) in lines.items()
+            ]
+        )
+
+    modelled = table(
+        "modelled",
+        {
+            "Care worker costs": ("staffing", 20.0),
+            "Mileage": ("non_staffing", 1.5),
+            "Return on operations": ("return", 0.5),
+        },
+    )
+    reported = table(
+        "reported",
+        {
+            "Care worker costs": ("staffing", 24.0),
+            "Mileage": ("non_staffing", 1.0),
+            "Marketing": ("non_staffing", 0.3),
+        },
+    )
+    by_line, by_provider = reconcile(modelled, reported, threshold=0.10)
+    p = by_provider.iloc[0]
+    assert p["modelled_total"] == pytest.approx(22.0)
+    assert p["reported_total"] == pytest.approx(25.3)
+    assert p["relative_gap"] == pytest.approx(3.3 / 22.0)  # 15% > 10%: flagged
+    assert p["flagged"]
+    assert p["explained_by"].startswith("Care worker costs +4.00")
+    assert p["gap_non_staffing"] == pytest.approx(-0.5 + 0.3)
+    assert len(by_line) == 4

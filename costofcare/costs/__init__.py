@@ -1,1 +1,52 @@
-"""costs step of the costofcare pipeline."""
+"""Unit costs: reported (top-down) and modelled (bottom-up), reconciled; the price calculator.
+
+* :mod:`.oncosts` — employer NI, pension, SSP and holiday per worker (vectorised).
+* :mod:`.modelled` — array cores per service and the tidy modelled table.
+* :mod:`.drivers` — drivers files, dated defaults, on-cost rules turned into rates.
+* :mod:`.price` — ``costofcare price``: one build-up from a drivers file.
+* :mod:`.reported` — actual costs / stated units, from ingested tidy values.
+* :mod:`.reconcile` — modelled beside reported, per line and per provider.
+"""
+
+from .drivers import load_drivers_file, resolve, resolve_frame
+from .modelled import (
+    TIDY_COLUMNS,
+    care_home_cost_arrays,
+    home_care_cost_arrays,
+    modelled_unit_cost,
+    overheads_and_surplus,
+)
+from .oncosts import (
+    effective_oncost_rates,
+    employer_ni_annual,
+    employer_pension_annual,
+    employment_allowance_used,
+    holiday_pay_rate,
+    statutory_sick_pay_annual,
+)
+from .price import PriceResult, price, round_money, summarise
+from .reconcile import reconcile
+from .reported import reported_unit_cost
+
+__all__ = [
+    "PriceResult",
+    "TIDY_COLUMNS",
+    "care_home_cost_arrays",
+    "effective_oncost_rates",
+    "employer_ni_annual",
+    "employer_pension_annual",
+    "employment_allowance_used",
+    "holiday_pay_rate",
+    "home_care_cost_arrays",
+    "load_drivers_file",
+    "modelled_unit_cost",
+    "overheads_and_surplus",
+    "price",
+    "reconcile",
+    "reported_unit_cost",
+    "resolve",
+    "resolve_frame",
+    "round_money",
+    "statutory_sick_pay_annual",
+    "summarise",
+]

@@ -31,9 +31,7 @@ places (half away from zero); the total is the sum of the unrounded lines.
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``price`` verb."""
-    keys = "\n".join(
-        f"  {k:<38} {desc}" for k, desc in DRIVER_KEYS["home_care"].items()
-    )
+    keys = "\n".join(f"  {k:<38} {desc}" for k, desc in DRIVER_KEYS["home_care"].items())
     p = subparsers.add_parser(
         "price",
         help="build a bottom-up unit price from a drivers file, line by line",
@@ -148,9 +146,8 @@ def render(result: PriceResult, fmt: str) -> str:
     ):
         share = t[key] / t["total"] * 100 if t["total"] else 0.0
         out.append(f"{label:<{width}}{round_money(t[key]):>16.2f}{round_money(share, 1):>11.1f}%")
-    out.append(
-        f"Staffing share of cost (excluding return): {round_money(100 * t['staffing_share'], 1):.1f}%"
-    )
+    staffing_pct = round_money(100 * t["staffing_share"], 1)
+    out.append(f"Staffing share of cost (excluding return): {staffing_pct:.1f}%")
     if not result.defaults_used.empty:
         out += ["", "Defaults and dated figures used:"]
         for row in result.defaults_used.itertuples():

@@ -180,12 +180,16 @@ class _Resolver:
         self.used: list[DefaultUsed] = []
         self.assumed = _assumptions().get(service, {})
 
-    def number(self, key: str, value: Any, lo: float | None = 0.0, hi: float | None = None) -> float:
+    def number(
+        self, key: str, value: Any, lo: float | None = 0.0, hi: float | None = None
+    ) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{self.where}{key} must be a number; got {value!r}")
         value = float(value)
-        if not np.isfinite(value) or (lo is not None and value < lo) or (
-            hi is not None and value > hi
+        if (
+            not np.isfinite(value)
+            or (lo is not None and value < lo)
+            or (hi is not None and value > hi)
         ):
             span = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
             raise ConfigError(f"{self.where}{key} must be {span}; got {value}")
@@ -317,7 +321,9 @@ def resolve(
                 )
             if not isinstance(spec, Mapping):
                 raise ConfigError(f"{where}staff.{line_id} must be a table")
-            bad = sorted(set(spec) - {"pay_rate_per_hour", "hours_per_week", "hours_per_resident_week"})
+            bad = sorted(
+                set(spec) - {"pay_rate_per_hour", "hours_per_week", "hours_per_resident_week"}
+            )
             if bad:
                 raise ConfigError(f"{where}staff.{line_id}: unknown key(s) {', '.join(bad)}")
             rates[line_id] = (
@@ -325,7 +331,9 @@ def resolve(
                 if "pay_rate_per_hour" in spec
                 else nlw()
             )
-            fixed[line_id] = r.number(f"staff.{line_id}.hours_per_week", spec.get("hours_per_week", 0))
+            fixed[line_id] = r.number(
+                f"staff.{line_id}.hours_per_week", spec.get("hours_per_week", 0)
+            )
             variable[line_id] = r.number(
                 f"staff.{line_id}.hours_per_resident_week", spec.get("hours_per_resident_week", 0)
             )
@@ -335,10 +343,14 @@ def resolve(
             staff_hours_per_resident_week=variable,
         )
         base_rate = rates.get("care_staff", next(iter(rates.values())))
-        v["beds"] = r.number("beds", raw.get("beds", None) if "beds" in raw else _missing(where, "beds"), 1)
+        v["beds"] = r.number(
+            "beds", raw.get("beds", None) if "beds" in raw else _missing(where, "beds"), 1
+        )
         v["occupancy"] = r.number(
-            "occupancy", raw["occupancy"] if "occupancy" in raw else _missing(where, "occupancy"),
-            0.0, 1.0,
+            "occupancy",
+            raw["occupancy"] if "occupancy" in raw else _missing(where, "occupancy"),
+            0.0,
+            1.0,
         )
         if v["occupancy"] == 0:
             raise ConfigError(f"{where}occupancy must be above 0")
@@ -451,7 +463,9 @@ def resolve(
                 ni_threshold_annual=r.param("employer_ni_secondary_threshold_annual", on["tax"]),
             )
         pension_args = dict(
-            pension_rate=0.0, pension_lower_annual=0.0, pension_upper_annual=0.0,
+            pension_rate=0.0,
+            pension_lower_annual=0.0,
+            pension_upper_annual=0.0,
             pension_trigger_annual=0.0,
         )
         if pension_basis == "per_worker":
@@ -468,7 +482,9 @@ def resolve(
             weeks_paid,
             **ni_args,
             **pension_args,
-            pension_opt_out=r.get("pension_opt_out_rate", 0.0, 1.0) if pension_basis == "per_worker" else 0.0,
+            pension_opt_out=r.get("pension_opt_out_rate", 0.0, 1.0)
+            if pension_basis == "per_worker"
+            else 0.0,
             employment_allowance_annual=(
                 r.param("employment_allowance_annual", on["tax"])
                 if (use_ea and ni_basis == "per_worker")

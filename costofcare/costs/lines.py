@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Line", "HOME_CARE_LINES", "CARE_HOME_STAFF_LINES", "CARE_HOME_NON_STAFFING_LINES",
-           "CARE_HOME_RETURN_LINES", "UNITS", "CATEGORIES", "line_index"]
+__all__ = [
+    "Line",
+    "HOME_CARE_LINES",
+    "CARE_HOME_STAFF_LINES",
+    "CARE_HOME_NON_STAFFING_LINES",
+    "CARE_HOME_RETURN_LINES",
+    "UNITS",
+    "CATEGORIES",
+    "line_index",
+]
 
 CATEGORIES = ("staffing", "non_staffing", "return")
 
@@ -92,10 +100,18 @@ CARE_HOME_NON_STAFFING_LINES: tuple[Line, ...] = (
     Line("transport_activities", "Transport & activities", "non_staffing", _SS),
     Line("other_supplies", "Other care home supplies and services costs", "non_staffing", _SS),
     Line("central_management", "Central / regional management", "non_staffing", _HO),
-    Line("support_services", "Support services (finance / HR / legal / marketing etc.)",
-         "non_staffing", _HO),
-    Line("recruitment_training_vetting", "Recruitment, training & vetting (incl. DBS checks)",
-         "non_staffing", _HO),
+    Line(
+        "support_services",
+        "Support services (finance / HR / legal / marketing etc.)",
+        "non_staffing",
+        _HO,
+    ),
+    Line(
+        "recruitment_training_vetting",
+        "Recruitment, training & vetting (incl. DBS checks)",
+        "non_staffing",
+        _HO,
+    ),
     Line("other_head_office", "Other head office costs", "non_staffing", _HO),
 )
 

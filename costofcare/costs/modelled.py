@@ -102,7 +102,12 @@ def overheads_and_surplus(
         £ per unit.
     """
     c = _f(cost_before)
-    o, of, s, sf = _f(overheads_rate), _f(overheads_per_unit), _f(surplus_rate), _f(surplus_per_unit)
+    o, of, s, sf = (
+        _f(overheads_rate),
+        _f(overheads_per_unit),
+        _f(surplus_rate),
+        _f(surplus_per_unit),
+    )
     share = _share_of_price_mask(basis)
     if np.any(share & (o + s >= 1.0)):
         raise UserError(

@@ -41,8 +41,12 @@ UNIT_FIELDS = {
     "home_care": "contact_hours_per_week",
     "supported_living": "support_hours_per_week",
 }
-_STAFF_AMOUNTS = ("annual_gross_pay", "employer_ni_annual", "employer_pension_annual",
-                  "agency_spend_annual")
+_STAFF_AMOUNTS = (
+    "annual_gross_pay",
+    "employer_ni_annual",
+    "employer_pension_annual",
+    "agency_spend_annual",
+)
 
 
 def _slug(label: str) -> str:
@@ -97,19 +101,26 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
     if service == "care_home":
         beds = _number(values, "registered_beds")
         occupancy = _number(values, "average_occupancy")
-        refs = [_ref(r) for f in ("registered_beds", "average_occupancy")
-                if (r := _single(values, f)) is not None]
+        refs = [
+            _ref(r)
+            for f in ("registered_beds", "average_occupancy")
+            if (r := _single(values, f)) is not None
+        ]
         denominators.append(("reported", beds * occupancy * weeks, "; ".join(refs)))
         if standard_occupancy is not None:
             denominators.append(
-                ("reported_standard_occupancy", beds * standard_occupancy * weeks,
-                 f"{'; '.join(refs[:1])}; standard occupancy {standard_occupancy:g}")
+                (
+                    "reported_standard_occupancy",
+                    beds * standard_occupancy * weeks,
+                    f"{'; '.join(refs[:1])}; standard occupancy {standard_occupancy:g}",
+                )
             )
     else:
         field = UNIT_FIELDS[service]
         row = _single(values, field)
-        denominators.append(("reported", _number(values, field) * weeks,
-                             "" if row is None else _ref(row)))
+        denominators.append(
+            ("reported", _number(values, field) * weeks, "" if row is None else _ref(row))
+        )
 
     # annual cost lines: {cost_line: [amount, category, group, refs]}
     lines: dict[str, list] = {}
@@ -127,8 +138,13 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
             continue
         row = singles[singles["field"] == f.id]
         if not row.empty:
-            add(f.cost_line, f.category, getattr(f, "cost_group", "") or "", float(row.iloc[0]["value"]),
-                _ref(row.iloc[0]))
+            add(
+                f.cost_line,
+                f.category,
+                getattr(f, "cost_group", "") or "",
+                float(row.iloc[0]["value"]),
+                _ref(row.iloc[0]),
+            )
     tables = {t.id: t for t in spec.tables()}
     if "staff_roles" in tables:
         role_field = next(c for c in tables["staff_roles"].columns if c.id == "role")
@@ -140,7 +156,13 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
             for amount_field in _STAFF_AMOUNTS:
                 r = rows[rows["field"] == amount_field]
                 if not r.empty:
-                    add(cost_line, "staffing", "Staffing", float(r.iloc[0]["value"]), _ref(r.iloc[0]))
+                    add(
+                        cost_line,
+                        "staffing",
+                        "Staffing",
+                        float(r.iloc[0]["value"]),
+                        _ref(r.iloc[0]),
+                    )
     if "other_costs" in tables:
         from ..templates.spec import COST_GROUP_CATEGORY
 
@@ -152,8 +174,13 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
                 continue
             group = "" if g.empty else str(g.iloc[0]["text"])
             category = COST_GROUP_CATEGORY.get(group, "non_staffing")
-            add(f"Other {group.lower() or 'costs'}", category, group, float(a.iloc[0]["value"]),
-                _ref(a.iloc[0]))
+            add(
+                f"Other {group.lower() or 'costs'}",
+                category,
+                group,
+                float(a.iloc[0]["value"]),
+                _ref(a.iloc[0]),
+            )
 
     # return on operations stated only as a rate: rate x costs before the return
     if not any(v[1] == "return" and k == "Return on operations" for k, v in lines.items()):
@@ -161,8 +188,13 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
         if np.isfinite(rate) and rate > 0:
             cost = sum(v[0] for v in lines.values() if v[1] != "return")
             row = _single(values, "return_on_operations_rate")
-            add("Return on operations", "return", "Return", rate * cost,
-                f"{_ref(row)} x costs before the return")
+            add(
+                "Return on operations",
+                "return",
+                "Return",
+                rate * cost,
+                f"{_ref(row)} x costs before the return",
+            )
 
     out = []
     total_annual = sum(v[0] for v in lines.values())
@@ -214,7 +246,9 @@ def reported_unit_cost(
         the cells each line was read from and the units it was divided by.
     """
     if standard_occupancy is not None and not 0 < standard_occupancy <= 1:
-        raise UserError(f"standard occupancy must be above 0 and at most 1; got {standard_occupancy}")
+        raise UserError(
+            f"standard occupancy must be above 0 and at most 1; got {standard_occupancy}"
+        )
     if values.empty:
         return pd.DataFrame(columns=[*TIDY_COLUMNS, "return_id"])
     v = values.copy()
