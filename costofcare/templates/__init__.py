@@ -20,7 +20,7 @@ from .spec import (
     get_spec,
     versions,
 )
-from .writer import GenerationSettings, layout, write_template
+from .writer import GenerationSettings, layout, write_for_providers, write_template
 
 __all__ = [
     "SERVICES",
@@ -35,5 +35,6 @@ __all__ = [
     "get_spec",
     "layout",
     "versions",
+    "write_for_providers",
     "write_template",
 ]
