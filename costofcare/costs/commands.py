@@ -32,6 +32,12 @@ places (half away from zero); the total is the sum of the unrounded lines.
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``price`` verb."""
     keys = "\n".join(f"  {k:<38} {desc}" for k, desc in DRIVER_KEYS["home_care"].items())
+    care_home_only = {
+        k: d for k, d in DRIVER_KEYS["care_home"].items() if k not in DRIVER_KEYS["home_care"]
+    }
+    keys += "\n\ncare homes also (no travel, mileage or overheads keys):\n" + "\n".join(
+        f"  {k:<38} {desc}" for k, desc in care_home_only.items()
+    )
     p = subparsers.add_parser(
         "price",
         help="build a bottom-up unit price from a drivers file, line by line",
