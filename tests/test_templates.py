@@ -16,7 +16,10 @@ from costofcare.templates import (
     TEMPLATE_KIND,
     TEMPLATE_SHEET,
     GenerationSettings,
+    Section,
+    SheetSpec,
     Table,
+    TemplateSpec,
     get_spec,
     write_template,
 )
@@ -190,6 +193,11 @@ def test_spec_rejects_inconsistent_descriptions():
     col = Field("a", "A", "h", "text", "text")
     with pytest.raises(ValueError, match="unique"):
         Table("t", "T", "h", (col, col), rows=3)
+    table = Table("t", "T", "h", (col,), rows=3)
+    below = Field("b", "B", "h", "text", "text")
+    sheet = SheetSpec("S", (Section("one", (table,)), Section("two", (below,))))
+    with pytest.raises(ValueError, match="tables must come last on sheet 'S'"):
+        TemplateSpec("home_care", "0.1", "contact_hour", "T", (sheet,))
 
 
 # ------------------------------------------------------------------------------ the workbooks
@@ -238,7 +246,7 @@ def test_validation_follows_kind_bounds_and_choices(books, service):
         ws, cell = named_cell(wb, f.id)
         (dv,) = validations_at(ws, cell.coordinate)
         assert dv.showInputMessage and dv.prompt and dv.promptTitle == f.label[:32]
-        assert dv.prompt.startswith(f.help[:100])
+        assert dv.prompt.startswith(f.help)  # never truncated
         if f.kind in ("choice", "bool"):
             assert dv.type == "list"
             sheet, ref = dv.formula1.split("!")

@@ -417,9 +417,10 @@ SPEC = register(
                     PREMISES,
                     SUPPLIES,
                     HEAD_OFFICE,
-                    Section("Other costs", (other_costs_table(OTHER_COST_LINES),)),
                     Section("Return on operations", return_on_operations_fields()),
                     CAPITAL,
+                    # tables go last on a sheet: rows inserted in them move nothing else
+                    Section("Other costs", (other_costs_table(OTHER_COST_LINES),)),
                 ),
             ),
             SheetSpec("Declaration", (declaration_section(),)),

@@ -263,6 +263,15 @@ class TemplateSpec:
                 if item.id in singles or item.id in tables:
                     raise ValueError(f"{self.service}: duplicate id {item.id!r}")
                 singles[item.id] = item
+        for sheet in self.sheets:
+            items = [i for section in sheet.sections for i in section.items]
+            tables_at = [n for n, i in enumerate(items) if isinstance(i, Table)]
+            if tables_at and tables_at[0] != len(items) - len(tables_at):
+                # Rows inserted in a table shift only the table's columns, so anything
+                # below it would lose its alignment with its help and units.
+                raise ValueError(f"{self.service}: tables must come last on sheet {sheet.name!r}")
+            if len(tables_at) > 1:
+                raise ValueError(f"{self.service}: sheet {sheet.name!r} has more than one table")
         object.__setattr__(self, "_index", (singles, tables))
 
     def _items(self):

@@ -243,8 +243,9 @@ SPEC = register(
                     travel_and_equipment_section("support worker"),
                     business_costs_section("office"),
                     ACTIVITIES,
-                    Section("Other costs", (other_costs_table(OTHER_COST_LINES),)),
                     Section("Return on operations", return_on_operations_fields()),
+                    # tables go last on a sheet: rows inserted in them move nothing else
+                    Section("Other costs", (other_costs_table(OTHER_COST_LINES),)),
                 ),
             ),
             SheetSpec("Declaration", (declaration_section(),)),
