@@ -142,6 +142,60 @@ class ReturnFiller:
                 table.autoFilter.ref = table.ref
 
 
+def example_return(
+    spec: TemplateSpec | str,
+    seed: int = 0,
+    *,
+    table_rows: int = 4,
+    period_start: dt.date = dt.date(2025, 4, 1),
+) -> tuple[dict[str, object], dict[str, list[dict[str, object]]]]:
+    """Plausible values for every input of a spec, drawn from its bounds (for tests and
+    benchmarks; the figures are random, not a costed service).
+
+    Numbers fall between each field's lower bound and its plausibility (or hard) upper
+    bound, rounded as a provider would type them; choices are picked from the list; the
+    period is the 12 months from ``period_start``. Returns ``(values, tables)`` as taken by
+    :meth:`ReturnFiller.fill`.
+    """
+    import random
+
+    spec = get_spec(spec) if isinstance(spec, str) else spec
+    rng = random.Random(f"{spec.service}-{spec.version}-{seed}")
+    period_end = dt.date(
+        period_start.year + 1, period_start.month, period_start.day
+    ) - dt.timedelta(days=1)
+
+    def one(f, n: int):
+        if f.id == "period_start":
+            return period_start
+        if f.id == "period_end":
+            return period_end
+        if f.kind == "text":
+            return f"{f.label} {seed}-{n}"
+        if f.kind in ("choice", "bool"):
+            return rng.choice(f.choices)
+        if f.kind == "date":
+            return period_end + dt.timedelta(days=rng.randint(1, 60))
+        low = f.min if f.min is not None else 0.0
+        high = f.warn_max if f.warn_max is not None else f.max if f.max is not None else 1e5
+        high = min(high, 1e6)
+        if f.warn_min is not None:
+            low = max(low, f.warn_min)
+        x = rng.uniform(low, high)
+        if f.kind == "integer":
+            return int(round(x))
+        if f.kind == "percent":
+            return round(x, 4)
+        return round(x, 2)
+
+    values = {f.id: one(f, 0) for f in spec.fields()}
+    tables = {
+        t.id: [{c.id: one(c, i + 1) for c in t.columns} for i in range(table_rows)]
+        for t in spec.tables()
+    }
+    return values, tables
+
+
 def fill_return(
     spec: TemplateSpec | str,
     out: str | Path,
@@ -156,4 +210,4 @@ def fill_return(
     return ReturnFiller(spec).fill(out, values, tables)
 
 
-__all__ = ["ReturnFiller", "fill_return"]
+__all__ = ["ReturnFiller", "example_return", "fill_return"]

@@ -1,0 +1,235 @@
+"""Every rejection reason: files that cannot be read as a template are reported, not read.
+
+All fixtures are made here: zips written with zipfile, a real template from the writer,
+and compound-file (OLE) headers built byte by byte.
+"""
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from costofcare.ingest.archive import ArchiveLimits, check_archive
+from costofcare.ingest.batch import ingest_files
+from costofcare.ingest.issues import Rejected
+from costofcare.ingest.reader import read_return
+from costofcare.templates.writer import write_template
+
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+@pytest.fixture(scope="module")
+def blank(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("blank") / "home_care.xlsx"
+    return write_template("home_care", path).read_bytes()
+
+
+def _rewrite(data: bytes, change: dict[str, bytes | None], extra: dict[str, bytes] = None) -> bytes:
+    """A copy of a zip with some members replaced (None removes) or added."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            if info.filename in change:
+                if change[info.filename] is not None:
+                    dst.writestr(info.filename, change[info.filename])
+            else:
+                dst.writestr(info.filename, src.read(info.filename))
+        for name, content in (extra or {}).items():
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+def _reason(tmp_path: Path, name: str, data: bytes, limits: ArchiveLimits | None = None):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = read_return(path, limits=limits) if limits else read_return(path)
+    assert result.status == "rejected"
+    assert result.values == []
+    assert len(result.issues) == 1 and result.issues[0].severity == "error"
+    return result.reason_code, result.reason
+
+
+def test_the_blank_template_passes_the_archive_check(tmp_path, blank):
+    path = tmp_path / "ok.xlsx"
+    path.write_bytes(blank)
+    assert check_archive(path).format == "xlsx"
+
+
+def test_empty_file(tmp_path):
+    assert _reason(tmp_path, "empty.xlsx", b"") == ("empty_file", "the file is empty (0 bytes)")
+
+
+def test_not_a_workbook(tmp_path):
+    code, reason = _reason(tmp_path, "notes.xlsx", b"Dear council, please find attached...")
+    assert code == "not_a_workbook"
+    assert "not an Excel (.xlsx/.xlsm) or OpenDocument (.ods) workbook" in reason
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("readme.txt", "hello")
+    code, reason = _reason(tmp_path, "archive.xlsx", out.getvalue())
+    assert code == "not_a_workbook"
+    assert "is a zip archive but not" in reason
+
+
+def test_password_protected_workbook(tmp_path):
+    # Excel saves an encrypted workbook as a compound file with an EncryptedPackage stream;
+    # directory entry names are UTF-16LE. A header and that name are enough to recognise it.
+    data = OLE_MAGIC + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(50)
+    data += "EncryptedPackage".encode("utf-16-le") + bytes(200)
+    code, reason = _reason(tmp_path, "locked.xlsx", data)
+    assert code == "password_protected"
+    assert "password-protected (encrypted)" in reason
+
+
+def test_old_xls_workbook(tmp_path):
+    data = OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(200)
+    code, reason = _reason(tmp_path, "old.xls", data)
+    assert code == "legacy_xls"
+    assert "Excel 97-2003 workbook (.xls)" in reason
+
+
+def test_encrypted_zip_member(tmp_path, blank):
+    data = bytearray(blank)
+    # Set the "encrypted" flag bit of the first entry in the central directory.
+    central = data.find(b"PK\x01\x02")
+    data[central + 8] |= 0x01
+    code, reason = _reason(tmp_path, "zipcrypto.xlsx", bytes(data))
+    assert code == "password_protected"
+
+
+def test_encrypted_ods(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", b"\x00garbage")
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+            "</manifest:file-entry></manifest:manifest>",
+        )
+    code, reason = _reason(tmp_path, "locked.ods", out.getvalue())
+    assert code == "password_protected"
+
+
+def test_truncated_file_is_corrupt(tmp_path, blank):
+    code, reason = _reason(tmp_path, "cut.xlsx", blank[: len(blank) // 2])
+    assert code == "corrupt_archive"
+    assert "damaged" in reason
+
+
+def test_zip_bomb_member_is_stopped_by_its_inflated_size(tmp_path, blank):
+    bomb = b"0" * 5_000_000  # deflates to a few kB
+    data = _rewrite(blank, {}, {"xl/media/padding.bin": bomb})
+    limits = ArchiveLimits(max_member_bytes=1_000_000)
+    code, reason = _reason(tmp_path, "bomb.xlsx", data, limits)
+    assert code == "unsafe_archive"
+    assert "'xl/media/padding.bin' would inflate to 5,000,000 bytes" in reason
+
+
+def test_a_member_that_lies_about_its_size_is_caught_by_inflating_it(tmp_path, blank):
+    data = bytearray(_rewrite(blank, {}, {"xl/media/padding.bin": b"0" * 200_000}))
+    # Rewrite the declared uncompressed size (central directory) to 100 bytes.
+    name = b"xl/media/padding.bin"
+    pos = 0
+    while True:
+        pos = data.find(b"PK\x01\x02", pos)
+        if data[pos + 46 : pos + 46 + len(name)] == name:
+            break
+        pos += 4
+    data[pos + 24 : pos + 28] = (100).to_bytes(4, "little")
+    code, reason = _reason(tmp_path, "liar.xlsx", bytes(data))
+    assert code in ("unsafe_archive", "corrupt_archive")
+    assert "padding.bin" in reason
+
+
+def test_too_many_parts(tmp_path, blank):
+    data = _rewrite(blank, {}, {f"xl/media/p{i}.bin": b"x" for i in range(50)})
+    code, reason = _reason(tmp_path, "many.xlsx", data, ArchiveLimits(max_members=40))
+    assert code == "unsafe_archive"
+    assert "over the 40-part limit" in reason
+
+
+@pytest.mark.parametrize("name", ["../evil.xml", "/etc/passwd", "xl\\..\\x.xml", "C:/x.xml"])
+def test_unsafe_member_names(tmp_path, blank, name):
+    data = _rewrite(blank, {}, {name: b"x"})
+    code, reason = _reason(tmp_path, "names.xlsx", data)
+    assert code == "unsafe_archive"
+    assert "unsafe name" in reason
+
+
+def test_file_over_the_size_limit_is_not_opened(tmp_path, blank):
+    code, reason = _reason(tmp_path, "big.xlsx", blank, ArchiveLimits(max_file_bytes=1000))
+    assert code == "too_large"
+    assert "over the 1,000-byte limit" in reason
+
+
+def test_xml_entity_declarations_are_refused(tmp_path, blank):
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+    head, rest = workbook.split("?>", 1)
+    evil = (
+        head + '?><!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + rest
+    )
+    data = _rewrite(blank, {"xl/workbook.xml": evil.encode()})
+    code, reason = _reason(tmp_path, "billion.xlsx", data)
+    assert code == "unsafe_xml"
+    assert "declares a DTD" in reason
+
+
+def test_external_entity_is_refused(tmp_path, blank):
+    with zipfile.ZipFile(io.BytesIO(blank)) as z:
+        table = next(n for n in z.namelist() if n.startswith("xl/tables/"))
+        text = z.read(table).decode()
+    head, rest = text.split("?>", 1)
+    evil = head + '?><!DOCTYPE t [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest
+    code, _ = _reason(tmp_path, "xxe.xlsx", _rewrite(blank, {table: evil.encode()}))
+    assert code == "unsafe_xml"
+
+
+def test_xlsb_is_rejected_with_a_way_forward(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x00")
+    code, reason = _reason(tmp_path, "binary.xlsb", out.getvalue())
+    assert code == "not_a_workbook"
+    assert "save it as .xlsx" in reason
+
+
+def test_wrong_template(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "Our own cost summary"
+    wb.active["B2"] = 1234
+    wb.save(tmp_path / "own.xlsx")
+    result = read_return(tmp_path / "own.xlsx")
+    assert result.reason_code == "wrong_template"
+    assert "is not a cost of care return" in result.reason
+
+
+def test_the_batch_carries_on_past_rejected_files(tmp_path, blank):
+    (tmp_path / "a_empty.xlsx").write_bytes(b"")
+    (tmp_path / "b_ok.xlsx").write_bytes(blank)
+    (tmp_path / "c_junk.ods").write_bytes(b"junk")
+    (tmp_path / "~$b_ok.xlsx").write_bytes(b"lock file")  # Office lock files are skipped
+    result = ingest_files([tmp_path], workers=1)
+    statuses = dict(
+        zip(result.returns["file"].map(lambda f: Path(f).name), result.returns["status"])
+    )
+    assert statuses == {"a_empty.xlsx": "rejected", "b_ok.xlsx": "errors", "c_junk.ods": "rejected"}
+    rejected = result.issues[result.issues["code"].isin(["empty_file", "not_a_workbook"])]
+    assert set(rejected["message"].str.split(":").str[0]) == {"Return rejected"}
+
+
+def test_rejected_exception_needs_a_known_code():
+    with pytest.raises(ValueError, match="unknown rejection code"):
+        Rejected("made_up", "x")
