@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
-from .excel import round_half_up_array
+from .excel import exceeds, round_half_up_array
 
 #: Parameter names a :class:`WageFloor` is built from (see :meth:`WageFloor.from_parameters`).
 WAGE_FLOOR_PARAMETERS = {
@@ -210,12 +210,8 @@ def apply_guardrails(
     guarded = guardrails.guarded_rate(current, method)
     proposed = round_half_up_array(guarded, 2)
     binding = np.full(current.shape, "", dtype=object)
-    if guardrails.uplift_max is not None:
-        binding[method_uplift > guardrails.uplift_max] = "uplift cap"
-    if guardrails.uplift_min is not None:
-        binding[method_uplift < guardrails.uplift_min] = "uplift floor"
-    if guardrails.floor_rate is not None:
-        binding[uplifted < guardrails.floor_rate] = "wage floor"
+    for i in range(current.size):
+        binding[i] = _binding(method_uplift[i], uplifted[i], guardrails)
     return pd.DataFrame(
         {
             "current_rate": current,
@@ -229,3 +225,14 @@ def apply_guardrails(
         },
         index=index,
     )
+
+
+def _binding(method_uplift: float, uplifted: float, g: Guardrails) -> str:
+    """Which guardrail binds; the wage floor first, then the uplift floor, then the cap."""
+    if g.floor_rate is not None and exceeds(g.floor_rate, uplifted):
+        return "wage floor"
+    if g.uplift_min is not None and exceeds(g.uplift_min, method_uplift):
+        return "uplift floor"
+    if g.uplift_max is not None and exceeds(method_uplift, g.uplift_max):
+        return "uplift cap"
+    return ""

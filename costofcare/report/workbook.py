@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..recommend.engine import ServiceRecommendation
-from ..recommend.excel import percentile_inc, round_half_up
+from ..recommend.excel import COMPARE_DIGITS as DIGITS
+from ..recommend.excel import exceeds, percentile_inc, round_half_up
 from ..recommend.guardrails import WageFloor
 from .live import Cell, LiveBook, LiveSheet
 from .notes import METHOD_NOTES
@@ -625,16 +626,30 @@ def _binding(sheet: LiveSheet, r: int, col: int, cur, allowed, m_up, floor, umin
     if floor is not None:
         tests.append(
             (
-                "{0}*(1+{1})<{2}",
+                f"ROUND({{2}}-{{0}}*(1+{{1}}),{DIGITS})>0",
                 [cur, allowed, floor],
-                lambda x, a, f: x * (1 + a) < f,
+                lambda x, a, f: exceeds(f, x * (1 + a)),
                 "wage floor",
             )
         )
     if umin is not None:
-        tests.append(("{0}<{1}", [m_up, umin], lambda m, lo: m < lo, "uplift floor"))
+        tests.append(
+            (
+                f"ROUND({{1}}-{{0}},{DIGITS})>0",
+                [m_up, umin],
+                lambda m, lo: exceeds(lo, m),
+                "uplift floor",
+            )
+        )
     if umax is not None:
-        tests.append(("{0}>{1}", [m_up, umax], lambda m, hi: m > hi, "uplift cap"))
+        tests.append(
+            (
+                f"ROUND({{0}}-{{1}},{DIGITS})>0",
+                [m_up, umax],
+                lambda m, hi: exceeds(m, hi),
+                "uplift cap",
+            )
+        )
     if not tests:
         return sheet.text(r, col, "")
     args: list[Cell] = []

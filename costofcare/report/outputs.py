@@ -1,0 +1,54 @@
+"""Everything the recommendation step writes, in one call (what ``costofcare run`` uses)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from ..recommend.engine import ServiceRecommendation
+from .provider import DEFAULT_MIN_COUNT, write_provider_workbooks
+from .summary import write_summary
+from .workbook import write_recommendation_workbook
+
+RECOMMENDATION_WORKBOOK = "recommendation.xlsx"
+SUMMARY_JSON = "summary.json"
+PROVIDER_FOLDER = "providers"
+
+
+def write_outputs(
+    outdir: str | Path,
+    recommendations: Mapping[str, ServiceRecommendation],
+    *,
+    unit_costs: pd.DataFrame,
+    market: pd.DataFrame | None = None,
+    scenarios: pd.DataFrame | None = None,
+    parameters: pd.DataFrame | None = None,
+    issues: pd.DataFrame | None = None,
+    config_rows: list[tuple[str, str]] | None = None,
+    min_count: int = DEFAULT_MIN_COUNT,
+    council: str = "",
+) -> dict[str, Path]:
+    """Write the recommendation workbook, the JSON summary and every provider's workbook.
+
+    Returns ``{"recommendation": path, "summary": path, "providers": folder}``; provider
+    workbooks are ``providers/outcome-<safe name>-<hash>.xlsx``.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    book = write_recommendation_workbook(
+        outdir / RECOMMENDATION_WORKBOOK,
+        recommendations,
+        market=market,
+        scenarios=scenarios,
+        parameters=parameters,
+        config_rows=config_rows,
+        issues=issues,
+    )
+    summary = write_summary(outdir / SUMMARY_JSON, recommendations)
+    providers = outdir / PROVIDER_FOLDER
+    write_provider_workbooks(
+        providers, recommendations, unit_costs, market, min_count=min_count, council=council
+    )
+    return {"recommendation": book.path, "summary": summary, "providers": providers}

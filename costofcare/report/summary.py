@@ -1,0 +1,89 @@
+"""Machine-readable summary of a recommendation (JSON)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import __version__
+from ..recommend.engine import ServiceRecommendation
+
+
+def _num(value: float, digits: int = 6) -> float | None:
+    return None if value is None or value != value else round(float(value), digits)
+
+
+def summary(recommendations: Mapping[str, ServiceRecommendation]) -> dict:
+    """Recommended rates, uplifts and budget impact per service type, as plain data.
+
+    Fractions are fractions (0.05 is 5%); ``uplift_percent`` is the same figure × 100.
+    Money is GBP; annual figures are a year at the volumes given.
+    """
+    services = {}
+    for service, rec in recommendations.items():
+        priced = rec.providers[rec.providers["current_rate"].notna()]
+        entry = {
+            "method": rec.method,
+            "unit": rec.unit,
+            "effective_date": rec.config.effective_date.isoformat(),
+            "providers": int(len(priced)),
+            "average_current_rate": _num(rec.average_current_rate, 4),
+            "average_proposed_rate": _num(rec.average_proposed_rate, 4),
+            "uplift": _num(rec.uplift),
+            "uplift_percent": _num(rec.uplift * 100, 4),
+            "current_spend_annual": _num(rec.current_spend_annual, 2),
+            "proposed_spend_annual": _num(rec.proposed_spend_annual, 2),
+            "budget_impact_annual": _num(rec.budget_impact_annual, 2),
+            "wage_floor_rate": _num(rec.guardrails.floor_rate, 4),
+            "uplift_min": rec.config.uplift_min,
+            "uplift_max": rec.config.uplift_max,
+            "guardrails_binding": rec.binding_counts(),
+            "figures": {k: _num(f.value, 6) for k, f in rec.figures.items()},
+            "rates": [
+                {
+                    "provider": str(row["provider"]),
+                    "current_rate": _num(row["current_rate"], 2),
+                    "proposed_rate": _num(row["proposed_rate"], 2),
+                    "uplift": _num(row["uplift"]),
+                    "binding": row["binding"],
+                }
+                for _, row in priced.iterrows()
+            ],
+        }
+        if rec.fit is not None:
+            entry["budget_fit"] = {
+                "how": rec.fit.how,
+                "share": rec.fit.share,
+                "value": _num(rec.fit.value, 8),
+                "status": rec.fit.status,
+                "envelope_annual": _num(rec.fit.envelope_annual, 2),
+                "gap_annual": _num(rec.fit.gap_annual, 2),
+            }
+        services[service] = entry
+    return {
+        "generator": f"costofcare {__version__}",
+        "written": datetime.now(UTC).isoformat(timespec="seconds"),
+        "services": services,
+        "total": {
+            "current_spend_annual": _num(
+                sum(r.current_spend_annual for r in recommendations.values()), 2
+            ),
+            "proposed_spend_annual": _num(
+                sum(r.proposed_spend_annual for r in recommendations.values()), 2
+            ),
+            "budget_impact_annual": _num(
+                sum(r.budget_impact_annual for r in recommendations.values()), 2
+            ),
+        },
+    }
+
+
+def write_summary(path: str | Path, recommendations: Mapping[str, ServiceRecommendation]) -> Path:
+    """Write :func:`summary` as indented UTF-8 JSON."""
+    path = Path(path)
+    path.write_text(
+        json.dumps(summary(recommendations), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return path
