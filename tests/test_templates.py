@@ -31,6 +31,9 @@ from costofcare.templates.writer import (
     write_for_providers,
 )
 
+# xlsxwriter warns (rather than fails) on options Excel would reject: treat that as a bug
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
+
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "workbooks" / "templates"
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")

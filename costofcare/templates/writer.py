@@ -536,6 +536,14 @@ def _write_sheet(
                     first_data, i, last_data, i, data_validation(col, lists.get(col.choices))
                 )
     ws.protect("", PROTECT_OPTIONS)
+    text_cells = [
+        xl_rowcol_to_cell(r, INPUT_COL)
+        for r, kind, obj in rows
+        if kind == "field" and obj.kind == "text"
+    ]
+    if text_cells:
+        # registration numbers and phone numbers are text on purpose: no green triangles
+        ws.ignore_errors({"number_stored_as_text": " ".join(text_cells)})
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
 
