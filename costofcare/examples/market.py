@@ -1,0 +1,1083 @@
+"""A seeded synthetic market of care providers: what each one would put in its cost return.
+
+:func:`generate_market` draws, for a fictional council ("Anytown"), a set of home care
+branches, care homes and supported living services and works out every figure of their
+returns as the templates ask for it: volumes, a staffing table by role (pay, employer NI and
+pension worked out per worker from the dated parameters), annual cost lines and a return on
+operations. It also draws the council's current rates and commissioned volumes. No file is
+written here (see :mod:`costofcare.examples.write`); faults are added by
+:mod:`costofcare.examples.faults`.
+
+The distributions are anchored on published figures (the numbers are market assumptions of
+the example, not legal figures; the legal ones come from :func:`costofcare.parameters.load`):
+
+* care worker pay at or a little above the wage floor in force at the start of the period
+  (the National Living Wage), with about one provider in five paying the Real Living Wage;
+* home care travel time of about 10-20 minutes per contact hour, as in published Annex B
+  reports and the Homecare Association's minimum price model;
+* home care business costs of about £4-7 per contact hour (the Homecare Association's
+  2020-21 build-up has £5.20 for running the business at a price of £20.69);
+* care home non-staffing lines per resident week anchored on the medians of a published
+  2022 Fair Cost of Care Annex B (Brighton and Hove, 65+ care homes), raised by about 12% to
+  the 2024-25 period; care hours per resident week chosen so that a standard residential
+  home costs about £800-950 a week and a nursing home about £1,000-1,200, with staffing about
+  55-65% of the cost.
+
+The same seed always gives the same market.
+
+Example
+-------
+>>> from costofcare.examples import generate_market
+>>> market = generate_market(seed=7, n_home_care=3, n_care_homes=2, n_supported_living=1)
+>>> len(market.returns)
+6
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..templates.spec import get_spec
+
+WEEKS_PER_YEAR = 365 / 7
+"""Weeks in a year, as the templates ask (annual totals / 52.14)."""
+
+COUNCIL = "Anytown Council"
+"""The fictional council of the example market."""
+
+LOCALITIES = ("North", "South", "East", "West", "Central")
+
+DEFAULT_PERIOD_START = dt.date(2024, 4, 1)
+"""Returns describe the last complete financial year before the 2026-27 fee round."""
+
+RATES_EFFECTIVE_FROM = dt.date(2025, 4, 7)
+"""When the council's current (2025-26) rates took effect."""
+
+RATE_UNITS = {
+    "home_care": "GBP/contact_hour",
+    "care_home": "GBP/resident_week",
+    "supported_living": "GBP/support_hour",
+}
+
+_NAME_FIRST = (
+    "Oakfield", "Willow", "Beacon", "Meadow", "Harbour", "Kingsley", "Ashdown", "Bramble",
+    "Cedar", "Elmwood", "Fernhill", "Greystone", "Hawthorn", "Ivybridge", "Juniper",
+    "Larkspur", "Maple", "Northgate", "Orchard", "Primrose", "Quayside", "Riverside",
+    "Silverbirch", "Thornbury", "Upton", "Valley", "Westbrook", "Yew Tree", "Abbey",
+    "Bluebell", "Castle", "Dovecote", "Evergreen", "Foxglove", "Greenacre", "Heather",
+    "Kestrel", "Linden", "Millbrook", "Nightingale", "Parkside", "Rosewood", "Sandpiper",
+    "Tamar", "Unity", "Victoria", "Wren", "Ashcroft", "Birchwood", "Clover",
+)
+_NAME_SECOND = {
+    "home_care": ("Home Care", "Care at Home", "Homecare", "Care Services", "Community Care"),
+    "care_home": ("House", "Lodge", "Court", "Manor", "Grange"),
+    "supported_living": ("Supported Living", "Support Services", "Living Support", "Pathways"),
+}
+_LEGAL_SUFFIX = ("Ltd", "Limited", "Care Ltd", "Group Ltd", "(Anytown) Ltd")
+
+
+@dataclass
+class ProviderReturn:
+    """One return of the example market: the figures a provider enters in its template.
+
+    Attributes
+    ----------
+    file
+        File name under ``returns/`` (``.xlsx`` for a template; other names for faults).
+    service
+        ``"home_care"``, ``"care_home"`` or ``"supported_living"``.
+    provider
+        Provider (legal entity) name, as entered in ``provider_name``.
+    values
+        Single-value fields: field id -> value as the provider enters it (a number, a date,
+        text, or text that stands for a number such as ``"£1,234.50"``).
+    tables
+        Table id -> DataFrame whose columns are the table's column ids.
+    form
+        How the file is made: ``"template"`` (the real template filled in), ``"pasted"``
+        (values and labels pasted into a blank workbook), ``"corrupt"`` (a truncated
+        template) or ``"wrong_type"`` (not a spreadsheet at all).
+    """
+
+    file: str
+    service: str
+    provider: str
+    values: dict[str, object]
+    tables: dict[str, pd.DataFrame]
+    form: str = "template"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A deliberate fault or messy entry in one return (a row of ``MANIFEST.csv``).
+
+    ``kind`` is ``"fault"`` (ingest should report ``expected_code``) or ``"messy"`` (typed
+    oddly but readable: ingest should read ``expected_value`` without an error).
+    """
+
+    file: str
+    provider: str
+    service: str
+    kind: str
+    fault: str
+    field: str = ""
+    table: str = ""
+    row: int = 0
+    entered: str = ""
+    expected_value: float | None = None
+    expected_code: str = ""
+
+
+MANIFEST_COLUMNS = (
+    "file", "provider", "service", "kind", "fault", "field", "table", "row", "entered",
+    "expected_value", "expected_code",
+)
+
+
+@dataclass
+class ExampleMarket:
+    """A generated market: returns, the council's rates and volumes, and what was spoiled.
+
+    Attributes
+    ----------
+    seed, period_start, period_end
+        What it was generated from; the returns describe ``period_start`` to ``period_end``.
+    returns
+        One :class:`ProviderReturn` per file, in file order.
+    current_rates
+        ``provider, service, current_rate, unit, rate_basis, effective_from``.
+    volumes
+        Commissioned volumes: ``provider, service, volume_per_week, volume_unit``.
+    truth
+        The clean figures before any fault: one row per provider and service with
+        ``annual_cost`` (including the return on operations), ``units_per_year``,
+        ``cost_per_unit``, ``staffing_cost_per_unit``, ``staffing_share`` and
+        ``care_worker_rate_per_hour``.
+    entries
+        Deliberate faults and messy entries (see :class:`Entry`).
+    """
+
+    seed: int
+    period_start: dt.date
+    period_end: dt.date
+    returns: list[ProviderReturn]
+    current_rates: pd.DataFrame
+    volumes: pd.DataFrame
+    truth: pd.DataFrame
+    entries: list[Entry] = field(default_factory=list)
+
+    def manifest(self) -> pd.DataFrame:
+        """Faults and messy entries as a table in :data:`MANIFEST_COLUMNS` order."""
+        rows = [{c: getattr(e, c) for c in MANIFEST_COLUMNS} for e in self.entries]
+        return pd.DataFrame(rows, columns=list(MANIFEST_COLUMNS))
+
+    def summary(self) -> pd.DataFrame:
+        """Providers, files and clean median cost per unit by service."""
+        t = self.truth
+        out = t.groupby("service", sort=False).agg(
+            providers=("provider", "count"),
+            median_cost_per_unit=("cost_per_unit", "median"),
+            median_staffing_share=("staffing_share", "median"),
+        )
+        files = pd.Series([r.service for r in self.returns]).value_counts()
+        out.insert(1, "files", files.reindex(out.index).fillna(0).astype(int))
+        faults = pd.Series([e.service for e in self.entries if e.kind == "fault"])
+        out["faulty_files"] = faults.value_counts().reindex(out.index).fillna(0).astype(int)
+        return out.round(3)
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p><b>Example market</b> (seed {self.seed}): {len(self.returns)} return files "
+            f"for {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}</p>"
+        )
+        return head + self.summary()._repr_html_()
+
+    def __repr__(self) -> str:
+        return (
+            f"ExampleMarket(seed={self.seed}, returns={len(self.returns)}, "
+            f"entries={len(self.entries)})"
+        )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Legal figures in force for the period, taken from the dated parameters."""
+
+    wage_floor_per_hour: float
+    real_living_wage_per_hour: float
+    employer_ni_rate: float
+    ni_threshold_annual: float
+    pension_rate: float
+    pension_lower_annual: float
+    pension_upper_annual: float
+    pension_trigger_annual: float
+    holiday_weeks: float
+    mileage_rate_per_mile: float
+
+    @classmethod
+    def for_period(cls, period_start: dt.date, params=None) -> Figures:
+        """Look the figures up on the first day of the period (tax-year figures on the first
+        6 April in the period, wage floors on the first day)."""
+        from ..parameters import load
+
+        p = params if params is not None else load()
+        tax_day = dt.date(period_start.year, 4, 6)
+        if tax_day < period_start:
+            tax_day = dt.date(period_start.year + 1, 4, 6)
+        return cls(
+            wage_floor_per_hour=p.value("national_living_wage_hourly", on=period_start),
+            real_living_wage_per_hour=p.value("real_living_wage_uk_hourly", on=period_start),
+            employer_ni_rate=p.value("employer_ni_rate", on=tax_day),
+            ni_threshold_annual=p.value("employer_ni_secondary_threshold_annual", on=tax_day),
+            pension_rate=p.value("pension_employer_min_rate", on=tax_day),
+            pension_lower_annual=p.value("pension_qualifying_earnings_lower_annual", on=tax_day),
+            pension_upper_annual=p.value("pension_qualifying_earnings_upper_annual", on=tax_day),
+            pension_trigger_annual=p.value("pension_earnings_trigger_annual", on=tax_day),
+            holiday_weeks=p.value("statutory_holiday_weeks", on=period_start),
+            mileage_rate_per_mile=p.value("mileage_rate_per_mile", on=tax_day),
+        )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _money(x: float) -> float:
+    """Round to pence, halves away from zero (as a provider's spreadsheet shows them)."""
+    return float(math.floor(abs(x) * 100 + 0.5) / 100 * (1 if x >= 0 else -1))
+
+
+def _whole(x: float) -> float:
+    """Round an annual £ figure to whole pounds (how most returns are filled in)."""
+    return float(math.floor(x + 0.5))
+
+
+def _lognormal(rng: np.random.Generator, median: float, sigma: float) -> float:
+    return float(median * math.exp(rng.normal(0.0, sigma)))
+
+
+@dataclass
+class _Role:
+    role: str
+    description: str
+    headcount: int
+    contracted_hours: float
+    paid_hours_per_week: float  # whole row
+    rate: float
+    enhancement: float = 0.0
+    pension_rate: float = 0.03
+    opt_in: float = 0.85
+    agency_hours_per_week: float = 0.0
+    agency_rate: float = 0.0
+    training_hours: float = 24.0
+    supervision_hours: float = 10.0
+    sick_days: float = 7.0
+    enhanced_sick_pay: bool = False
+    extra_pay_annual: float = 0.0  # pay not by the hour (sleep-in allowances)
+
+
+def _staff_row(role: _Role, f: Figures, holiday_weeks: float) -> dict[str, object]:
+    """One row of the staffing table, with gross pay, NI and pension worked out per worker."""
+    worked_weeks = WEEKS_PER_YEAR - holiday_weeks
+    hourly_pay_annual = role.paid_hours_per_week * WEEKS_PER_YEAR * (role.rate + role.enhancement)
+    holiday_pay = hourly_pay_annual * holiday_weeks / worked_weeks
+    sick_share = role.sick_days / (5 * worked_weeks) if role.enhanced_sick_pay else 0.0
+    gross = (hourly_pay_annual + role.extra_pay_annual) * (1 + sick_share) + holiday_pay
+    n = max(role.headcount, 1)
+    per_worker = gross / n
+    ni = n * f.employer_ni_rate * max(0.0, per_worker - f.ni_threshold_annual)
+    qualifying = max(0.0, min(per_worker, f.pension_upper_annual) - f.pension_lower_annual)
+    in_scheme = role.opt_in if per_worker >= f.pension_trigger_annual else role.opt_in * 0.3
+    pension = n * in_scheme * role.pension_rate * qualifying
+    agency_annual = role.agency_hours_per_week * WEEKS_PER_YEAR * role.agency_rate
+    return {
+        "role": role.role,
+        "role_description": role.description,
+        "headcount": role.headcount,
+        "contracted_hours_per_week": round(role.contracted_hours, 1),
+        "paid_hours_per_week": round(role.paid_hours_per_week, 1),
+        "basic_rate_per_hour": _money(role.rate),
+        "enhancements_per_hour": _money(role.enhancement) if role.enhancement else None,
+        "annual_gross_pay": _whole(gross),
+        "employer_ni_annual": _whole(ni),
+        "employer_pension_annual": _whole(pension),
+        "agency_spend_annual": _whole(agency_annual) if agency_annual else None,
+        "agency_hours_per_week": round(role.agency_hours_per_week, 1)
+        if role.agency_hours_per_week
+        else None,
+        "training_hours_per_worker_per_year": round(role.training_hours, 0),
+        "supervision_hours_per_worker_per_year": round(role.supervision_hours, 0),
+        "sick_pay_policy": "Enhanced (company) sick pay"
+        if role.enhanced_sick_pay
+        else "Statutory sick pay only",
+        "sick_days_per_worker_per_year": round(role.sick_days, 1),
+        "employer_pension_rate": role.pension_rate,
+        "pension_opt_in_share": round(role.opt_in, 2),
+    }
+
+
+def _staff_table(
+    service: str, roles: list[_Role], f: Figures, holiday_weeks: float
+) -> pd.DataFrame:
+    spec = get_spec(service)
+    columns = [c.id for c in spec.table("staff_roles").columns]
+    rows = [_staff_row(r, f, holiday_weeks) for r in roles if r.headcount > 0]
+    return pd.DataFrame(rows, columns=columns)
+
+
+FRONT_LINE_COST_LINES = ("Care worker costs", "Support worker costs")
+"""Staffing-table lines whose rows the front-line headcount and paid hours add up."""
+
+
+def _front_line_totals(service: str, staff: pd.DataFrame) -> tuple[int, float]:
+    """Headcount and paid hours a week of the rows costed to the front-line line, as the
+    return's single figures must match them."""
+    role = get_spec(service).table("staff_roles").column("role")
+    front = staff["role"].map(lambda r: role.cost_line_for(r) in FRONT_LINE_COST_LINES)
+    rows = staff[front]
+    return int(rows["headcount"].sum()), round(float(rows["paid_hours_per_week"].sum()), 1)
+
+
+def _staffing_annual(table: pd.DataFrame) -> float:
+    cols = ["annual_gross_pay", "employer_ni_annual", "employer_pension_annual",
+            "agency_spend_annual"]
+    return float(table[cols].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy().sum())
+
+
+def _banded_workers(
+    rng: np.random.Generator, paid_hours_per_week: float, role: str, rate: float,
+    enhancement: float, pension_rate: float, training: float, supervision: float,
+    agency_share: float, agency_rate: float,
+) -> list[_Role]:
+    """Front-line workers split into hours bands (the template asks for a row per band)."""
+    bands = (("under 16 hours", 10.0), ("16 to 30 hours", 23.0), ("over 30 hours", 38.0))
+    shares = rng.dirichlet((3.0, 4.0, 3.0))
+    avg_hours = float(sum(s * h for s, (_, h) in zip(shares, bands, strict=True)))
+    workers_total = paid_hours_per_week / avg_hours
+    out = []
+    for share, (label, hours) in zip(shares, bands, strict=True):
+        headcount = max(1, int(round(workers_total * share)))
+        worker_hours = hours * rng.uniform(0.92, 1.08)
+        out.append(
+            _Role(
+                role,
+                f"{role.lower()}s, {label}",
+                headcount,
+                0.0 if label.startswith("under") and rng.random() < 0.5 else round(hours, 0),
+                headcount * worker_hours,
+                rate,
+                enhancement,
+                pension_rate,
+                float(rng.uniform(0.7, 0.92)),
+                training_hours=training,
+                supervision_hours=supervision,
+                sick_days=float(rng.uniform(5, 11)),
+            )
+        )
+    # scale the rows' hours so they add up to the total exactly
+    total = sum(r.paid_hours_per_week for r in out)
+    for r in out:
+        r.paid_hours_per_week *= paid_hours_per_week / total
+    out[-1].agency_hours_per_week = paid_hours_per_week * agency_share
+    out[-1].agency_rate = agency_rate
+    return out
+
+
+def _office_role(
+    rng: np.random.Generator, role: str, description: str, count: int, rate: float,
+    hours: float = 37.5,
+) -> _Role:
+    return _Role(
+        role, description, count, hours, count * hours, _money(rate), 0.0,
+        float(rng.choice([0.03, 0.03, 0.04, 0.05])), float(rng.uniform(0.85, 1.0)),
+        training_hours=float(rng.uniform(12, 30)), supervision_hours=float(rng.uniform(6, 12)),
+        sick_days=float(rng.uniform(2, 7)), enhanced_sick_pay=bool(rng.random() < 0.5),
+    )
+
+
+def _front_line_rate(rng: np.random.Generator, f: Figures, rlw_share: float) -> float:
+    if rng.random() < rlw_share:
+        return _money(f.real_living_wage_per_hour + float(rng.choice([0.0, 0.0, 0.05, 0.10])))
+    premium = abs(rng.normal(0.025, 0.025))
+    return _money(f.wage_floor_per_hour * (1 + premium))
+
+
+def _lines(
+    rng: np.random.Generator, anchors: dict[str, float], units_per_year: float, scale: float,
+    zero_share: dict[str, float] | None = None,
+) -> dict[str, float]:
+    """Annual £ cost lines: anchor £ per unit x provider scale x line noise x units."""
+    out = {}
+    for line, per_unit in anchors.items():
+        if zero_share and rng.random() < zero_share.get(line, 0.0):
+            continue
+        out[line] = _whole(per_unit * scale * math.exp(rng.normal(0, 0.25)) * units_per_year)
+    return out
+
+
+def _other_costs(rng: np.random.Generator, choices: list[tuple[str, str, float]],
+                 units_per_year: float) -> pd.DataFrame:
+    n = int(rng.integers(0, 3))
+    picks = rng.choice(len(choices), size=n, replace=False) if n else []
+    rows = []
+    for i in picks:
+        description, group, per_unit = choices[int(i)]
+        rows.append(
+            {
+                "description": description,
+                "annual_cost": _whole(per_unit * math.exp(rng.normal(0, 0.3)) * units_per_year),
+                "cost_group": group,
+            }
+        )
+    return pd.DataFrame(rows, columns=["description", "annual_cost", "cost_group"])
+
+
+def _slug(name: str) -> str:
+    keep = "".join(ch.lower() if ch.isalnum() else "-" for ch in name)
+    while "--" in keep:
+        keep = keep.replace("--", "-")
+    return keep.strip("-")
+
+
+def _details(rng: np.random.Generator, name: str, service_name: str, serial: int,
+             period_start: dt.date, period_end: dt.date) -> dict[str, object]:
+    """Provider sheet and declaration values."""
+    first = ("Sam", "Alex", "Priya", "Jordan", "Chris", "Fatima", "Morgan", "Jamie", "Ravi",
+             "Helen", "Tom", "Aisha")
+    last = ("Patel", "Jones", "Smith", "Okafor", "Williams", "Brown", "Khan", "Taylor",
+            "Davies", "Evans", "Wilson", "Hughes")
+    contact = f"{rng.choice(first)} {rng.choice(last)}"
+    signer = f"{rng.choice(first)} {rng.choice(last)}"
+    outward = f"AT{1 + serial % 9}"
+    inward = f"{serial % 10}{chr(65 + serial % 26)}{chr(65 + (serial * 7) % 26)}"
+    return {
+        "provider_name": name,
+        "service_name": service_name,
+        "regulator": "CQC (England)",
+        "registration_number": f"1-{100000000 + serial * 7919:09d}",
+        "locality": str(rng.choice(LOCALITIES)),
+        "postcode": f"{outward} {inward}",
+        "organisation_type": str(
+            rng.choice(
+                ["Private company or partnership"] * 6
+                + ["Charity or not-for-profit", "Community interest company"]
+            )
+        ),
+        "contact_name": contact,
+        "contact_email": f"finance@{_slug(name)[:30]}.example",
+        "contact_phone": f"01632 960{serial % 1000:03d}",
+        "period_start": period_start,
+        "period_end": period_end,
+        "figures_basis": str(
+            rng.choice(["Actual: management accounts"] * 3 + ["Actual: audited accounts"])
+        ),
+        "declaration_confirmed": "Yes",
+        "declaration_name": signer,
+        "declaration_position": str(rng.choice(["Director", "Finance Director", "Owner",
+                                                "Registered Manager"])),
+        "declaration_date": period_end + dt.timedelta(days=int(rng.integers(120, 200))),
+    }
+
+
+def _margin_fields(rng: np.random.Generator, costs_annual: float) -> dict[str, object]:
+    margin = float(np.clip(rng.normal(0.035, 0.025), 0.0, 0.09))
+    return {
+        "return_on_operations_annual": _whole(costs_annual * margin),
+        "return_on_operations_rate": float(rng.choice([0.03, 0.04, 0.05, 0.05, 0.06, 0.08])),
+        "return_justification": str(
+            rng.choice(
+                [
+                    "Covers the risk of running the service and reinvestment in staff.",
+                    "Needed to fund investment in digital care records and vehicles.",
+                    "In line with the margin lenders expect for a care business.",
+                ]
+            )
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- services
+
+HOME_CARE_LINES_PER_HOUR = {
+    "ppe_annual": 0.10,
+    "vehicle_costs_annual": 0.30,
+    "uniforms_consumables_annual": 0.05,
+    "premises_annual": 0.55,
+    "utilities_annual": 0.08,
+    "recruitment_dbs_annual": 0.25,
+    "training_third_party_annual": 0.12,
+    "it_annual": 0.35,
+    "telephony_annual": 0.15,
+    "stationery_postage_annual": 0.04,
+    "insurance_annual": 0.22,
+    "professional_fees_annual": 0.22,
+    "marketing_annual": 0.05,
+    "audit_compliance_annual": 0.04,
+    "assistive_technology_annual": 0.03,
+    "head_office_recharge_annual": 0.90,
+}
+"""Home care business costs, £ per contact hour (anchor medians of the example)."""
+
+_HOME_CARE_ZERO_SHARE = {
+    "vehicle_costs_annual": 0.7,
+    "assistive_technology_annual": 0.8,
+    "head_office_recharge_annual": 0.5,
+    "marketing_annual": 0.2,
+    "audit_compliance_annual": 0.3,
+}
+
+_HOME_CARE_OTHER = [
+    ("Bank charges", "Business costs", 0.02),
+    ("Laundry of uniforms", "Travel and equipment", 0.02),
+    ("Staff wellbeing scheme", "Business costs", 0.03),
+    ("Mobile phones for care workers", "Travel and equipment", 0.06),
+]
+
+
+def _home_care(rng, name, serial, f: Figures, period_start, period_end):
+    contact = round(float(np.clip(_lognormal(rng, 900, 0.6), 150, 6000)), 1)
+    lengths = np.array([15.0, 30.0, 45.0, 60.0, 90.0])
+    mix = rng.dirichlet(np.array([0.04, 0.50, 0.28, 0.15, 0.03]) * 40)
+    avg_visit_minutes = float((mix * lengths).sum())
+    visits = contact * 60 / avg_visit_minutes
+    travel_per_contact_hour = float(np.clip(rng.normal(15, 3), 8, 25))
+    travel_per_visit = travel_per_contact_hour * avg_visit_minutes / 60
+    miles_per_visit = travel_per_visit * float(rng.uniform(0.25, 0.55))
+    mileage_rate = float(rng.choice([0.25, 0.30, 0.30, 0.35, 0.40, f.mileage_rate_per_mile]))
+    mileage_rate = min(mileage_rate, f.mileage_rate_per_mile)
+    non_contact_share = float(rng.uniform(0.03, 0.07))
+    paid_hours = contact * (1 + travel_per_contact_hour / 60 + non_contact_share)
+    rate = _front_line_rate(rng, f, rlw_share=0.2)
+    enhancement = _money(float(rng.uniform(0.2, 0.6)))
+    pension_rate = float(rng.choice([0.03, 0.03, 0.03, 0.04]))
+    holiday_weeks = f.holiday_weeks if rng.random() < 0.85 else f.holiday_weeks + 0.4
+    training = float(rng.uniform(18, 40))
+    supervision = float(rng.uniform(6, 14))
+    agency_share = float(rng.uniform(0.01, 0.05)) if rng.random() < 0.3 else 0.0
+    senior_hours = paid_hours * float(rng.uniform(0.06, 0.12))
+    workers = _banded_workers(
+        rng, paid_hours - senior_hours, "Care worker", rate, enhancement, pension_rate,
+        training, supervision, agency_share, _money(rate * 2.0),
+    )
+    seniors = _Role(
+        "Senior care worker", "senior care workers", max(1, round(senior_hours / 32)), 32.0,
+        senior_hours, _money(rate * 1.08), enhancement, pension_rate, 0.9,
+        training_hours=training + 6, supervision_hours=supervision,
+    )
+    care_headcount = sum(w.headcount for w in workers) + seniors.headcount
+    office = [
+        _office_role(rng, "Registered manager", "registered manager", 1,
+                     _lognormal(rng, 17.5, 0.08)),
+        _office_role(rng, "Field supervisor or team leader", "field supervisors",
+                     max(1, round(care_headcount / 30)), rate * 1.12),
+        _office_role(rng, "Care coordinator or scheduler", "care coordinators",
+                     max(1, round(contact / 600)), rate * 1.15),
+        _office_role(rng, "Administration", "office administrator", 1 + int(contact > 1500),
+                     f.wage_floor_per_hour * 1.05),
+    ]
+    if contact > 2000:
+        office.append(_office_role(rng, "Deputy manager", "deputy manager", 1, rate * 1.35))
+    staff = _staff_table("home_care", [*workers, seniors, *office], f, holiday_weeks)
+    front_headcount, front_hours = _front_line_totals("home_care", staff)
+
+    units = contact * WEEKS_PER_YEAR
+    scale = _lognormal(rng, 1.0, 0.2) * (contact / 900) ** -0.12
+    lines = _lines(rng, HOME_CARE_LINES_PER_HOUR, units, scale, _HOME_CARE_ZERO_SHARE)
+    miles_per_contact_hour = miles_per_visit * 60 / avg_visit_minutes
+    lines["mileage_paid_annual"] = _whole(miles_per_contact_hour * mileage_rate * units)
+    lines["registration_fees_annual"] = _whole(float(rng.uniform(1500, 4500)) + contact * 1.2)
+    other = _other_costs(rng, _HOME_CARE_OTHER, units)
+    costs_annual = _staffing_annual(staff) + sum(lines.values()) + other["annual_cost"].sum()
+
+    counts = np.round(visits * mix).astype(int)
+    values = _details(rng, name, f"{name.split(' ')[0]} {rng.choice(LOCALITIES)} branch",
+                      serial, period_start, period_end)
+    values.update(
+        {
+            "people_supported": int(round(contact / rng.uniform(7, 11))),
+            "contact_hours_per_week": contact,
+            "contact_hours_council_per_week": round(contact * float(rng.uniform(0.45, 0.9)), 1),
+            "visits_per_week_15min": int(counts[0]),
+            "visits_per_week_30min": int(counts[1]),
+            "visits_per_week_45min": int(counts[2]),
+            "visits_per_week_60min": int(counts[3]),
+            "visits_per_week_over_60min": int(counts[4]),
+            "care_worker_headcount": front_headcount,
+            "care_worker_paid_hours_per_week": front_hours,
+            "travel_minutes_per_visit": round(travel_per_visit, 1),
+            "miles_per_visit": round(miles_per_visit, 1),
+            "mileage_paid_per_mile": mileage_rate,
+            "travel_time_paid_basis": str(
+                rng.choice(["Paid by the hour of travel"] * 8
+                           + ["Included in a rate per visit or per contact hour"] * 2)
+            ),
+            "share_zero_hours_contracts": round(float(rng.uniform(0.2, 0.8)), 2),
+            "holiday_weeks_per_year": holiday_weeks,
+            "staff_turnover_rate": round(float(rng.uniform(0.2, 0.45)), 2),
+            "vacancy_rate": round(float(rng.uniform(0.03, 0.15)), 2),
+            **lines,
+            **_margin_fields(rng, costs_annual),
+        }
+    )
+    tables = {"staff_roles": staff, "other_costs": other}
+    return values, tables, units, rate
+
+
+CARE_HOME_LINES_PER_WEEK = {
+    "fixtures_fittings_annual": 1.5,
+    "repairs_maintenance_annual": 31.0,
+    "furniture_equipment_annual": 6.0,
+    "other_premises_annual": 10.0,
+    "food_annual": 49.0,
+    "domestic_cleaning_supplies_annual": 7.4,
+    "medical_supplies_annual": 7.4,
+    "ppe_annual": 1.9,
+    "office_supplies_annual": 1.4,
+    "insurance_annual": 7.5,
+    "registration_fees_annual": 3.6,
+    "telephone_internet_annual": 2.9,
+    "it_annual": 4.0,
+    "council_tax_rates_annual": 1.6,
+    "utilities_annual": 41.0,
+    "waste_annual": 6.7,
+    "transport_activities_annual": 5.7,
+    "central_management_annual": 40.0,
+    "support_services_annual": 35.0,
+    "other_head_office_annual": 10.0,
+    "recruitment_training_annual": 12.0,
+}
+"""Care home non-staffing lines, £ per resident week: the Brighton and Hove 2022-23 Annex B
+medians raised by about 12% to 2024-25 (head office split across its four lines)."""
+
+_CARE_HOME_ZERO_SHARE = {
+    "fixtures_fittings_annual": 0.4,
+    "other_head_office_annual": 0.5,
+    "central_management_annual": 0.25,
+}
+
+_CARE_HOME_OTHER = [
+    ("Hairdresser", "Supplies and services", 2.0),
+    ("Laundry contract", "Supplies and services", 4.0),
+    ("Pest control", "Premises", 0.6),
+    ("Lift maintenance contract", "Premises", 1.5),
+    ("Group quality team", "Head office", 5.0),
+]
+
+
+def _care_home(rng, name, serial, f: Figures, period_start, period_end):
+    home_type = str(rng.choice(["Residential"] * 11 + ["Nursing"] * 5
+                               + ["Residential and nursing"] * 4))
+    beds = int(np.clip(round(rng.normal(48, 16)), 16, 110))
+    occupancy = round(float(np.clip(rng.beta(18, 2), 0.72, 0.99)), 3)
+    residents = beds * occupancy
+    nursing_share = {"Residential": 0.0, "Nursing": 1.0,
+                     "Residential and nursing": float(rng.uniform(0.3, 0.6))}[home_type]
+    enhanced_share = float(rng.uniform(0.15, 0.5))
+    care_hours_per_resident = float(rng.normal(21.5, 2.0)) * (1 + 0.25 * enhanced_share)
+    nurse_hours_per_resident = nursing_share * float(rng.normal(8.5, 1.0))
+    rate = _front_line_rate(rng, f, rlw_share=0.2)
+    enhancement = _money(float(rng.uniform(0.3, 0.8)))
+    pension_rate = float(rng.choice([0.03, 0.03, 0.03, 0.04]))
+    holiday_weeks = f.holiday_weeks if rng.random() < 0.85 else f.holiday_weeks + 0.4
+    training = float(rng.uniform(20, 40))
+    supervision = float(rng.uniform(6, 12))
+    care_hours = care_hours_per_resident * residents
+    senior_hours = care_hours * float(rng.uniform(0.12, 0.2))
+    agency_share = float(rng.uniform(0.01, 0.06)) if rng.random() < 0.4 else 0.0
+    roles = _banded_workers(
+        rng, care_hours - senior_hours, "Care worker", rate, enhancement, pension_rate,
+        training, supervision, agency_share, _money(rate * 2.0),
+    )
+    roles.append(_Role("Senior care worker", "senior carers", max(1, round(senior_hours / 36)),
+                       36.0, senior_hours, _money(rate * 1.1), enhancement, pension_rate, 0.9,
+                       training_hours=training, supervision_hours=supervision))
+    if nurse_hours_per_resident > 0:
+        nurse_hours = nurse_hours_per_resident * residents
+        nurse = _office_role(rng, "Nurse", "registered nurses", max(1, round(nurse_hours / 36)),
+                             _lognormal(rng, 21.0, 0.06), 36.0)
+        nurse.paid_hours_per_week = nurse_hours
+        nurse.agency_hours_per_week = nurse_hours * float(rng.uniform(0.0, 0.12))
+        nurse.agency_rate = _money(nurse.rate * 2.1)
+        roles.append(nurse)
+
+    def hours_role(role, description, hours_per_resident, pay, contracted=30.0):
+        hours = hours_per_resident * residents
+        r = _office_role(rng, role, description, max(1, round(hours / contracted)), pay,
+                         contracted)
+        r.paid_hours_per_week = hours
+        return r
+
+    roles += [
+        _office_role(rng, "Registered manager", "home manager", 1,
+                     _lognormal(rng, 24.0, 0.08) * (1.1 if nursing_share else 1.0)),
+        hours_role("Activities coordinator", "activities", 0.9, rate * 1.04, 30.0),
+        hours_role("Reception and administration", "administrator", 0.6,
+                   f.wage_floor_per_hour * 1.08, 30.0),
+        hours_role("Chef or cook", "cooks", 1.8, f.wage_floor_per_hour * 1.12, 35.0),
+        hours_role("Domestic (cleaning, laundry, kitchen)", "domestic team", 4.5,
+                   f.wage_floor_per_hour * 1.01, 25.0),
+        hours_role("Maintenance and gardening", "handyperson", 0.55,
+                   f.wage_floor_per_hour * 1.12, 30.0),
+    ]
+    if beds >= 40 or nursing_share:
+        roles.append(_office_role(rng, "Deputy manager", "deputy manager", 1, rate * 1.45))
+    staff = _staff_table("care_home", roles, f, holiday_weeks)
+
+    units = residents * WEEKS_PER_YEAR
+    scale = _lognormal(rng, 1.0, 0.18) * (beds / 48) ** -0.1
+    lines = _lines(rng, CARE_HOME_LINES_PER_WEEK, units, scale, _CARE_HOME_ZERO_SHARE)
+    other = _other_costs(rng, _CARE_HOME_OTHER, units)
+    costs_annual = _staffing_annual(staff) + sum(lines.values()) + other["annual_cost"].sum()
+    cost_per_week_guess = costs_annual / units
+
+    n_res = int(round(residents))
+    nursing_n = int(round(n_res * nursing_share))
+    residential_n = n_res - nursing_n
+    res_enh = int(round(residential_n * enhanced_share))
+    nur_enh = int(round(nursing_n * enhanced_share))
+    council = int(round(n_res * rng.uniform(0.45, 0.7)))
+    other_council = int(round(n_res * rng.uniform(0.0, 0.08)))
+    nhs = int(round(n_res * rng.uniform(0.0, 0.06)))
+    self_funded = max(0, n_res - council - other_council - nhs)
+
+    values = _details(rng, name, f"{name.split(' ')[0]} {_NAME_SECOND['care_home'][serial % 5]}",
+                      serial, period_start, period_end)
+    tenure = str(rng.choice(["Freehold (owned)"] * 6 + ["Rented or leased from a landlord"] * 3
+                            + ["Long leasehold"]))
+    values.update(
+        {
+            "home_type": home_type,
+            "registered_beds": beds,
+            "average_occupancy": occupancy,
+            "single_rooms": int(round(beds * rng.uniform(0.8, 1.0))),
+            "residents_residential": residential_n - res_enh,
+            "residents_residential_enhanced": res_enh,
+            "residents_nursing": nursing_n - nur_enh,
+            "residents_nursing_enhanced": nur_enh,
+            "residents_council_funded": council,
+            "residents_other_council_funded": other_council,
+            "residents_nhs_funded": nhs,
+            "residents_self_funded": self_funded,
+            "average_fee_council_per_week": _money(cost_per_week_guess * rng.uniform(0.85, 1.0)),
+            "average_fee_self_funded_per_week": _money(
+                cost_per_week_guess * rng.uniform(1.15, 1.45)
+            ),
+            "holiday_weeks_per_year": holiday_weeks,
+            "staff_turnover_rate": round(float(rng.uniform(0.15, 0.4)), 2),
+            "vacancy_rate": round(float(rng.uniform(0.03, 0.12)), 2),
+            **lines,
+            **_margin_fields(rng, costs_annual),
+            "tenure": tenure,
+            "return_on_capital_rate": float(rng.choice([0.06, 0.065, 0.07, 0.08])),
+        }
+    )
+    if tenure == "Rented or leased from a landlord":
+        values["rent_annual"] = _whole(beds * float(rng.uniform(3200, 4600)))
+    else:
+        values["property_value"] = _whole(beds * float(rng.uniform(45_000, 85_000)) / 1000) * 1000
+        values["property_valuation_date"] = dt.date(period_start.year - int(rng.integers(0, 4)),
+                                                    int(rng.integers(1, 13)), 1)
+    tables = {"staff_roles": staff, "other_costs": other}
+    return values, tables, units, rate
+
+
+SUPPORTED_LIVING_LINES_PER_HOUR = {
+    "ppe_annual": 0.04,
+    "vehicle_costs_annual": 0.15,
+    "uniforms_consumables_annual": 0.02,
+    "premises_annual": 0.35,
+    "utilities_annual": 0.05,
+    "recruitment_dbs_annual": 0.20,
+    "training_third_party_annual": 0.12,
+    "it_annual": 0.20,
+    "telephony_annual": 0.08,
+    "stationery_postage_annual": 0.03,
+    "insurance_annual": 0.15,
+    "professional_fees_annual": 0.15,
+    "marketing_annual": 0.02,
+    "audit_compliance_annual": 0.04,
+    "head_office_recharge_annual": 0.95,
+    "activities_annual": 0.20,
+}
+"""Supported living business costs, £ per support hour (anchor medians of the example)."""
+
+_SUPPORTED_LIVING_ZERO_SHARE = {
+    "vehicle_costs_annual": 0.5,
+    "head_office_recharge_annual": 0.3,
+    "marketing_annual": 0.4,
+}
+
+_SUPPORTED_LIVING_OTHER = [
+    ("Tenant engagement events", "Business costs", 0.03),
+    ("Staff mileage for community access", "Travel and equipment", 0.05),
+]
+
+
+def _supported_living(rng, name, serial, f: Figures, period_start, period_end):
+    support = round(float(np.clip(_lognormal(rng, 1400, 0.55), 300, 6000)), 1)
+    people = max(2, int(round(support / rng.uniform(25, 45))))
+    schemes = max(1, int(round(people / rng.uniform(3, 6))))
+    sleep_ins = round(schemes * 7 * float(rng.uniform(0.6, 1.0)), 1)
+    sleep_in_hours = float(rng.choice([8.0, 9.0, 10.0]))
+    paid_hourly = bool(rng.random() < 0.6)
+    waking = round(schemes * 7 * float(rng.uniform(0.0, 0.35)), 1)
+    waking_hours = float(rng.choice([10.0, 10.0, 11.0]))
+    rate = _front_line_rate(rng, f, rlw_share=0.3)
+    sleep_in_pay = _money(rate * sleep_in_hours if paid_hourly else rng.uniform(85, 115))
+    waking_rate = _money(rate + float(rng.uniform(0.25, 0.75)))
+    pension_rate = float(rng.choice([0.03, 0.03, 0.04, 0.05]))
+    holiday_weeks = f.holiday_weeks if rng.random() < 0.8 else f.holiday_weeks + 0.4
+    training = float(rng.uniform(20, 40))
+    supervision = float(rng.uniform(8, 16))
+    day_paid = support * (1 + float(rng.uniform(0.03, 0.07)))
+    senior_hours = day_paid * float(rng.uniform(0.08, 0.14))
+    roles = _banded_workers(
+        rng, day_paid - senior_hours, "Support worker", rate, _money(rng.uniform(0.1, 0.4)),
+        pension_rate, training, supervision,
+        float(rng.uniform(0.01, 0.04)) if rng.random() < 0.3 else 0.0, _money(rate * 2.0),
+    )
+    # sleep-in allowances are paid to the longest-hours band (they cover the nights)
+    roles[-1].extra_pay_annual = sleep_ins * sleep_in_pay * WEEKS_PER_YEAR
+    roles.append(_Role("Senior support worker", "senior support workers",
+                       max(1, round(senior_hours / 35)), 35.0, senior_hours,
+                       _money(rate * 1.08), 0.0, pension_rate, 0.9,
+                       training_hours=training, supervision_hours=supervision))
+    if waking:
+        wn_hours = waking * waking_hours
+        roles.append(_Role("Waking night support worker", "waking night staff",
+                           max(1, round(wn_hours / 33)), 33.0, wn_hours, waking_rate, 0.0,
+                           pension_rate, 0.85, training_hours=training,
+                           supervision_hours=supervision))
+    roles += [
+        _office_role(rng, "Team leader", "team leaders", max(1, schemes // 2), rate * 1.15),
+        _office_role(rng, "Registered manager", "registered manager", 1,
+                     _lognormal(rng, 19.0, 0.08)),
+        _office_role(rng, "Rota coordinator", "rota coordinator", 1, rate * 1.1),
+        _office_role(rng, "Administration", "administrator", 1, f.wage_floor_per_hour * 1.05,
+                     30.0),
+    ]
+    staff = _staff_table("supported_living", roles, f, holiday_weeks)
+    front_headcount, front_hours = _front_line_totals("supported_living", staff)
+    units = support * WEEKS_PER_YEAR
+    scale = _lognormal(rng, 1.0, 0.2)
+    lines = _lines(rng, SUPPORTED_LIVING_LINES_PER_HOUR, units, scale,
+                   _SUPPORTED_LIVING_ZERO_SHARE)
+    lines["mileage_paid_annual"] = _whole(units * float(rng.uniform(0.05, 0.2)))
+    lines["registration_fees_annual"] = _whole(float(rng.uniform(1500, 4000)))
+    other = _other_costs(rng, _SUPPORTED_LIVING_OTHER, units)
+    costs_annual = _staffing_annual(staff) + sum(lines.values()) + other["annual_cost"].sum()
+    values = _details(rng, name, f"{name.split(' ')[0]} supported living", serial,
+                      period_start, period_end)
+    values.update(
+        {
+            "people_supported": people,
+            "schemes": schemes,
+            "support_hours_per_week": support,
+            "shared_support_hours_per_week": round(support * float(rng.uniform(0.15, 0.4)), 1),
+            "support_hours_council_per_week": round(support * float(rng.uniform(0.6, 0.95)), 1),
+            "support_worker_headcount": front_headcount,
+            "support_worker_paid_hours_per_week": front_hours,
+            "sleep_ins_per_week": sleep_ins,
+            "sleep_in_hours_per_night": sleep_in_hours,
+            "sleep_in_payment_per_night": sleep_in_pay,
+            "sleep_in_paid_hourly": "Yes" if paid_hourly else "No",
+            "waking_nights_per_week": waking,
+            "waking_night_hours_per_night": waking_hours if waking else None,
+            "waking_night_rate_per_hour": waking_rate if waking else None,
+            "holiday_weeks_per_year": holiday_weeks,
+            "staff_turnover_rate": round(float(rng.uniform(0.15, 0.4)), 2),
+            "vacancy_rate": round(float(rng.uniform(0.03, 0.15)), 2),
+            **lines,
+            **_margin_fields(rng, costs_annual),
+        }
+    )
+    values = {k: v for k, v in values.items() if v is not None}
+    tables = {"staff_roles": staff, "other_costs": other}
+    return values, tables, units, rate
+
+
+_BUILDERS = {
+    "home_care": _home_care,
+    "care_home": _care_home,
+    "supported_living": _supported_living,
+}
+
+
+# --------------------------------------------------------------------------- market
+
+
+def annual_cost(values: dict[str, object], tables: dict[str, pd.DataFrame],
+                service: str) -> tuple[float, float]:
+    """Total annual cost (including the return on operations and rent) and its staffing part,
+    from clean return figures, using the spec's cost line categories."""
+    spec = get_spec(service)
+    staffing = _staffing_annual(tables["staff_roles"])
+    other = tables.get("other_costs")
+    total = staffing
+    for f in spec.cost_fields():
+        v = values.get(f.id)
+        if isinstance(v, int | float):
+            total += float(v)
+            if f.category == "staffing":
+                staffing += float(v)
+    if other is not None and len(other):
+        total += float(other["annual_cost"].sum())
+        staffing += float(other.loc[other["cost_group"] == "Staffing", "annual_cost"].sum())
+    return total, staffing
+
+
+def _names(rng: np.random.Generator, service: str, n: int, taken: set[str]) -> list[str]:
+    out = []
+    firsts = list(_NAME_FIRST)
+    order = rng.permutation(len(firsts))
+    i = 0
+    while len(out) < n:
+        first = firsts[order[i % len(firsts)]]
+        second = _NAME_SECOND[service][int(rng.integers(len(_NAME_SECOND[service])))]
+        suffix = _LEGAL_SUFFIX[int(rng.integers(len(_LEGAL_SUFFIX)))]
+        if "Care" in second and "Care" in suffix:
+            suffix = "Ltd"
+        name = f"{first} {second} {suffix}"
+        if i >= len(firsts):
+            name = f"{first} {second} {i // len(firsts) + 1} {suffix}"
+        i += 1
+        if name.casefold() in taken:
+            continue
+        taken.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def _framework_rate(costs: pd.Series, service: str) -> float:
+    """The council's current framework rate: below the market median cost rolled a year on,
+    rounded down (as fee surveys find: many councils pay less than providers' costs)."""
+    median = float(costs.median())
+    step = 5.0 if service == "care_home" else 0.10
+    return float(math.floor(median * 0.92 / step) * step)
+
+
+def generate_market(
+    seed: int = 2026,
+    n_home_care: int = 30,
+    n_care_homes: int = 25,
+    n_supported_living: int = 10,
+    *,
+    period_start: dt.date = DEFAULT_PERIOD_START,
+    faults: bool = True,
+    params=None,
+) -> ExampleMarket:
+    """Draw a synthetic market of providers and their completed returns.
+
+    Parameters
+    ----------
+    seed
+        Seed of the :class:`numpy.random.Generator`; the same seed gives the same market.
+    n_home_care, n_care_homes, n_supported_living
+        Providers of each service.
+    period_start
+        First day of the 12-month period the returns describe (pay floors, NI and pension
+        are those in force then).
+    faults
+        Spoil a deliberate minority of returns (see :mod:`costofcare.examples.faults`) and
+        type some figures the messy ways providers do. False gives clean returns only.
+    params
+        Dated parameters (default: the shipped ones).
+
+    Returns
+    -------
+    ExampleMarket
+    """
+    for label, n in (("n_home_care", n_home_care), ("n_care_homes", n_care_homes),
+                     ("n_supported_living", n_supported_living)):
+        if int(n) < 0:
+            raise ValueError(f"{label} must be 0 or more, not {n}")
+    rng = np.random.default_rng(seed)
+    period_end = dt.date(period_start.year + 1, period_start.month, period_start.day) - \
+        dt.timedelta(days=1)
+    figures = Figures.for_period(period_start, params)
+    taken: set[str] = set()
+    returns: list[ProviderReturn] = []
+    truth_rows = []
+    serial = 0
+    for service, n in (("home_care", n_home_care), ("care_home", n_care_homes),
+                       ("supported_living", n_supported_living)):
+        prefix = {"home_care": "HC", "care_home": "CH", "supported_living": "SL"}[service]
+        for i, name in enumerate(_names(rng, service, int(n), taken), start=1):
+            serial += 1
+            values, tables, units, rate = _BUILDERS[service](
+                rng, name, serial, figures, period_start, period_end
+            )
+            file = f"{prefix}{i:02d}_{_slug(name)[:40]}.xlsx"
+            returns.append(ProviderReturn(file, service, name, values, tables))
+            total, staffing = annual_cost(values, tables, service)
+            truth_rows.append(
+                {
+                    "provider": name,
+                    "service": service,
+                    "file": file,
+                    "annual_cost": round(total, 2),
+                    "units_per_year": round(units, 2),
+                    "cost_per_unit": round(total / units, 2),
+                    "staffing_cost_per_unit": round(staffing / units, 2),
+                    "staffing_share": round(staffing / total, 4),
+                    "care_worker_rate_per_hour": rate,
+                    "volume_per_week": round(units / WEEKS_PER_YEAR, 2),
+                }
+            )
+    truth = pd.DataFrame(truth_rows)
+    current_rates, volumes = _council_tables(rng, returns, truth)
+    market = ExampleMarket(seed, period_start, period_end, returns, current_rates, volumes, truth)
+    if faults:
+        from .faults import spoil
+
+        spoil(market, rng, figures)
+    return market
+
+
+def _council_tables(rng, returns: list[ProviderReturn], truth: pd.DataFrame):
+    """The council's current rates (framework or spot) and commissioned volumes."""
+    rate_rows, volume_rows = [], []
+    council_volume = {
+        "home_care": lambda v: v.get("contact_hours_council_per_week"),
+        "supported_living": lambda v: v.get("support_hours_council_per_week"),
+        "care_home": lambda v: v.get("residents_council_funded"),
+    }
+    spec_unit = {s: get_spec(s).unit for s in RATE_UNITS}
+    frameworks = {
+        service: _framework_rate(group["cost_per_unit"] * 1.06, service)
+        for service, group in truth.groupby("service")
+    }
+    for r, t in zip(returns, truth.itertuples(index=False), strict=True):
+        framework = frameworks[r.service]
+        if r.service == "care_home" and r.values.get("home_type") != "Residential":
+            framework = framework + 120.0
+        if rng.random() < 0.25:
+            basis = "spot"
+            rate = _money(framework * float(rng.uniform(0.97, 1.12)))
+        else:
+            basis = "framework"
+            rate = framework
+        rate_rows.append(
+            {
+                "provider": r.provider,
+                "service": r.service,
+                "current_rate": rate,
+                "unit": RATE_UNITS[r.service],
+                "rate_basis": basis,
+                "effective_from": RATES_EFFECTIVE_FROM.isoformat(),
+            }
+        )
+        volume = council_volume[r.service](r.values)
+        volume_rows.append(
+            {
+                "provider": r.provider,
+                "service": r.service,
+                "volume_per_week": float(volume),
+                "volume_unit": spec_unit[r.service],
+            }
+        )
+    return pd.DataFrame(rate_rows), pd.DataFrame(volume_rows)
