@@ -175,6 +175,19 @@ class Field:
         """The unit as shown to a provider (``"£ a year"``)."""
         return UNIT_LABELS.get(self.unit, self.unit)
 
+    @property
+    def number_format(self) -> str:
+        """Excel number format of the field's cells: £ (whole pounds for annual and capital
+        sums, pence for rates), 0.0% for fractions, dd/mm/yyyy for dates, text for text."""
+        if self.kind == "money":
+            return "£#,##0" if self.unit in ("GBP/year", "GBP") else "£#,##0.00"
+        return {
+            "percent": "0.0%",
+            "integer": "#,##0",
+            "number": "#,##0.00",
+            "date": "dd/mm/yyyy",
+        }.get(self.kind, "@")
+
     def cost_line_for(self, choice: str) -> str | None:
         """The Fair Cost of Care line for one choice of this column (None if not mapped)."""
         return dict(self.choice_cost_lines).get(choice)

@@ -179,18 +179,8 @@ def layout(spec: TemplateSpec) -> Layout:
 
 
 def number_format(f: Field) -> str:
-    """Excel number format of a field's cells, from its kind and unit."""
-    if f.kind == "money":
-        return "£#,##0" if f.unit in ("GBP/year", "GBP") else "£#,##0.00"
-    if f.kind == "percent":
-        return "0.0%"
-    if f.kind == "integer":
-        return "#,##0"
-    if f.kind == "number":
-        return "#,##0.00"
-    if f.kind == "date":
-        return "dd/mm/yyyy"
-    return "@"
+    """Excel number format of a field's cells (see :attr:`Field.number_format`)."""
+    return f.number_format
 
 
 def _fmt_bound(f: Field, value: float) -> str:
