@@ -94,7 +94,6 @@ def service_markdown(spec: TemplateSpec) -> str:
             if fields:
                 out.append(FIELD_HEADER)
                 for f in fields:
-                    _, row, col = places.cells[f.id]
                     out.append(_field_row(f, places.a1(f.id).replace("$", "")))
                 out.append("")
             for table in (i for i in section.items if isinstance(i, Table)):
