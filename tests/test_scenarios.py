@@ -434,3 +434,28 @@ def test_by_line_explanation_adds_up_to_the_rates(params):
     assert food["explanation"] == (
         f"CPI 2024-09 to 2025-09 {139.3 / 134.2 - 1:+.2%} vs CPI {139.3 / 134.2 - 1:+.2%}"
     )
+
+
+def test_workforce_kernel_matches_cost_model_rules():
+    # the engine's in-place kernel against costofcare.costs.oncosts, worker by worker
+    from costofcare.costs.oncosts import (
+        employer_ni_annual,
+        employer_pension_annual,
+        employment_allowance_used,
+    )
+
+    rng = np.random.default_rng(5)
+    rate = rng.uniform(11, 20, (4, 3, 6))
+    hours = rng.uniform(4, 45, (4, 1, 6))
+    heads = rng.integers(0, 9, (4, 1, 6)).astype(float)
+    fig = [rng.uniform(lo, hi, (1, 3, 1)) for lo, hi in ((0.13, 0.16), (4000, 9500))]
+    allowance, pen_rate = np.full((1, 3, 1), 5000.0), np.full((1, 3, 1), 0.03)
+    pay, ni, pension = workforce_costs(
+        rate, hours, heads, fig[0], fig[1], allowance, pen_rate, 6240, 50270, 10000
+    )
+    earnings = rate * hours * 52
+    ni_each = (employer_ni_annual(earnings, fig[0], fig[1]) * heads).sum(axis=-1)
+    pen_each = employer_pension_annual(earnings, pen_rate, 6240, 50270, 10000)
+    np.testing.assert_allclose(pay, (earnings * heads).sum(axis=-1))
+    np.testing.assert_allclose(ni, ni_each - employment_allowance_used(ni_each, 5000.0))
+    np.testing.assert_allclose(pension, (pen_each * heads).sum(axis=-1))

@@ -111,6 +111,8 @@ class Inputs:
     providers : list of str
     key_provider : ndarray (K,)
         Index into ``providers`` of each key.
+    role_count : ndarray (P,)
+        Workforce rows per provider (providers are ordered by it, then by name).
     rate_per_hour, weekly_hours, headcount : ndarray (P, R)
         Workforce by provider, padded with headcount 0.
     pay, ni, pension : ndarray (K,)
@@ -131,6 +133,7 @@ class Inputs:
     keys: pd.DataFrame
     providers: list
     key_provider: np.ndarray
+    role_count: np.ndarray
     rate_per_hour: np.ndarray
     weekly_hours: np.ndarray
     headcount: np.ndarray
@@ -204,8 +207,17 @@ class Inputs:
             )
             .reset_index()
         )
-        providers = sorted(keys["provider"].unique())
+        # providers in order of workforce size, so a block of neighbours needs few padding roles
+        wf = wf[wf["provider"].isin(set(keys["provider"]))]
+        role_counts = wf.groupby("provider").size()
+        providers = sorted(keys["provider"].unique(), key=lambda p: (int(role_counts.get(p, 0)), p))
         provider_index = {p: i for i, p in enumerate(providers)}
+        keys = (
+            keys.assign(_rank=keys["provider"].map(provider_index))
+            .sort_values(["_rank", "service"], kind="stable")
+            .drop(columns="_rank")
+            .reset_index(drop=True)
+        )
         key_index = {
             (p, s): i for i, (p, s) in enumerate(zip(keys.provider, keys.service, strict=True))
         }
@@ -241,7 +253,6 @@ class Inputs:
             ns["cost_per_unit"].to_numpy(),
         )
 
-        wf = wf[wf["provider"].isin(provider_index)]
         needs_workforce = sorted(set(uc.loc[staffing & (uc.cost_per_unit != 0), "provider"]))
         staffed = set(wf.loc[wf["headcount"] > 0, "provider"])
         missing = [p for p in needs_workforce if p not in staffed]
@@ -252,8 +263,9 @@ class Inputs:
                 + (" ..." if len(missing) > 10 else "")
                 + "; their staffing costs cannot be repriced without roles, rates and hours"
             )
-        wf = wf.sort_values("provider", kind="stable")
         wf_provider = wf["provider"].map(provider_index).to_numpy(dtype=np.int64)
+        order = np.argsort(wf_provider, kind="stable")
+        wf, wf_provider = wf.iloc[order], wf_provider[order]
         counts = np.bincount(wf_provider, minlength=len(providers))
         width = max(int(counts.max()) if len(counts) else 0, 1)
         slot = np.arange(len(wf)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -300,6 +312,7 @@ class Inputs:
             keys=keys,
             providers=providers,
             key_provider=key_provider,
+            role_count=counts,
             rate_per_hour=rate,
             weekly_hours=hours,
             headcount=heads,
@@ -435,18 +448,22 @@ def evaluate(
     keys = np.flatnonzero(np.isin(inputs.key_provider, p_idx))
     kp = inputs.key_provider[keys] - p0  # key -> row in this provider block
 
-    rate = inputs.rate_per_hour[providers][:, None, :]
-    hours = inputs.weekly_hours[providers][:, None, :]
-    heads = inputs.headcount[providers][:, None, :]
-    new_rate = apply_differential(
-        rate,
-        arrays.base_floor[:, :, None],
-        arrays.floor[None, :, None],
-        arrays.differential[None, :, None],
-    )
+    width = max(1, int(inputs.role_count[providers].max(initial=0)))
+    rate = inputs.rate_per_hour[providers, :width][:, None, :]
+    hours = inputs.weekly_hours[providers, :width][:, None, :]
+    heads = inputs.headcount[providers, :width][:, None, :]
     floor = arrays.floor[None, :, None]
-    raised = np.maximum(rate * (1.0 + arrays.pay_increase[None, :, None]), floor)
-    new_rate = np.where(arrays.is_pay_increase[None, :, None], raised, new_rate)
+    increase = arrays.is_pay_increase
+    new_rate = None
+    if not increase.all():
+        new_rate = apply_differential(
+            rate, arrays.base_floor[:, :, None], floor, arrays.differential[None, :, None]
+        )
+    if increase.any():
+        raised = np.maximum(rate * (1.0 + arrays.pay_increase[None, :, None]), floor)
+        new_rate = (
+            raised if new_rate is None else np.where(increase[None, :, None], raised, new_rate)
+        )
     fig = {k: v[None, :, None] for k, v in arrays.figures.items()}
     pay1, ni1, pen1 = workforce_costs(
         new_rate,

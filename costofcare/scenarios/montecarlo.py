@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
-from .scenario import DEFAULT_MAX_CELLS, Context, Scenario
+from .scenario import DEFAULT_MAX_CELLS, Context, Scenario, work_blocks
 
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"),
@@ -205,19 +205,6 @@ def scenario_draws(ctx: Context, scenario: Scenario, draws: Mapping[str, np.ndar
     return arrays
 
 
-def _blocks(n_providers: int, n_roles: int, runs: int, max_cells: int):
-    per_provider = runs * n_roles
-    if per_provider <= max_cells:
-        step = max(1, max_cells // per_provider)
-        for i in range(0, n_providers, step):
-            yield slice(i, min(i + step, n_providers)), [slice(0, runs)]
-    else:
-        s_step = max(1, max_cells // n_roles)
-        runs_blocks = [slice(j, min(j + s_step, runs)) for j in range(0, runs, s_step)]
-        for i in range(n_providers):
-            yield slice(i, i + 1), runs_blocks
-
-
 def run_monte_carlo(
     ctx: Context,
     scenario: Scenario,
@@ -255,8 +242,7 @@ def run_monte_carlo(
     rate_mean = np.full(n_keys, np.nan)
     total_full = np.zeros(runs)
     total_part = np.zeros(runs)
-    width = data.rate_per_hour.shape[1]
-    for providers, run_blocks in _blocks(len(data.providers), width, runs, max_cells):
+    for providers, run_blocks in work_blocks(data.role_count, runs, max_cells):
         keys = np.flatnonzero(np.isin(data.key_provider, np.arange(len(data.providers))[providers]))
         required = np.empty((len(keys), runs))
         for runs_block in run_blocks:

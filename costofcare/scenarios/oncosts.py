@@ -22,11 +22,7 @@ from datetime import date
 
 import numpy as np
 
-from ..costs.oncosts import (
-    employer_ni_annual,
-    employer_pension_annual,
-    employment_allowance_used,
-)
+from ..costs.oncosts import employment_allowance_used
 
 #: Paid weeks in a year used to annualise weekly pay (52 weekly pay periods).
 WEEKS_PER_YEAR = 52.0
@@ -86,33 +82,52 @@ def workforce_costs(
     ``rate_per_hour``, ``weekly_hours`` and ``headcount`` have roles on the last axis (padding
     roles carry headcount 0). The figures broadcast against the leading axes, so passing them
     with shape ``(1, S, 1)`` against workforce arrays of shape ``(P, 1, R)`` gives ``(P, S)``
-    results. The Employment Allowance is taken off each employer's NI bill (first axis group),
-    never below zero.
+    results; figures are the same for every role (scalars, or a role axis of length 1). The
+    Employment Allowance is taken off each employer's NI bill, never below zero.
 
     Returns
     -------
     pay_annual, ni_annual, pension_annual
         Each summed over roles.
     """
-    earnings = np.asarray(rate_per_hour, dtype=float) * weekly_hours * WEEKS_PER_YEAR
+    # The rules of costofcare.costs.oncosts (employer_ni_annual, employer_pension_annual),
+    # written with in-place steps: this is the engine's hot loop, and the rate of each rule
+    # factors out of the sum over workers. tests/test_scenarios.py checks the two agree.
+    hours = np.asarray(weekly_hours, dtype=float)
     heads = np.asarray(headcount, dtype=float)
-    pay = (earnings * heads).sum(axis=-1)
-    ni = (employer_ni_annual(earnings, employer_ni_rate, employer_ni_threshold_annual) * heads).sum(
-        axis=-1
-    )
+    earnings = np.multiply(rate_per_hour, hours * WEEKS_PER_YEAR, dtype=float)
+    pay = _sum_roles(earnings, heads)
+    work = np.subtract(earnings, employer_ni_threshold_annual)
+    np.maximum(work, 0.0, out=work)
+    ni = _per_employer(employer_ni_rate) * _sum_roles(work, heads)
     if apply_employment_allowance:
-        allowance = np.asarray(employment_allowance_annual, dtype=float)
-        if allowance.ndim:
-            allowance = allowance[..., 0]
-        ni = ni - employment_allowance_used(ni, allowance)
-    pension = (
-        employer_pension_annual(
-            earnings,
-            pension_employer_rate,
-            pension_lower_annual,
-            pension_upper_annual,
-            pension_trigger_annual,
-        )
-        * heads
-    ).sum(axis=-1)
+        ni = ni - employment_allowance_used(ni, _per_employer(employment_allowance_annual))
+    enrolled = earnings >= pension_trigger_annual
+    np.clip(earnings, pension_lower_annual, pension_upper_annual, out=work)
+    np.subtract(work, pension_lower_annual, out=work)
+    np.multiply(work, enrolled, out=work)
+    pension = _per_employer(pension_employer_rate) * _sum_roles(work, heads)
     return pay, ni, pension
+
+
+def _per_employer(figure) -> np.ndarray:
+    """A figure without its (length-1) role axis, to apply after summing over workers."""
+    arr = np.asarray(figure, dtype=float)
+    if not arr.ndim:
+        return arr
+    if arr.shape[-1] != 1:
+        raise ValueError("statutory figures must be the same for every role (role axis of 1)")
+    return arr[..., 0]
+
+
+def _sum_roles(per_worker: np.ndarray, headcount: np.ndarray) -> np.ndarray:
+    """``(per_worker * headcount).sum(axis=-1)``; a matrix product when the shapes allow
+    (headcount ``(P, 1, R)`` against ``(P, S, R)``), which avoids a temporary."""
+    if (
+        per_worker.ndim == 3
+        and headcount.ndim == 3
+        and headcount.shape[1] == 1
+        and headcount.shape[0] == per_worker.shape[0]
+    ):
+        return np.matmul(per_worker, np.swapaxes(headcount, 1, 2))[..., 0]
+    return (per_worker * headcount).sum(axis=-1)

@@ -31,7 +31,7 @@ from .oncosts import StatutoryFigures
 from .wages import DIFFERENTIALS, WagePolicy
 
 #: Cells (providers x scenarios x roles) one block of work may hold; bounds memory.
-DEFAULT_MAX_CELLS = 2_000_000
+DEFAULT_MAX_CELLS = 2**18
 
 
 @dataclass(frozen=True)
@@ -280,14 +280,6 @@ class Context:
             full_year_weeks=full,
         )
 
-    def provider_blocks(self, n_scenarios: int, max_cells: int = DEFAULT_MAX_CELLS):
-        """Slices of providers such that providers x scenarios x roles stays under
-        ``max_cells``."""
-        n_p = len(self.inputs.providers)
-        width = self.inputs.rate_per_hour.shape[1]
-        step = max(1, int(max_cells // max(1, n_scenarios * width)))
-        return [slice(i, min(i + step, n_p)) for i in range(0, n_p, step)]
-
     def evaluate(self, arrays: ScenarioArrays, providers: slice) -> dict:
         block = ScenarioArrays(**{**arrays.__dict__, "base_floor": arrays.base_floor[providers]})
         return evaluate(
@@ -297,6 +289,26 @@ class Context:
             providers,
             apply_employment_allowance=self.settings.employment_allowance,
         )
+
+
+def work_blocks(role_count: np.ndarray, runs: int, max_cells: int):
+    """Provider slices, each with the draw slices to evaluate it in, so that one block holds
+    at most about ``max_cells`` providers x draws x roles."""
+    widths = np.maximum(np.asarray(role_count, dtype=np.int64), 1)
+    n = len(widths)
+    i = 0
+    while i < n:
+        if widths[i] * runs > max_cells:
+            step = max(1, max_cells // int(widths[i]))
+            yield slice(i, i + 1), [slice(j, min(j + step, runs)) for j in range(0, runs, step)]
+            i += 1
+            continue
+        j = i + 1
+        # providers are ordered by role count: the block's width is its last provider's
+        while j < n and widths[j] * runs * (j + 1 - i) <= max_cells:
+            j += 1
+        yield slice(i, j), [slice(0, runs)]
+        i = j
 
 
 RESULT_COLUMNS = (
@@ -377,54 +389,12 @@ def run_context(
     if not scenarios:
         raise ConfigError("no scenarios to run")
     arrays = ctx.arrays(scenarios)
-    inputs, settings = ctx.inputs, ctx.settings
+    inputs = ctx.inputs
     frames = []
-    for block in ctx.provider_blocks(len(scenarios), max_cells):
-        out = ctx.evaluate(arrays, block)
-        keys = out["keys"]
-        k, s = len(keys), len(scenarios)
-        frame = pd.DataFrame(
-            {
-                "scenario": np.tile(np.array(names, dtype=object), k),
-                "provider": np.repeat(inputs.keys["provider"].to_numpy()[keys], s),
-                "service": np.repeat(inputs.keys["service"].to_numpy()[keys], s),
-                "unit": np.repeat(inputs.keys["unit"].to_numpy()[keys], s),
-            }
-        )
-        required = out["required_rate"]
-        frame["floor_base_per_hour"] = arrays.base_floor[inputs.key_provider[keys]].ravel()
-        frame["floor_per_hour"] = np.tile(arrays.floor, k)
-        frame["base_rate"] = out["base_rate"].ravel()
-        frame["required_rate"] = required.ravel()
-        frame["uplift"] = (required / out["base_rate"] - 1.0).ravel()
-        for name in ("staffing", "pay", "employer_ni", "employer_pension", "non_staffing"):
-            frame[name] = out[name].ravel()
-        frame["returns"] = out["returns"].ravel()
-        for name in ("pay_factor", "employment_factor", "ni_factor", "pension_factor"):
-            frame[name] = out[name].ravel()
-        frame["staffing_share"] = out["staffing_share"].ravel()
-        frame["weighted_index_uplift"] = out["weighted_index_uplift"].ravel()
-        frame["weighted_index_rate"] = out["weighted_index_rate"].ravel()
-        frame["difference_vs_weighted_index"] = (required - out["weighted_index_rate"]).ravel()
-        volume = inputs.volume_per_week[keys, None]
-        current = inputs.current_rate[keys, None]
-        frame["volume_per_week"] = np.repeat(volume[:, 0], s)
-        frame["volume_unit"] = np.repeat(inputs.volume_unit[keys], s)
-        frame["current_rate"] = np.repeat(current[:, 0], s)
-        full, part = arrays.full_year_weeks[None, :], arrays.part_year_weeks[None, :]
-        frame["budget_full_year"] = (volume * full * (required - current)).ravel()
-        frame["budget_part_year"] = (volume * part * (required - current)).ravel()
-        if settings.years > 1:
-            frame[f"budget_{settings.years}_years"] = multi_year_impact(
-                volume,
-                required,
-                current,
-                full,
-                part,
-                settings.years,
-                settings.volume_growth_per_year,
-            ).ravel()
-        frames.append(frame)
+    all_names = np.array(names, dtype=object)
+    for block, scenario_blocks in work_blocks(inputs.role_count, len(scenarios), max_cells):
+        for cols in scenario_blocks:
+            frames.append(_result_frame(ctx, arrays.take(cols), all_names[cols], block))
     result = pd.concat(frames, ignore_index=True)
     described = pd.DataFrame([{"scenario": s.name, **s.describe()} for s in scenarios])
     result = result.merge(described, on="scenario", how="left", sort=False)
@@ -534,3 +504,48 @@ def explain_by_line(ctx: Context, scenarios: Sequence[Scenario]) -> pd.DataFrame
         frame["explanation"] = text
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def _result_frame(ctx: Context, arrays: ScenarioArrays, names: np.ndarray, block: slice):
+    """Tidy rows for one block of providers x scenarios."""
+    inputs, settings = ctx.inputs, ctx.settings
+    out = ctx.evaluate(arrays, block)
+    keys = out["keys"]
+    k, s = len(keys), len(names)
+    frame = pd.DataFrame(
+        {
+            "scenario": np.tile(names, k),
+            "provider": np.repeat(inputs.keys["provider"].to_numpy()[keys], s),
+            "service": np.repeat(inputs.keys["service"].to_numpy()[keys], s),
+            "unit": np.repeat(inputs.keys["unit"].to_numpy()[keys], s),
+        }
+    )
+    required = out["required_rate"]
+    frame["floor_base_per_hour"] = arrays.base_floor[inputs.key_provider[keys]].ravel()
+    frame["floor_per_hour"] = np.tile(arrays.floor, k)
+    frame["base_rate"] = out["base_rate"].ravel()
+    frame["required_rate"] = required.ravel()
+    frame["uplift"] = (required / out["base_rate"] - 1.0).ravel()
+    for name in ("staffing", "pay", "employer_ni", "employer_pension", "non_staffing"):
+        frame[name] = out[name].ravel()
+    frame["returns"] = out["returns"].ravel()
+    for name in ("pay_factor", "employment_factor", "ni_factor", "pension_factor"):
+        frame[name] = out[name].ravel()
+    frame["staffing_share"] = out["staffing_share"].ravel()
+    frame["weighted_index_uplift"] = out["weighted_index_uplift"].ravel()
+    frame["weighted_index_rate"] = out["weighted_index_rate"].ravel()
+    frame["difference_vs_weighted_index"] = (required - out["weighted_index_rate"]).ravel()
+    volume = inputs.volume_per_week[keys, None]
+    current = inputs.current_rate[keys, None]
+    frame["volume_per_week"] = np.repeat(volume[:, 0], s)
+    frame["volume_unit"] = np.repeat(inputs.volume_unit[keys], s)
+    frame["current_rate"] = np.repeat(current[:, 0], s)
+    full, part = arrays.full_year_weeks[None, :], arrays.part_year_weeks[None, :]
+    frame["budget_full_year"] = (volume * full * (required - current)).ravel()
+    frame["budget_part_year"] = (volume * part * (required - current)).ravel()
+    if settings.years > 1:
+        frame[f"budget_{settings.years}_years"] = multi_year_impact(
+            volume, required, current, full, part, settings.years,
+            settings.volume_growth_per_year,
+        ).ravel()  # fmt: skip
+    return frame

@@ -161,6 +161,19 @@ def apply_differential(
     base = np.asarray(base_floor_per_hour, dtype=float)
     new = np.asarray(new_floor_per_hour, dtype=float)
     code = differential_code(differential)
+    if code.size == 1 or (code == code.flat[0]).all():
+        # one rule for every scenario: work out that rule only
+        rule = int(code.flat[0])
+        if rule == 0:
+            raised = rate * (new / base)
+            np.maximum(raised, rate, out=raised)
+        elif rule == 1:
+            raised = rate + (new - base)
+            np.maximum(raised, rate, out=raised)
+        else:
+            raised = np.broadcast_to(rate, np.broadcast_shapes(rate.shape, new.shape, base.shape))
+        shape = np.broadcast_shapes(raised.shape, code.shape)
+        return np.maximum(np.broadcast_to(raised, shape), new)
     keep_percent = rate * (new / base)
     keep_pence = rate + (new - base)
     raised = np.where(code == 0, keep_percent, np.where(code == 1, keep_pence, rate))
