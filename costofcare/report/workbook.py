@@ -693,7 +693,7 @@ def _rate_chart(sheet: LiveSheet, rec: ServiceRecommendation, first: int, last: 
     chart.set_y_axis({"num_format": "£#,##0.00", "name": f"GBP per {rec.unit}"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 640, "height": 320})
-    sheet.ws.insert_chart(2, 5, chart)
+    sheet.ws.insert_chart(last + 2, 0, chart)  # below the provider table: covers nothing
 
 
 # ---------------------------------------------------------------------- other sheets
