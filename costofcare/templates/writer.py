@@ -150,10 +150,12 @@ def layout(spec: TemplateSpec) -> Layout:
             field_rows = []
             for item in section.items:
                 if isinstance(item, Table):
-                    rows.append((r, "table_title", item))
-                    rows.append((r + 1, "table_help", item))
-                    rows.append((r + 2, "table_units", item))
-                    header = r + 3
+                    if item.label != section.title:  # no second heading with the same words
+                        rows.append((r, "table_title", item))
+                        r += 1
+                    rows.append((r, "table_help", item))
+                    rows.append((r + 1, "table_units", item))
+                    header = r + 2
                     place = TablePlace(
                         sheet.name,
                         header,
