@@ -132,3 +132,11 @@ def test_choices_ignore_case_and_spacing_and_return_the_listed_spelling():
 def test_text_keeps_what_was_typed_without_outer_spaces():
     assert coerce('  =HYPERLINK("x")  ', "text").text == '=HYPERLINK("x")'
     assert coerce(1234.0, "text").text == "1234"
+
+
+def test_a_number_just_over_1_in_a_percent_field_stays_a_fraction_with_a_warning():
+    # Excel stores a typed 105% as 1.05; reading it as 1.05% would hide occupancy over 100%.
+    got = coerce(1.05, "percent")
+    assert got.value == pytest.approx(1.05)
+    assert got.code == "assumed"
+    assert "1.05 read as 105% (a fraction" in got.message

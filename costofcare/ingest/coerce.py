@@ -17,8 +17,9 @@ The rules, by field kind (the docs page lists them with examples):
     number.
 ``percent``
     Stored as a fraction. ``12.5%`` -> 0.125; a number from -1 to 1 is taken as a fraction
-    already (Excel stores 15% as 0.15); a number outside that range is taken as a
-    percentage (``15`` -> 0.15) with a warning.
+    already (Excel stores 15% as 0.15); from 2 up it is taken as a whole percentage
+    (``15`` -> 0.15) with a warning; between 1 and 2 it stays a fraction (``1.05`` -> 105%,
+    which the bounds then check) with a warning.
 ``date``
     Date cells, ISO text (``2025-04-01``), UK day-first text (``01/04/2025``; a warning when
     day and month could be swapped), month names (``1 April 2025``; ``April 2025`` -> the
@@ -42,6 +43,11 @@ NUMERIC_KINDS = frozenset({"money", "number", "integer", "percent"})
 KINDS = frozenset({"money", "number", "integer", "percent", "text", "date", "choice", "bool"})
 
 NAN = math.nan
+
+PERCENT_WHOLE_FROM = 2.0
+"""A bare number this size or more in a percent field is read as a whole percentage (15 ->
+15%); between 1 and this it is read as a fraction (1.05 -> 105%, as Excel stores a typed
+105%), with a warning either way, so an occupancy over 100% is not hidden as 1.05%."""
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _NA_WORDS = frozenset({"n/a", "na", "n.a.", "n.a", "not applicable", "n / a", "#n/a"})
@@ -200,10 +206,17 @@ def _coerce_numeric(cell: object, kind: str, raw: str) -> Coerced:
     if kind == "percent":
         if explicit_percent:
             number = number / 100.0
-        elif abs(number) > 1.0:
+        elif abs(number) >= PERCENT_WHOLE_FROM:
             shown = raw_text(number)
             number = number / 100.0
             note = _join(note, f"{shown} read as {shown}% ({raw_text(number)} as a fraction)")
+        elif abs(number) > 1.0:
+            shown = raw_text(number)
+            note = _join(
+                note,
+                f"{shown} read as {number * 100:.6g}% (a fraction, as Excel stores percentages); "
+                f"if {shown}% was meant, type it with the % sign",
+            )
     elif explicit_percent:
         return _unreadable(raw, what + " (it has a % sign)")
     if kind == "integer" and not float(number).is_integer():
