@@ -91,7 +91,7 @@ def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
     """Write a frame as CSV with provider text defused (see the module notes)."""
     safe = frame.copy()
     for col in safe.columns:
-        if safe[col].dtype == object:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
             safe[col] = safe[col].map(_csv_text)
     safe.to_csv(
         path,
