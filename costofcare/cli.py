@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "costofcare.benchmark.commands",
     "costofcare.costs.commands",
     "costofcare.scenarios.commands",
+    "costofcare.examples.commands",
 ]
 
 EPILOG = """\

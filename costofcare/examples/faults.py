@@ -26,27 +26,76 @@ from .market import Entry, ExampleMarket, Figures, ProviderReturn
 
 # fault id, services it can hit (in preference order), what is wrong, expected issue code
 FAULTS = (
-    ("pay_below_wage_floor", ("home_care", "supported_living"),
-     "a care worker row paid below the National Living Wage", "below_wage_floor"),
-    ("required_blank", ("home_care", "supported_living"),
-     "contact hours a week left blank", "required_missing"),
+    (
+        "pay_below_wage_floor",
+        ("home_care", "supported_living"),
+        "a care worker row paid below the National Living Wage",
+        "below_wage_floor",
+    ),
+    (
+        "required_blank",
+        ("home_care", "supported_living"),
+        "contact hours a week left blank",
+        "required_missing",
+    ),
     ("occupancy_over_100", ("care_home",), "average occupancy typed as 104%", "out_of_bounds"),
-    ("percent_as_whole_number", ("care_home", "home_care"),
-     "return on operations rate typed as a whole number of percent", "assumed"),
-    ("spreadsheet_error", ("care_home", "home_care"),
-     "a cost line holds #DIV/0! from the provider's own formula", "formula_error"),
-    ("not_applicable", ("supported_living", "care_home"),
-     "a figure entered as N/A", "not_applicable"),
-    ("duplicate_provider", ("home_care", "care_home"),
-     "the provider sent a second, revised return", "duplicate_provider"),
-    ("pasted_into_blank_workbook", ("supported_living", "home_care"),
-     "labels and values pasted into a blank workbook", "located_by_label"),
-    ("corrupt_file", ("home_care", "care_home"),
-     "the file was cut short in transfer and cannot be opened", "corrupt_archive"),
-    ("wrong_file_type", ("care_home", "home_care"),
-     "a PDF sent instead of the workbook, under the workbook's .xlsx name", "not_a_workbook"),
+    (
+        "percent_as_whole_number",
+        ("care_home", "home_care"),
+        "return on operations rate typed as a whole number of percent",
+        "assumed",
+    ),
+    (
+        "spreadsheet_error",
+        ("care_home", "home_care"),
+        "a cost line holds #DIV/0! from the provider's own formula",
+        "formula_error",
+    ),
+    (
+        "not_applicable",
+        ("supported_living", "care_home"),
+        "a figure entered as N/A",
+        "not_applicable",
+    ),
+    (
+        "duplicate_provider",
+        ("home_care", "care_home"),
+        "the provider sent a second, revised return",
+        "duplicate_provider",
+    ),
+    (
+        "pasted_into_blank_workbook",
+        ("supported_living", "home_care"),
+        "labels and values pasted into a blank workbook",
+        "located_by_label",
+    ),
+    (
+        "corrupt_file",
+        ("home_care", "care_home"),
+        "the file was cut short in transfer and cannot be opened",
+        "corrupt_archive",
+    ),
+    (
+        "wrong_file_type",
+        ("care_home", "home_care"),
+        "a PDF sent instead of the workbook, under the workbook's .xlsx name",
+        "not_a_workbook",
+    ),
 )
 """Every fault the example market can carry."""
+
+
+def _any(r: ProviderReturn) -> bool:
+    return True
+
+
+NEEDS = {
+    "required_blank": lambda r: "contact_hours_per_week" in r.values,
+    "not_applicable": lambda r: (
+        "sleep_in_payment_per_night" in r.values or "average_fee_self_funded_per_week" in r.values
+    ),
+}
+"""Faults that need a return holding a particular figure."""
 
 MESSY_SHARE = 0.2
 """Share of the remaining template returns given one messy-but-readable entry."""
@@ -60,11 +109,19 @@ def _percent(x: float) -> str:
     return f"{x * 100:g}%"
 
 
-def _pick(rng: np.random.Generator, market: ExampleMarket, services: tuple[str, ...],
-          used: set[int], need=lambda r: True) -> int | None:
+def _pick(
+    rng: np.random.Generator,
+    market: ExampleMarket,
+    services: tuple[str, ...],
+    used: set[int],
+    need=lambda r: True,
+) -> int | None:
     for service in services:
-        options = [i for i, r in enumerate(market.returns)
-                   if r.service == service and i not in used and r.form == "template" and need(r)]
+        options = [
+            i
+            for i, r in enumerate(market.returns)
+            if r.service == service and i not in used and r.form == "template" and need(r)
+        ]
         if options:
             return int(options[int(rng.integers(len(options)))])
     return None
@@ -80,26 +137,32 @@ def spoil(market: ExampleMarket, rng: np.random.Generator, figures: Figures) -> 
     entries: list[Entry] = []
     inserts: list[tuple[int, ProviderReturn]] = []
     for fault, services, what, code in FAULTS:
-        need = (lambda r: "contact_hours_per_week" in r.values) if fault == "required_blank" \
-            else (lambda r: True)
-        if fault == "not_applicable":
-            need = (lambda r: "sleep_in_payment_per_night" in r.values
-                    or "average_fee_self_funded_per_week" in r.values)
-        i = _pick(rng, market, services, used, need)
+        i = _pick(rng, market, services, used, NEEDS.get(fault, _any))
         if i is None:
             continue
         used.add(i)
         r = market.returns[i]
         spoiled.add(r.file)
-        entry = dict(file=r.file, provider=r.provider, service=r.service, kind="fault",
-                     fault=f"{fault}: {what}", expected_code=code)
+        entry = dict(
+            file=r.file,
+            provider=r.provider,
+            service=r.service,
+            kind="fault",
+            fault=f"{fault}: {what}",
+            expected_code=code,
+        )
         if fault == "pay_below_wage_floor":
             staff = r.tables["staff_roles"].copy()
             rate = round(figures.wage_floor_per_hour - 0.44, 2)
             staff.loc[0, "basic_rate_per_hour"] = rate
             r.tables["staff_roles"] = staff
-            entry.update(table="staff_roles", row=1, field="basic_rate_per_hour",
-                         entered=f"{rate:.2f}", expected_value=rate)
+            entry.update(
+                table="staff_roles",
+                row=1,
+                field="basic_rate_per_hour",
+                entered=f"{rate:.2f}",
+                expected_value=rate,
+            )
         elif fault == "required_blank":
             r.values.pop("contact_hours_per_week")
             entry.update(field="contact_hours_per_week")
@@ -109,15 +172,19 @@ def spoil(market: ExampleMarket, rng: np.random.Generator, figures: Figures) -> 
         elif fault == "percent_as_whole_number":
             rate = r.values["return_on_operations_rate"]
             r.values["return_on_operations_rate"] = round(rate * 100, 2)
-            entry.update(field="return_on_operations_rate", entered=f"{rate * 100:g}",
-                         expected_value=rate)
+            entry.update(
+                field="return_on_operations_rate", entered=f"{rate * 100:g}", expected_value=rate
+            )
         elif fault == "spreadsheet_error":
             field = "food_annual" if r.service == "care_home" else "it_annual"
             r.values[field] = "#DIV/0!"
             entry.update(field=field, entered="#DIV/0!")
         elif fault == "not_applicable":
-            field = ("sleep_in_payment_per_night" if "sleep_in_payment_per_night" in r.values
-                     else "average_fee_self_funded_per_week")
+            field = (
+                "sleep_in_payment_per_night"
+                if "sleep_in_payment_per_night" in r.values
+                else "average_fee_self_funded_per_week"
+            )
             r.values[field] = "N/A"
             entry.update(field=field, entered="N/A")
         elif fault == "duplicate_provider":
@@ -156,38 +223,76 @@ def _messy(rng: np.random.Generator, market: ExampleMarket, spoiled: set[str]) -
         style = styles[k % len(styles)]
         base = dict(file=r.file, provider=r.provider, service=r.service, kind="messy")
         if style == "pounds":
-            field = next(f for f in ("insurance_annual", "premises_annual", "food_annual")
-                         if f in r.values)
+            field = next(
+                f for f in ("insurance_annual", "premises_annual", "food_annual") if f in r.values
+            )
             value = float(r.values[field])
             r.values[field] = _pounds(value)
-            out.append(Entry(**base, fault="money typed with £ and thousands commas",
-                             field=field, entered=r.values[field], expected_value=value))
+            out.append(
+                Entry(
+                    **base,
+                    fault="money typed with £ and thousands commas",
+                    field=field,
+                    entered=r.values[field],
+                    expected_value=value,
+                )
+            )
         elif style == "percent_text":
             value = float(r.values["staff_turnover_rate"])
             r.values["staff_turnover_rate"] = _percent(value)
-            out.append(Entry(**base, fault="percentage typed as text with a % sign",
-                             field="staff_turnover_rate", entered=r.values["staff_turnover_rate"],
-                             expected_value=value))
+            out.append(
+                Entry(
+                    **base,
+                    fault="percentage typed as text with a % sign",
+                    field="staff_turnover_rate",
+                    entered=r.values["staff_turnover_rate"],
+                    expected_value=value,
+                )
+            )
         elif style == "thousands":
-            field = next(f for f in ("contact_hours_per_week", "support_hours_per_week",
-                                     "registered_beds") if f in r.values)
+            field = next(
+                f
+                for f in ("contact_hours_per_week", "support_hours_per_week", "registered_beds")
+                if f in r.values
+            )
             value = float(r.values[field])
             text = f"{value:,.1f}" if field != "registered_beds" else f"{int(value)}"
             text = text.rstrip("0").rstrip(".") if "." in text else text
             r.values[field] = text
-            out.append(Entry(**base, fault="number typed as text", field=field, entered=text,
-                             expected_value=value))
+            out.append(
+                Entry(
+                    **base,
+                    fault="number typed as text",
+                    field=field,
+                    entered=text,
+                    expected_value=value,
+                )
+            )
         else:
             field = next(
-                (f for f in ("marketing_annual", "fixtures_fittings_annual",
-                             "assistive_technology_annual", "vehicle_costs_annual",
-                             "other_head_office_annual")
-                 if f not in r.values and f in field_ids[r.service]),
+                (
+                    f
+                    for f in (
+                        "marketing_annual",
+                        "fixtures_fittings_annual",
+                        "assistive_technology_annual",
+                        "vehicle_costs_annual",
+                        "other_head_office_annual",
+                    )
+                    if f not in r.values and f in field_ids[r.service]
+                ),
                 None,
             )
             if field is None:
                 continue
             r.values[field] = "nil"
-            out.append(Entry(**base, fault="a zero typed as 'nil'", field=field, entered="nil",
-                             expected_value=0.0))
+            out.append(
+                Entry(
+                    **base,
+                    fault="a zero typed as 'nil'",
+                    field=field,
+                    entered="nil",
+                    expected_value=0.0,
+                )
+            )
     return out

@@ -65,13 +65,56 @@ RATE_UNITS = {
 }
 
 _NAME_FIRST = (
-    "Oakfield", "Willow", "Beacon", "Meadow", "Harbour", "Kingsley", "Ashdown", "Bramble",
-    "Cedar", "Elmwood", "Fernhill", "Greystone", "Hawthorn", "Ivybridge", "Juniper",
-    "Larkspur", "Maple", "Northgate", "Orchard", "Primrose", "Quayside", "Riverside",
-    "Silverbirch", "Thornbury", "Upton", "Valley", "Westbrook", "Yew Tree", "Abbey",
-    "Bluebell", "Castle", "Dovecote", "Evergreen", "Foxglove", "Greenacre", "Heather",
-    "Kestrel", "Linden", "Millbrook", "Nightingale", "Parkside", "Rosewood", "Sandpiper",
-    "Tamar", "Unity", "Victoria", "Wren", "Ashcroft", "Birchwood", "Clover",
+    "Oakfield",
+    "Willow",
+    "Beacon",
+    "Meadow",
+    "Harbour",
+    "Kingsley",
+    "Ashdown",
+    "Bramble",
+    "Cedar",
+    "Elmwood",
+    "Fernhill",
+    "Greystone",
+    "Hawthorn",
+    "Ivybridge",
+    "Juniper",
+    "Larkspur",
+    "Maple",
+    "Northgate",
+    "Orchard",
+    "Primrose",
+    "Quayside",
+    "Riverside",
+    "Silverbirch",
+    "Thornbury",
+    "Upton",
+    "Valley",
+    "Westbrook",
+    "Yew Tree",
+    "Abbey",
+    "Bluebell",
+    "Castle",
+    "Dovecote",
+    "Evergreen",
+    "Foxglove",
+    "Greenacre",
+    "Heather",
+    "Kestrel",
+    "Linden",
+    "Millbrook",
+    "Nightingale",
+    "Parkside",
+    "Rosewood",
+    "Sandpiper",
+    "Tamar",
+    "Unity",
+    "Victoria",
+    "Wren",
+    "Ashcroft",
+    "Birchwood",
+    "Clover",
 )
 _NAME_SECOND = {
     "home_care": ("Home Care", "Care at Home", "Homecare", "Care Services", "Community Care"),
@@ -134,8 +177,17 @@ class Entry:
 
 
 MANIFEST_COLUMNS = (
-    "file", "provider", "service", "kind", "fault", "field", "table", "row", "entered",
-    "expected_value", "expected_code",
+    "file",
+    "provider",
+    "service",
+    "kind",
+    "fault",
+    "field",
+    "table",
+    "row",
+    "entered",
+    "expected_value",
+    "expected_code",
 )
 
 
@@ -343,15 +395,26 @@ def _front_line_totals(service: str, staff: pd.DataFrame) -> tuple[int, float]:
 
 
 def _staffing_annual(table: pd.DataFrame) -> float:
-    cols = ["annual_gross_pay", "employer_ni_annual", "employer_pension_annual",
-            "agency_spend_annual"]
+    cols = [
+        "annual_gross_pay",
+        "employer_ni_annual",
+        "employer_pension_annual",
+        "agency_spend_annual",
+    ]
     return float(table[cols].apply(pd.to_numeric, errors="coerce").fillna(0).to_numpy().sum())
 
 
 def _banded_workers(
-    rng: np.random.Generator, paid_hours_per_week: float, role: str, rate: float,
-    enhancement: float, pension_rate: float, training: float, supervision: float,
-    agency_share: float, agency_rate: float,
+    rng: np.random.Generator,
+    paid_hours_per_week: float,
+    role: str,
+    rate: float,
+    enhancement: float,
+    pension_rate: float,
+    training: float,
+    supervision: float,
+    agency_share: float,
+    agency_rate: float,
 ) -> list[_Role]:
     """Front-line workers split into hours bands (the template asks for a row per band)."""
     bands = (("under 16 hours", 10.0), ("16 to 30 hours", 23.0), ("over 30 hours", 38.0))
@@ -388,14 +451,27 @@ def _banded_workers(
 
 
 def _office_role(
-    rng: np.random.Generator, role: str, description: str, count: int, rate: float,
+    rng: np.random.Generator,
+    role: str,
+    description: str,
+    count: int,
+    rate: float,
     hours: float = 37.5,
 ) -> _Role:
     return _Role(
-        role, description, count, hours, count * hours, _money(rate), 0.0,
-        float(rng.choice([0.03, 0.03, 0.04, 0.05])), float(rng.uniform(0.85, 1.0)),
-        training_hours=float(rng.uniform(12, 30)), supervision_hours=float(rng.uniform(6, 12)),
-        sick_days=float(rng.uniform(2, 7)), enhanced_sick_pay=bool(rng.random() < 0.5),
+        role,
+        description,
+        count,
+        hours,
+        count * hours,
+        _money(rate),
+        0.0,
+        float(rng.choice([0.03, 0.03, 0.04, 0.05])),
+        float(rng.uniform(0.85, 1.0)),
+        training_hours=float(rng.uniform(12, 30)),
+        supervision_hours=float(rng.uniform(6, 12)),
+        sick_days=float(rng.uniform(2, 7)),
+        enhanced_sick_pay=bool(rng.random() < 0.5),
     )
 
 
@@ -407,7 +483,10 @@ def _front_line_rate(rng: np.random.Generator, f: Figures, rlw_share: float) -> 
 
 
 def _lines(
-    rng: np.random.Generator, anchors: dict[str, float], units_per_year: float, scale: float,
+    rng: np.random.Generator,
+    anchors: dict[str, float],
+    units_per_year: float,
+    scale: float,
     zero_share: dict[str, float] | None = None,
 ) -> dict[str, float]:
     """Annual £ cost lines: anchor £ per unit x provider scale x line noise x units."""
@@ -419,8 +498,9 @@ def _lines(
     return out
 
 
-def _other_costs(rng: np.random.Generator, choices: list[tuple[str, str, float]],
-                 units_per_year: float) -> pd.DataFrame:
+def _other_costs(
+    rng: np.random.Generator, choices: list[tuple[str, str, float]], units_per_year: float
+) -> pd.DataFrame:
     n = int(rng.integers(0, 3))
     picks = rng.choice(len(choices), size=n, replace=False) if n else []
     rows = []
@@ -443,13 +523,43 @@ def _slug(name: str) -> str:
     return keep.strip("-")
 
 
-def _details(rng: np.random.Generator, name: str, service_name: str, serial: int,
-             period_start: dt.date, period_end: dt.date) -> dict[str, object]:
+def _details(
+    rng: np.random.Generator,
+    name: str,
+    service_name: str,
+    serial: int,
+    period_start: dt.date,
+    period_end: dt.date,
+) -> dict[str, object]:
     """Provider sheet and declaration values."""
-    first = ("Sam", "Alex", "Priya", "Jordan", "Chris", "Fatima", "Morgan", "Jamie", "Ravi",
-             "Helen", "Tom", "Aisha")
-    last = ("Patel", "Jones", "Smith", "Okafor", "Williams", "Brown", "Khan", "Taylor",
-            "Davies", "Evans", "Wilson", "Hughes")
+    first = (
+        "Sam",
+        "Alex",
+        "Priya",
+        "Jordan",
+        "Chris",
+        "Fatima",
+        "Morgan",
+        "Jamie",
+        "Ravi",
+        "Helen",
+        "Tom",
+        "Aisha",
+    )
+    last = (
+        "Patel",
+        "Jones",
+        "Smith",
+        "Okafor",
+        "Williams",
+        "Brown",
+        "Khan",
+        "Taylor",
+        "Davies",
+        "Evans",
+        "Wilson",
+        "Hughes",
+    )
     contact = f"{rng.choice(first)} {rng.choice(last)}"
     signer = f"{rng.choice(first)} {rng.choice(last)}"
     outward = f"AT{1 + serial % 9}"
@@ -477,8 +587,9 @@ def _details(rng: np.random.Generator, name: str, service_name: str, serial: int
         ),
         "declaration_confirmed": "Yes",
         "declaration_name": signer,
-        "declaration_position": str(rng.choice(["Director", "Finance Director", "Owner",
-                                                "Registered Manager"])),
+        "declaration_position": str(
+            rng.choice(["Director", "Finance Director", "Owner", "Registered Manager"])
+        ),
         "declaration_date": period_end + dt.timedelta(days=int(rng.integers(120, 200))),
     }
 
@@ -560,24 +671,56 @@ def _home_care(rng, name, serial, f: Figures, period_start, period_end):
     agency_share = float(rng.uniform(0.01, 0.05)) if rng.random() < 0.3 else 0.0
     senior_hours = paid_hours * float(rng.uniform(0.06, 0.12))
     workers = _banded_workers(
-        rng, paid_hours - senior_hours, "Care worker", rate, enhancement, pension_rate,
-        training, supervision, agency_share, _money(rate * 2.0),
+        rng,
+        paid_hours - senior_hours,
+        "Care worker",
+        rate,
+        enhancement,
+        pension_rate,
+        training,
+        supervision,
+        agency_share,
+        _money(rate * 2.0),
     )
     seniors = _Role(
-        "Senior care worker", "senior care workers", max(1, round(senior_hours / 32)), 32.0,
-        senior_hours, _money(rate * 1.08), enhancement, pension_rate, 0.9,
-        training_hours=training + 6, supervision_hours=supervision,
+        "Senior care worker",
+        "senior care workers",
+        max(1, round(senior_hours / 32)),
+        32.0,
+        senior_hours,
+        _money(rate * 1.08),
+        enhancement,
+        pension_rate,
+        0.9,
+        training_hours=training + 6,
+        supervision_hours=supervision,
     )
     care_headcount = sum(w.headcount for w in workers) + seniors.headcount
     office = [
-        _office_role(rng, "Registered manager", "registered manager", 1,
-                     _lognormal(rng, 17.5, 0.08)),
-        _office_role(rng, "Field supervisor or team leader", "field supervisors",
-                     max(1, round(care_headcount / 30)), rate * 1.12),
-        _office_role(rng, "Care coordinator or scheduler", "care coordinators",
-                     max(1, round(contact / 600)), rate * 1.15),
-        _office_role(rng, "Administration", "office administrator", 1 + int(contact > 1500),
-                     f.wage_floor_per_hour * 1.05),
+        _office_role(
+            rng, "Registered manager", "registered manager", 1, _lognormal(rng, 17.5, 0.08)
+        ),
+        _office_role(
+            rng,
+            "Field supervisor or team leader",
+            "field supervisors",
+            max(1, round(care_headcount / 30)),
+            rate * 1.12,
+        ),
+        _office_role(
+            rng,
+            "Care coordinator or scheduler",
+            "care coordinators",
+            max(1, round(contact / 600)),
+            rate * 1.15,
+        ),
+        _office_role(
+            rng,
+            "Administration",
+            "office administrator",
+            1 + int(contact > 1500),
+            f.wage_floor_per_hour * 1.05,
+        ),
     ]
     if contact > 2000:
         office.append(_office_role(rng, "Deputy manager", "deputy manager", 1, rate * 1.35))
@@ -594,8 +737,14 @@ def _home_care(rng, name, serial, f: Figures, period_start, period_end):
     costs_annual = _staffing_annual(staff) + sum(lines.values()) + other["annual_cost"].sum()
 
     counts = np.round(visits * mix).astype(int)
-    values = _details(rng, name, f"{name.split(' ')[0]} {rng.choice(LOCALITIES)} branch",
-                      serial, period_start, period_end)
+    values = _details(
+        rng,
+        name,
+        f"{name.split(' ')[0]} {rng.choice(LOCALITIES)} branch",
+        serial,
+        period_start,
+        period_end,
+    )
     values.update(
         {
             "people_supported": int(round(contact / rng.uniform(7, 11))),
@@ -612,8 +761,10 @@ def _home_care(rng, name, serial, f: Figures, period_start, period_end):
             "miles_per_visit": round(miles_per_visit, 1),
             "mileage_paid_per_mile": mileage_rate,
             "travel_time_paid_basis": str(
-                rng.choice(["Paid by the hour of travel"] * 8
-                           + ["Included in a rate per visit or per contact hour"] * 2)
+                rng.choice(
+                    ["Paid by the hour of travel"] * 8
+                    + ["Included in a rate per visit or per contact hour"] * 2
+                )
             ),
             "share_zero_hours_contracts": round(float(rng.uniform(0.2, 0.8)), 2),
             "holiday_weeks_per_year": holiday_weeks,
@@ -669,13 +820,17 @@ _CARE_HOME_OTHER = [
 
 
 def _care_home(rng, name, serial, f: Figures, period_start, period_end):
-    home_type = str(rng.choice(["Residential"] * 11 + ["Nursing"] * 5
-                               + ["Residential and nursing"] * 4))
+    home_type = str(
+        rng.choice(["Residential"] * 11 + ["Nursing"] * 5 + ["Residential and nursing"] * 4)
+    )
     beds = int(np.clip(round(rng.normal(48, 16)), 16, 110))
     occupancy = round(float(np.clip(rng.beta(18, 2), 0.72, 0.99)), 3)
     residents = beds * occupancy
-    nursing_share = {"Residential": 0.0, "Nursing": 1.0,
-                     "Residential and nursing": float(rng.uniform(0.3, 0.6))}[home_type]
+    nursing_share = {
+        "Residential": 0.0,
+        "Nursing": 1.0,
+        "Residential and nursing": float(rng.uniform(0.3, 0.6)),
+    }[home_type]
     enhanced_share = float(rng.uniform(0.15, 0.5))
     care_hours_per_resident = float(rng.normal(21.5, 2.0)) * (1 + 0.25 * enhanced_share)
     nurse_hours_per_resident = nursing_share * float(rng.normal(8.5, 1.0))
@@ -689,16 +844,42 @@ def _care_home(rng, name, serial, f: Figures, period_start, period_end):
     senior_hours = care_hours * float(rng.uniform(0.12, 0.2))
     agency_share = float(rng.uniform(0.01, 0.06)) if rng.random() < 0.4 else 0.0
     roles = _banded_workers(
-        rng, care_hours - senior_hours, "Care worker", rate, enhancement, pension_rate,
-        training, supervision, agency_share, _money(rate * 2.0),
+        rng,
+        care_hours - senior_hours,
+        "Care worker",
+        rate,
+        enhancement,
+        pension_rate,
+        training,
+        supervision,
+        agency_share,
+        _money(rate * 2.0),
     )
-    roles.append(_Role("Senior care worker", "senior carers", max(1, round(senior_hours / 36)),
-                       36.0, senior_hours, _money(rate * 1.1), enhancement, pension_rate, 0.9,
-                       training_hours=training, supervision_hours=supervision))
+    roles.append(
+        _Role(
+            "Senior care worker",
+            "senior carers",
+            max(1, round(senior_hours / 36)),
+            36.0,
+            senior_hours,
+            _money(rate * 1.1),
+            enhancement,
+            pension_rate,
+            0.9,
+            training_hours=training,
+            supervision_hours=supervision,
+        )
+    )
     if nurse_hours_per_resident > 0:
         nurse_hours = nurse_hours_per_resident * residents
-        nurse = _office_role(rng, "Nurse", "registered nurses", max(1, round(nurse_hours / 36)),
-                             _lognormal(rng, 21.0, 0.06), 36.0)
+        nurse = _office_role(
+            rng,
+            "Nurse",
+            "registered nurses",
+            max(1, round(nurse_hours / 36)),
+            _lognormal(rng, 21.0, 0.06),
+            36.0,
+        )
         nurse.paid_hours_per_week = nurse_hours
         nurse.agency_hours_per_week = nurse_hours * float(rng.uniform(0.0, 0.12))
         nurse.agency_rate = _money(nurse.rate * 2.1)
@@ -706,22 +887,33 @@ def _care_home(rng, name, serial, f: Figures, period_start, period_end):
 
     def hours_role(role, description, hours_per_resident, pay, contracted=30.0):
         hours = hours_per_resident * residents
-        r = _office_role(rng, role, description, max(1, round(hours / contracted)), pay,
-                         contracted)
+        r = _office_role(rng, role, description, max(1, round(hours / contracted)), pay, contracted)
         r.paid_hours_per_week = hours
         return r
 
     roles += [
-        _office_role(rng, "Registered manager", "home manager", 1,
-                     _lognormal(rng, 24.0, 0.08) * (1.1 if nursing_share else 1.0)),
+        _office_role(
+            rng,
+            "Registered manager",
+            "home manager",
+            1,
+            _lognormal(rng, 24.0, 0.08) * (1.1 if nursing_share else 1.0),
+        ),
         hours_role("Activities coordinator", "activities", 0.9, rate * 1.04, 30.0),
-        hours_role("Reception and administration", "administrator", 0.6,
-                   f.wage_floor_per_hour * 1.08, 30.0),
+        hours_role(
+            "Reception and administration", "administrator", 0.6, f.wage_floor_per_hour * 1.08, 30.0
+        ),
         hours_role("Chef or cook", "cooks", 1.8, f.wage_floor_per_hour * 1.12, 35.0),
-        hours_role("Domestic (cleaning, laundry, kitchen)", "domestic team", 4.5,
-                   f.wage_floor_per_hour * 1.01, 25.0),
-        hours_role("Maintenance and gardening", "handyperson", 0.55,
-                   f.wage_floor_per_hour * 1.12, 30.0),
+        hours_role(
+            "Domestic (cleaning, laundry, kitchen)",
+            "domestic team",
+            4.5,
+            f.wage_floor_per_hour * 1.01,
+            25.0,
+        ),
+        hours_role(
+            "Maintenance and gardening", "handyperson", 0.55, f.wage_floor_per_hour * 1.12, 30.0
+        ),
     ]
     if beds >= 40 or nursing_share:
         roles.append(_office_role(rng, "Deputy manager", "deputy manager", 1, rate * 1.45))
@@ -744,10 +936,19 @@ def _care_home(rng, name, serial, f: Figures, period_start, period_end):
     nhs = int(round(n_res * rng.uniform(0.0, 0.06)))
     self_funded = max(0, n_res - council - other_council - nhs)
 
-    values = _details(rng, name, f"{name.split(' ')[0]} {_NAME_SECOND['care_home'][serial % 5]}",
-                      serial, period_start, period_end)
-    tenure = str(rng.choice(["Freehold (owned)"] * 6 + ["Rented or leased from a landlord"] * 3
-                            + ["Long leasehold"]))
+    values = _details(
+        rng,
+        name,
+        f"{name.split(' ')[0]} {_NAME_SECOND['care_home'][serial % 5]}",
+        serial,
+        period_start,
+        period_end,
+    )
+    tenure = str(
+        rng.choice(
+            ["Freehold (owned)"] * 6 + ["Rented or leased from a landlord"] * 3 + ["Long leasehold"]
+        )
+    )
     values.update(
         {
             "home_type": home_type,
@@ -779,8 +980,9 @@ def _care_home(rng, name, serial, f: Figures, period_start, period_end):
         values["rent_annual"] = _whole(beds * float(rng.uniform(3200, 4600)))
     else:
         values["property_value"] = _whole(beds * float(rng.uniform(45_000, 85_000)) / 1000) * 1000
-        values["property_valuation_date"] = dt.date(period_start.year - int(rng.integers(0, 4)),
-                                                    int(rng.integers(1, 13)), 1)
+        values["property_valuation_date"] = dt.date(
+            period_start.year - int(rng.integers(0, 4)), int(rng.integers(1, 13)), 1
+        )
     tables = {"staff_roles": staff, "other_costs": other}
     return values, tables, units, rate
 
@@ -836,42 +1038,71 @@ def _supported_living(rng, name, serial, f: Figures, period_start, period_end):
     day_paid = support * (1 + float(rng.uniform(0.03, 0.07)))
     senior_hours = day_paid * float(rng.uniform(0.08, 0.14))
     roles = _banded_workers(
-        rng, day_paid - senior_hours, "Support worker", rate, _money(rng.uniform(0.1, 0.4)),
-        pension_rate, training, supervision,
-        float(rng.uniform(0.01, 0.04)) if rng.random() < 0.3 else 0.0, _money(rate * 2.0),
+        rng,
+        day_paid - senior_hours,
+        "Support worker",
+        rate,
+        _money(rng.uniform(0.1, 0.4)),
+        pension_rate,
+        training,
+        supervision,
+        float(rng.uniform(0.01, 0.04)) if rng.random() < 0.3 else 0.0,
+        _money(rate * 2.0),
     )
     # sleep-in allowances are paid to the longest-hours band (they cover the nights)
     roles[-1].extra_pay_annual = sleep_ins * sleep_in_pay * WEEKS_PER_YEAR
-    roles.append(_Role("Senior support worker", "senior support workers",
-                       max(1, round(senior_hours / 35)), 35.0, senior_hours,
-                       _money(rate * 1.08), 0.0, pension_rate, 0.9,
-                       training_hours=training, supervision_hours=supervision))
+    roles.append(
+        _Role(
+            "Senior support worker",
+            "senior support workers",
+            max(1, round(senior_hours / 35)),
+            35.0,
+            senior_hours,
+            _money(rate * 1.08),
+            0.0,
+            pension_rate,
+            0.9,
+            training_hours=training,
+            supervision_hours=supervision,
+        )
+    )
     if waking:
         wn_hours = waking * waking_hours
-        roles.append(_Role("Waking night support worker", "waking night staff",
-                           max(1, round(wn_hours / 33)), 33.0, wn_hours, waking_rate, 0.0,
-                           pension_rate, 0.85, training_hours=training,
-                           supervision_hours=supervision))
+        roles.append(
+            _Role(
+                "Waking night support worker",
+                "waking night staff",
+                max(1, round(wn_hours / 33)),
+                33.0,
+                wn_hours,
+                waking_rate,
+                0.0,
+                pension_rate,
+                0.85,
+                training_hours=training,
+                supervision_hours=supervision,
+            )
+        )
     roles += [
         _office_role(rng, "Team leader", "team leaders", max(1, schemes // 2), rate * 1.15),
-        _office_role(rng, "Registered manager", "registered manager", 1,
-                     _lognormal(rng, 19.0, 0.08)),
+        _office_role(
+            rng, "Registered manager", "registered manager", 1, _lognormal(rng, 19.0, 0.08)
+        ),
         _office_role(rng, "Rota coordinator", "rota coordinator", 1, rate * 1.1),
-        _office_role(rng, "Administration", "administrator", 1, f.wage_floor_per_hour * 1.05,
-                     30.0),
+        _office_role(rng, "Administration", "administrator", 1, f.wage_floor_per_hour * 1.05, 30.0),
     ]
     staff = _staff_table("supported_living", roles, f, holiday_weeks)
     front_headcount, front_hours = _front_line_totals("supported_living", staff)
     units = support * WEEKS_PER_YEAR
     scale = _lognormal(rng, 1.0, 0.2)
-    lines = _lines(rng, SUPPORTED_LIVING_LINES_PER_HOUR, units, scale,
-                   _SUPPORTED_LIVING_ZERO_SHARE)
+    lines = _lines(rng, SUPPORTED_LIVING_LINES_PER_HOUR, units, scale, _SUPPORTED_LIVING_ZERO_SHARE)
     lines["mileage_paid_annual"] = _whole(units * float(rng.uniform(0.05, 0.2)))
     lines["registration_fees_annual"] = _whole(float(rng.uniform(1500, 4000)))
     other = _other_costs(rng, _SUPPORTED_LIVING_OTHER, units)
     costs_annual = _staffing_annual(staff) + sum(lines.values()) + other["annual_cost"].sum()
-    values = _details(rng, name, f"{name.split(' ')[0]} supported living", serial,
-                      period_start, period_end)
+    values = _details(
+        rng, name, f"{name.split(' ')[0]} supported living", serial, period_start, period_end
+    )
     values.update(
         {
             "people_supported": people,
@@ -910,8 +1141,9 @@ _BUILDERS = {
 # --------------------------------------------------------------------------- market
 
 
-def annual_cost(values: dict[str, object], tables: dict[str, pd.DataFrame],
-                service: str) -> tuple[float, float]:
+def annual_cost(
+    values: dict[str, object], tables: dict[str, pd.DataFrame], service: str
+) -> tuple[float, float]:
     """Total annual cost (including the return on operations and rent) and its staffing part,
     from clean return figures, using the spec's cost line categories."""
     spec = get_spec(service)
@@ -957,7 +1189,7 @@ def _framework_rate(costs: pd.Series, service: str) -> float:
     rounded down (as fee surveys find: many councils pay less than providers' costs)."""
     median = float(costs.median())
     step = 5.0 if service == "care_home" else 0.10
-    return float(math.floor(median * 0.92 / step) * step)
+    return round(math.floor(median * 0.92 / step) * step, 2)
 
 
 def generate_market(
@@ -991,20 +1223,27 @@ def generate_market(
     -------
     ExampleMarket
     """
-    for label, n in (("n_home_care", n_home_care), ("n_care_homes", n_care_homes),
-                     ("n_supported_living", n_supported_living)):
+    for label, n in (
+        ("n_home_care", n_home_care),
+        ("n_care_homes", n_care_homes),
+        ("n_supported_living", n_supported_living),
+    ):
         if int(n) < 0:
             raise ValueError(f"{label} must be 0 or more, not {n}")
     rng = np.random.default_rng(seed)
-    period_end = dt.date(period_start.year + 1, period_start.month, period_start.day) - \
-        dt.timedelta(days=1)
+    period_end = dt.date(
+        period_start.year + 1, period_start.month, period_start.day
+    ) - dt.timedelta(days=1)
     figures = Figures.for_period(period_start, params)
     taken: set[str] = set()
     returns: list[ProviderReturn] = []
     truth_rows = []
     serial = 0
-    for service, n in (("home_care", n_home_care), ("care_home", n_care_homes),
-                       ("supported_living", n_supported_living)):
+    for service, n in (
+        ("home_care", n_home_care),
+        ("care_home", n_care_homes),
+        ("supported_living", n_supported_living),
+    ):
         prefix = {"home_care": "HC", "care_home": "CH", "supported_living": "SL"}[service]
         for i, name in enumerate(_names(rng, service, int(n), taken), start=1):
             serial += 1
@@ -1051,10 +1290,10 @@ def _council_tables(rng, returns: list[ProviderReturn], truth: pd.DataFrame):
         service: _framework_rate(group["cost_per_unit"] * 1.06, service)
         for service, group in truth.groupby("service")
     }
-    for r, t in zip(returns, truth.itertuples(index=False), strict=True):
+    for r in returns:
         framework = frameworks[r.service]
         if r.service == "care_home" and r.values.get("home_type") != "Residential":
-            framework = framework + 120.0
+            framework = round(framework + 120.0, 2)
         if rng.random() < 0.25:
             basis = "spot"
             rate = _money(framework * float(rng.uniform(0.97, 1.12)))
