@@ -33,6 +33,7 @@ from costofcare.scenarios import (
 )
 from costofcare.scenarios.montecarlo import draw_inputs, scenario_draws
 from costofcare.scenarios.reference import required_rates_loop
+from costofcare.scenarios.scenario import DEFAULT_MAX_CELLS
 
 NON_STAFFING_LINES = ("Mileage", "Rent, rates and utilities", "Back office", "Insurance", "IT")
 
@@ -79,7 +80,7 @@ def main(argv=None) -> None:
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--loop-providers", type=int, default=20)
     parser.add_argument("--loop-runs", type=int, default=100)
-    parser.add_argument("--max-cells", type=int, default=2_000_000)
+    parser.add_argument("--max-cells", type=int, default=DEFAULT_MAX_CELLS)
     args = parser.parse_args(argv)
 
     params = load()
@@ -118,15 +119,17 @@ def main(argv=None) -> None:
     )
     draws = draw_inputs(inputs, args.runs, seed=1)
     arrays = scenario_draws(sub, scenario, draws).take(slice(0, args.loop_runs))
-    start = time.perf_counter()
-    loop = required_rates_loop(sub.inputs, sub.base_figures, arrays)
-    loop_seconds = time.perf_counter() - start
+    loop_seconds = float("inf")
+    for _ in range(3):  # best of three: the machine may be busy with other work
+        start = time.perf_counter()
+        loop = required_rates_loop(sub.inputs, sub.base_figures, arrays)
+        loop_seconds = min(loop_seconds, time.perf_counter() - start)
     loop_rate = args.loop_providers * args.loop_runs / loop_seconds
     check = sub.evaluate(arrays, slice(None))["required_rate"]
     agree = np.allclose(check, np.array(loop), rtol=1e-12)
 
     peaks = []
-    for cells in (args.max_cells // 8, args.max_cells):
+    for cells in (args.max_cells, args.max_cells * 8):
         tracemalloc.start()
         run_monte_carlo(ctx, scenario, inputs, min(args.runs, 2000), seed=1, max_cells=cells)
         peaks.append((cells, tracemalloc.get_traced_memory()[1] / 2**20))
@@ -136,7 +139,7 @@ def main(argv=None) -> None:
     print(
         f"plain loop: {loop_seconds:8.2f} s  {loop_rate:14,.0f} provider-scenarios/s "
         f"({args.loop_providers} providers x {args.loop_runs} draws; "
-        f"full size would take ~{args.providers * args.runs / loop_rate / 3600:,.1f} h)"
+        f"full size would take ~{args.providers * args.runs / loop_rate / 60:,.1f} min)"
     )
     print(f"speed-up:   {vector_rate / loop_rate:,.0f} x   (loop and engine agree: {agree})")
     for cells, peak in peaks:

@@ -360,6 +360,13 @@ def test_vectorised_engine_matches_plain_loop(params):
         loop = np.array(required_rates_loop(ctx.inputs, ctx.base_figures, arrays, allowance))
         fast = ctx.evaluate(arrays, slice(None))["required_rate"]
         np.testing.assert_allclose(fast, loop, rtol=1e-12)
+        minimal = ctx.evaluate(arrays, slice(None), minimal=True)["required_rate"]
+        np.testing.assert_allclose(minimal, loop, rtol=1e-12)
+        # all "keep percentage" scenarios take the one-pass route; same answer
+        percent = [i for i, s in enumerate(scenarios) if s.wage.differential == "percent"]
+        percent = [i for i in percent if scenarios[i].wage.policy != "pay_increase"]
+        one_pass = ctx.evaluate(arrays.take(np.array(percent)), slice(None))["required_rate"]
+        np.testing.assert_allclose(one_pass, loop[:, percent], rtol=1e-12)
         # small blocks give the same answer as one block
         small = run_scenarios(scenarios, ctx.inputs, settings=settings, params=params, max_cells=7)
         big = run_scenarios(scenarios, ctx.inputs, settings=settings, params=params)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from .oncosts import workforce_costs
+from .oncosts import WEEKS_PER_YEAR, costs_from_earnings, workforce_costs
 from .wages import apply_differential
 
 CATEGORIES = ("staffing", "non_staffing", "return")
@@ -407,6 +407,37 @@ def base_workforce_costs(
     )
 
 
+def _new_earnings(rate: np.ndarray, hours_annual: np.ndarray, arrays: ScenarioArrays):
+    """(P, R, S) annual earnings per worker after the wage policy.
+
+    ``rate`` and ``hours_annual`` are (P, R, 1). When every scenario keeps percentage
+    differentials, floors rise and no role is below its base floor, each new rate is exactly
+    ``rate x floor / base_floor``, so earnings take one pass; otherwise the rules of
+    :func:`~costofcare.scenarios.wages.apply_differential` apply in full.
+    """
+    floor = arrays.floor[None, None, :]
+    base_floor = arrays.base_floor[:, None, :]
+    increase = arrays.is_pay_increase
+    if (
+        not increase.any()
+        and (arrays.differential == 0).all()
+        and (floor >= base_floor).all()
+        and (rate >= base_floor.min(axis=2, keepdims=True)).all()
+    ):
+        return np.multiply(rate * hours_annual, floor / base_floor)
+    new_rate = None
+    if not increase.all():
+        new_rate = apply_differential(rate, base_floor, floor, arrays.differential[None, None, :])
+    if increase.any():
+        raised = np.maximum(rate * (1.0 + arrays.pay_increase[None, None, :]), floor)
+        new_rate = (
+            raised if new_rate is None else np.where(increase[None, None, :], raised, new_rate)
+        )
+    new_rate = np.array(np.broadcast_to(new_rate, np.broadcast_shapes(new_rate.shape, floor.shape)))
+    new_rate *= hours_annual
+    return new_rate
+
+
 def _safe_ratio(num: np.ndarray, den: np.ndarray, fallback: np.ndarray | float) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         out = num / den
@@ -419,6 +450,7 @@ def evaluate(
     arrays: ScenarioArrays,
     providers: slice = slice(None),
     apply_employment_allowance: bool = True,
+    minimal: bool = False,
 ) -> dict[str, np.ndarray]:
     """Required rates and their parts for the keys of a block of providers x scenarios.
 
@@ -436,6 +468,8 @@ def evaluate(
         evaluated.
     apply_employment_allowance
         Take the Employment Allowance off each provider's NI bill.
+    minimal
+        Work out ``required_rate`` only (Monte Carlo), by :func:`_required_only`.
 
     Returns
     -------
@@ -448,26 +482,15 @@ def evaluate(
     keys = np.flatnonzero(np.isin(inputs.key_provider, p_idx))
     kp = inputs.key_provider[keys] - p0  # key -> row in this provider block
 
+    # scenarios on the last (contiguous) axis, roles before them: (P, R, S)
     width = max(1, int(inputs.role_count[providers].max(initial=0)))
-    rate = inputs.rate_per_hour[providers, :width][:, None, :]
-    hours = inputs.weekly_hours[providers, :width][:, None, :]
-    heads = inputs.headcount[providers, :width][:, None, :]
-    floor = arrays.floor[None, :, None]
-    increase = arrays.is_pay_increase
-    new_rate = None
-    if not increase.all():
-        new_rate = apply_differential(
-            rate, arrays.base_floor[:, :, None], floor, arrays.differential[None, :, None]
-        )
-    if increase.any():
-        raised = np.maximum(rate * (1.0 + arrays.pay_increase[None, :, None]), floor)
-        new_rate = (
-            raised if new_rate is None else np.where(increase[None, :, None], raised, new_rate)
-        )
-    fig = {k: v[None, :, None] for k, v in arrays.figures.items()}
-    pay1, ni1, pen1 = workforce_costs(
-        new_rate,
-        hours,
+    rate = inputs.rate_per_hour[providers, :width][:, :, None]
+    hours = inputs.weekly_hours[providers, :width][:, :, None]
+    heads = inputs.headcount[providers, :width][:, :, None]
+    earnings = _new_earnings(rate, hours * WEEKS_PER_YEAR, arrays)
+    fig = {k: v[None, None, :] for k, v in arrays.figures.items()}
+    pay1, ni1, pen1 = costs_from_earnings(
+        earnings,
         heads,
         fig["employer_ni_rate"],
         fig["employer_ni_threshold_annual"],
@@ -477,8 +500,16 @@ def evaluate(
         fig["pension_upper_annual"],
         fig["pension_trigger_annual"],
         apply_employment_allowance=apply_employment_allowance,
+        role_axis=-2,
     )
     pay0, ni0, pen0 = (b[providers][:, None] for b in base)
+    if minimal:
+        return {
+            "keys": keys,
+            "required_rate": _required_only(
+                inputs, keys, kp, base, providers, arrays, pay1, ni1, pen1
+            ),
+        }
     pay_factor = _safe_ratio(pay1, pay0, 1.0)
     emp0, emp1 = pay0 + ni0 + pen0, pay1 + ni1 + pen1
     employment_factor = _safe_ratio(emp1, emp0, 1.0)
@@ -526,3 +557,36 @@ def evaluate(
         "pension_factor": _safe_ratio(new_pen, pen_k, np.nan),
         "employment_factor": ef,
     }
+
+
+def _required_only(inputs, keys, kp, base, providers, arrays, pay1, ni1, pen1) -> np.ndarray:
+    """``required_rate`` alone, as a linear form in the provider's recomputed pay bill, NI and
+    pension: the same rules as :func:`evaluate` with every per-key ratio folded into a
+    constant, so each draw costs a handful of operations per key."""
+    pay0, ni0, pen0 = (b[providers][kp] for b in base)
+    pay_k, ni_k, pen_k = inputs.pay[keys], inputs.ni[keys], inputs.pension[keys]
+    explicit = inputs.explicit_oncosts[keys]
+    staff_k = pay_k + ni_k + pen_k
+    emp0 = pay0 + ni0 + pen0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_pay = np.where(pay0 > 0, pay_k / pay0, 0.0)
+        c_ni = np.where(ni0 > 0, ni_k / ni0, per_pay)
+        c_pen = np.where(pen0 > 0, pen_k / pen0, per_pay)
+        c_emp = np.where(emp0 > 0, staff_k / emp0, 0.0)
+    c_pay = np.where(explicit, per_pay, c_emp)
+    c_ni = np.where(explicit, c_ni, c_emp)
+    c_pen = np.where(explicit, c_pen, c_emp)
+    constant = np.where(explicit, np.where(pay0 > 0, 0.0, pay_k), np.where(emp0 > 0, 0.0, staff_k))
+    base_costs = staff_k + inputs.non_staffing[keys].sum(axis=1)
+    returns_k = inputs.returns[keys]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        markup = np.where(base_costs > 0, 1.0 + returns_k / base_costs, 1.0)
+    fixed = np.where(base_costs > 0, 0.0, returns_k)
+    total = inputs.non_staffing[keys] @ arrays.line_ratio.T
+    total += c_pay[:, None] * pay1[kp]
+    total += c_ni[:, None] * ni1[kp]
+    total += c_pen[:, None] * pen1[kp]
+    total += constant[:, None]
+    total *= markup[:, None]
+    total += fixed[:, None]
+    return total

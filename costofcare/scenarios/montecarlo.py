@@ -246,20 +246,25 @@ def run_monte_carlo(
         keys = np.flatnonzero(np.isin(data.key_provider, np.arange(len(data.providers))[providers]))
         required = np.empty((len(keys), runs))
         for runs_block in run_blocks:
-            out = ctx.evaluate(arrays.take(runs_block), providers)
+            out = ctx.evaluate(arrays.take(runs_block), providers, minimal=True)
             required[:, runs_block] = out["required_rate"]
-        base_rate = data.base_rate[keys, None]
-        volume = data.volume_per_week[keys, None]
-        current = data.current_rate[keys, None]
-        full = volume * arrays.full_year_weeks[None, :] * (required - current)
-        part = volume * arrays.part_year_weeks[None, :] * (required - current)
-        has_volume = np.isfinite(volume[:, 0])
-        total_full += full[has_volume].sum(axis=0)
-        total_part += part[has_volume].sum(axis=0)
-        rate_q[keys] = np.percentile(required, pct, axis=1).T
-        uplift_q[keys] = np.percentile(required / base_rate - 1.0, pct, axis=1).T
-        budget_q[keys] = np.percentile(full, pct, axis=1).T
+        volume = data.volume_per_week[keys]
+        current = data.current_rate[keys]
+        has_volume = np.isfinite(volume)
+        if has_volume.any():
+            # sum over providers of volume x (required - current), per draw
+            spend = (
+                volume[has_volume] @ required[has_volume] - volume[has_volume] @ current[has_volume]
+            )
+            total_full += spend * arrays.full_year_weeks
+            total_part += spend * arrays.part_year_weeks
         rate_mean[keys] = required.mean(axis=1)
+        # uplift and budget are increasing in the rate (fixed weeks, volumes 0 or more),
+        # so their percentiles are the rate's percentiles carried through
+        q = np.percentile(required, pct, axis=1).T
+        rate_q[keys] = q
+        uplift_q[keys] = q / data.base_rate[keys, None] - 1.0
+        budget_q[keys] = volume[:, None] * arrays.full_year_weeks[0] * (q - current[:, None])
 
     summary = data.keys[["provider", "service", "unit"]].copy()
     summary.insert(0, "scenario", scenario.name)

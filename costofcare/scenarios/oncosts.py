@@ -76,6 +76,7 @@ def workforce_costs(
     pension_upper_annual,
     pension_trigger_annual,
     apply_employment_allowance: bool = True,
+    role_axis: int = -1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Annual pay, employer NI and employer pension of a workforce, summed over the last axis.
 
@@ -84,50 +85,83 @@ def workforce_costs(
     with shape ``(1, S, 1)`` against workforce arrays of shape ``(P, 1, R)`` gives ``(P, S)``
     results; figures are the same for every role (scalars, or a role axis of length 1). The
     Employment Allowance is taken off each employer's NI bill, never below zero.
+    ``role_axis=-2`` puts roles second to last instead: workforce ``(P, R, 1)`` against figures
+    ``(1, 1, S)`` gives the same ``(P, S)`` results with scenarios on the fast inner axis, which
+    is how the engine calls it.
 
     Returns
     -------
     pay_annual, ni_annual, pension_annual
         Each summed over roles.
     """
+    hours = np.asarray(weekly_hours, dtype=float)
+    earnings = np.multiply(rate_per_hour, hours * WEEKS_PER_YEAR, dtype=float)
+    return costs_from_earnings(
+        earnings,
+        headcount,
+        employer_ni_rate,
+        employer_ni_threshold_annual,
+        employment_allowance_annual,
+        pension_employer_rate,
+        pension_lower_annual,
+        pension_upper_annual,
+        pension_trigger_annual,
+        apply_employment_allowance,
+        role_axis,
+    )
+
+
+def costs_from_earnings(
+    earnings_annual: np.ndarray,
+    headcount,
+    employer_ni_rate,
+    employer_ni_threshold_annual,
+    employment_allowance_annual,
+    pension_employer_rate,
+    pension_lower_annual,
+    pension_upper_annual,
+    pension_trigger_annual,
+    apply_employment_allowance: bool = True,
+    role_axis: int = -1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`workforce_costs` from annual earnings per worker (same shapes and rules)."""
     # The rules of costofcare.costs.oncosts (employer_ni_annual, employer_pension_annual),
     # written with in-place steps: this is the engine's hot loop, and the rate of each rule
     # factors out of the sum over workers. tests/test_scenarios.py checks the two agree.
-    hours = np.asarray(weekly_hours, dtype=float)
+    earnings = np.asarray(earnings_annual, dtype=float)
     heads = np.asarray(headcount, dtype=float)
-    earnings = np.multiply(rate_per_hour, hours * WEEKS_PER_YEAR, dtype=float)
-    pay = _sum_roles(earnings, heads)
+    pay = _sum_roles(earnings, heads, role_axis)
     work = np.subtract(earnings, employer_ni_threshold_annual)
     np.maximum(work, 0.0, out=work)
-    ni = _per_employer(employer_ni_rate) * _sum_roles(work, heads)
+    ni = _per_employer(employer_ni_rate, role_axis) * _sum_roles(work, heads, role_axis)
     if apply_employment_allowance:
-        ni = ni - employment_allowance_used(ni, _per_employer(employment_allowance_annual))
+        allowance = _per_employer(employment_allowance_annual, role_axis)
+        ni = ni - employment_allowance_used(ni, allowance)
     enrolled = earnings >= pension_trigger_annual
-    np.clip(earnings, pension_lower_annual, pension_upper_annual, out=work)
+    np.minimum(earnings, pension_upper_annual, out=work)
     np.subtract(work, pension_lower_annual, out=work)
+    np.maximum(work, 0.0, out=work)
     np.multiply(work, enrolled, out=work)
-    pension = _per_employer(pension_employer_rate) * _sum_roles(work, heads)
+    pension = _per_employer(pension_employer_rate, role_axis) * _sum_roles(work, heads, role_axis)
     return pay, ni, pension
 
 
-def _per_employer(figure) -> np.ndarray:
+def _per_employer(figure, role_axis: int = -1) -> np.ndarray:
     """A figure without its (length-1) role axis, to apply after summing over workers."""
     arr = np.asarray(figure, dtype=float)
     if not arr.ndim:
         return arr
-    if arr.shape[-1] != 1:
+    if arr.ndim < -role_axis or arr.shape[role_axis] != 1:
         raise ValueError("statutory figures must be the same for every role (role axis of 1)")
-    return arr[..., 0]
+    return np.squeeze(arr, axis=role_axis)
 
 
-def _sum_roles(per_worker: np.ndarray, headcount: np.ndarray) -> np.ndarray:
-    """``(per_worker * headcount).sum(axis=-1)``; a matrix product when the shapes allow
-    (headcount ``(P, 1, R)`` against ``(P, S, R)``), which avoids a temporary."""
-    if (
-        per_worker.ndim == 3
-        and headcount.ndim == 3
-        and headcount.shape[1] == 1
-        and headcount.shape[0] == per_worker.shape[0]
-    ):
-        return np.matmul(per_worker, np.swapaxes(headcount, 1, 2))[..., 0]
-    return (per_worker * headcount).sum(axis=-1)
+def _sum_roles(per_worker: np.ndarray, headcount: np.ndarray, role_axis: int = -1) -> np.ndarray:
+    """``(per_worker * headcount).sum(axis=role_axis)``; a matrix product when the shapes
+    allow (one workforce per leading row), which avoids a temporary."""
+    if per_worker.ndim == 3 and headcount.ndim == 3 and headcount.shape[0] == per_worker.shape[0]:
+        if role_axis == -1 and headcount.shape[1] == 1:
+            return np.matmul(per_worker, np.swapaxes(headcount, 1, 2))[..., 0]
+        if role_axis == -2 and headcount.shape[2] == 1:
+            return np.matmul(np.swapaxes(headcount, 1, 2), per_worker)[:, 0, :]
+    return (per_worker * headcount).sum(axis=role_axis)

@@ -280,7 +280,8 @@ class Context:
             full_year_weeks=full,
         )
 
-    def evaluate(self, arrays: ScenarioArrays, providers: slice) -> dict:
+    def evaluate(self, arrays: ScenarioArrays, providers: slice, minimal: bool = False) -> dict:
+        """:func:`~costofcare.scenarios.model.evaluate` for a block of providers."""
         block = ScenarioArrays(**{**arrays.__dict__, "base_floor": arrays.base_floor[providers]})
         return evaluate(
             self.inputs,
@@ -288,6 +289,7 @@ class Context:
             block,
             providers,
             apply_employment_allowance=self.settings.employment_allowance,
+            minimal=minimal,
         )
 
 

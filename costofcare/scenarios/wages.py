@@ -164,16 +164,20 @@ def apply_differential(
     if code.size == 1 or (code == code.flat[0]).all():
         # one rule for every scenario: work out that rule only
         rule = int(code.flat[0])
+        shape = np.broadcast_shapes(rate.shape, new.shape, base.shape, code.shape)
+        rising = bool((new >= base).all())  # then neither rule can cut a (positive) rate
         if rule == 0:
-            raised = rate * (new / base)
-            np.maximum(raised, rate, out=raised)
+            raised = np.multiply(rate, new / base)
         elif rule == 1:
-            raised = rate + (new - base)
-            np.maximum(raised, rate, out=raised)
+            raised = np.add(rate, new - base)
         else:
-            raised = np.broadcast_to(rate, np.broadcast_shapes(rate.shape, new.shape, base.shape))
-        shape = np.broadcast_shapes(raised.shape, code.shape)
-        return np.maximum(np.broadcast_to(raised, shape), new)
+            raised = np.array(np.broadcast_to(rate, shape))
+            rising = True
+        if raised.shape != shape:
+            raised = np.array(np.broadcast_to(raised, shape))
+        if not rising or (rate <= 0).any():
+            np.maximum(raised, rate, out=raised)
+        return np.maximum(raised, new, out=raised)
     keep_percent = rate * (new / base)
     keep_pence = rate + (new - base)
     raised = np.where(code == 0, keep_percent, np.where(code == 1, keep_pence, rate))
