@@ -24,10 +24,16 @@ COMMAND_MODULES = [
     "costofcare.costs.commands",
     "costofcare.scenarios.commands",
     "costofcare.examples.commands",
+    "costofcare.pipeline",
 ]
 
 EPILOG = """\
 examples:
+  costofcare demo                               the whole pipeline on the bundled example market
+  costofcare run workbooks/examples/run.toml -o out/run
+  costofcare template home_care -o home-care-return.xlsx
+  costofcare ingest returns/ -o out/ingest
+  costofcare price home_care workbooks/examples/drivers/ukhca_2020_21.toml
   costofcare params --on 2025-04-01             parameters in force on a date, with sources
   costofcare params --on 2025-04-01 --format csv
   costofcare --version

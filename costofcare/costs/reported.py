@@ -227,7 +227,10 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
 
 
 def reported_unit_cost(
-    values: pd.DataFrame, *, standard_occupancy: float | None = None
+    values: pd.DataFrame,
+    *,
+    standard_occupancy: float | None = None,
+    skipped: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Reported cost per unit for every return in a tidy values table, line by line.
 
@@ -238,6 +241,10 @@ def reported_unit_cost(
     standard_occupancy : float, optional
         For care homes, also restate each home's costs at this occupancy (e.g. 0.95): route
         ``reported_standard_occupancy``. All lines are treated as fixed for the year.
+    skipped : list, optional
+        When given, a return whose unit cost cannot be worked out (no units to divide by, no
+        period) is left out and described here as an issue row (``return_id``, ``provider``,
+        ``severity``, ``code``, ``message``) instead of stopping the whole batch.
 
     Returns
     -------
@@ -255,6 +262,20 @@ def reported_unit_cost(
     v["table"] = v["table"].fillna("").astype(str)
     v["text"] = v["text"].fillna("").astype(str)
     rows: list[dict] = []
-    for _, group in v.groupby("return_id", sort=False):
-        rows.extend(_one_return(group, standard_occupancy))
+    for return_id, group in v.groupby("return_id", sort=False):
+        if skipped is None:
+            rows.extend(_one_return(group, standard_occupancy))
+            continue
+        try:
+            rows.extend(_one_return(group, standard_occupancy))
+        except UserError as exc:
+            skipped.append(
+                {
+                    "return_id": return_id,
+                    "provider": str(group["provider"].iloc[0]),
+                    "severity": "error",
+                    "code": "unit_cost_not_computed",
+                    "message": f"left out of unit costs: {exc}",
+                }
+            )
     return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"])
