@@ -151,7 +151,7 @@ def apply_differential(
     Examples
     --------
     >>> apply_differential([11.44, 13.00], 11.44, 12.21, "percent").round(4).tolist()
-    [12.21, 13.8749]
+    [12.21, 13.875]
     >>> apply_differential([11.44, 13.00], 11.44, 12.21, "pence").round(4).tolist()
     [12.21, 13.77]
     >>> apply_differential([11.44, 13.00], 11.44, 12.21, "compress").round(4).tolist()
