@@ -133,21 +133,25 @@ def load_run_config(path: str | Path) -> RunConfig:
     min_count = run.get("min_count", 5)
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
         raise ConfigError(f"{path}: run.min_count must be a whole number of at least 1, got {min_count!r}")
-    recommend = data.get("recommend")
-    if not isinstance(recommend, Mapping) or not recommend:
-        raise ConfigError(f"{path}: give at least one [recommend.<service>] table")
     scenarios = data.get("scenarios")
     if scenarios is not None and "inputs" in scenarios:
         raise ConfigError(
             f"{path}: scenarios.inputs is not used in a run: the unit cost, workforce and volume "
             "tables come from the returns"
         )
+    returns = file("returns", True)
+    current_rates = file("current_rates", True)
+    volumes = file("volumes", False)
+    comparators = file("comparators", False)
+    recommend = data.get("recommend")
+    if not isinstance(recommend, Mapping) or not recommend:
+        raise ConfigError(f"{path}: give at least one [recommend.<service>] table")
     return RunConfig(
         council=str(run.get("council", "")),
-        returns=file("returns", True),
-        current_rates=file("current_rates", True),
-        volumes=file("volumes", False),
-        comparators=file("comparators", False),
+        returns=returns,
+        current_rates=current_rates,
+        volumes=volumes,
+        comparators=comparators,
         standard_occupancy=occupancy,
         min_count=min_count,
         comparators_to=str(run["comparators_to"]) if "comparators_to" in run else None,
@@ -176,7 +180,8 @@ def workforce_from_values(values: pd.DataFrame) -> pd.DataFrame:
     text = staff[staff["text"].fillna("") != ""].pivot_table(
         index=["return_id", "provider", "service", "row"], columns="field", values="text", aggfunc="first"
     )
-    table = numeric.join(text, how="left", rsuffix="_text").reset_index()
+    text = text.rename(columns={c: f"{c}_text" for c in text.columns if c in numeric.columns})
+    table = numeric.join(text, how="left").reset_index()
     for col in ("basic_rate_per_hour", "enhancements_per_hour", "paid_hours_per_week", "headcount"):
         if col not in table:
             table[col] = float("nan")
