@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
 
+from ..money import round_half_up
 from .drivers import resolve
 from .modelled import modelled_unit_cost
 
@@ -21,9 +21,8 @@ __all__ = ["PriceResult", "price", "round_money", "summarise"]
 
 
 def round_money(value: float, places: int = 2) -> float:
-    """Round half away from zero, as Excel's ``ROUND`` does (``round`` would go to even)."""
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    """Round half away from zero, as Excel's ``ROUND`` does (see :mod:`costofcare.money`)."""
+    return round_half_up(value, places)
 
 
 def summarise(lines: pd.DataFrame) -> pd.DataFrame:

@@ -9,36 +9,11 @@ writer both use these.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
-
-import numpy as np
 
 from ..benchmark.quantiles import percentile_inc as _percentile_inc
+from ..money import round_half_up, round_half_up_array
 
-
-def round_half_up(x: float, digits: int = 2) -> float:
-    """Round like Excel's ``ROUND``: halves away from zero.
-
-    The float is first read at 15 significant digits (what Excel stores and shows), so a
-    product such as ``20 * 1.0525`` that lands a hair under ``21.05`` still rounds as the
-    spreadsheet does.
-
-    Examples
-    --------
-    >>> round_half_up(2.675, 2)
-    2.68
-    >>> round_half_up(-1.005, 2)
-    -1.01
-    """
-    if x != x or x in (float("inf"), float("-inf")):  # NaN or infinite: nothing to round
-        return x
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(f"{x:.15g}").quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def round_half_up_array(values: Iterable[float], digits: int = 2) -> np.ndarray:
-    """:func:`round_half_up` applied to each value."""
-    return np.array([round_half_up(float(v), digits) for v in values], dtype=float)
+__all__ = ["exceeds", "percentile_inc", "round_half_up", "round_half_up_array"]
 
 
 def percentile_inc(values: Iterable[float], fraction: float) -> float:
