@@ -182,22 +182,22 @@ def main(argv: list[str] | None = None) -> int:
         memory.append(json.loads(out.stdout.strip().splitlines()[-1]))
     figures["memory"] = memory
 
+    ours_rate = figures["ours_returns_per_second"]
+    one_rate = figures["ours_one_worker_returns_per_second"]
+    base_rate = figures["baseline_returns_per_second"]
     print()
+    print(f"returns: {n} ({figures['values']:,} values, {figures['issues']:,} issues)")
     print(
-        f"returns: {n} ({figures['values']:,} values, {figures['issues']:,} issues), CPUs: {os.cpu_count()}"
+        f"  costofcare ingest, {workers} workers   : {ours_rate:8.1f} returns/s ({ours_all:.1f} s)"
     )
+    print(f"  costofcare ingest, 1 worker    : {one_rate:8.1f} returns/s ({ours_one:.1f} s)")
     print(
-        f"  costofcare ingest, {workers} workers : {figures['ours_returns_per_second']:8.1f} returns/s  ({ours_all:.1f} s)"
-    )
-    print(
-        f"  costofcare ingest, 1 worker   : {figures['ours_one_worker_returns_per_second']:8.1f} returns/s  ({ours_one:.1f} s)"
-    )
-    print(
-        f"  pandas.read_excel(sheet_name=None) : {figures['baseline_returns_per_second']:8.1f} returns/s  "
+        f"  pandas.read_excel(sheet_name=None): {base_rate:8.1f} returns/s "
         f"({base_seconds:.1f} s for {len(sample)} files)"
     )
     print(
-        f"  speed-up: {figures['speedup']:.1f}x ({workers} workers), {figures['speedup_one_worker']:.1f}x (1 worker)"
+        f"  speed-up: {figures['speedup']:.1f}x ({workers} workers), "
+        f"{figures['speedup_one_worker']:.1f}x (1 worker)"
     )
     print("  peak RSS of the ingest (main process or largest worker):")
     for m in memory:

@@ -111,7 +111,8 @@ def test_encrypted_ods(tmp_path):
         z.writestr("content.xml", b"\x00garbage")
         z.writestr(
             "META-INF/manifest.xml",
-            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            "<manifest:manifest "
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
             '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
             "</manifest:file-entry></manifest:manifest>",
         )
@@ -223,7 +224,11 @@ def test_the_batch_carries_on_past_rejected_files(tmp_path, blank):
     (tmp_path / "~$b_ok.xlsx").write_bytes(b"lock file")  # Office lock files are skipped
     result = ingest_files([tmp_path], workers=1)
     statuses = dict(
-        zip(result.returns["file"].map(lambda f: Path(f).name), result.returns["status"], strict=False)
+        zip(
+            result.returns["file"].map(lambda f: Path(f).name),
+            result.returns["status"],
+            strict=False,
+        )
     )
     assert statuses == {"a_empty.xlsx": "rejected", "b_ok.xlsx": "errors", "c_junk.ods": "rejected"}
     rejected = result.issues[result.issues["code"].isin(["empty_file", "not_a_workbook"])]

@@ -118,3 +118,12 @@ def test_empty_folder_says_what_was_looked_for(tmp_path, capsys):
     code = main(["ingest", str(tmp_path), "-o", str(tmp_path / "o")])
     assert code == EXIT_USER_ERROR
     assert "no returns found (looked for .xlsx, .xlsm and .ods files" in capsys.readouterr().err
+
+
+def test_csv_defusing_rule_scalar_and_vectorised_agree():
+    from costofcare.ingest.outputs import defuse_column
+    from costofcare.ingest.text import defuse_csv_text
+
+    texts = ["=1+1", "-12.5", "-x", "@SUM(A1)", "ok", "", "+44 1234", "\tx", "1e3"]
+    assert list(defuse_column(pd.Series(texts, dtype="str"))) == [defuse_csv_text(t) for t in texts]
+    assert [defuse_csv_text(t) for t in texts[:4]] == ["'=1+1", "-12.5", "'-x", "'@SUM(A1)"]

@@ -41,7 +41,6 @@ from .batch import (
 )
 from .issues import Issue
 from .reader import VALUE_COLUMNS
-from .text import defuse_csv_text
 
 VALUES_SCHEMA = pa.schema(
     [
@@ -83,8 +82,21 @@ class IngestSummary:
     issues: pd.DataFrame
 
 
-def _csv_text(value: object) -> object:
-    return defuse_csv_text(value) if isinstance(value, str) else value
+_TRIGGER = r"^[=@+\-\t\r]"
+_PLAIN_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def defuse_column(column: pd.Series) -> pd.Series:
+    """:func:`~costofcare.ingest.text.defuse_csv_text` over a text column, vectorised."""
+    text = column.astype("string")
+    risky = text.str.contains(_TRIGGER, regex=True, na=False) & ~text.str.fullmatch(
+        _PLAIN_NUMBER, na=False
+    )
+    if not risky.any():
+        return column
+    out = column.copy()
+    out[risky] = "'" + text[risky]
+    return out
 
 
 def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
@@ -92,7 +104,7 @@ def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
     safe = frame.copy()
     for col in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[col]):
-            safe[col] = safe[col].map(_csv_text)
+            safe[col] = defuse_column(safe[col])
     safe.to_csv(
         path,
         mode="a" if append else "w",

@@ -22,6 +22,7 @@ with the reason; nothing raises out of :func:`read_return` for a bad file.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,8 @@ from .layout import TemplateLayout, layout_for
 from .locate import WorkbookMap, cell_ref, map_workbook
 from .text import norm_label
 from .versions import rename_map, resolve_spec
+
+_PLAIN_NUMBER_KINDS = frozenset({"money", "number"})
 
 VALUE_COLUMNS = (
     "return_id",
@@ -390,9 +393,14 @@ def _take(
     ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
 ) -> ReadCell:
     """Coerce one cell; record its tidy row and any coercion issue."""
-    if is_blank(cell):
+    if cell is None or cell == "":
         return ReadCell(f, None, sheet, r, c)
-    got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
+    if type(cell) is float and f.kind in _PLAIN_NUMBER_KINDS and math.isfinite(cell):
+        got = Coerced(cell, "", raw_text(cell))  # the common case, without the rules
+    elif is_blank(cell):
+        return ReadCell(f, None, sheet, r, c)
+    else:
+        got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
     field_id = ctx.out_id(f.id, table)
     if got.code and not (got.code == "not_applicable" and f.required):
         where = f"{table} row {row_no}, {f.label}" if table else f.label
