@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .configtools import close_matches
 from .errors import ConfigError, UserError
 
 RUN_KEYS = {
@@ -84,13 +85,6 @@ class RunConfig:
         return rows
 
 
-def _suggest(word: str, allowed) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, sorted(allowed), n=2)
-    return f" (did you mean {' or '.join(close)}?)" if close else ""
-
-
 def load_run_config(path: str | Path) -> RunConfig:
     """Read and check a run config; every problem names the key at fault."""
     path = Path(path)
@@ -103,7 +97,7 @@ def load_run_config(path: str | Path) -> RunConfig:
     for key in data:
         if key not in TOP_KEYS:
             raise ConfigError(
-                f"{path}: unknown table [{key}]{_suggest(key, TOP_KEYS)}; allowed: {', '.join(sorted(TOP_KEYS))}"
+                f"{path}: unknown table [{key}]{close_matches(key, TOP_KEYS)}; allowed: {', '.join(sorted(TOP_KEYS))}"
             )
     run = data.get("run")
     if not isinstance(run, Mapping):
@@ -111,7 +105,7 @@ def load_run_config(path: str | Path) -> RunConfig:
     for key in run:
         if key not in RUN_KEYS:
             raise ConfigError(
-                f"{path}: run.{key} is not a setting{_suggest(key, RUN_KEYS)}; "
+                f"{path}: run.{key} is not a setting{close_matches(key, RUN_KEYS)}; "
                 f"allowed: {', '.join(sorted(RUN_KEYS))}"
             )
     base = path.parent
@@ -279,8 +273,8 @@ def run(
     from .parameters import load
     from .recommend.config import parse_config
     from .recommend.engine import recommend_all
-    from .report.summary import summary as summarise
     from .report import write_outputs as write_report_outputs
+    from .report.summary import summary as summarise
 
     cfg = load_run_config(config_path)
     configs = parse_config(cfg.recommend)

@@ -25,8 +25,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
+from ..configtools import config_date
 from ..errors import ConfigError, UserError
 from .guardrails import Guardrails, WageFloor
 from .methods import METHODS
@@ -115,15 +116,7 @@ _CHANGE_KEYS = {"wage_change", "price_change"}
 KNOWN_KEYS = _NUMBER_KEYS | _TEXT_KEYS | _DATE_KEYS | _CHANGE_KEYS
 
 
-def _as_date(value, key: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(f"{key}: {value!r} is not a date (write it as 2026-04-06)") from None
+_as_date = config_date
 
 
 def parse_service(service: str, mapping: Mapping) -> ServiceConfig:

@@ -10,14 +10,14 @@ key.
 from __future__ import annotations
 
 import copy
-import difflib
 import itertools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from ..configtools import close_matches, config_date
 from ..errors import ConfigError, UserError
 from .indexation import UserSeries
 from .montecarlo import Distribution
@@ -56,14 +56,6 @@ LINE_INDEX_KEYS = ("index", "from", "to")
 MONTE_CARLO_KEYS = ("scenario", "runs", "seed", "percentiles", "inputs")
 
 
-def close_matches(word: str, allowed) -> str:
-    """``"; did you mean 'x'?"`` for a near miss, else ``""``."""
-    found = difflib.get_close_matches(word, list(allowed), n=2, cutoff=0.6)
-    if not found:
-        return ""
-    return "; did you mean " + " or ".join(repr(f) for f in found) + "?"
-
-
 def check_keys(table: Mapping, allowed, where: str) -> None:
     """Raise :class:`ConfigError` for the first key of ``table`` not in ``allowed``."""
     if not isinstance(table, Mapping):
@@ -76,15 +68,7 @@ def check_keys(table: Mapping, allowed, where: str) -> None:
             )
 
 
-def _date(value, where: str) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(f"{where}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+_date = config_date
 
 
 def _month(value, where: str) -> str:
