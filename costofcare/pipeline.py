@@ -317,6 +317,8 @@ def run(
         care_home = unit_costs_all["service"] == "care_home"
         route = (route & ~care_home) | ((unit_costs_all["route"] == "reported_standard_occupancy") & care_home)
     unit_costs = unit_costs_all[route & unit_costs_all["included"]].reset_index(drop=True)
+    unit_costs.to_csv(costs_dir / "market_unit_costs.csv", index=False)
+    paths["market_unit_costs"] = costs_dir / "market_unit_costs.csv"
     say(
         f"[2/5] unit costs: {unit_costs['provider'].nunique()} providers in the market; "
         f"{len(left_frame)} returns left out (see costs/left_out.csv)"
@@ -528,7 +530,8 @@ def _report(result: RunResult, out: Path) -> int:
         ("validation workbook (what to chase)", "ingest/validation.xlsx"),
         ("tidy values read", "ingest/values.csv"),
         ("issues", "ingest/issues.csv"),
-        ("unit costs", "unit_costs"),
+        ("unit costs (every readable return)", "unit_costs"),
+        ("unit costs used for the market", "market_unit_costs"),
         ("market statistics", "market_statistics"),
         ("scenarios", "scenarios"),
         ("Monte Carlo", "monte_carlo"),
