@@ -31,7 +31,7 @@ outputs (in the -o folder):
   values.*       one row per value read, with provider, field, unit, file, sheet, cell, raw text
   issues.*       one row per problem: severity, code, file, sheet, cell, field, message, raw value
   returns.*      one row per file and its status (clean, warnings, errors, rejected)
-  validation.xlsx  Returns (status of each), To chase (per provider), All issues, Key
+  validation.xlsx  Returns (status of each), To chase (per provider), Key
 
 exit codes: 0 all read (warnings allowed); 3 some returns rejected or with errors;
             2 a usage mistake (e.g. no such folder)

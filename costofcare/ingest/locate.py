@@ -60,9 +60,13 @@ def column_letters(index: int) -> str:
     return letters
 
 
+_LETTERS = [column_letters(i) for i in range(702)]  # A .. ZZ
+
+
 def cell_ref(row: int, col: int) -> str:
     """A1 reference of a 0-based (row, column)."""
-    return f"{column_letters(col)}{row + 1}"
+    letters = _LETTERS[col] if 0 <= col < 702 else column_letters(col)
+    return f"{letters}{row + 1}"
 
 
 def parse_a1(ref: str) -> tuple[int, int]:

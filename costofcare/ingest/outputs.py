@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from .archive import DEFAULT_LIMITS, ArchiveLimits
@@ -37,7 +39,6 @@ from .batch import (
     iter_returns,
     return_row,
     returns_frame,
-    values_frame,
 )
 from .issues import Issue
 from .reader import VALUE_COLUMNS
@@ -64,6 +65,8 @@ assert tuple(VALUES_SCHEMA.names) == VALUE_COLUMNS
 
 FLUSH_ROWS = 50_000
 """Value rows buffered before they are written out."""
+
+_CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="needed")
 
 
 @dataclass
@@ -115,6 +118,31 @@ def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
     )
 
 
+def values_table(rows: list[tuple]) -> pa.Table:
+    """Tidy value rows as an Arrow table (:data:`VALUES_SCHEMA`), without going through pandas."""
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in VALUE_COLUMNS]
+    arrays = [
+        pa.array(col, type=field.type) for col, field in zip(columns, VALUES_SCHEMA, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=VALUES_SCHEMA)
+
+
+def defuse_arrow(table: pa.Table) -> pa.Table:
+    """The CSV form of a values table: formula-like text defused, NaN written as empty."""
+    out = []
+    for field, col in zip(table.schema, table.columns, strict=True):
+        if pa.types.is_string(field.type):
+            risky = pc.and_(
+                pc.match_substring_regex(col, _TRIGGER),
+                pc.invert(pc.match_substring_regex(col, "^" + _PLAIN_NUMBER + "$")),
+            )
+            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
+        elif pa.types.is_floating(field.type):
+            col = pc.if_else(pc.is_nan(col), pa.scalar(None, field.type), col)
+        out.append(col)
+    return pa.Table.from_arrays(out, schema=table.schema)
+
+
 class _ValueSink:
     def __init__(self, outdir: Path, formats: tuple[str, ...]) -> None:
         self.formats = formats
@@ -122,8 +150,8 @@ class _ValueSink:
         self.parquet_path = outdir / "values.parquet"
         self.buffer: list[tuple] = []
         self.rows = 0
-        self.writer = None
-        self.csv_started = False
+        self.parquet = None
+        self.csv = None
 
     def add(self, rows: list[tuple]) -> None:
         self.buffer.extend(rows)
@@ -133,22 +161,25 @@ class _ValueSink:
     def flush(self, final: bool = False) -> None:
         if not self.buffer and not (final and self.rows == 0):
             return
-        frame = values_frame(self.buffer)
-        self.rows += len(frame)
+        table = values_table(self.buffer)
+        self.rows += table.num_rows
         self.buffer = []
         if "parquet" in self.formats:
-            table = pa.Table.from_pandas(frame, schema=VALUES_SCHEMA, preserve_index=False)
-            if self.writer is None:
-                self.writer = pq.ParquetWriter(self.parquet_path, VALUES_SCHEMA)
-            self.writer.write_table(table)
+            if self.parquet is None:
+                self.parquet = pq.ParquetWriter(self.parquet_path, VALUES_SCHEMA)
+            self.parquet.write_table(table)
         if "csv" in self.formats:
-            write_csv(frame, self.csv_path, append=self.csv_started)
-            self.csv_started = True
+            if self.csv is None:
+                self.csv = pa_csv.CSVWriter(
+                    str(self.csv_path), VALUES_SCHEMA, write_options=_CSV_OPTIONS
+                )
+            self.csv.write_table(defuse_arrow(table))
 
     def close(self) -> None:
         self.flush(final=True)
-        if self.writer is not None:
-            self.writer.close()
+        for writer in (self.parquet, self.csv):
+            if writer is not None:
+                writer.close()
 
 
 def write_outputs(

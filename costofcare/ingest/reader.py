@@ -461,14 +461,16 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
     header = grid[header_row] if header_row < len(grid) else []
     columns: dict[int, Field] = {}
     unknown: list[int] = []
+    matched: set[str] = set()
     for c in range(first_col, last_col + 1):
         text = header[c] if c < len(header) else None
         col = table.column_for_header(raw_text(text)) if not is_blank(text) else None
-        if col is not None and col not in columns.values():
+        if col is not None and col.id not in matched:
             columns[c] = col
+            matched.add(col.id)
         else:
             unknown.append(c)
-    missing = tuple(col.id for col in table.columns if col not in columns.values())
+    missing = tuple(col.id for col in table.columns if col.id not in matched)
     out = ReadTable(table, sheet=sheet, missing_columns=missing)
     table_out = ctx.out_id(table.id)
     if by_label:

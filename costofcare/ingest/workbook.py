@@ -9,8 +9,6 @@ Sheets:
     per provider, every point to raise with them, the ones that must be fixed first, with
     the sheet and cell, the field, what is wrong, the value given, and a blank ``Done``
     column to tick off;
-``All issues``
-    every issue with all its columns, for filtering;
 ``Key``
     what each issue code means.
 
@@ -98,7 +96,6 @@ def write_validation_workbook(
         fills = {k: wb.add_format({"bg_color": v, "valign": "top"}) for k, v in STATUS_FILL.items()}
         _returns_sheet(wb, returns, title, bold, wrap, fills)
         _chase_sheet(wb, returns, issues, labels, service_of, title, wrap)
-        _issues_sheet(wb, issues, title)
         _key_sheet(wb, title, wrap)
     finally:
         wb.close()
@@ -226,15 +223,6 @@ def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
     ]
     widths = [30, 16, 30, 16, 30, 80, 20, 8]
     _text_table(ws, 2, headers, rows, widths, "to_chase", fmt=wrap)
-
-
-def _issues_sheet(wb, issues, title) -> None:
-    ws = wb.add_worksheet("All issues")
-    ws.write_string(0, 0, "Every issue found", title)
-    headers = list(issues.columns)
-    rows = [[("" if v is None else v) for v in rec] for rec in issues.itertuples(index=False)]
-    widths = [9, 20, 34, 14, 8, 28, 80, 20, 14, 30]
-    _text_table(ws, 2, headers, rows, widths, "issues")
 
 
 def _key_sheet(wb, title, wrap) -> None:
