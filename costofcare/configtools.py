@@ -17,7 +17,10 @@ def close_matches(word: str, allowed) -> str:
 
 
 def config_date(value, where: str) -> date:
-    """A date from a TOML date, a datetime or ``"YYYY-MM-DD"``; else a ConfigError naming ``where``."""
+    """A date from a TOML date, a datetime or ``"YYYY-MM-DD"``.
+
+    Anything else is a ConfigError naming ``where``.
+    """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

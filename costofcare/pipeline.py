@@ -76,7 +76,10 @@ class RunConfig:
             ("run.current_rates", str(self.current_rates.name)),
             ("run.volumes", str(self.volumes.name) if self.volumes else "(from current rates)"),
             ("run.comparators", str(self.comparators.name) if self.comparators else "(none)"),
-            ("run.standard_occupancy", "" if self.standard_occupancy is None else f"{self.standard_occupancy:g}"),
+            (
+                "run.standard_occupancy",
+                "" if self.standard_occupancy is None else f"{self.standard_occupancy:g}",
+            ),
             ("run.min_count", str(self.min_count)),
         ]
         for service, table in self.recommend.items():
@@ -97,7 +100,8 @@ def load_run_config(path: str | Path) -> RunConfig:
     for key in data:
         if key not in TOP_KEYS:
             raise ConfigError(
-                f"{path}: unknown table [{key}]{close_matches(key, TOP_KEYS)}; allowed: {', '.join(sorted(TOP_KEYS))}"
+                f"{path}: unknown table [{key}]{close_matches(key, TOP_KEYS)}; "
+                f"allowed: {', '.join(sorted(TOP_KEYS))}"
             )
     run = data.get("run")
     if not isinstance(run, Mapping):
@@ -123,10 +127,14 @@ def load_run_config(path: str | Path) -> RunConfig:
 
     occupancy = run.get("standard_occupancy")
     if occupancy is not None and not (isinstance(occupancy, int | float) and 0 < occupancy <= 1):
-        raise ConfigError(f"{path}: run.standard_occupancy must be above 0 and at most 1, got {occupancy!r}")
+        raise ConfigError(
+            f"{path}: run.standard_occupancy must be above 0 and at most 1, got {occupancy!r}"
+        )
     min_count = run.get("min_count", 5)
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
-        raise ConfigError(f"{path}: run.min_count must be a whole number of at least 1, got {min_count!r}")
+        raise ConfigError(
+            f"{path}: run.min_count must be a whole number of at least 1, got {min_count!r}"
+        )
     scenarios = data.get("scenarios")
     if scenarios is not None and "inputs" in scenarios:
         raise ConfigError(
@@ -167,12 +175,20 @@ def workforce_from_values(values: pd.DataFrame) -> pd.DataFrame:
     """
     staff = values[values["table"] == "staff_roles"]
     if staff.empty:
-        return pd.DataFrame(columns=["provider", "service", "role", "hourly_rate", "weekly_hours", "headcount"])
+        return pd.DataFrame(
+            columns=["provider", "service", "role", "hourly_rate", "weekly_hours", "headcount"]
+        )
     numeric = staff.pivot_table(
-        index=["return_id", "provider", "service", "row"], columns="field", values="value", aggfunc="first"
+        index=["return_id", "provider", "service", "row"],
+        columns="field",
+        values="value",
+        aggfunc="first",
     )
     text = staff[staff["text"].fillna("") != ""].pivot_table(
-        index=["return_id", "provider", "service", "row"], columns="field", values="text", aggfunc="first"
+        index=["return_id", "provider", "service", "row"],
+        columns="field",
+        values="text",
+        aggfunc="first",
     )
     text = text.rename(columns={c: f"{c}_text" for c in text.columns if c in numeric.columns})
     table = numeric.join(text, how="left").reset_index()
@@ -180,14 +196,17 @@ def workforce_from_values(values: pd.DataFrame) -> pd.DataFrame:
         if col not in table:
             table[col] = float("nan")
     role = table.get("role_description", pd.Series("", index=table.index)).fillna("")
-    role = role.where(role != "", table.get("role", pd.Series("", index=table.index)).fillna("staff"))
+    role = role.where(
+        role != "", table.get("role", pd.Series("", index=table.index)).fillna("staff")
+    )
     out = pd.DataFrame(
         {
             "return_id": table["return_id"],
             "provider": table["provider"],
             "service": table["service"],
             "role": role,
-            "hourly_rate": table["basic_rate_per_hour"] + table["enhancements_per_hour"].fillna(0.0),
+            "hourly_rate": table["basic_rate_per_hour"]
+            + table["enhancements_per_hour"].fillna(0.0),
             "weekly_hours": table["paid_hours_per_week"] / table["headcount"],
             "headcount": table["headcount"],
         }
@@ -205,14 +224,26 @@ def choose_returns(returns: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     readable = returns[returns["status"] != "rejected"].copy()
     left_out = []
     for _, row in readable[~readable["status"].isin(USED_STATUSES)].iterrows():
-        left_out.append({**row.to_dict(), "left_out_because": f"the return has errors ({int(row['errors'])}): chase and re-run"})
+        left_out.append(
+            {
+                **row.to_dict(),
+                "left_out_because": (
+                    f"the return has errors ({int(row['errors'])}): chase and re-run"
+                ),
+            }
+        )
     usable = readable[readable["status"].isin(USED_STATUSES)].sort_values(
         ["provider", "service", "values_read", "file"], ascending=[True, True, False, False]
     )
     duplicated = usable.duplicated(["provider", "service"], keep="first")
     for _, row in usable[duplicated].iterrows():
         left_out.append(
-            {**row.to_dict(), "left_out_because": "another return for the same provider and service was used (more values read)"}
+            {
+                **row.to_dict(),
+                "left_out_because": (
+                    "another return for the same provider and service was used (more values read)"
+                ),
+            }
         )
     return usable[~duplicated], pd.DataFrame(left_out)
 
@@ -227,8 +258,16 @@ def _rates_table(cfg: RunConfig) -> pd.DataFrame:
         need = {"provider", "service", "volume_per_week"}
         if need - set(volumes.columns):
             raise ConfigError(f"{cfg.volumes}: needs columns {', '.join(sorted(need))}")
-        rates = rates.drop(columns=[c for c in ("volume_per_week", "volume_unit") if c in rates]).merge(
-            volumes[[c for c in ("provider", "service", "volume_per_week", "volume_unit") if c in volumes]],
+        rates = rates.drop(
+            columns=[c for c in ("volume_per_week", "volume_unit") if c in rates]
+        ).merge(
+            volumes[
+                [
+                    c
+                    for c in ("provider", "service", "volume_per_week", "volume_unit")
+                    if c in volumes
+                ]
+            ],
             on=["provider", "service"],
             how="left",
         )
@@ -236,7 +275,10 @@ def _rates_table(cfg: RunConfig) -> pd.DataFrame:
         raise ConfigError(f"{cfg.current_rates}: no volume_per_week column and no run.volumes file")
     negative = rates[rates["volume_per_week"] < 0]
     if len(negative):
-        raise ConfigError(f"volumes: negative volume_per_week for {', '.join(negative['provider'].astype(str)[:3])}")
+        raise ConfigError(
+            "volumes: negative volume_per_week for "
+            + ", ".join(negative["provider"].astype(str)[:3])
+        )
     return rates
 
 
@@ -293,29 +335,37 @@ def run(
     values["table"] = values["table"].fillna("").astype(str)
     values["text"] = values["text"].fillna("").astype(str)
     say(
-        f"      {ingest.files} files: {ingest.rejected} rejected, {ingest.with_errors} with errors; "
+        f"      {ingest.files} files: {ingest.rejected} rejected, "
+        f"{ingest.with_errors} with errors; "
         f"{ingest.values} values, {ingest.errors} errors and {ingest.warnings} warnings to chase"
     )
 
     # 2. unit costs
     used, left_out = choose_returns(ingest.returns)
     skipped: list[dict] = []
-    unit_costs_all = reported_unit_cost(values, standard_occupancy=cfg.standard_occupancy, skipped=skipped)
-    unit_costs_all["included"] = unit_costs_all["return_id"].isin(set(used["return_id"])) & ~unit_costs_all[
-        "return_id"
-    ].isin({s["return_id"] for s in skipped})
+    unit_costs_all = reported_unit_cost(
+        values, standard_occupancy=cfg.standard_occupancy, skipped=skipped
+    )
+    unit_costs_all["included"] = unit_costs_all["return_id"].isin(
+        set(used["return_id"])
+    ) & ~unit_costs_all["return_id"].isin({s["return_id"] for s in skipped})
     costs_dir = out / "costs"
     costs_dir.mkdir(exist_ok=True)
     unit_costs_all.to_csv(costs_dir / "unit_costs.csv", index=False)
     paths["unit_costs"] = costs_dir / "unit_costs.csv"
-    left_rows = [*left_out.to_dict("records"), *[{**s, "left_out_because": s["message"]} for s in skipped]]
+    left_rows = [
+        *left_out.to_dict("records"),
+        *[{**s, "left_out_because": s["message"]} for s in skipped],
+    ]
     left_frame = pd.DataFrame(left_rows)
     left_frame.to_csv(costs_dir / "left_out.csv", index=False)
     paths["left_out"] = costs_dir / "left_out.csv"
     route = unit_costs_all["route"] == "reported"
     if cfg.standard_occupancy is not None:
         care_home = unit_costs_all["service"] == "care_home"
-        route = (route & ~care_home) | ((unit_costs_all["route"] == "reported_standard_occupancy") & care_home)
+        route = (route & ~care_home) | (
+            (unit_costs_all["route"] == "reported_standard_occupancy") & care_home
+        )
     unit_costs = unit_costs_all[route & unit_costs_all["included"]].reset_index(drop=True)
     unit_costs.to_csv(costs_dir / "market_unit_costs.csv", index=False)
     paths["market_unit_costs"] = costs_dir / "market_unit_costs.csv"
@@ -336,20 +386,38 @@ def run(
         workforce = workforce[workforce["return_id"].isin(set(unit_costs["return_id"]))]
         scenario_volumes = rates[["provider", "service", "volume_per_week", "current_rate"]].copy()
         scenario_volumes["volume_unit"] = scenario_volumes["service"].map(
-            {"home_care": "contact hours", "care_home": "resident weeks", "supported_living": "support hours"}
+            {
+                "home_care": "contact hours",
+                "care_home": "resident weeks",
+                "supported_living": "support hours",
+            }
         )
         in_market = scenario_volumes.merge(
             unit_costs[["provider", "service"]].drop_duplicates(), on=["provider", "service"]
         )
         ctx = make_context(
-            unit_costs[["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "period_start", "period_end"]],
+            unit_costs[
+                [
+                    "provider",
+                    "service",
+                    "cost_line",
+                    "category",
+                    "cost_per_unit",
+                    "unit",
+                    "period_start",
+                    "period_end",
+                ]
+            ],
             workforce[["provider", "role", "hourly_rate", "weekly_hours", "headcount"]],
             in_market,
             scfg.settings,
             params,
             scfg.series,
         )
-        say(f"[3/5] scenarios: {len(scfg.scenarios)} scenarios x {len(ctx.inputs.keys)} provider services")
+        say(
+            f"[3/5] scenarios: {len(scfg.scenarios)} scenarios x "
+            f"{len(ctx.inputs.keys)} provider services"
+        )
         scenario_results = run_context(ctx, scfg.scenarios)
         sdir = out / "scenarios"
         sdir.mkdir(exist_ok=True)
@@ -368,9 +436,16 @@ def run(
     # 4. benchmarks
     bench_dir = out / "benchmark"
     bench_dir.mkdir(exist_ok=True)
-    volumes = rates.rename(columns={"volume_per_week": "volume"})[["provider", "service", "volume"]].copy()
+    volumes = rates.rename(columns={"volume_per_week": "volume"})[
+        ["provider", "service", "volume"]
+    ].copy()
     volumes["volume_unit"] = "per week"
-    bench = MarketBenchmark().fit(unit_costs[["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "route"]], volumes)
+    bench = MarketBenchmark().fit(
+        unit_costs[
+            ["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "route"]
+        ],
+        volumes,
+    )
     bench.quartiles_.to_csv(bench_dir / "market_statistics.csv", index=False)
     bench.outliers_.to_csv(bench_dir / "outliers.csv", index=False)
     bench.positions_.to_csv(bench_dir / "positions.csv", index=False)
@@ -379,21 +454,33 @@ def run(
     if cfg.comparators is not None:
         comparators = read_comparators(cfg.comparators)
         to = cfg.comparators_to or str(params.index_series(cfg.comparator_index).index.max())
-        rolled = roll_forward(comparators, params.index_series(cfg.comparator_index), to, index_name=cfg.comparator_index)
+        rolled = roll_forward(
+            comparators,
+            params.index_series(cfg.comparator_index),
+            to,
+            index_name=cfg.comparator_index,
+        )
         rolled.to_csv(bench_dir / "comparators_rolled.csv", index=False)
         paths["comparators"] = bench_dir / "comparators_rolled.csv"
-    say(f"[4/5] benchmarks: {len(bench.outliers_)} outlying values flagged; statistics in {bench_dir}")
+    say(
+        f"[4/5] benchmarks: {len(bench.outliers_)} outlying values flagged; "
+        f"statistics in {bench_dir}"
+    )
 
     # 5. recommendation and workbooks
     scenario_costs = None
     if scenario_results is not None:
-        per_service = scenario_results.groupby(["service", "scenario"], as_index=False)["required_rate"].median()
+        per_service = scenario_results.groupby(["service", "scenario"], as_index=False)[
+            "required_rate"
+        ].median()
         scenario_costs = per_service.rename(columns={"required_rate": "cost_per_unit"})
     recs = recommend_all(configs, rates, unit_costs, params=params, scenario_costs=scenario_costs)
     effective = min(c.effective_date for c in configs.values())
     issues = ingest.issues
     if len(left_frame):
-        extra = left_frame.assign(severity="warning", code="left_out_of_market", message=left_frame["left_out_because"])
+        extra = left_frame.assign(
+            severity="warning", code="left_out_of_market", message=left_frame["left_out_because"]
+        )
         issues = pd.concat([issues, extra.reindex(columns=issues.columns)], ignore_index=True)
     written = write_report_outputs(
         out,
@@ -426,7 +513,9 @@ def run(
 
 def headline(result: RunResult) -> str:
     """The headline results of a run, as a few lines of text."""
-    lines = [f"Recommended rates{' for ' + result.config.council if result.config.council else ''}:"]
+    lines = [
+        f"Recommended rates{' for ' + result.config.council if result.config.council else ''}:"
+    ]
     for service, item in result.summary.get("services", {}).items():
         rate = item.get("recommended_rate") or item.get("average_proposed_rate")
         uplift = item.get("uplift") or item.get("average_uplift")
@@ -441,7 +530,7 @@ def headline(result: RunResult) -> str:
         lines.append("  ".join(parts))
     total = result.summary.get("total", {})
     if total:
-        lines.append(f"  total budget impact £{total.get('impact_annual', total.get('budget_impact_annual', 0)):,.0f} a year")
+        lines.append(f"  total budget impact £{total.get('budget_impact_annual', 0):,.0f} a year")
     return "\n".join(lines)
 
 

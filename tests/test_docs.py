@@ -19,7 +19,9 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 def _missing(keys, page: str) -> list[str]:
     """Keys the page never names: as `key`, as key = ... in a TOML example, or as a table [key]."""
     text = (DOCS / page).read_text(encoding="utf-8")
-    return sorted(k for k in keys if not re.search(rf"(?<![A-Za-z0-9_]){re.escape(k)}(?![A-Za-z0-9_])", text))
+    return sorted(
+        k for k in keys if not re.search(rf"(?<![A-Za-z0-9_]){re.escape(k)}(?![A-Za-z0-9_])", text)
+    )
 
 
 def test_run_config_keys_are_documented():

@@ -110,7 +110,10 @@ def test_every_value_has_a_source_and_flags_follow_the_notes():
         history = P.history(name)
         assert (history["source_title"].str.len() > 0).all(), name
         for note, flags in zip(history["note"], history["flags"], strict=True):
-            if "unconfirmed" in note.lower() and "implementation date unconfirmed" not in note.lower():
+            if (
+                "unconfirmed" in note.lower()
+                and "implementation date unconfirmed" not in note.lower()
+            ):
                 assert "unconfirmed" in flags or "derived" in flags, (name, note)
 
 
@@ -122,7 +125,11 @@ def test_tax_year_parameters_change_on_6_april_and_wages_on_1_april():
         changes = catalogue[name]["changes"]
         starts = P.history(name)["effective_from"]
         if changes == "tax_year":
-            odd = [d for d in starts if (d.month, d.day) != (4, 6) and d.year >= 2016 and name != "employer_ni_rate"]
+            odd = [
+                d
+                for d in starts
+                if (d.month, d.day) != (4, 6) and d.year >= 2016 and name != "employer_ni_rate"
+            ]
             assert not odd, (name, odd)
         if changes == "wage_year":
             odd = [d for d in starts if (d.month, d.day) != (4, 1) and d.year >= 2017]
@@ -182,7 +189,10 @@ def test_csv_override_with_an_end_date(tmp_path):
     )
     q = load(overrides=path)
     assert q.value("council_care_worker_rate_hourly", on="2026-04-01") == 13.00
-    assert q.get("council_care_worker_rate_hourly", on="2026-04-01").source_title == "Cabinet report 2026"
+    assert (
+        q.get("council_care_worker_rate_hourly", on="2026-04-01").source_title
+        == "Cabinet report 2026"
+    )
     assert q.value("employer_ni_rate", on="2025-09-30") == pytest.approx(0.15)
     assert q.value("employer_ni_rate", on="2025-11-01") == pytest.approx(0.16)
     assert q.value("employer_ni_rate", on="2026-01-01") == pytest.approx(0.15)
@@ -218,7 +228,9 @@ def test_user_forecast_path_extends_an_index():
     path = {str(last + k): 0.02 for k in range(1, 25)}
     q = P.with_index_path("CPI", path, label="council's assumption")
     target = last + 12
-    assert q.index_level("CPI", str(target)) == pytest.approx(P.index_level("CPI", str(last)) * 1.02)
+    assert q.index_level("CPI", str(target)) == pytest.approx(
+        P.index_level("CPI", str(last)) * 1.02
+    )
     assert q.index_ratio("CPI", str(last), str(last + 24)) == pytest.approx(1.02 * 1.02)
 
 
@@ -255,12 +267,12 @@ def test_bad_date_and_unknown_index():
 def test_override_file_errors_name_the_row_and_column(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("name,value,effective_from\nnational_living_wage_hourly,13.1,1 April 2027\n")
-    with pytest.raises(ParameterError, match=r"bad.csv, row 2, column effective_from: '1 April 2027'"):
+    with pytest.raises(
+        ParameterError, match=r"bad.csv, row 2, column effective_from: '1 April 2027'"
+    ):
         load(overrides=bad)
     dup = tmp_path / "dup.csv"
-    dup.write_text(
-        "name,value,effective_from\nx_rate,1,2027-04-01\nx_rate,2,2027-04-01\n"
-    )
+    dup.write_text("name,value,effective_from\nx_rate,1,2027-04-01\nx_rate,2,2027-04-01\n")
     with pytest.raises(ParameterError, match="duplicate values for x_rate starting 2027-04-01"):
         load(overrides=dup)
     overlap = tmp_path / "overlap.csv"

@@ -116,12 +116,17 @@ def test_choose_returns_prefers_more_values_and_skips_errors():
 def test_config_errors_name_the_key(tmp_path):
     cfg = tmp_path / "run.toml"
     cfg.write_text('[run]\nreturns = "."\ncurrent_rate = "x.csv"\n')
-    with pytest.raises(ConfigError, match=r"run.current_rate is not a setting; did you mean 'current_rates'"):
+    with pytest.raises(
+        ConfigError, match=r"run.current_rate is not a setting; did you mean 'current_rates'"
+    ):
         load_run_config(cfg)
-    cfg.write_text('[run]\nreturns = "nowhere"\ncurrent_rates = "x.csv"\n[recommend.home_care]\nmethod="percentile"\n')
+    cfg.write_text(
+        '[run]\nreturns = "nowhere"\ncurrent_rates = "x.csv"\n'
+        '[recommend.home_care]\nmethod="percentile"\n'
+    )
     with pytest.raises(ConfigError, match="run.returns: .*nowhere does not exist"):
         load_run_config(cfg)
-    cfg.write_text('[runn]\n')
+    cfg.write_text("[runn]\n")
     with pytest.raises(ConfigError, match=r"unknown table \[runn\]; did you mean 'run'"):
         load_run_config(cfg)
 

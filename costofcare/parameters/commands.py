@@ -81,10 +81,16 @@ def _emit(frame: pd.DataFrame, fmt: str) -> None:
     shown = frame.copy()
     if "source_title" in shown:
         shown["source"] = shown["source_title"].str.slice(0, 70)
-        shown = shown.drop(columns=[c for c in ("source_title", "source_url", "note", "description") if c in shown])
+        shown = shown.drop(
+            columns=[c for c in ("source_title", "source_url", "note", "description") if c in shown]
+        )
     if "effective_to" in shown:
-        shown["effective_to"] = shown["effective_to"].map(lambda d: "open" if d is None or pd.isna(d) else d)
+        shown["effective_to"] = shown["effective_to"].map(
+            lambda d: "open" if d is None or pd.isna(d) else d
+        )
     if "value" in shown:
         shown["value"] = shown["value"].map(lambda v: f"{v:,.4f}".rstrip("0").rstrip("."))
-    with pd.option_context("display.max_rows", None, "display.max_colwidth", 80, "display.width", 250):
+    with pd.option_context(
+        "display.max_rows", None, "display.max_colwidth", 80, "display.width", 250
+    ):
         print(shown.to_string(index=False))

@@ -49,11 +49,17 @@ class IndexSet:
         levels, provenance, rates = {}, {}, {}
         for name, group in lv.groupby("index"):
             idx = pd.PeriodIndex(group["period"], freq="M")
-            levels[name] = pd.Series(group["value"].astype(float).to_numpy(), index=idx, name=name).sort_index()
-            provenance[name] = group.set_index(idx)[["flags", "source_title", "source_url", "note"]].sort_index()
+            levels[name] = pd.Series(
+                group["value"].astype(float).to_numpy(), index=idx, name=name
+            ).sort_index()
+            provenance[name] = group.set_index(idx)[
+                ["flags", "source_title", "source_url", "note"]
+            ].sort_index()
         for name, group in rt.groupby("index"):
             idx = pd.PeriodIndex(group["period"], freq="M")
-            rates[name] = pd.Series(group["rate"].astype(float).to_numpy(), index=idx, name=name).sort_index()
+            rates[name] = pd.Series(
+                group["rate"].astype(float).to_numpy(), index=idx, name=name
+            ).sort_index()
         return cls(levels, provenance, rates, fc)
 
     # -- look-ups ------------------------------------------------------------------------
@@ -105,13 +111,19 @@ class IndexSet:
             )
         month = months[0]
         published = self.published_rates.get(name)
-        flags = self.provenance[name]["flags"].get(month, "") if month in self.provenance[name].index else ""
+        flags = (
+            self.provenance[name]["flags"].get(month, "")
+            if month in self.provenance[name].index
+            else ""
+        )
         if published is not None and month in published.index and "forecast" not in str(flags):
             return float(published.loc[month])
         return self.level(name, month) / self.level(name, month - 12) - 1.0
 
     # -- extending -----------------------------------------------------------------------
-    def with_path(self, index: str, rates: Mapping | str | Path, *, label: str = "user path") -> IndexSet:
+    def with_path(
+        self, index: str, rates: Mapping | str | Path, *, label: str = "user path"
+    ) -> IndexSet:
         """Extend (or override from its first month) an index with 12-month rates (fractions)."""
         name = self._check_name(index)
         rate_for = _read_rates(rates, label)
@@ -134,7 +146,12 @@ class IndexSet:
                     f"{label}: {name} has no level for {month - 12} to apply the {month} rate to"
                 )
             new_levels[month] = base * (1.0 + rate)
-            new_prov[month] = {"flags": "forecast", "source_title": label, "source_url": "", "note": f"12-month rate {rate:.4%} applied to {month - 12}"}
+            new_prov[month] = {
+                "flags": "forecast",
+                "source_title": label,
+                "source_url": "",
+                "note": f"12-month rate {rate:.4%} applied to {month - 12}",
+            }
             month += 1
         s = pd.concat([s, pd.Series(new_levels, name=name)]).sort_index()
         prov = pd.concat([prov, pd.DataFrame.from_dict(new_prov, orient="index")]).sort_index()
@@ -154,11 +171,14 @@ class IndexSet:
             raise ParameterError(f"no shipped forecast for {name}")
         if vintage is None:
             current = self.forecasts[
-                (self.forecasts["index"] == name) & ~self.forecasts["flags"].str.contains("superseded")
+                (self.forecasts["index"] == name)
+                & ~self.forecasts["flags"].str.contains("superseded")
             ]
             vintage = sorted(set(current["vintage"]))[-1]
         if vintage not in vintages:
-            raise ParameterError(f"unknown forecast vintage {vintage!r} for {name}; shipped: {', '.join(vintages)}")
+            raise ParameterError(
+                f"unknown forecast vintage {vintage!r} for {name}; shipped: {', '.join(vintages)}"
+            )
         rows = self.forecasts[
             (self.forecasts["index"] == name)
             & (self.forecasts["vintage"] == vintage)
@@ -173,7 +193,9 @@ class IndexSet:
             month += 1
         if not path:
             return self
-        return self.with_path(name, path, label=f"{vintage} ({name} calendar-year forecast applied to each month)")
+        return self.with_path(
+            name, path, label=f"{vintage} ({name} calendar-year forecast applied to each month)"
+        )
 
 
 def _read_rates(rates: Mapping | str | Path, label: str) -> dict[pd.Period, float]:
@@ -184,7 +206,9 @@ def _read_rates(rates: Mapping | str | Path, label: str) -> dict[pd.Period, floa
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
         if rows and not {"period", "rate"} <= set(rows[0]):
-            raise ParameterError(f"{path}: needs columns period and rate (a fraction, 0.021 for 2.1%)")
+            raise ParameterError(
+                f"{path}: needs columns period and rate (a fraction, 0.021 for 2.1%)"
+            )
         rates = {r["period"]: r["rate"] for r in rows}
         label = f"{label} ({path.name})"
     out: dict[pd.Period, float] = {}

@@ -113,7 +113,11 @@ class Parameters:
                 rows = _resolve_ends(rows)
                 kept = table.get(name, [])
                 for o in rows:
-                    kept = [piece for r in kept for piece in _subtract(r, o["effective_from"], o["effective_to"])]
+                    kept = [
+                        piece
+                        for r in kept
+                        for piece in _subtract(r, o["effective_from"], o["effective_to"])
+                    ]
                 table[name] = sorted(kept + rows, key=lambda r: r["effective_from"])
         self._table = table
         self._starts = {name: [r["effective_from"] for r in rows] for name, rows in table.items()}
@@ -183,8 +187,10 @@ class Parameters:
         gaps = []
         for a, b in zip(rows, rows[1:], strict=False):
             if a["effective_to"] is not None and a["effective_to"] + _ONE_DAY < b["effective_from"]:
-                gaps.append(f"{(a['effective_to'] + _ONE_DAY).isoformat()} to "
-                            f"{(b['effective_from'] - _ONE_DAY).isoformat()}")
+                gaps.append(
+                    f"{(a['effective_to'] + _ONE_DAY).isoformat()} to "
+                    f"{(b['effective_from'] - _ONE_DAY).isoformat()}"
+                )
         return gaps
 
     def value(self, name: str, on: DateLike) -> float:
@@ -212,13 +218,24 @@ class Parameters:
     def series(self, name: str) -> pd.Series:
         """The whole history of a parameter, indexed by the date each value took effect."""
         rows = self._rows(name)
-        index = pd.DatetimeIndex([pd.Timestamp(r["effective_from"]) for r in rows], name="effective_from")
+        index = pd.DatetimeIndex(
+            [pd.Timestamp(r["effective_from"]) for r in rows], name="effective_from"
+        )
         return pd.Series([float(r["value"]) for r in rows], index=index, name=name)
 
     def history(self, name: str) -> pd.DataFrame:
         """The whole history of a parameter as a table with periods, flags and sources."""
         rows = self._rows(name)
-        cols = ["value", "unit", "effective_from", "effective_to", "flags", "source_title", "source_url", "note"]
+        cols = [
+            "value",
+            "unit",
+            "effective_from",
+            "effective_to",
+            "flags",
+            "source_title",
+            "source_url",
+            "note",
+        ]
         return pd.DataFrame([{c: r[c] for c in cols} for r in rows])
 
     def in_force(self, on: DateLike) -> pd.DataFrame:
@@ -269,7 +286,9 @@ class Parameters:
         combined = extra if not len(self.overrides) else pd.concat([self.overrides, extra])
         return Parameters(_shipped_values(), self._catalogue, self.indices, combined)
 
-    def with_index_path(self, index: str, rates: Mapping | str | Path, label: str = "user path") -> Parameters:
+    def with_index_path(
+        self, index: str, rates: Mapping | str | Path, label: str = "user path"
+    ) -> Parameters:
         """A copy whose index is extended (or overridden) by a path of 12-month rates.
 
         ``rates`` maps a month (``"2026-09"``) or a calendar year (``"2027"``, applied to each

@@ -16,8 +16,10 @@ from pathlib import Path
 RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
  xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
 
@@ -35,7 +37,9 @@ def convert(files, to: str, outdir, *, recalc: bool = True, timeout: float = 600
     """
     exe = soffice_path()
     if exe is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed; run scripts/install-system-deps")
+        raise RuntimeError(
+            "LibreOffice (soffice) is not installed; run scripts/install-system-deps"
+        )
     files = [Path(f) for f in files]
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -44,7 +48,9 @@ def convert(files, to: str, outdir, *, recalc: bool = True, timeout: float = 600
         user.mkdir()
         if recalc:
             (user / "registrymodifications.xcu").write_text(RECALC_PROFILE)
-        filter_name = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "csv": "csv"}.get(to, to)
+        filter_name = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "ods": "ods", "csv": "csv"}.get(
+            to, to
+        )
         cmd = [
             exe,
             f"-env:UserInstallation={Path(profile).as_uri()}",
