@@ -238,3 +238,32 @@ def test_the_batch_carries_on_past_rejected_files(tmp_path, blank):
 def test_rejected_exception_needs_a_known_code():
     with pytest.raises(ValueError, match="unknown rejection code"):
         Rejected("made_up", "x")
+
+
+def test_the_locator_refuses_xml_features_even_without_the_archive_check(blank):
+    """Defence in depth: the parser that maps names and tables refuses DTDs and entities
+    itself, even when handed parts that never went through the archive check."""
+    from dataclasses import replace
+
+    from costofcare.ingest.archive import check_bytes
+    from costofcare.ingest.locate import map_workbook
+
+    checked = check_bytes(blank, Path("blank.xlsx"))
+    assert set(checked.parts) >= {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+    assert any(p.startswith("xl/tables/") for p in checked.parts)
+    mapped = map_workbook(checked)
+    assert {"staff_roles", "other_costs"} <= set(mapped.tables)
+    assert mapped.names["contact_hours_per_week"][0] == "Volumes"
+    workbook = checked.parts["xl/workbook.xml"].decode()
+    head, rest = workbook.split("?>", 1) if "?>" in workbook else ("", workbook)
+    prolog = head + "?>" if head else ""
+    cases = {
+        "unsafe_xml": prolog + '<!DOCTYPE w [<!ENTITY a "x">]>' + rest,
+        "corrupt_archive": rest.replace("<sheets>", "<sheets>&undefined;", 1),
+    }
+    for code, text in cases.items():
+        evil = replace(checked, parts={**checked.parts, "xl/workbook.xml": text.encode()})
+        with pytest.raises(Rejected) as info:
+            map_workbook(evil)
+        assert info.value.code == code
+        assert "xl/workbook.xml" in info.value.reason

@@ -127,3 +127,39 @@ def test_csv_defusing_rule_scalar_and_vectorised_agree():
     texts = ["=1+1", "-12.5", "-x", "@SUM(A1)", "ok", "", "+44 1234", "\tx", "1e3"]
     assert list(defuse_column(pd.Series(texts, dtype="str"))) == [defuse_csv_text(t) for t in texts]
     assert [defuse_csv_text(t) for t in texts[:4]] == ["'=1+1", "-12.5", "'-x", "'@SUM(A1)"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_value_files_written_in_chunks_hold_exactly_what_is_read(batch, tmp_path, workers):
+    from costofcare.ingest import find_returns, ingest_files
+    from costofcare.ingest.outputs import write_outputs
+
+    folder, _, _ = batch
+    files = find_returns([folder]) * 3  # several chunks of one file each, order kept
+    expected = ingest_files(files, workers=1).values
+    write_outputs(files, tmp_path, workers=workers, chunk=1, workbook=False)
+    parquet = pd.read_parquet(tmp_path / "values.parquet")
+    pd.testing.assert_frame_equal(parquet, expected, check_dtype=False)
+    csv = pd.read_csv(tmp_path / "values.csv", dtype=str, keep_default_na=False)
+    assert len(csv) == len(expected)
+    assert list(csv.columns) == list(expected.columns)
+    hostile = csv[csv["field"] == "provider_name"]["text"]
+    assert '\'=HYPERLINK("http://x","click")' in set(hostile)  # defused in the CSV only
+    assert '=HYPERLINK("http://x","click")' in set(parquet["text"])
+    plain = expected["field"] == "support_hours_per_week"
+    assert list(csv.loc[plain.to_numpy(), "raw"]) == list(expected.loc[plain, "raw"])
+
+
+def test_csv_defusing_rule_for_arrow_tables_agrees_with_the_scalar_rule():
+    import pyarrow as pa
+
+    from costofcare.ingest.outputs import defuse_arrow
+    from costofcare.ingest.text import defuse_csv_text
+
+    texts = ["=1+1", "-12.5", "-x", "@SUM(A1)", "ok", "", "+44 1234", "\tx", "1e3", "\rz"]
+    table = pa.table({"text": texts, "value": [float("nan")] * len(texts)})
+    out = defuse_arrow(table)
+    assert out["text"].to_pylist() == [defuse_csv_text(t) for t in texts]
+    assert out["value"].null_count == len(texts)  # NaN written as an empty CSV field
+    clean = pa.table({"text": ["ok", "fine"], "value": [1.0, 2.0]})
+    assert defuse_arrow(clean)["text"].to_pylist() == ["ok", "fine"]

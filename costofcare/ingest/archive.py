@@ -18,7 +18,7 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .issues import Rejected
@@ -59,6 +59,8 @@ class CheckedArchive:
     return_id : first 12 hex digits of the SHA-256 of ``data`` (stable per file content).
     format : "xlsx" (also xlsm) or "ods".
     members : member names in archive order.
+    parts : the inflated bytes of the small parts that say where the inputs are
+        (:data:`KEPT_PARTS`), kept from the size check so they are not inflated twice.
     """
 
     path: Path
@@ -66,11 +68,23 @@ class CheckedArchive:
     return_id: str
     format: str
     members: tuple[str, ...]
+    parts: dict[str, bytes] = field(default_factory=dict)
 
-    def read_member(self, name: str) -> bytes:
-        """The inflated bytes of one member (sizes already checked)."""
+    def read_member(self, name: str) -> bytes | None:
+        """The inflated bytes of one member (sizes already checked), or None if absent."""
+        kept = self.parts.get(name)
+        if kept is not None:
+            return kept
+        if name not in self.members:
+            return None
         with zipfile.ZipFile(io.BytesIO(self.data)) as zf:
             return zf.read(name)
+
+
+KEPT_PARTS = re.compile(
+    r"xl/(?:workbook\.xml|_rels/workbook\.xml\.rels|worksheets/_rels/[^/]+\.rels|tables/[^/]+\.xml)"
+)
+"""Parts of an xlsx kept inflated by the check: the workbook, its relationships and tables."""
 
 
 def return_id_for(data: bytes) -> str:
@@ -134,7 +148,7 @@ def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS)
         infos = zf.infolist()
         _check_members(infos, limits)
         fmt = _container_format(zf, infos)
-        _check_inflated_sizes(data, infos, limits)
+        parts = _check_inflated_sizes(data, infos, limits, KEPT_PARTS if fmt == "xlsx" else None)
         if fmt == "ods":
             _reject_encrypted_ods(zf)
     return CheckedArchive(
@@ -143,6 +157,7 @@ def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS)
         return_id=return_id_for(data),
         format=fmt,
         members=tuple(i.filename for i in infos),
+        parts=parts,
     )
 
 
@@ -238,11 +253,21 @@ def _container_format(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str:
     )
 
 
-def _check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
-    """Inflate every member under a cap; its real size must equal the declared size."""
+def _check_inflated_sizes(
+    data: bytes,
+    infos: list[zipfile.ZipInfo],
+    limits: ArchiveLimits,
+    keep: re.Pattern | None = None,
+) -> dict[str, bytes]:
+    """Inflate every member under a cap; its real size must equal the declared size.
+
+    Returns the inflated bytes of the members whose names ``keep`` matches in full.
+    """
     total = 0
+    kept: dict[str, bytes] = {}
     for info in infos:
-        actual, head = _inflated_size(data, info, limits.max_member_bytes)
+        wanted = keep is not None and keep.fullmatch(info.filename) is not None
+        actual, head = _inflated_size(data, info, limits.max_member_bytes, whole=wanted)
         if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(head):
             raise Rejected(
                 "unsafe_xml",
@@ -261,10 +286,16 @@ def _check_inflated_sizes(data: bytes, infos: list[zipfile.ZipInfo], limits: Arc
                 "unsafe_archive",
                 f"the workbook inflates to more than {limits.max_total_bytes:,} bytes in total",
             )
+        if wanted:
+            kept[info.filename] = head
+    return kept
 
 
-def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> tuple[int, bytes]:
-    """The real inflated size of a member and its first bytes (for the prolog check)."""
+def _inflated_size(
+    data: bytes, info: zipfile.ZipInfo, cap: int, *, whole: bool = False
+) -> tuple[int, bytes]:
+    """The real inflated size of a member and its first bytes (for the prolog check), or
+    all of its bytes with ``whole``."""
     offset = info.header_offset
     header = data[offset : offset + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
@@ -276,15 +307,18 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> tuple[int, b
     if len(raw) != info.compress_size:
         raise Rejected("corrupt_archive", f"part {info.filename!r} of the workbook is truncated")
     if info.compress_type == zipfile.ZIP_STORED:
-        return len(raw), raw[:_HEAD_BYTES]
+        return len(raw), raw if whole else raw[:_HEAD_BYTES]
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     size = 0
     head = b""
+    pieces: list[bytes] = []
     pending = raw
     try:
         while True:
             out = inflater.decompress(pending, 1 << 20)
-            if len(head) < _HEAD_BYTES:
+            if whole:
+                pieces.append(out)
+            elif len(head) < _HEAD_BYTES:
                 head += out[: _HEAD_BYTES - len(head)]
             size += len(out)
             if size > cap:
@@ -301,7 +335,7 @@ def _inflated_size(data: bytes, info: zipfile.ZipInfo, cap: int) -> tuple[int, b
         ) from None
     if not inflater.eof:
         raise Rejected("corrupt_archive", f"part {info.filename!r} of the workbook is truncated")
-    return size, head
+    return size, b"".join(pieces) if whole else head
 
 
 _HEAD_BYTES = 1 << 16

@@ -1,18 +1,21 @@
 """Read many returns in parallel and gather them into tables.
 
-:func:`iter_returns` reads files in worker processes (one return per task, results streamed
-back in input order, so memory does not grow with the number of files); :func:`ingest_files`
-collects everything into an :class:`IngestResult` of three DataFrames; the command line
-streams instead (:func:`costofcare.ingest.outputs.write_outputs`). After all files are read,
-:func:`batch_issues` flags returns sent twice (same provider, service and location) and
+:func:`iter_returns` reads files in worker processes (a few returns per task, results
+streamed back in input order, so memory does not grow with the number of files);
+:func:`iter_chunks` does the same and can run a ``pack`` step in the worker on each chunk;
+:func:`ingest_files` collects everything into an :class:`IngestResult` of three
+DataFrames; the command line streams instead
+(:func:`costofcare.ingest.outputs.write_outputs`). After all files are read,
+:class:`BatchTracker` flags returns sent twice (same provider, service and location) and
 identical files.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,15 +111,35 @@ _WORKER_FLOORS = None
 
 def _worker_init() -> None:
     global _WORKER_FLOORS
-    from .validate import WageFloors
+    if _WORKER_FLOORS is None:
+        from .validate import WageFloors
 
-    _WORKER_FLOORS = WageFloors()
+        _WORKER_FLOORS = WageFloors()
+
+
+def _warm_up(check_wages: bool) -> None:
+    """Import the readers and load the wage floors here, before workers are started.
+
+    Where workers are forked they inherit all of it instead of each loading it again;
+    elsewhere the pool's initializer loads it in each worker.
+    """
+    from ..templates.spec import SERVICES, get_spec
+    from . import validate  # noqa: F401  (imported for the workers to inherit)
+    from .layout import layout_for
+
+    for service in SERVICES:
+        try:
+            layout_for(get_spec(service))
+        except ImportError:  # pragma: no cover - no writer installed
+            break
+    if check_wages:
+        _worker_init()
 
 
 def _read_one(args: tuple[str, ArchiveLimits, bool]) -> ReturnResult:
     path, limits, check_wages = args
-    floors = _WORKER_FLOORS if check_wages else None
-    if check_wages and floors is None:
+    floors = None
+    if check_wages:
         _worker_init()
         floors = _WORKER_FLOORS
     try:
@@ -131,12 +154,86 @@ def _read_one(args: tuple[str, ArchiveLimits, bool]) -> ReturnResult:
         return result
 
 
+PackFunction = Callable[[list[ReturnResult]], object]
+"""Work done in the worker on each chunk of results before it is sent back (e.g. turning
+the values into an Arrow table and CSV bytes); must be a module-level function."""
+
+
+def _read_chunk(
+    args: tuple[list[str], ArchiveLimits, bool, PackFunction | None],
+) -> tuple[list[ReturnResult], object]:
+    paths, limits, check_wages, pack = args
+    results = [_read_one((p, limits, check_wages)) for p in paths]
+    return results, (pack(results) if pack is not None else None)
+
+
 def default_workers() -> int:
     """Worker processes to use: the CPUs this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def default_chunk(files: int, workers: int) -> int:
+    """Files per task: up to 16, and at least 4 tasks per worker so the load stays even."""
+    return max(1, min(16, math.ceil(files / (workers * 4))))
+
+
+def iter_chunks(
+    paths: Iterable[str | Path],
+    *,
+    workers: int | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+    check_wages: bool = True,
+    progress: bool = False,
+    pack: PackFunction | None = None,
+    chunk: int | None = None,
+) -> Iterator[tuple[list[ReturnResult], object]]:
+    """Read returns in chunks (in worker processes when ``workers`` > 1), in input order.
+
+    Each item is ``(results, packed)``: the chunk's :class:`ReturnResult` objects and what
+    ``pack`` made of them in the worker (None without ``pack``). Results come back in input
+    order and are not held once handed over, so memory does not grow with the number of
+    files.
+
+    Parameters
+    ----------
+    paths : files to read (use :func:`find_returns` to expand folders).
+    workers : processes; None uses every available CPU, 1 reads in this process.
+    limits : archive safety limits.
+    check_wages : compare hourly pay with the dated wage floors.
+    progress : show a progress bar on stderr.
+    pack : a module-level function run on each chunk's results in the worker.
+    chunk : files per task (default :func:`default_chunk`).
+    """
+    paths = [str(p) for p in paths]
+    workers = default_workers() if workers is None else max(1, int(workers))
+    workers = min(workers, max(1, len(paths)))
+    size = chunk or default_chunk(len(paths), workers)
+    tasks = [(paths[i : i + size], limits, check_wages, pack) for i in range(0, len(paths), size)]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(paths), unit="return", file=sys.stderr, desc="ingest")
+    try:
+        if workers == 1:
+            items: Iterable = map(_read_chunk, tasks)
+            for item in items:
+                if bar is not None:
+                    bar.update(len(item[0]))
+                yield item
+        else:
+            _warm_up(check_wages)
+            with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
+                for item in pool.map(_read_chunk, tasks):
+                    if bar is not None:
+                        bar.update(len(item[0]))
+                    yield item
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def iter_returns(
@@ -157,32 +254,10 @@ def iter_returns(
     check_wages : compare hourly pay with the dated wage floors.
     progress : show a progress bar on stderr.
     """
-    paths = [str(p) for p in paths]
-    workers = default_workers() if workers is None else max(1, int(workers))
-    workers = min(workers, max(1, len(paths)))
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(paths), unit="return", file=sys.stderr, desc="ingest")
-    tasks = ((p, limits, check_wages) for p in paths)
-    try:
-        if workers == 1:
-            for task in tasks:
-                result = _read_one(task)
-                if bar is not None:
-                    bar.update(1)
-                yield result
-        else:
-            chunk = max(1, min(32, len(paths) // (workers * 8) or 1))
-            with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-                for result in pool.map(_read_one, tasks, chunksize=chunk):
-                    if bar is not None:
-                        bar.update(1)
-                    yield result
-    finally:
-        if bar is not None:
-            bar.close()
+    for results, _ in iter_chunks(
+        paths, workers=workers, limits=limits, check_wages=check_wages, progress=progress
+    ):
+        yield from results
 
 
 def _norm(text: str) -> str:
@@ -267,7 +342,7 @@ def return_row(result: ReturnResult) -> tuple:
         result.period_start,
         result.period_end,
         result.located_by,
-        len(result.values),
+        result.values_read(),
         errors,
         warnings,
         result.reason_code,

@@ -1,7 +1,8 @@
 """Where a workbook keeps its inputs: sheets, defined names and tables.
 
-Parsed from the package parts with defusedxml (DTDs, entity expansion and external
-references refused) after :mod:`costofcare.ingest.archive` has checked the container:
+Parsed from the package parts after :mod:`costofcare.ingest.archive` has checked the
+container, with DTDs, entity declarations and external references refused (expat directly
+for the small xlsx parts, defusedxml for the ods ``content.xml``):
 
 - xlsx/xlsm: ``xl/workbook.xml`` (sheets, workbook-scope defined names, 1904 date system),
   ``xl/_rels/workbook.xml.rels``, ``xl/worksheets/_rels/*.rels`` and ``xl/tables/*.xml``;
@@ -18,6 +19,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -110,85 +112,156 @@ class WorkbookMap:
     date1904: bool = False
 
 
-def _parse_xml(zf: zipfile.ZipFile, name: str):
-    try:
-        data = zf.read(name)
-    except KeyError:
+@dataclass(slots=True)
+class _Element:
+    """One element of interest from a package part: its tag, attributes and text."""
+
+    tag: str
+    attrs: dict[str, str]
+    text: str = ""
+
+
+def _refuse(*_args) -> None:
+    raise _Refused
+
+
+class _Refused(Exception):
+    pass
+
+
+def _scan(
+    archive: CheckedArchive, part: str, wanted: frozenset[str], with_text: frozenset[str]
+) -> list[_Element] | None:
+    """The ``wanted`` elements of an XML part in document order (None if the part is absent).
+
+    Parsed with expat directly (much quicker than building a tree): namespaces are
+    expanded to ``{uri}local`` as in ElementTree; a document type declaration, entity
+    declaration or external entity reference rejects the file (the archive check has
+    already refused any part whose prolog declares a DTD); undefined entities are a
+    well-formedness error.
+    """
+    data = archive.read_member(part)
+    if data is None:
         return None
+    found: list[_Element] = []
+    texts: list[str] = []
+    capture: list[_Element] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = "{" + name if "}" in name else name
+        if tag in wanted:
+            if any("}" in k for k in attrs):
+                attrs = {("{" + k if "}" in k else k): v for k, v in attrs.items()}
+            element = _Element(tag, attrs)
+            found.append(element)
+            if tag in with_text:
+                capture.append(element)
+                texts.clear()
+
+    def end(name: str) -> None:
+        if capture and ("{" + name if "}" in name else name) == capture[-1].tag:
+            capture.pop().text = "".join(texts)
+
+    def chars(data: str) -> None:
+        if capture:
+            texts.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    if with_text:
+        parser.EndElementHandler = end
+        parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = _refuse
+    parser.EntityDeclHandler = _refuse
+    parser.UnparsedEntityDeclHandler = _refuse
+    parser.ExternalEntityRefHandler = _refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
-        return SafeET.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as exc:
-        raise Rejected("unsafe_xml", f"part {name!r} uses refused XML features ({exc})") from None
-    except ParseError as exc:
-        raise Rejected("corrupt_archive", f"part {name!r} is not well-formed XML ({exc})") from None
+        parser.Parse(data, True)
+    except _Refused:
+        raise Rejected(
+            "unsafe_xml", f"part {part!r} uses refused XML features (a DTD or entities)"
+        ) from None
+    except expat.ExpatError as exc:
+        raise Rejected("corrupt_archive", f"part {part!r} is not well-formed XML ({exc})") from None
+    return found
 
 
 def map_workbook(archive: CheckedArchive) -> WorkbookMap:
     """The :class:`WorkbookMap` of a checked archive (xlsx/xlsm or ods)."""
-    with zipfile.ZipFile(io.BytesIO(archive.data)) as zf:
-        if archive.format == "ods":
+    if archive.format == "ods":
+        with zipfile.ZipFile(io.BytesIO(archive.data)) as zf:
             return _map_ods(zf)
-        return _map_xlsx(zf)
+    return _map_xlsx(archive)
 
 
-def _rels(zf: zipfile.ZipFile, rels_path: str, base_dir: str) -> dict[str, tuple[str, str]]:
+_REL_TAGS = frozenset({f"{NS_PKG_REL}Relationship"})
+_WORKBOOK_TAGS = frozenset({f"{NS_MAIN}workbookPr", f"{NS_MAIN}sheet", f"{NS_MAIN}definedName"})
+_DEFINED_NAME = frozenset({f"{NS_MAIN}definedName"})
+_TABLE_TAGS = frozenset({f"{NS_MAIN}table", f"{NS_MAIN}tableColumn"})
+
+
+def _rels(archive: CheckedArchive, rels_path: str, base_dir: str) -> dict[str, tuple[str, str]]:
     """Relationship id -> (type, resolved part name) from a .rels part."""
-    root = _parse_xml(zf, rels_path)
     out: dict[str, tuple[str, str]] = {}
-    if root is None:
-        return out
-    for rel in root.iter(f"{NS_PKG_REL}Relationship"):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
+    for rel in _scan(archive, rels_path, _REL_TAGS, frozenset()) or ():
+        target = rel.attrs.get("Target", "")
+        if rel.attrs.get("TargetMode") == "External":
             continue
         if target.startswith("/"):
             resolved = target.lstrip("/")
         else:
             resolved = posixpath.normpath(posixpath.join(base_dir, target))
-        out[rel.get("Id", "")] = (rel.get("Type", ""), resolved)
+        out[rel.attrs.get("Id", "")] = (rel.attrs.get("Type", ""), resolved)
     return out
 
 
-def _map_xlsx(zf: zipfile.ZipFile) -> WorkbookMap:
-    wb = _parse_xml(zf, "xl/workbook.xml")
-    if wb is None:
+def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
+    elements = _scan(archive, "xl/workbook.xml", _WORKBOOK_TAGS, _DEFINED_NAME)
+    if elements is None:
         raise Rejected("corrupt_archive", "the workbook has no xl/workbook.xml part")
     out = WorkbookMap()
-    pr = wb.find(f"{NS_MAIN}workbookPr")
-    if pr is not None and pr.get("date1904", "").lower() in ("1", "true"):
-        out.date1904 = True
-    rels = _rels(zf, "xl/_rels/workbook.xml.rels", "xl")
+    rels = _rels(archive, "xl/_rels/workbook.xml.rels", "xl")
     sheet_parts: dict[str, str] = {}
-    for sheet in wb.iter(f"{NS_MAIN}sheet"):
-        name = sheet.get("name", "")
-        out.sheets.append(name)
-        rid = sheet.get(f"{NS_REL}id", "")
-        if rid in rels:
-            sheet_parts[name] = rels[rid][1]
-    for dn in wb.iter(f"{NS_MAIN}definedName"):
-        name = dn.get("name", "")
-        if dn.get("localSheetId") is not None or name.startswith("_xlnm."):
-            continue
-        m = _XLSX_REF.match((dn.text or "").strip().lstrip("="))
-        if not m:
-            continue
-        sheet = (m[1] or "").replace("''", "'") or m[2]
-        out.names[name.casefold()] = (sheet, int(m[4]) - 1, column_index(m[3]))
+    pr_seen = False
+    for el in elements:
+        if el.tag == f"{NS_MAIN}workbookPr":
+            if not pr_seen and el.attrs.get("date1904", "").lower() in ("1", "true"):
+                out.date1904 = True
+            pr_seen = True
+        elif el.tag == f"{NS_MAIN}sheet":
+            name = el.attrs.get("name", "")
+            out.sheets.append(name)
+            rid = el.attrs.get(f"{NS_REL}id", "")
+            if rid in rels:
+                sheet_parts[name] = rels[rid][1]
+        else:
+            name = el.attrs.get("name", "")
+            if el.attrs.get("localSheetId") is not None or name.startswith("_xlnm."):
+                continue
+            m = _XLSX_REF.match(el.text.strip().lstrip("="))
+            if not m:
+                continue
+            sheet = (m[1] or "").replace("''", "'") or m[2]
+            out.names[name.casefold()] = (sheet, int(m[4]) - 1, column_index(m[3]))
     for sheet, part in sheet_parts.items():
         directory, base = posixpath.split(part)
-        for kind, table_part in _rels(zf, f"{directory}/_rels/{base}.rels", directory).values():
+        rels_path = f"{directory}/_rels/{base}.rels"
+        for kind, table_part in _rels(archive, rels_path, directory).values():
             if not kind.endswith(REL_TABLE):
                 continue
-            ref = _xlsx_table(zf, table_part, sheet)
+            ref = _xlsx_table(archive, table_part, sheet)
             if ref is not None:
                 out.tables[ref.name.casefold()] = ref
     return out
 
 
-def _xlsx_table(zf: zipfile.ZipFile, part: str, sheet: str) -> TableRef | None:
-    root = _parse_xml(zf, part)
-    if root is None:
+def _xlsx_table(archive: CheckedArchive, part: str, sheet: str) -> TableRef | None:
+    elements = _scan(archive, part, _TABLE_TAGS, frozenset())
+    if not elements or elements[0].tag != f"{NS_MAIN}table":
         return None
+    root = elements[0].attrs
     name = root.get("displayName") or root.get("name") or ""
     span = (root.get("ref") or "").split(":")
     if not name or len(span) != 2:
@@ -198,7 +271,9 @@ def _xlsx_table(zf: zipfile.ZipFile, part: str, sheet: str) -> TableRef | None:
     except ValueError:
         return None
     header_rows = int(root.get("headerRowCount", "1") or 1)
-    columns = tuple(tc.get("name", "") for tc in root.iter(f"{NS_MAIN}tableColumn"))
+    columns = tuple(
+        el.attrs.get("name", "") for el in elements[1:] if el.tag == f"{NS_MAIN}tableColumn"
+    )
     return TableRef(name, sheet, r0, c0, r1, c1, r0 if header_rows else -1, columns)
 
 

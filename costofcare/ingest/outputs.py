@@ -36,7 +36,7 @@ from .batch import (
     BatchTracker,
     apply_batch_issues,
     issues_frame,
-    iter_returns,
+    iter_chunks,
     return_row,
     returns_frame,
 )
@@ -67,6 +67,7 @@ FLUSH_ROWS = 50_000
 """Value rows buffered before they are written out."""
 
 _CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="needed")
+_CSV_ROWS = pa_csv.WriteOptions(quoting_style="needed", include_header=False)
 
 
 @dataclass
@@ -132,51 +133,92 @@ def defuse_arrow(table: pa.Table) -> pa.Table:
     out = []
     for field, col in zip(table.schema, table.columns, strict=True):
         if pa.types.is_string(field.type):
-            risky = pc.and_(
-                pc.match_substring_regex(col, _TRIGGER),
-                pc.invert(pc.match_substring_regex(col, "^" + _PLAIN_NUMBER + "$")),
-            )
-            col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
+            starts = pc.match_substring_regex(col, _TRIGGER)
+            if pc.any(starts).as_py():  # most columns have no text starting like a formula
+                risky = pc.and_(
+                    starts,
+                    pc.invert(pc.match_substring_regex(col, "^" + _PLAIN_NUMBER + "$")),
+                )
+                col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
         elif pa.types.is_floating(field.type):
             col = pc.if_else(pc.is_nan(col), pa.scalar(None, field.type), col)
         out.append(col)
     return pa.Table.from_arrays(out, schema=table.schema)
 
 
+@dataclass
+class PackedValues:
+    """The values of a chunk of returns, made ready for the output files in the worker.
+
+    Attributes
+    ----------
+    table : the rows as an Arrow table (:data:`VALUES_SCHEMA`), for Parquet.
+    csv : the same rows as CSV bytes without the header line, formula-like text defused.
+    """
+
+    table: pa.Table
+    csv: bytes
+
+
+def pack_values(results: list) -> PackedValues:
+    """Move the values of a chunk of :class:`~costofcare.ingest.reader.ReturnResult` into a
+    :class:`PackedValues` (run in the worker, so the main process only appends bytes)."""
+    rows: list[tuple] = []
+    for result in results:
+        rows.extend(result.values)
+        result.values_moved += len(result.values)
+        result.values = []
+    table = values_table(rows)
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(defuse_arrow(table), sink, write_options=_CSV_ROWS)
+    return PackedValues(table, sink.getvalue().to_pybytes())
+
+
+def _csv_header() -> bytes:
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(values_table([]), sink, write_options=_CSV_OPTIONS)
+    return sink.getvalue().to_pybytes()
+
+
 class _ValueSink:
+    """Appends packed values to ``values.parquet`` (row groups of about
+    :data:`FLUSH_ROWS`) and ``values.csv``."""
+
     def __init__(self, outdir: Path, formats: tuple[str, ...]) -> None:
         self.formats = formats
         self.csv_path = outdir / "values.csv"
         self.parquet_path = outdir / "values.parquet"
-        self.buffer: list[tuple] = []
+        self.pending: list[pa.Table] = []
+        self.pending_rows = 0
         self.rows = 0
         self.parquet = None
         self.csv = None
+        if "csv" in formats:
+            self.csv = open(self.csv_path, "wb")  # noqa: SIM115 - closed in close()
+            self.csv.write(_csv_header())
 
-    def add(self, rows: list[tuple]) -> None:
-        self.buffer.extend(rows)
-        if len(self.buffer) >= FLUSH_ROWS:
-            self.flush()
+    def add(self, packed: PackedValues) -> None:
+        self.rows += packed.table.num_rows
+        if self.csv is not None:
+            self.csv.write(packed.csv)
+        if "parquet" in self.formats and packed.table.num_rows:
+            self.pending.append(packed.table)
+            self.pending_rows += packed.table.num_rows
+            if self.pending_rows >= FLUSH_ROWS:
+                self.flush()
 
-    def flush(self, final: bool = False) -> None:
-        if not self.buffer and not (final and self.rows == 0):
+    def flush(self) -> None:
+        if "parquet" not in self.formats:
             return
-        table = values_table(self.buffer)
-        self.rows += table.num_rows
-        self.buffer = []
-        if "parquet" in self.formats:
-            if self.parquet is None:
-                self.parquet = pq.ParquetWriter(self.parquet_path, VALUES_SCHEMA)
-            self.parquet.write_table(table)
-        if "csv" in self.formats:
-            if self.csv is None:
-                self.csv = pa_csv.CSVWriter(
-                    str(self.csv_path), VALUES_SCHEMA, write_options=_CSV_OPTIONS
-                )
-            self.csv.write_table(defuse_arrow(table))
+        if self.parquet is None:
+            self.parquet = pq.ParquetWriter(self.parquet_path, VALUES_SCHEMA)
+        if self.pending:
+            self.parquet.write_table(pa.concat_tables(self.pending))
+        self.pending = []
+        self.pending_rows = 0
 
     def close(self) -> None:
-        self.flush(final=True)
+        self.flush()
         for writer in (self.parquet, self.csv):
             if writer is not None:
                 writer.close()
@@ -192,11 +234,14 @@ def write_outputs(
     progress: bool = False,
     formats: tuple[str, ...] = ("csv", "parquet"),
     workbook: bool = True,
+    chunk: int | None = None,
 ) -> IngestSummary:
     """Read ``files`` and write every output to ``outdir`` (created if needed).
 
-    Values are written in batches as returns are read; issues and the per-return summary
-    (a few rows per return) are kept until the end for the validation workbook.
+    The workers turn each chunk's values into an Arrow table and CSV bytes
+    (:func:`pack_values`); this process appends them to the files as they arrive, keeping
+    only issues and the per-return summary (a few rows per return) until the end for the
+    validation workbook.
     """
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -205,13 +250,20 @@ def write_outputs(
     rows: list[tuple] = []
     tracker = BatchTracker()
     try:
-        for result in iter_returns(
-            files, workers=workers, limits=limits, check_wages=check_wages, progress=progress
+        for results, packed in iter_chunks(
+            files,
+            workers=workers,
+            limits=limits,
+            check_wages=check_wages,
+            progress=progress,
+            pack=pack_values,
+            chunk=chunk,
         ):
-            sink.add(result.values)
-            issues.extend(result.issues)
-            rows.append(return_row(result))
-            tracker.add(result)
+            sink.add(packed)
+            for result in results:
+                issues.extend(result.issues)
+                rows.append(return_row(result))
+                tracker.add(result)
     finally:
         sink.close()
     extra = tracker.issues()

@@ -64,6 +64,8 @@ class ReturnResult:
     ``values`` holds tidy rows in :data:`VALUE_COLUMNS` order; ``issues`` holds
     :class:`~costofcare.ingest.issues.Issue` objects. ``status`` is ``"read"`` or
     ``"rejected"`` (then ``reason``/``reason_code`` say why and ``values`` is empty).
+    ``values_moved`` counts rows taken out of ``values`` to be written elsewhere (a worker
+    packs them for the output files), so :meth:`values_read` stays true.
     """
 
     file: str
@@ -81,6 +83,11 @@ class ReturnResult:
     located_by: str = ""
     values: list[tuple] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    values_moved: int = 0
+
+    def values_read(self) -> int:
+        """How many values were read from the file."""
+        return len(self.values) + self.values_moved
 
 
 class _Cells:
