@@ -4,8 +4,8 @@ The path through one file:
 
 1. :func:`costofcare.ingest.archive.check_archive` checks the container (sizes once
    inflated, part count and names, encryption, DTDs) and reads the bytes once;
-2. :func:`costofcare.ingest.locate.map_workbook` reads sheets, defined names and tables with
-   defusedxml;
+2. :func:`costofcare.ingest.locate.map_workbook` reads sheets, defined names and tables
+   (expat with DTDs and entities refused; defusedxml for ods);
 3. calamine reads cell values (the values the spreadsheet cached; formulas are never
    evaluated, macros never run);
 4. the template is identified from the hidden ``_template`` sheet, or failing that from the
