@@ -329,3 +329,50 @@ def test_extra_column_added_by_a_provider_is_reported(fillers, tmp_path):
     )
     assert unknown.raw_value == "agency heavy"
     assert not issues_of(result, "column_not_found").empty
+
+
+def _with_error_cells(path, sheet_part, cells):
+    """Rewrite cells of one worksheet as cached spreadsheet errors, as Excel saves a formula
+    that fails: ``<c r="B6" t="e"><f>..</f><v>#DIV/0!</v></c>``."""
+    import re
+    import zipfile
+
+    out = path.with_name(path.stem + "-errors.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == sheet_part:
+                for ref, error in cells.items():
+                    cell = re.compile(rb'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref.encode())
+                    new = b'<c r="%s" t="e"><f>C1/0</f><v>%s</v></c>' % (
+                        ref.encode(),
+                        error.encode(),
+                    )
+                    data, n = cell.subn(new, data, count=1)
+                    assert n == 1, ref
+            dst.writestr(info, data)
+    return out
+
+
+def test_cached_error_cells_are_formula_errors_not_blanks(fillers, tmp_path):
+    """The cell reader sees an error-typed cell as blank; the locator finds it in the sheet
+    XML so it is reported (and kept in values with its raw text), never silently dropped."""
+    values, tables = clean_home_care()
+    path = fillers["home_care"].fill(tmp_path / "plain.xlsx", values, tables)
+    wb = openpyxl.load_workbook(path)  # where the optional ppe_annual input is
+    sheet, ref = next(wb.defined_names["ppe_annual"].destinations)
+    ref = ref.replace("$", "")
+    part = f"xl/worksheets/sheet{wb.sheetnames.index(sheet) + 1}.xml"
+    broken = _with_error_cells(path, part, {ref: "#DIV/0!"})
+    result = ingest_files([broken], workers=1)
+    errors = issues_of(result, "formula_error")
+    assert list(errors["cell"]) == [ref]
+    assert list(errors["sheet"]) == [sheet]
+    assert list(errors["field"]) == ["ppe_annual"]
+    assert "#DIV/0!" in errors.iloc[0]["message"]
+    row = value_of(result, "ppe_annual")
+    assert math.isnan(row["value"]) and row["raw"] == "#DIV/0!" and row["cell"] == ref
+    # The rest of the return is read as before.
+    clean = ingest_files([path], workers=1)
+    assert len(result.values) == len(clean.values)
+    assert value_of(result, "contact_hours_per_week")["value"] == 200

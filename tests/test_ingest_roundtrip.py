@@ -106,14 +106,51 @@ def test_parallel_and_single_process_agree(filled):
     assert one.issues.equals(two.issues)
 
 
+def _with_formula(path, out, sheet_part: str, ref: str, formula: str):
+    """A copy of a return whose cell ``ref`` holds a formula with no cached value (as if the
+    provider typed their own working), for a spreadsheet application to calculate."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == sheet_part:
+                cell = re.compile(rb'<c r="%s"([^>]*?)(?:/>|>.*?</c>)' % ref.encode())
+                style = re.search(rb'\ss="\d+"', cell.search(data).group(1))
+                data = cell.sub(
+                    b'<c r="%s"%s><f>%s</f></c>'
+                    % (ref.encode(), style.group(0) if style else b"", formula.encode()),
+                    data,
+                    count=1,
+                )
+            dst.writestr(info, data)
+    return out
+
+
 @pytest.fixture(scope="module")
 def libreoffice_saved(filled, tmp_path_factory):
+    """The filled returns opened, recalculated and saved by LibreOffice as xlsx and as ods;
+    and, last in each list, a home care return whose optional ``ppe_annual`` cell holds the
+    provider's own formula ``=1/0`` (LibreOffice saves the #DIV/0! error it gives)."""
     if soffice_path() is None:
         pytest.skip("LibreOffice is not installed")
     paths = [p for p, _ in filled.values()]
-    xlsx = convert(paths, "xlsx", tmp_path_factory.mktemp("lo-xlsx"))
-    ods = convert(paths, "ods", tmp_path_factory.mktemp("lo-ods"))
-    return xlsx, ods
+    sheet, r, c = layout(get_spec("home_care")).cells["ppe_annual"]
+    part = f"xl/worksheets/sheet{_sheet_number(filled['home_care'][0], sheet)}.xml"
+    folder = tmp_path_factory.mktemp("formula")
+    broken = _with_formula(
+        filled["home_care"][0], folder / "own_formula.xlsx", part, cell_ref(r, c), "1/0"
+    )
+    xlsx = convert([*paths, broken], "xlsx", tmp_path_factory.mktemp("lo-xlsx"))
+    ods = convert([*paths, broken], "ods", tmp_path_factory.mktemp("lo-ods"))
+    return xlsx[:-1], ods[:-1], xlsx[-1], ods[-1]
+
+
+def _sheet_number(path, sheet: str) -> int:
+    import openpyxl
+
+    return openpyxl.load_workbook(path, read_only=True).sheetnames.index(sheet) + 1
 
 
 @pytest.mark.libreoffice
@@ -137,3 +174,19 @@ def test_dates_are_iso_text_and_percent_fields_fractions(filled):
     assert start.text == dt.date(2025, 4, 1).isoformat() and math.isnan(start.value)
     occupancy = result.values[result.values["field"] == "average_occupancy"].iloc[0]
     assert 0 <= occupancy.value <= 1 and occupancy.unit == "fraction"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.xdist_group("ingest_libreoffice")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_formula_error_saved_by_libreoffice_is_reported_not_dropped(libreoffice_saved, fmt):
+    path = libreoffice_saved[2] if fmt == "xlsx" else libreoffice_saved[3]
+    where = layout(get_spec("home_care")).cells["ppe_annual"]
+    result = ingest_files([path], workers=1)
+    errors = result.issues[result.issues["code"] == "formula_error"]
+    assert list(errors["field"]) == ["ppe_annual"], result.issues
+    assert list(errors["cell"]) == [cell_ref(*where[1:])]
+    assert "#DIV/0!" in errors.iloc[0]["message"]
+    ppe = result.values[result.values["field"] == "ppe_annual"]
+    assert len(ppe) == 1 and math.isnan(ppe.iloc[0]["value"])
+    assert ppe.iloc[0]["raw"] == "#DIV/0!"

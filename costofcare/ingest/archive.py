@@ -60,7 +60,8 @@ class CheckedArchive:
     format : "xlsx" (also xlsm) or "ods".
     members : member names in archive order.
     parts : the inflated bytes of the small parts that say where the inputs are
-        (:data:`KEPT_PARTS`), kept from the size check so they are not inflated twice.
+        (:data:`KEPT_PARTS`), kept from the size check so they are not inflated twice, and
+        of any worksheet holding an error cell (:data:`ERROR_CELL_MARKERS`).
     """
 
     path: Path
@@ -85,6 +86,14 @@ KEPT_PARTS = re.compile(
     r"xl/(?:workbook\.xml|_rels/workbook\.xml\.rels|worksheets/_rels/[^/]+\.rels|tables/[^/]+\.xml)"
 )
 """Parts of an xlsx kept inflated by the check: the workbook, its relationships and tables."""
+
+WORKSHEET_PARTS = re.compile(r"xl/worksheets/[^/]+\.xml")
+"""Worksheet parts of an xlsx, which are kept too when they hold a cell of error type."""
+
+ERROR_CELL_MARKERS = (b't="e"', b"t='e'")
+"""How a worksheet marks a cell whose cached value is an error (``#DIV/0!``, ``#REF!``).
+The cell reader reads such cells as blank, so these worksheets are kept for the locator,
+which lists their error cells (:attr:`costofcare.ingest.locate.WorkbookMap.error_cells`)."""
 
 
 def return_id_for(data: bytes) -> str:
@@ -261,13 +270,17 @@ def _check_inflated_sizes(
 ) -> dict[str, bytes]:
     """Inflate every member under a cap; its real size must equal the declared size.
 
-    Returns the inflated bytes of the members whose names ``keep`` matches in full.
+    Returns the inflated bytes of the members whose names ``keep`` matches in full and,
+    when ``keep`` is given (an xlsx), of the worksheets that hold an error cell.
     """
     total = 0
     kept: dict[str, bytes] = {}
     for info in infos:
         wanted = keep is not None and keep.fullmatch(info.filename) is not None
-        actual, head = _inflated_size(data, info, limits.max_member_bytes, whole=wanted)
+        sheet = keep is not None and WORKSHEET_PARTS.fullmatch(info.filename) is not None
+        actual, head = _inflated_size(data, info, limits.max_member_bytes, whole=wanted or sheet)
+        if sheet and not wanted:
+            wanted = any(marker in head for marker in ERROR_CELL_MARKERS)
         if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(head):
             raise Rejected(
                 "unsafe_xml",

@@ -99,6 +99,13 @@ class Coerced:
         return not math.isnan(self.value) or self.text != ""
 
 
+class CellError(str):
+    """A spreadsheet error cached in a cell (``#DIV/0!``, ``#REF!``), as opposed to text
+    typed to look like one. Always read as a ``formula_error``, whatever the field's kind."""
+
+    __slots__ = ()
+
+
 def raw_text(cell: object) -> str:
     """The cell as text, as a person would read it (``15`` not ``15.0``; ISO dates)."""
     if cell is None:
@@ -159,6 +166,8 @@ def coerce(
     if kind not in KINDS:
         raise ValueError(f"unknown field kind {kind!r}")
     raw = raw_text(cell)
+    if isinstance(cell, CellError):
+        return Coerced(NAN, "", raw, "formula_error", f"the cell holds the error {raw}")
     if isinstance(cell, str):
         squeezed = _SPACES.sub(" ", cell).strip()
         if squeezed.lower() in _SPREADSHEET_ERRORS and kind != "text":

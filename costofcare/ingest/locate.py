@@ -24,7 +24,7 @@ from xml.parsers import expat
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .archive import CheckedArchive
+from .archive import WORKSHEET_PARTS, CheckedArchive
 from .issues import Rejected
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -103,13 +103,15 @@ class WorkbookMap:
 
     ``names`` maps the casefolded name to ``(sheet, row, col)`` of its first cell (Excel
     names are case-insensitive); ``tables`` maps the casefolded table name to a
-    :class:`TableRef`.
+    :class:`TableRef`; ``error_cells`` maps a sheet name to the cells whose cached value is
+    a spreadsheet error, ``{(row, col): "#DIV/0!"}`` (the cell reader sees them as blank).
     """
 
     sheets: list[str] = field(default_factory=list)
     names: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     tables: dict[str, TableRef] = field(default_factory=dict)
     date1904: bool = False
+    error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -200,6 +202,8 @@ _REL_TAGS = frozenset({f"{NS_PKG_REL}Relationship"})
 _WORKBOOK_TAGS = frozenset({f"{NS_MAIN}workbookPr", f"{NS_MAIN}sheet", f"{NS_MAIN}definedName"})
 _DEFINED_NAME = frozenset({f"{NS_MAIN}definedName"})
 _TABLE_TAGS = frozenset({f"{NS_MAIN}table", f"{NS_MAIN}tableColumn"})
+_CELL_TAGS = frozenset({f"{NS_MAIN}c", f"{NS_MAIN}v"})
+_VALUE = frozenset({f"{NS_MAIN}v"})
 
 
 def _rels(archive: CheckedArchive, rels_path: str, base_dir: str) -> dict[str, tuple[str, str]]:
@@ -246,6 +250,10 @@ def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
             sheet = (m[1] or "").replace("''", "'") or m[2]
             out.names[name.casefold()] = (sheet, int(m[4]) - 1, column_index(m[3]))
     for sheet, part in sheet_parts.items():
+        if part in archive.parts and WORKSHEET_PARTS.fullmatch(part):
+            errors = _error_cells(archive, part)
+            if errors:
+                out.error_cells[sheet] = errors
         directory, base = posixpath.split(part)
         rels_path = f"{directory}/_rels/{base}.rels"
         for kind, table_part in _rels(archive, rels_path, directory).values():
@@ -254,6 +262,24 @@ def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
             ref = _xlsx_table(archive, table_part, sheet)
             if ref is not None:
                 out.tables[ref.name.casefold()] = ref
+    return out
+
+
+def _error_cells(archive: CheckedArchive, part: str) -> dict[tuple[int, int], str]:
+    """``{(row, col): error text}`` of the cells of error type (``t="e"``) in a worksheet."""
+    out: dict[tuple[int, int], str] = {}
+    where: tuple[int, int] | None = None
+    for el in _scan(archive, part, _CELL_TAGS, _VALUE) or ():
+        if el.tag == f"{NS_MAIN}c":
+            where = None
+            if el.attrs.get("t") == "e":
+                try:
+                    where = parse_a1(el.attrs.get("r", ""))
+                except ValueError:
+                    where = None
+        elif where is not None:
+            out[where] = el.text.strip() or "#ERROR"
+            where = None
     return out
 
 
@@ -295,6 +321,7 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
     try:
         with stream:
             depth_in_table = 0
+            row = col = 0
             for event, elem in SafeET.iterparse(stream, events=("start", "end"), forbid_dtd=True):
                 tag = elem.tag
                 if tag == f"{NS_TABLE}table":
@@ -302,13 +329,26 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
                         depth_in_table += 1
                         if depth_in_table == 1:
                             out.sheets.append(elem.get(f"{NS_TABLE}name", ""))
+                            row = 0
                     else:
                         depth_in_table -= 1
+                        elem.clear()
+                    continue
+                if depth_in_table == 1 and tag == f"{NS_TABLE}table-row":
+                    if event == "start":
+                        col = 0
+                    else:
+                        row += _repeat(elem, f"{NS_TABLE}number-rows-repeated")
                         elem.clear()
                     continue
                 if event != "end":
                     continue
                 if depth_in_table:
+                    if depth_in_table == 1 and tag in _ODS_CELLS:
+                        if elem.get(_ODS_VALUE_TYPE) == "error":  # cached error, read as blank
+                            text = " ".join("".join(elem.itertext()).split()) or "#ERROR"
+                            out.error_cells.setdefault(out.sheets[-1], {})[(row, col)] = text
+                        col += _repeat(elem, f"{NS_TABLE}number-columns-repeated")
                     if tag in (f"{NS_TABLE}table-row", f"{NS_TABLE}table-cell"):
                         elem.clear()
                     continue
@@ -321,6 +361,19 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
     except ParseError as exc:
         raise Rejected("corrupt_archive", f"content.xml is not well-formed XML ({exc})") from None
     return out
+
+
+_ODS_CELLS = frozenset({f"{NS_TABLE}table-cell", f"{NS_TABLE}covered-table-cell"})
+_ODS_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
+"""LibreOffice marks a cell whose formula gave an error with this attribute set to "error"
+(its ``office:string-value`` is empty, so the cell reader sees it as blank)."""
+
+
+def _repeat(elem, attribute: str) -> int:
+    try:
+        return max(1, int(elem.get(attribute, "1")))
+    except ValueError:
+        return 1
 
 
 def _ods_named_range(elem, out: WorkbookMap) -> None:

@@ -30,7 +30,7 @@ import python_calamine
 
 from ..templates.spec import SERVICES, TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec
 from .archive import DEFAULT_LIMITS, ArchiveLimits, check_archive
-from .coerce import Coerced, coerce, is_blank, raw_text
+from .coerce import CellError, Coerced, coerce, is_blank, raw_text
 from .issues import Issue, Rejected
 from .layout import TemplateLayout, layout_for
 from .locate import WorkbookMap, cell_ref, map_workbook
@@ -93,11 +93,16 @@ class ReturnResult:
 class _Cells:
     """Lazy per-sheet grids of cached cell values from calamine."""
 
-    def __init__(self, workbook: python_calamine.CalamineWorkbook) -> None:
+    def __init__(
+        self,
+        workbook: python_calamine.CalamineWorkbook,
+        errors: dict[str, dict[tuple[int, int], str]] | None = None,
+    ) -> None:
         self.workbook = workbook
         self.sheet_names = list(workbook.sheet_names)
         self._folded = {s.casefold(): s for s in self.sheet_names}
         self._grids: dict[str, list[list]] = {}
+        self._errors = errors or {}
 
     def sheet(self, name: str) -> str | None:
         """The workbook's spelling of a sheet name (case-insensitive), or None."""
@@ -112,6 +117,8 @@ class _Cells:
                 raise Rejected(
                     "unreadable_workbook", f"sheet {sheet!r} could not be read ({exc})"
                 ) from None
+            for (r, c), text in self._errors.get(sheet, {}).items():
+                _put_error(grid, r, c, text)
             self._grids[sheet] = grid
         return grid
 
@@ -123,6 +130,19 @@ class _Cells:
         if col < 0 or col >= len(cells):
             return None
         return cells[col]
+
+
+def _put_error(grid: list[list], r: int, c: int, text: str) -> None:
+    """Put an error cell the cell reader saw as blank back into a grid (see ``CellError``)."""
+    if r < 0 or c < 0 or r > 1_048_575 or c > 16_383:
+        return
+    while len(grid) <= r:
+        grid.append([])
+    row = grid[r]
+    if len(row) <= c:
+        row.extend([""] * (c + 1 - len(row)))
+    if row[c] is None or row[c] == "":
+        row[c] = CellError(text)
 
 
 def read_return(
@@ -158,7 +178,7 @@ def read_return(
             ) from None
         except (python_calamine.CalamineError, ValueError, OSError) as exc:
             raise Rejected("unreadable_workbook", f"the cells could not be read ({exc})") from None
-        cells = _Cells(workbook)
+        cells = _Cells(workbook, wmap.error_cells)
         _read_template(result, wmap, cells, wage_floors)
     except Rejected as rej:
         result.status = "rejected"
