@@ -235,6 +235,39 @@ def test_the_batch_carries_on_past_rejected_files(tmp_path, blank):
     assert set(rejected["message"].str.split(":").str[0]) == {"Return rejected"}
 
 
+def test_documents_sent_instead_of_a_return_are_rejected_not_passed_over(tmp_path, blank, capsys):
+    """A folder as councils receive it: a return, an old .xls, a scanned PDF, the
+    council's own notes, an Office lock file and a hidden file."""
+    from costofcare.cli import main
+    from costofcare.ingest.batch import find_returns
+
+    (tmp_path / "acme.xlsx").write_bytes(blank)
+    (tmp_path / "brook.xls").write_bytes(
+        OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(200)
+    )
+    (tmp_path / "cedar scan.pdf").write_bytes(b"%PDF-1.7 scanned pages")
+    (tmp_path / "chase list.txt").write_text("who still owes us a return")
+    (tmp_path / "~$acme.xlsx").write_bytes(b"lock file")
+    (tmp_path / ".acme.xlsx").write_bytes(b"hidden copy")
+    skipped: list[Path] = []
+    found = find_returns([tmp_path], skipped=skipped)
+    assert [f.name for f in found] == ["acme.xlsx", "brook.xls", "cedar scan.pdf"]
+    assert [f.name for f in skipped] == ["chase list.txt"]
+    result = ingest_files(found, workers=1)
+    names = result.returns["file"].map(lambda f: Path(f).name)
+    reasons = dict(zip(names, result.returns["reason_code"], strict=True))
+    assert reasons == {
+        "acme.xlsx": "",
+        "brook.xls": "legacy_xls",
+        "cedar scan.pdf": "not_a_workbook",
+    }
+    code = main(["ingest", str(tmp_path), "-o", str(tmp_path / "out"), "--no-progress"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "3 file(s): 1 read, 2 rejected" in out
+    assert "passed over 1 file(s) that are not returns: chase list.txt" in out
+
+
 def test_rejected_exception_needs_a_known_code():
     with pytest.raises(ValueError, match="unknown rejection code"):
         Rejected("made_up", "x")

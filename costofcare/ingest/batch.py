@@ -29,7 +29,25 @@ from .issues import ISSUE_COLUMNS, Issue
 from .reader import VALUE_COLUMNS, ReturnResult, read_return
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".ods")
-"""File types read as returns; other files in a folder are listed as rejected."""
+"""File types read as returns."""
+
+SENT_AS_RETURN_SUFFIXES = (
+    ".xls",
+    ".xlsb",
+    ".xlt",
+    ".xltx",
+    ".xltm",
+    ".ots",
+    ".fods",
+    ".numbers",
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".odt",
+)
+"""Other spreadsheet and document types a provider may send instead of a return: taken
+from a folder too, so each is listed as rejected with the reason (an old .xls, a PDF)
+and chased, not silently passed over."""
 
 IGNORED_NAMES = (".", "~$")
 """Prefixes of files skipped in a folder: hidden files and Office lock files."""
@@ -76,29 +94,33 @@ class IngestResult:
     returns: pd.DataFrame
 
 
-def find_returns(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into the workbook files in them (recursively, sorted).
+def find_returns(paths: Iterable[str | Path], *, skipped: list[Path] | None = None) -> list[Path]:
+    """Expand folders into the files in them to read as returns (recursively, sorted).
 
     Files named directly are kept whatever their type (they will be rejected with the
-    reason if they are not workbooks); in folders, files with other suffixes, hidden files
-    and Office lock files (``~$...``) are skipped.
+    reason if they are not workbooks). In folders, workbooks (:data:`RETURN_SUFFIXES`) and
+    the spreadsheets and documents providers send instead (:data:`SENT_AS_RETURN_SUFFIXES`,
+    rejected with the reason) are kept; hidden files and Office lock files (``~$...``) are
+    passed over, and so are other files (notes, CSV lists), which are added to
+    ``skipped`` when a list is given so the caller can say so.
 
     Raises
     ------
     UserError
         A path that does not exist.
     """
+    wanted = RETURN_SUFFIXES + SENT_AS_RETURN_SUFFIXES
     out: list[Path] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for f in sorted(p.rglob("*")):
-                if (
-                    f.is_file()
-                    and f.suffix.lower() in RETURN_SUFFIXES
-                    and not f.name.startswith(IGNORED_NAMES)
-                ):
+                if not f.is_file() or f.name.startswith(IGNORED_NAMES):
+                    continue
+                if f.suffix.lower() in wanted:
                     out.append(f)
+                elif skipped is not None:
+                    skipped.append(f)
         elif p.is_file():
             out.append(p)
         else:

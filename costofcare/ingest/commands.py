@@ -13,7 +13,8 @@ EXAMPLES = """\
 examples:
   costofcare ingest returns/ -o out/ingest
       read every .xlsx, .xlsm and .ods under returns/ (all CPUs) and write
-      values.csv/.parquet, issues.csv/.parquet, returns.csv/.parquet and validation.xlsx
+      values.csv/.parquet, issues.csv/.parquet, returns.csv/.parquet and validation.xlsx;
+      an .xls, .pdf or other document sent instead is listed as rejected, with the reason
   costofcare ingest returns/ late/acme.xlsx -o out/ingest --workers 2
   costofcare ingest returns/ -o out/ingest --format parquet --no-progress
 
@@ -94,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--workers must be 1 or more (got {args.workers})")
     if args.max_file_mb <= 0:
         raise UserError(f"--max-file-mb must be positive (got {args.max_file_mb})")
-    files = find_returns(args.paths)
+    skipped: list = []
+    files = find_returns(args.paths, skipped=skipped)
     if not files:
         raise UserError(
             "no returns found (looked for .xlsx, .xlsm and .ods files in: "
@@ -118,6 +120,9 @@ def run(args: argparse.Namespace) -> int:
         f"{summary.with_errors} with errors; {summary.values} values; "
         f"{summary.errors} error(s), {summary.warnings} warning(s)"
     )
+    if skipped:
+        shown = ", ".join(f.name for f in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        print(f"passed over {len(skipped)} file(s) that are not returns: {shown}")
     for name, path in summary.paths.items():
         print(f"  {name:<17} {path}")
     if summary.rejected or summary.with_errors:
