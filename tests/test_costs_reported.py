@@ -193,3 +193,76 @@ def test_reconcile_flags_a_large_gap_and_names_the_lines():
     assert p["explained_by"].startswith("Care worker costs +4.00")
     assert p["gap_non_staffing"] == pytest.approx(-0.5 + 0.3)
     assert len(by_line) == 4
+
+
+def _supported_living(**nights):
+    singles = {
+        "period_start": "2025-04-01",
+        "period_end": "2026-03-31",
+        "support_hours_per_week": 1000,
+        "premises_annual": 20_000,
+        **nights,
+    }
+    staff = [
+        {
+            "role": "Support worker",
+            "annual_gross_pay": 800_000,
+            "employer_ni_annual": 80_000,
+            "employer_pension_annual": 24_000,
+        },
+        {"role": "Registered manager", "annual_gross_pay": 50_000},
+    ]
+    return tidy("supported_living", singles, [("staff_roles", staff)])
+
+
+def test_supported_living_nights_priced_apart_by_hand():
+    values = _supported_living(
+        sleep_ins_per_week=14,
+        sleep_in_payment_per_night=100,
+        waking_nights_per_week=7,
+        waking_night_hours_per_night=10,
+    )
+    out = reported_unit_cost(values)
+    by_route = {r: g for r, g in out.groupby("route")}
+    assert set(by_route) == {"reported", "reported_nights_apart", "reported_sleep_in"}
+
+    # Reported: every cost over daytime hours only (1,000 a week for 365 days).
+    day_hours = 1000 * 365 / 7
+    reported = by_route["reported"]
+    staffing = reported.loc[reported["category"] == "staffing", "cost_per_unit"].sum()
+    assert staffing == pytest.approx(954_000 / day_hours, rel=1e-12)
+
+    # Sleep-in night: £100 pay plus the return's own on-costs, (80,000 + 24,000) / 850,000.
+    night = by_route["reported_sleep_in"]
+    assert list(night["unit"]) == ["sleep_in_night"]
+    assert night["cost_per_unit"].iloc[0] == pytest.approx(100 * (1 + 104_000 / 850_000))
+    assert night["cost_per_unit"].iloc[0] == pytest.approx(112.2352941, abs=1e-6)
+
+    # Per support hour with nights apart: 730 sleep-ins a year (14 x 365 / 7) at £112.24
+    # come out of staffing; 7 waking nights of 10 hours a week join the hours.
+    apart = by_route["reported_nights_apart"]
+    hours = (1000 + 7 * 10) * 365 / 7
+    sleep_in_cost = 730 * 100 * 954_000 / 850_000  # = 81,931.76
+    staffing = apart.loc[apart["category"] == "staffing", "cost_per_unit"].sum()
+    assert staffing == pytest.approx((954_000 - sleep_in_cost) / hours, rel=1e-12)
+    assert staffing == pytest.approx(15.6305, abs=1e-4)
+    premises = apart.loc[apart["cost_line"] == "Rent/rates/utilities", "cost_per_unit"]
+    assert premises.iloc[0] == pytest.approx(20_000 / hours, rel=1e-12)
+    assert set(apart["unit"]) == {"support_hour"}
+    assert apart["source"].str.contains("sleep-in share 8.59%").any()
+    assert apart["source"].str.contains("waking nights Costs!C7 x Costs!C8 hours").all()
+
+
+def test_supported_living_without_nights_prices_the_same_hours():
+    out = reported_unit_cost(_supported_living())
+    assert set(out["route"]) == {"reported", "reported_nights_apart"}
+    a = out[out["route"] == "reported"].set_index("cost_line")["cost_per_unit"]
+    b = out[out["route"] == "reported_nights_apart"].set_index("cost_line")["cost_per_unit"]
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_supported_living_nights_that_cannot_be_worked_out_keep_only_the_reported_route():
+    no_length = _supported_living(waking_nights_per_week=7)
+    assert set(reported_unit_cost(no_length)["route"]) == {"reported"}
+    no_pay = _supported_living(sleep_ins_per_week=14)
+    assert set(reported_unit_cost(no_pay)["route"]) == {"reported"}

@@ -13,7 +13,10 @@ Period and units are stated by the return, never assumed: weeks in the period ar
 
 * home care: ``contact_hours_per_week`` x weeks;
 * supported living: ``support_hours_per_week`` x weeks (sleep-in and waking night costs are
-  in the lines; nights are not counted as hours);
+  in the lines; nights are not counted as hours). Two more routes price nights the way they
+  are commissioned: ``reported_nights_apart`` (waking night hours counted as support hours,
+  sleep-in costs taken out) and ``reported_sleep_in`` (£ per sleep-in night); see
+  :func:`_nights_apart`;
 * care homes: occupied resident weeks ``registered_beds x average_occupancy x weeks``, and
   also, when ``standard_occupancy`` is given, ``registered_beds x standard_occupancy x weeks``
   so that an under-occupied home does not inflate the benchmark (route
@@ -198,13 +201,9 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
 
     out = []
     total_annual = sum(v[0] for v in lines.values())
-    for route, units, unit_ref in denominators:
-        if not np.isfinite(units) or units <= 0:
-            raise UserError(
-                f"return {return_id} ({first['provider']}): no units to divide by "
-                f"({UNITS[service].replace('_', ' ')}s from {unit_ref or 'missing fields'})"
-            )
-        for cost_line, (amount, category, group, refs) in lines.items():
+
+    def emit(route: str, unit: str, route_lines: dict, units: float, unit_ref: str) -> None:
+        for cost_line, (amount, category, group, refs) in route_lines.items():
             out.append(
                 {
                     "provider": str(first["provider"]),
@@ -213,7 +212,7 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
                     "route": route,
                     "period_start": start.isoformat(),
                     "period_end": end.isoformat(),
-                    "unit": UNITS[service],
+                    "unit": unit,
                     "line": _slug(cost_line),
                     "cost_line": cost_line,
                     "category": category,
@@ -223,7 +222,113 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
                     "source": f"{'; '.join(refs)} / units ({unit_ref}; {weeks:.3f} weeks)",
                 }
             )
+
+    for route, units, unit_ref in denominators:
+        if not np.isfinite(units) or units <= 0:
+            raise UserError(
+                f"return {return_id} ({first['provider']}): no units to divide by "
+                f"({UNITS[service].replace('_', ' ')}s from {unit_ref or 'missing fields'})"
+            )
+        emit(route, UNITS[service], lines, units, unit_ref)
+    if service == "supported_living":
+        for route, unit, route_lines, units, unit_ref in _nights_apart(
+            values, lines, denominators[0][1], denominators[0][2], weeks
+        ):
+            emit(route, unit, route_lines, units, unit_ref)
     return out
+
+
+def _nights_apart(
+    values: pd.DataFrame, lines: dict, day_units: float, day_ref: str, weeks: float
+) -> list[tuple[str, str, dict, float, str]]:
+    """Supported living with nights priced the way they are commissioned.
+
+    Route ``reported_nights_apart`` (£ per support hour): waking night hours are support
+    hours (``waking_nights_per_week x waking_night_hours_per_night x weeks`` added to the
+    daytime hours), and the cost of sleep-ins is taken out of the staffing lines (each
+    scaled down by the same share), to be paid per night instead.
+
+    Route ``reported_sleep_in`` (£ per sleep-in night): the pay for one sleep-in
+    (``sleep_in_payment_per_night``) plus employer on-costs at the return's own rate
+    (employer NI and pension over gross pay in its staffing table). Only for returns with
+    sleep-ins.
+
+    A return whose nights cannot be worked out (waking nights without their length, or
+    sleep-ins costing more than all its staffing) gets neither route; its ``reported``
+    route stands.
+    """
+    sleep_ins = _number(values, "sleep_ins_per_week")
+    pay = _number(values, "sleep_in_payment_per_night")
+    waking = _number(values, "waking_nights_per_week")
+    waking_length = _number(values, "waking_night_hours_per_night")
+    sleep_ins = sleep_ins if np.isfinite(sleep_ins) and sleep_ins > 0 else 0.0
+    waking = waking if np.isfinite(waking) and waking > 0 else 0.0
+    if sleep_ins and not (np.isfinite(pay) and pay > 0):
+        return []
+    if waking and not (np.isfinite(waking_length) and waking_length > 0):
+        return []
+
+    staff = values[values["table"] == "staff_roles"]
+    amounts = staff.groupby("field")["value"].sum(min_count=1)
+    gross = float(amounts.get("annual_gross_pay", np.nan))
+    on_costs = float(
+        np.nansum(
+            [amounts.get("employer_ni_annual", 0.0), amounts.get("employer_pension_annual", 0.0)]
+        )
+    )
+    on_cost_rate = on_costs / gross if np.isfinite(gross) and gross > 0 else 0.0
+    per_night = pay * (1 + on_cost_rate) if sleep_ins else 0.0
+    sleep_in_annual = sleep_ins * weeks * per_night
+    staffing_annual = sum(v[0] for v in lines.values() if v[1] == "staffing")
+    if sleep_in_annual > staffing_annual:
+        return []
+    keep = 1 - sleep_in_annual / staffing_annual if staffing_annual else 1.0
+
+    refs = {
+        f: _ref(row)
+        for f in (
+            "sleep_ins_per_week",
+            "sleep_in_payment_per_night",
+            "waking_nights_per_week",
+            "waking_night_hours_per_night",
+        )
+        if (row := _single(values, f)) is not None
+    }
+    hourly: dict = {}
+    for cost_line, (amount, category, group, line_refs) in lines.items():
+        if category == "staffing" and keep != 1.0:
+            note = f"x (1 - sleep-in share {1 - keep:.2%})"
+            hourly[cost_line] = [amount * keep, category, group, [*line_refs, note]]
+        else:
+            hourly[cost_line] = [amount, category, group, line_refs]
+    units = day_units + (waking * waking_length * weeks if waking else 0.0)
+    unit_ref = day_ref
+    if waking:
+        unit_ref += (
+            f" + waking nights {refs.get('waking_nights_per_week', '')} x "
+            f"{refs.get('waking_night_hours_per_night', '')} hours"
+        )
+    routes = [("reported_nights_apart", UNITS["supported_living"], hourly, units, unit_ref)]
+    if sleep_ins:
+        line = [
+            sleep_in_annual,
+            "staffing",
+            "Staffing",
+            [
+                f"{refs.get('sleep_in_payment_per_night', '')} x (1 + on-costs "
+                f"{on_cost_rate:.2%}: staffing table NI and pension / gross pay)"
+            ],
+        ]
+        routes.append(
+            (
+                "reported_sleep_in",
+                "sleep_in_night",
+                {"Sleep-in pay and on-costs": line},
+                sleep_ins * weeks,
+                f"sleep-ins {refs.get('sleep_ins_per_week', '')}",
+            )
+        )
+    return routes
 
 
 def reported_unit_cost(
