@@ -9,6 +9,7 @@ A run is described by one TOML file (see ``workbooks/examples/run.toml``)::
     volumes = "volumes.csv"              # provider, service, volume_per_week
     comparators = "comparators.csv"      # optional: what other councils pay
     standard_occupancy = 0.95            # optional: care homes also at this occupancy
+    supported_living_nights = "spread"   # or "apart": hourly rate with nights priced apart
     min_count = 5                        # provider workbooks: aggregates of >= 5 providers
     comparators_to = "2025-09"           # optional: month comparator rates are rolled to
 
@@ -42,11 +43,16 @@ RUN_KEYS = {
     "volumes",
     "comparators",
     "standard_occupancy",
+    "supported_living_nights",
     "min_count",
     "comparators_to",
     "comparator_index",
 }
 TOP_KEYS = {"run", "scenarios", "recommend"}
+NIGHTS = {"spread": "reported", "apart": "reported_nights_apart"}
+"""``run.supported_living_nights``: the supported living unit cost route the market uses.
+``spread``: every cost over daytime support hours; ``apart``: waking nights counted as
+hours and sleep-ins priced per night (see ``costofcare.costs.reported``)."""
 USED_STATUSES = ("clean", "warnings")
 
 
@@ -61,6 +67,7 @@ class RunConfig:
     comparators: Path | None
     standard_occupancy: float | None
     min_count: int
+    supported_living_nights: str
     comparators_to: str | None
     comparator_index: str
     scenarios: dict | None
@@ -80,12 +87,28 @@ class RunConfig:
                 "run.standard_occupancy",
                 "" if self.standard_occupancy is None else f"{self.standard_occupancy:g}",
             ),
+            ("run.supported_living_nights", self.supported_living_nights),
             ("run.min_count", str(self.min_count)),
         ]
         for service, table in self.recommend.items():
             for key, value in table.items():
                 rows.append((f"recommend.{service}.{key}", str(value)))
         return rows
+
+
+def market_route(unit_costs: pd.DataFrame, cfg: RunConfig) -> pd.Series:
+    """Rows of a unit cost table on the route each service's market is benchmarked by.
+
+    ``reported`` for every service, except care homes at ``run.standard_occupancy`` when it
+    is set (``reported_standard_occupancy``) and supported living by
+    ``run.supported_living_nights`` (:data:`NIGHTS`).
+    """
+    service = unit_costs["service"]
+    wanted = pd.Series("reported", index=unit_costs.index)
+    if cfg.standard_occupancy is not None:
+        wanted = wanted.mask(service == "care_home", "reported_standard_occupancy")
+    wanted = wanted.mask(service == "supported_living", NIGHTS[cfg.supported_living_nights])
+    return unit_costs["route"] == wanted
 
 
 def load_run_config(path: str | Path) -> RunConfig:
@@ -135,6 +158,12 @@ def load_run_config(path: str | Path) -> RunConfig:
         raise ConfigError(
             f"{path}: run.min_count must be a whole number of at least 1, got {min_count!r}"
         )
+    nights = run.get("supported_living_nights", "spread")
+    if nights not in NIGHTS:
+        raise ConfigError(
+            f"{path}: run.supported_living_nights must be one of {', '.join(sorted(NIGHTS))}, "
+            f"got {nights!r}{close_matches(str(nights), NIGHTS)}"
+        )
     scenarios = data.get("scenarios")
     if scenarios is not None and "inputs" in scenarios:
         raise ConfigError(
@@ -156,6 +185,7 @@ def load_run_config(path: str | Path) -> RunConfig:
         comparators=comparators,
         standard_occupancy=occupancy,
         min_count=min_count,
+        supported_living_nights=nights,
         comparators_to=str(run["comparators_to"]) if "comparators_to" in run else None,
         comparator_index=str(run.get("comparator_index", "CPI")),
         scenarios=dict(scenarios) if scenarios else None,
@@ -360,12 +390,7 @@ def run(
     left_frame = pd.DataFrame(left_rows)
     left_frame.to_csv(costs_dir / "left_out.csv", index=False)
     paths["left_out"] = costs_dir / "left_out.csv"
-    route = unit_costs_all["route"] == "reported"
-    if cfg.standard_occupancy is not None:
-        care_home = unit_costs_all["service"] == "care_home"
-        route = (route & ~care_home) | (
-            (unit_costs_all["route"] == "reported_standard_occupancy") & care_home
-        )
+    route = market_route(unit_costs_all, cfg)
     unit_costs = unit_costs_all[route & unit_costs_all["included"]].reset_index(drop=True)
     unit_costs.to_csv(costs_dir / "market_unit_costs.csv", index=False)
     paths["market_unit_costs"] = costs_dir / "market_unit_costs.csv"

@@ -137,3 +137,33 @@ def test_run_command_reports_a_bad_config_without_traceback(tmp_path, capsys):
     assert main(["run", str(cfg), "-o", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
     assert "run.returns is required" in err and "Traceback" not in err
+
+
+def test_supported_living_market_route_follows_the_nights_setting(tmp_path):
+    import dataclasses
+
+    from costofcare.pipeline import market_route
+
+    base = load_run_config(EXAMPLE)
+    table = pd.DataFrame(
+        {
+            "service": ["home_care", "care_home", "care_home"] + ["supported_living"] * 3,
+            "route": [
+                "reported",
+                "reported",
+                "reported_standard_occupancy",
+                "reported",
+                "reported_nights_apart",
+                "reported_sleep_in",
+            ],
+        }
+    )
+    spread = dataclasses.replace(base, standard_occupancy=None, supported_living_nights="spread")
+    assert list(market_route(table, spread)) == [True, True, False, True, False, False]
+    apart = dataclasses.replace(base, standard_occupancy=0.95, supported_living_nights="apart")
+    assert list(market_route(table, apart)) == [True, False, True, False, True, False]
+    cfg = tmp_path / "run.toml"
+    text = EXAMPLE.read_text().replace("[run]", '[run]\nsupported_living_nights = "apartt"', 1)
+    cfg.write_text(text.replace('returns = "', f'returns = "{EXAMPLE.parent}/', 1))
+    with pytest.raises(ConfigError, match=r"supported_living_nights must be one of .*'apart'"):
+        load_run_config(cfg)
