@@ -163,7 +163,10 @@ def test_supported_living_market_route_follows_the_nights_setting(tmp_path):
     apart = dataclasses.replace(base, standard_occupancy=0.95, supported_living_nights="apart")
     assert list(market_route(table, apart)) == [True, False, True, False, True, False]
     cfg = tmp_path / "run.toml"
-    text = EXAMPLE.read_text().replace("[run]", '[run]\nsupported_living_nights = "apartt"', 1)
-    cfg.write_text(text.replace('returns = "', f'returns = "{EXAMPLE.parent}/', 1))
+    text = EXAMPLE.read_text()
+    assert 'supported_living_nights = "spread"' in text
+    cfg.write_text(
+        text.replace('supported_living_nights = "spread"', 'supported_living_nights = "apartt"')
+    )
     with pytest.raises(ConfigError, match=r"supported_living_nights must be one of .*'apart'"):
         load_run_config(cfg)
