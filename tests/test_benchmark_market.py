@@ -234,3 +234,11 @@ def test_bad_volumes_are_named():
     bad.loc[1, "volume"] = -5
     with pytest.raises(MarketDataError, match="negative volume -5.0 for provider 'B'"):
         MarketBenchmark().fit(unit_costs(), bad)
+
+
+def test_volumes_may_be_named_volume_per_week_as_elsewhere_in_the_project(bench):
+    weekly = volumes().rename(columns={"volume": "volume_per_week"})
+    again = MarketBenchmark(rule="tukey").fit(unit_costs(), weekly)
+    pd.testing.assert_frame_equal(again.quartiles_, bench.quartiles_)
+    weighted = stat(again, "Total", weighting="volume")
+    assert weighted["volume"] == pytest.approx(sum(HOURS.values()))

@@ -148,7 +148,17 @@ def validate_unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
-    """Check a volumes table (one row per provider and service) and return a clean copy."""
+    """Check a volumes table (one row per provider and service) and return a clean copy.
+
+    The volume column is ``volume``, or ``volume_per_week`` as the scenarios, the
+    recommendation and the example data name it (weights only need to be on one basis).
+    """
+    if (
+        isinstance(volumes, pd.DataFrame)
+        and "volume" not in volumes
+        and "volume_per_week" in volumes
+    ):
+        volumes = volumes.rename(columns={"volume_per_week": "volume"})
     _require_columns(volumes, VOLUME_COLUMNS, "volumes")
     table = volumes.loc[:, list(VOLUME_COLUMNS)].copy()
     for column in ("provider", "service", "volume_unit"):
