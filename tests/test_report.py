@@ -530,7 +530,9 @@ def test_workbook_has_every_sheet_charts_and_layout(written):
     assert wb["Home care"].page_setup.orientation == "landscape"
     with zipfile.ZipFile(written["book1"].path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 4  # one per service and the summary's budget impact
+    # one per service sheet, the summary's budget impact, and the spread of total cost on
+    # the Benchmarks sheet for each service with a market total (home care here)
+    assert len(charts) == 5
     assumptions = {r[0].value for r in wb["Assumptions"].iter_rows()}
     assert "national_living_wage_hourly" in assumptions
     assert "recommend.home_care.uplift_max" in assumptions
@@ -604,3 +606,50 @@ def test_public_api_is_pinned():
             "weighted_index_uplift",
         ]
     )
+
+
+def test_benchmarks_sheet_links_each_service_total_and_charts_its_spread(written):
+    wb = openpyxl.load_workbook(written["book1"].path)
+    ws = wb["Benchmarks"]
+    rows = list(ws.iter_rows(values_only=True))
+    title = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Total cost"))
+    assert rows[title + 1][:6] == (
+        "Service", "Unit", "Providers", "Lower quartile", "Median", "Upper quartile"
+    )  # fmt: skip
+    home = rows[title + 2]
+    assert home[0] == "Home care"
+    # MARKET's home care Total row (the 3rd data row, row 6 of the sheet): 6, 22.5, 23.2, 24.1
+    formulas = [c.value for c in ws[title + 3][2:6]]
+    assert formulas == ["=$C$6", "=$D$6", "=$E$6", "=$F$6"]  # count, p25, median, p75
+    values = openpyxl.load_workbook(written["book1"].path, data_only=True)["Benchmarks"]
+    assert [c.value for c in values[title + 3][2:6]] == [6, 22.5, 23.2, 24.1]
+    assert len(ws._charts) == 1
+
+
+def test_benchmark_spread_picks_the_unweighted_total_with_outliers_from_the_market_table(
+    tmp_path,
+):
+    from costofcare.report.live import LiveBook
+    from costofcare.report.workbook import _benchmark_charts, _table_sheet
+
+    rows = []
+    for weighting in ("volume", "unweighted"):
+        for outliers in ("excluded", "included"):
+            for level, line in (("line", "Care worker pay"), ("total", "Total")):
+                bump = {"volume": 100, "unweighted": 0}[weighting]
+                bump += {"excluded": 10, "included": 0}[outliers] + (0 if level == "total" else 5)
+                rows.append(
+                    dict(service="home_care", route="reported", level=level, cost_line=line,
+                         unit="contact_hour", weighting=weighting, outliers=outliers, count=9,
+                         p10=20.0 + bump, lower_quartile=21.0 + bump, median=22.0 + bump,
+                         upper_quartile=23.0 + bump, p90=24.0 + bump)
+                )  # fmt: skip
+    market = pd.DataFrame(rows)
+    book = LiveBook(tmp_path / "bench.xlsx")
+    sheet = book.add_sheet("Benchmarks")
+    _table_sheet(sheet, "Local market statistics", market, "none")
+    _benchmark_charts(sheet, market)
+    book.close()
+    ws = openpyxl.load_workbook(tmp_path / "bench.xlsx", data_only=True)["Benchmarks"]
+    found = [r for r in ws.iter_rows(values_only=True) if r[0] == "Home care"]
+    assert found == [("Home care", "contact_hour", 9, 20.0, 21.0, 22.0, 23.0, 24.0) + found[0][8:]]

@@ -256,6 +256,12 @@ class LiveSheet:
         )
         return self._keep(row, col, value)
 
+    def cell_at(self, row: int, col: int) -> Cell:
+        """A handle on a cell already written on this sheet (for formulas that link to it)."""
+        if (row, col) not in self._values:
+            raise KeyError(f"{self.name}!{xl_rowcol_to_cell(row, col)} has not been written")
+        return Cell(self.name, row, col, self._values[(row, col)])
+
     def span(self, first: Cell, last: Cell) -> Span:
         """The range from ``first`` to ``last`` on this sheet, with the values written there."""
         values = tuple(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..recommend.engine import ServiceRecommendation
@@ -841,6 +842,81 @@ def _table_sheet(sheet: LiveSheet, title: str, df: pd.DataFrame | None, empty: s
     sheet.print_setup(repeat_rows=(2, 2))
 
 
+_SPREAD = (
+    ("p10", "P10"),
+    ("lower_quartile", "Lower quartile"),
+    ("p25", "Lower quartile"),
+    ("median", "Median"),
+    ("upper_quartile", "Upper quartile"),
+    ("p75", "Upper quartile"),
+    ("p90", "P90"),
+)
+
+
+def _benchmark_charts(sheet: LiveSheet, df: pd.DataFrame | None, header_row: int = 2) -> None:
+    """Below the market table: each service's total cost per unit across providers, linked
+    to the table's cells, and a chart of its spread (one per service: units differ)."""
+    if df is None or df.empty or not {"service", "cost_line"} <= set(df.columns):
+        return
+    spread = [(c, label) for c, label in _SPREAD if c in df.columns]
+    if not spread:
+        return
+    if "level" in df.columns:
+        total = (df["level"] == "total").to_numpy()
+    else:
+        total = (df["cost_line"].astype(str).str.strip().str.casefold() == "total").to_numpy()
+    for column, keep in (("weighting", "unweighted"), ("outliers", "included")):
+        if column in df.columns:
+            total = total & (df[column] == keep).to_numpy()
+    columns = {name: j for j, name in enumerate(df.columns)}
+    picks: dict[str, int] = {}
+    for position in np.flatnonzero(total):
+        picks.setdefault(str(df["service"].iloc[position]), int(position))
+    if not picks:
+        return
+    top = header_row + len(df) + 3
+    sheet.text(
+        top, 0, "Total cost per unit across providers (unweighted, outliers included)", "heading"
+    )
+    heads = ["Service", "Unit", "Providers", *[label for _, label in spread]]
+    for j, label in enumerate(heads):
+        sheet.text(top + 1, j, label, "header")
+    link = lambda v: v  # noqa: E731
+    first_q = 3
+    for k, (service, position) in enumerate(picks.items()):
+        r = top + 2 + k
+        source_row = header_row + 1 + position
+        unit = str(df["unit"].iloc[position]) if "unit" in df.columns else ""
+        sheet.text(r, 0, SERVICE_TITLES.get(service, service))
+        sheet.text(r, 1, unit)
+        if "count" in columns:
+            sheet.formula(
+                r, 2, "{0}", [sheet.cell_at(source_row, columns["count"])], link, "integer"
+            )
+        for j, (column, _) in enumerate(spread):
+            source = sheet.cell_at(source_row, columns[column])
+            if source.value is None:
+                sheet.number(r, first_q + j, None, "money")
+            else:
+                sheet.formula(r, first_q + j, "{0}", [source], link, "money")
+        chart = sheet.book.workbook.add_chart({"type": "column"})
+        chart.add_series(
+            {
+                "name": SERVICE_TITLES.get(service, service),
+                "categories": [sheet.name, top + 1, first_q, top + 1, first_q + len(spread) - 1],
+                "values": [sheet.name, r, first_q, r, first_q + len(spread) - 1],
+                "fill": {"color": "#2F75B5"},
+                "data_labels": {"value": True, "num_format": "£#,##0.00"},
+            }
+        )
+        per = f" per {unit.replace('_', ' ')}" if unit else " per unit"
+        chart.set_title({"name": f"{SERVICE_TITLES.get(service, service)}: total cost{per}"})
+        chart.set_y_axis({"num_format": "£#,##0.00"})
+        chart.set_legend({"none": True})
+        chart.set_size({"width": 480, "height": 288})
+        sheet.ws.insert_chart(top + 3 + len(picks), 8 * k, chart)
+
+
 def _assumptions_sheet(
     sheet: LiveSheet, parameters: pd.DataFrame | None, config_rows: list[tuple[str, str]]
 ) -> dict[str, Cell]:
@@ -969,6 +1045,7 @@ def write_recommendation_workbook(
     _table_sheet(
         benchmarks, "Local market statistics", market, "No market statistics were supplied."
     )
+    _benchmark_charts(benchmarks, market)
     _table_sheet(scen, "Scenario results", scenarios, "No scenario results were supplied.")
     _table_sheet(
         quality,
