@@ -76,7 +76,12 @@ def test_home_care_reported_lines_by_hand():
     )
     lines = reported_unit_cost(values).set_index("cost_line")
     hours = 1000 * WEEKS  # 52,142.86 contact hours in the year
-    assert lines.loc["Care worker costs", "cost_per_unit"] == pytest.approx(454_000 / hours)
+    # the care worker's NI and pension are lines of their own (Annex A); the manager's
+    # pay stays whole under back office staff
+    assert lines.loc["Care worker costs", "cost_per_unit"] == pytest.approx(400_000 / hours)
+    assert lines.loc["Employer NI", "cost_per_unit"] == pytest.approx(45_000 / hours)
+    assert lines.loc["Employer pension", "cost_per_unit"] == pytest.approx(9_000 / hours)
+    assert set(lines.loc[["Employer NI", "Employer pension"], "category"]) == {"staffing"}
     assert lines.loc["Back office staff", "cost_per_unit"] == pytest.approx(35_000 / hours)
     assert lines.loc["Mileage", "cost_per_unit"] == pytest.approx(50_000 / hours)
     assert lines.loc["Mileage", "category"] == "non_staffing"

@@ -2,8 +2,9 @@
 
 Lines are matched on their Fair Cost of Care ``cost_line`` label; lines that only one route
 has are kept (the other side is 0). The models split some lines more finely than the returns
-(home care on-costs, for example, are separate modelled lines but sit inside "Care worker
-costs" in a return), so gaps are also shown per ``category``.
+(home care pay, for example, is split into direct care, travel time, holiday and so on in
+the model but is one "Care worker costs" line in a return; employer NI and pension are
+separate lines in both), so gaps are also shown per ``category``.
 """
 
 from __future__ import annotations

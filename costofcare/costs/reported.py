@@ -5,7 +5,9 @@ Input is the tidy values table written by ingest (one row per value read: ``retu
 ``cell`` ...). The template spec says which fields are cost lines: each carries
 ``category`` and ``cost_line`` (the 2022 Fair Cost of Care label). Staff pay comes from the
 ``staff_roles`` table (gross pay, employer NI, pension and agency spend per row, the line
-given by the row's role) and extra costs from the ``other_costs`` table (line given by its
+given by the row's role; for home care and supported living front-line roles, employer NI
+and pension are the lines "Employer NI" and "Employer pension", as in Annex A and the
+modelled route) and extra costs from the ``other_costs`` table (line given by its
 ``cost_group``).
 
 Period and units are stated by the return, never assumed: weeks in the period are
@@ -50,6 +52,18 @@ _STAFF_AMOUNTS = (
     "employer_pension_annual",
     "agency_spend_annual",
 )
+#: Home care and supported living front-line roles: employer NI and pension are lines of
+#: their own, as in Annex A (and in the modelled route), not inside the pay line.
+FRONT_LINE_ONCOSTS = {
+    ("home_care", "Care worker costs"): {
+        "employer_ni_annual": "Employer NI",
+        "employer_pension_annual": "Employer pension",
+    },
+    ("supported_living", "Support worker costs"): {
+        "employer_ni_annual": "Employer NI",
+        "employer_pension_annual": "Employer pension",
+    },
+}
 
 
 def _slug(label: str) -> str:
@@ -156,11 +170,12 @@ def _one_return(values: pd.DataFrame, standard_occupancy: float | None) -> list[
             role = rows[rows["field"] == "role"]
             role_text = "" if role.empty else str(role.iloc[0]["text"])
             cost_line = role_field.cost_line_for(role_text) or "Other staffing"
+            split = FRONT_LINE_ONCOSTS.get((service, cost_line), {})
             for amount_field in _STAFF_AMOUNTS:
                 r = rows[rows["field"] == amount_field]
                 if not r.empty:
                     add(
-                        cost_line,
+                        split.get(amount_field, cost_line),
                         "staffing",
                         "Staffing",
                         float(r.iloc[0]["value"]),
