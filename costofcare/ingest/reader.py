@@ -133,16 +133,13 @@ class _Cells:
 
 
 def _put_error(grid: list[list], r: int, c: int, text: str) -> None:
-    """Put an error cell the cell reader saw as blank back into a grid (see ``CellError``)."""
-    if r < 0 or c < 0 or r > 1_048_575 or c > 16_383:
-        return
-    while len(grid) <= r:
-        grid.append([])
-    row = grid[r]
-    if len(row) <= c:
-        row.extend([""] * (c + 1 - len(row)))
-    if row[c] is None or row[c] == "":
-        row[c] = CellError(text)
+    """Put an error cell the cell reader saw as blank back into a grid (see ``CellError``).
+
+    The cell reader's grid already spans every cell it saw, error cells included, so a
+    position outside it is ignored rather than grown into (a hostile sheet could name a
+    cell a million rows down)."""
+    if 0 <= r < len(grid) and 0 <= c < len(grid[r]) and grid[r][c] in (None, ""):
+        grid[r][c] = CellError(text)
 
 
 def read_return(
