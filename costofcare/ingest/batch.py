@@ -17,6 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,20 +240,20 @@ def iter_chunks(
         from tqdm import tqdm
 
         bar = tqdm(total=len(paths), unit="return", file=sys.stderr, desc="ingest")
+    if workers > 1:
+        _warm_up(check_wages)
+    pool = (
+        ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+        if workers > 1
+        else nullcontext()
+    )
     try:
-        if workers == 1:
-            items: Iterable = map(_read_chunk, tasks)
+        with pool:
+            items = pool.map(_read_chunk, tasks) if workers > 1 else map(_read_chunk, tasks)
             for item in items:
                 if bar is not None:
                     bar.update(len(item[0]))
                 yield item
-        else:
-            _warm_up(check_wages)
-            with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-                for item in pool.map(_read_chunk, tasks):
-                    if bar is not None:
-                        bar.update(len(item[0]))
-                    yield item
     finally:
         if bar is not None:
             bar.close()
@@ -266,16 +267,8 @@ def iter_returns(
     check_wages: bool = True,
     progress: bool = False,
 ) -> Iterator[ReturnResult]:
-    """Read returns one by one (in worker processes when ``workers`` > 1), in input order.
-
-    Parameters
-    ----------
-    paths : files to read (use :func:`find_returns` to expand folders).
-    workers : processes; None uses every available CPU, 1 reads in this process.
-    limits : archive safety limits.
-    check_wages : compare hourly pay with the dated wage floors.
-    progress : show a progress bar on stderr.
-    """
+    """Read returns one by one, in input order: :func:`iter_chunks` without a pack step
+    (the parameters mean the same)."""
     for results, _ in iter_chunks(
         paths, workers=workers, limits=limits, check_wages=check_wages, progress=progress
     ):
