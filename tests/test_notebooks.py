@@ -17,6 +17,7 @@ NAMES = (
     "02_living_wage_scenarios.ipynb",
     "03_benchmarking.ipynb",
     "04_monte_carlo_and_budget.ipynb",
+    "05_full_run.ipynb",
 )
 
 
