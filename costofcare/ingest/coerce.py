@@ -132,7 +132,7 @@ def is_blank(cell: object) -> bool:
     if cell is None:
         return True
     if isinstance(cell, str):
-        return _SPACES.sub("", cell) == ""
+        return not cell or cell.isspace()  # the same spaces as _SPACES: Unicode whitespace
     return False
 
 

@@ -222,11 +222,13 @@ class Table:
 
     def column_for_header(self, header: str) -> Field | None:
         """The column whose label matches a header (case and spacing ignored), else None."""
-        key = " ".join(str(header).split()).casefold()
-        for col in self.columns:
-            if " ".join(col.label.split()).casefold() == key:
-                return col
-        return None
+        by_label = self.__dict__.get("_by_label")
+        if by_label is None:  # built once per table (the dataclass is frozen)
+            by_label = {}
+            for col in self.columns:
+                by_label.setdefault(" ".join(col.label.split()).casefold(), col)
+            object.__setattr__(self, "_by_label", by_label)
+        return by_label.get(" ".join(str(header).split()).casefold())
 
 
 @dataclass(frozen=True)
