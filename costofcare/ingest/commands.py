@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from dataclasses import replace
 
 from ..errors import EXIT_OK, EXIT_VALIDATION_ERRORS, UserError
@@ -104,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
             + ")"
         )
     limits = replace(DEFAULT_LIMITS, max_file_bytes=int(args.max_file_mb * 2**20))
+    started = time.perf_counter()
     summary = write_outputs(
         files,
         args.output,
@@ -114,12 +116,14 @@ def run(args: argparse.Namespace) -> int:
         formats=formats,
         workbook=not args.no_workbook,
     )
+    seconds = time.perf_counter() - started
     read = summary.files - summary.rejected
     print(
         f"{summary.files} file(s): {read} read, {summary.rejected} rejected, "
         f"{summary.with_errors} with errors; {summary.values} values; "
         f"{summary.errors} error(s), {summary.warnings} warning(s)"
     )
+    print(f"read, checked and written in {seconds:.1f} s ({summary.files / seconds:.0f} files/s)")
     if skipped:
         shown = ", ".join(f.name for f in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
         print(f"passed over {len(skipped)} file(s) that are not returns: {shown}")
