@@ -265,8 +265,8 @@ def _nights_apart(
 
     Route ``reported_sleep_in`` (£ per sleep-in night): the pay for one sleep-in
     (``sleep_in_payment_per_night``) plus employer on-costs at the return's own rate
-    (employer NI and pension over gross pay in its staffing table). Only for returns with
-    sleep-ins.
+    (employer NI and pension over gross pay in its staffing table; none when the table
+    gives no gross pay). Only for returns with sleep-ins.
 
     A return whose nights cannot be worked out (waking nights without their length, or
     sleep-ins costing more than all its staffing) gets neither route; its ``reported``
