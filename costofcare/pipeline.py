@@ -461,10 +461,7 @@ def run(
     # 4. benchmarks
     bench_dir = out / "benchmark"
     bench_dir.mkdir(exist_ok=True)
-    volumes = rates.rename(columns={"volume_per_week": "volume"})[
-        ["provider", "service", "volume"]
-    ].copy()
-    volumes["volume_unit"] = "per week"
+    volumes = rates[["provider", "service", "volume_per_week"]].assign(volume_unit="per week")
     bench = MarketBenchmark().fit(
         unit_costs[
             ["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "route"]
