@@ -451,42 +451,66 @@ def _take(
     return ReadCell(f, got, sheet, r, c)
 
 
+@dataclass
+class _TableSpot:
+    """Where a table's header row is and how it was found."""
+
+    sheet: str
+    header_row: int
+    first_col: int
+    last_col: int
+    last_row: int  # the defined table's last row; -1 when found by its labels
+    by_label: bool
+
+
 def _read_table(ctx: _Context, table: Table) -> ReadTable:
+    spot = _locate_table(ctx, table)
+    if spot is None:
+        _issue(
+            ctx,
+            "table_not_found",
+            f"table {table.label!r} ({table.id}) was found neither by name nor by its "
+            "header row; its rows were not read",
+            ctx.out_id(table.id),
+            "",
+            -1,
+            -1,
+            "",
+        )
+        return ReadTable(table, found=False)
+    grid = ctx.cells.grid(spot.sheet)
+    header = grid[spot.header_row] if spot.header_row < len(grid) else []
+    columns, unknown = _match_columns(table, header, spot)
+    matched = {col.id for col in columns.values()}
+    missing = tuple(col.id for col in table.columns if col.id not in matched)
+    out = ReadTable(table, sheet=spot.sheet, missing_columns=missing)
+    _report_layout(ctx, table, spot, missing)
+    _read_rows(ctx, table, spot, grid, header, columns, unknown, out)
+    return out
+
+
+def _locate_table(ctx: _Context, table: Table) -> _TableSpot | None:
+    """The table's header row: by its defined name, else by its column labels."""
     ref = ctx.wmap.tables.get(table.id.casefold())
     sheet = ctx.cells.sheet(ref.sheet) if ref is not None else None
     if ref is not None and sheet is not None and ref.header_row >= 0:
-        header_row, first_col, last_col, last_row = (
-            ref.header_row,
-            ref.first_col,
-            ref.last_col,
-            ref.last_row,
-        )
-        by_label = False
-    else:
-        found = _find_header_row(ctx, table)
-        if found is None:
-            out = ReadTable(table, found=False)
-            _issue(
-                ctx,
-                "table_not_found",
-                f"table {table.label!r} ({table.id}) was found neither by name nor by its "
-                "header row; its rows were not read",
-                ctx.out_id(table.id),
-                "",
-                -1,
-                -1,
-                "",
-            )
-            return out
-        sheet, header_row, first_col, last_col = found
-        last_row = -1
-        by_label = True
-    grid = ctx.cells.grid(sheet)
-    header = grid[header_row] if header_row < len(grid) else []
+        return _TableSpot(sheet, ref.header_row, ref.first_col, ref.last_col, ref.last_row, False)
+    found = _find_header_row(ctx, table)
+    if found is None:
+        return None
+    sheet, header_row, first_col, last_col = found
+    return _TableSpot(sheet, header_row, first_col, last_col, -1, True)
+
+
+def _match_columns(
+    table: Table, header: list, spot: _TableSpot
+) -> tuple[dict[int, Field], list[int]]:
+    """Grid column -> template column for each header the template knows (first match wins),
+    and the grid columns whose header it does not know."""
     columns: dict[int, Field] = {}
     unknown: list[int] = []
     matched: set[str] = set()
-    for c in range(first_col, last_col + 1):
+    for c in range(spot.first_col, spot.last_col + 1):
         text = header[c] if c < len(header) else None
         col = table.column_for_header(raw_text(text)) if not is_blank(text) else None
         if col is not None and col.id not in matched:
@@ -494,18 +518,21 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
             matched.add(col.id)
         else:
             unknown.append(c)
-    missing = tuple(col.id for col in table.columns if col.id not in matched)
-    out = ReadTable(table, sheet=sheet, missing_columns=missing)
+    return columns, unknown
+
+
+def _report_layout(ctx: _Context, table: Table, spot: _TableSpot, missing: tuple[str, ...]) -> None:
+    """Issues for a table found by its labels and for each template column not found."""
     table_out = ctx.out_id(table.id)
-    if by_label:
+    if spot.by_label:
         _issue(
             ctx,
             "located_by_label",
             f"no table named {table.id!r}; its rows were found under its header row",
             table_out,
-            sheet,
-            header_row,
-            first_col,
+            spot.sheet,
+            spot.header_row,
+            spot.first_col,
             "",
         )
     for col_id in missing:
@@ -515,49 +542,69 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
             "column_not_found",
             f"table {table.label!r} has no column headed {col.label!r}; that column was not read",
             ctx.out_id(col_id, table_out),
-            sheet,
-            header_row,
-            first_col,
+            spot.sheet,
+            spot.header_row,
+            spot.first_col,
             "",
         )
+
+
+def _row_ends_table(
+    grid: list[list], r: int, spot: _TableSpot, stop: frozenset, own_headers: set
+) -> bool | None:
+    """True when row ``r`` ends the table, None when it is a blank row to skip, else False."""
+    span = grid[r][spot.first_col : spot.last_col + 1]
+    inside = not spot.by_label and r <= spot.last_row
+    if all(is_blank(v) for v in span):
+        if inside or (spot.by_label and not _ends_block(grid, r, spot.first_col, spot.last_col)):
+            return None
+        return True
+    if not inside:
+        labels_here = {norm_label(v) for v in span if isinstance(v, str)}
+        if labels_here & (stop - own_headers):
+            return True
+    return False
+
+
+def _read_rows(
+    ctx: _Context,
+    table: Table,
+    spot: _TableSpot,
+    grid: list[list],
+    header: list,
+    columns: dict[int, Field],
+    unknown: list[int],
+    out: ReadTable,
+) -> None:
+    """Read each row below the header until the table ends, into ``out.rows``."""
+    table_out = ctx.out_id(table.id)
     stop = ctx.layout.known_labels if ctx.layout is not None else frozenset()
     own_headers = {norm_label(c.label) for c in table.columns}
     unknown_seen: set[int] = set()
-    r = header_row
-    n_rows = len(grid)
-    while True:
-        r += 1
-        if r >= n_rows:
+    for r in range(spot.header_row + 1, len(grid)):
+        ends = _row_ends_table(grid, r, spot, stop, own_headers)
+        if ends is None:
+            continue
+        if ends:
             break
         row = grid[r]
-        span = row[first_col : last_col + 1]
-        blank = all(is_blank(v) for v in span)
-        inside = not by_label and r <= last_row
-        if blank:
-            if inside or (by_label and not _ends_block(grid, r, first_col, last_col)):
-                continue
-            break
-        if not inside:
-            labels_here = {norm_label(v) for v in span if isinstance(v, str)}
-            if labels_here & (stop - own_headers):
-                break
-        row_no = r - header_row
-        if not inside and not by_label:
+        row_no = r - spot.header_row
+        if not spot.by_label and r > spot.last_row:
             _issue(
                 ctx,
                 "located_by_label",
                 f"row {row_no} is below the end of table {table.label!r}; read as part of it",
                 table_out,
-                sheet,
+                spot.sheet,
                 r,
-                first_col,
+                spot.first_col,
                 "",
             )
         read: dict[str, ReadCell] = {}
         for c, col in columns.items():
             cell = row[c] if c < len(row) else None
             read[ctx.out_id(col.id, table_out)] = _take(
-                ctx, col, table_out, row_no, sheet, r, c, cell
+                ctx, col, table_out, row_no, spot.sheet, r, c, cell
             )
         for c in unknown:
             cell = row[c] if c < len(row) else None
@@ -570,13 +617,12 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
                     f"table {table.label!r} has a column headed {head!r} that the template "
                     "does not define; its values were not read",
                     table_out,
-                    sheet,
+                    spot.sheet,
                     r,
                     c,
                     raw_text(cell),
                 )
         out.rows.append((row_no, read))
-    return out
 
 
 def _ends_block(grid: list[list], r: int, first_col: int, last_col: int) -> bool:
