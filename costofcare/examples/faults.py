@@ -127,6 +127,85 @@ def _pick(
     return None
 
 
+def _pay_below_wage_floor(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+    staff = r.tables["staff_roles"].copy()
+    rate = round(figures.wage_floor_per_hour - 0.44, 2)
+    staff.loc[0, "basic_rate_per_hour"] = rate
+    r.tables["staff_roles"] = staff
+    entry.update(
+        table="staff_roles",
+        row=1,
+        field="basic_rate_per_hour",
+        entered=f"{rate:.2f}",
+        expected_value=rate,
+    )
+
+
+def _required_blank(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+    r.values.pop("contact_hours_per_week")
+    entry.update(field="contact_hours_per_week")
+
+
+def _occupancy_over_100(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+    r.values["average_occupancy"] = "104%"
+    entry.update(field="average_occupancy", entered="104%", expected_value=1.04)
+
+
+def _percent_as_whole_number(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+    rate = r.values["return_on_operations_rate"]
+    r.values["return_on_operations_rate"] = round(rate * 100, 2)
+    entry.update(field="return_on_operations_rate", entered=f"{rate * 100:g}", expected_value=rate)
+
+
+def _spreadsheet_error(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+    field = "food_annual" if r.service == "care_home" else "it_annual"
+    r.values[field] = "#DIV/0!"
+    entry.update(field=field, entered="#DIV/0!")
+
+
+def _not_applicable(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+    field = (
+        "sleep_in_payment_per_night"
+        if "sleep_in_payment_per_night" in r.values
+        else "average_fee_self_funded_per_week"
+    )
+    r.values[field] = "N/A"
+    entry.update(field=field, entered="N/A")
+
+
+def _duplicate_provider(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+    twin = copy.deepcopy(r)
+    twin.file = r.file.replace(".xlsx", "_resubmitted.xlsx")
+    for key, value in list(twin.values.items()):
+        if key.endswith("_annual") and isinstance(value, float) and value > 0:
+            twin.values[key] = float(math.floor(value * 1.03 + 0.5))
+    twin.values["notes"] = "Revised return: replaces the one sent earlier."
+    inserts.append(twin)
+    entry.update(file=twin.file, field="provider_name", entered=r.provider)
+
+
+def _form(form: str):
+    def apply(r: ProviderReturn, entry: dict, figures: Figures, inserts) -> None:
+        r.form = form
+
+    return apply
+
+
+#: How each fault of :data:`FAULTS` spoils the return it hits (and fills its answer key).
+APPLY = {
+    "pay_below_wage_floor": _pay_below_wage_floor,
+    "required_blank": _required_blank,
+    "occupancy_over_100": _occupancy_over_100,
+    "percent_as_whole_number": _percent_as_whole_number,
+    "spreadsheet_error": _spreadsheet_error,
+    "not_applicable": _not_applicable,
+    "duplicate_provider": _duplicate_provider,
+    "pasted_into_blank_workbook": _form("pasted"),
+    "corrupt_file": _form("corrupt"),
+    "wrong_file_type": _form("wrong_type"),
+}
+
+
 def spoil(market: ExampleMarket, rng: np.random.Generator, figures: Figures) -> None:
     """Apply :data:`FAULTS` (one file each) and messy entries to ``market`` in place.
 
@@ -151,57 +230,9 @@ def spoil(market: ExampleMarket, rng: np.random.Generator, figures: Figures) -> 
             fault=f"{fault}: {what}",
             expected_code=code,
         )
-        if fault == "pay_below_wage_floor":
-            staff = r.tables["staff_roles"].copy()
-            rate = round(figures.wage_floor_per_hour - 0.44, 2)
-            staff.loc[0, "basic_rate_per_hour"] = rate
-            r.tables["staff_roles"] = staff
-            entry.update(
-                table="staff_roles",
-                row=1,
-                field="basic_rate_per_hour",
-                entered=f"{rate:.2f}",
-                expected_value=rate,
-            )
-        elif fault == "required_blank":
-            r.values.pop("contact_hours_per_week")
-            entry.update(field="contact_hours_per_week")
-        elif fault == "occupancy_over_100":
-            r.values["average_occupancy"] = "104%"
-            entry.update(field="average_occupancy", entered="104%", expected_value=1.04)
-        elif fault == "percent_as_whole_number":
-            rate = r.values["return_on_operations_rate"]
-            r.values["return_on_operations_rate"] = round(rate * 100, 2)
-            entry.update(
-                field="return_on_operations_rate", entered=f"{rate * 100:g}", expected_value=rate
-            )
-        elif fault == "spreadsheet_error":
-            field = "food_annual" if r.service == "care_home" else "it_annual"
-            r.values[field] = "#DIV/0!"
-            entry.update(field=field, entered="#DIV/0!")
-        elif fault == "not_applicable":
-            field = (
-                "sleep_in_payment_per_night"
-                if "sleep_in_payment_per_night" in r.values
-                else "average_fee_self_funded_per_week"
-            )
-            r.values[field] = "N/A"
-            entry.update(field=field, entered="N/A")
-        elif fault == "duplicate_provider":
-            twin = copy.deepcopy(r)
-            twin.file = r.file.replace(".xlsx", "_resubmitted.xlsx")
-            for key, value in list(twin.values.items()):
-                if key.endswith("_annual") and isinstance(value, float) and value > 0:
-                    twin.values[key] = float(math.floor(value * 1.03 + 0.5))
-            twin.values["notes"] = "Revised return: replaces the one sent earlier."
-            inserts.append((i + 1, twin))
-            entry.update(file=twin.file, field="provider_name", entered=r.provider)
-        elif fault == "pasted_into_blank_workbook":
-            r.form = "pasted"
-        elif fault == "corrupt_file":
-            r.form = "corrupt"
-        elif fault == "wrong_file_type":
-            r.form = "wrong_type"
+        twins: list[ProviderReturn] = []
+        APPLY[fault](r, entry, figures, twins)
+        inserts += [(i + 1, twin) for twin in twins]
         entries.append(Entry(**entry))
     for offset, (i, twin) in enumerate(inserts):
         market.returns.insert(i + offset, twin)
@@ -216,83 +247,66 @@ def _messy(rng: np.random.Generator, market: ExampleMarket, spoiled: set[str]) -
     n = max(1, int(round(len(clean) * MESSY_SHARE))) if clean else 0
     chosen = rng.choice(len(clean), size=min(n, len(clean)), replace=False) if n else []
     field_ids = {s: {f.id for f in get_spec(s).fields()} for s in {r.service for r in clean}}
+    styles = (_messy_pounds, _messy_percent_text, _messy_thousands, _messy_nil)
     out = []
-    styles = ("pounds", "percent_text", "thousands", "nil")
     for k, j in enumerate(sorted(int(x) for x in chosen)):
         r = clean[j]
-        style = styles[k % len(styles)]
         base = dict(file=r.file, provider=r.provider, service=r.service, kind="messy")
-        if style == "pounds":
-            field = next(
-                f for f in ("insurance_annual", "premises_annual", "food_annual") if f in r.values
-            )
-            value = float(r.values[field])
-            r.values[field] = _pounds(value)
-            out.append(
-                Entry(
-                    **base,
-                    fault="money typed with £ and thousands commas",
-                    field=field,
-                    entered=r.values[field],
-                    expected_value=value,
-                )
-            )
-        elif style == "percent_text":
-            value = float(r.values["staff_turnover_rate"])
-            r.values["staff_turnover_rate"] = _percent(value)
-            out.append(
-                Entry(
-                    **base,
-                    fault="percentage typed as text with a % sign",
-                    field="staff_turnover_rate",
-                    entered=r.values["staff_turnover_rate"],
-                    expected_value=value,
-                )
-            )
-        elif style == "thousands":
-            field = next(
-                f
-                for f in ("contact_hours_per_week", "support_hours_per_week", "registered_beds")
-                if f in r.values
-            )
-            value = float(r.values[field])
-            text = f"{value:,.1f}" if field != "registered_beds" else f"{int(value)}"
-            text = text.rstrip("0").rstrip(".") if "." in text else text
-            r.values[field] = text
-            out.append(
-                Entry(
-                    **base,
-                    fault="number typed as text",
-                    field=field,
-                    entered=text,
-                    expected_value=value,
-                )
-            )
-        else:
-            field = next(
-                (
-                    f
-                    for f in (
-                        "marketing_annual",
-                        "fixtures_fittings_annual",
-                        "assistive_technology_annual",
-                        "vehicle_costs_annual",
-                        "other_head_office_annual",
-                    )
-                    if f not in r.values and f in field_ids[r.service]
-                ),
-                None,
-            )
-            if field is None:
-                continue
-            r.values[field] = "nil"
-            out.append(
-                Entry(
-                    **base,
-                    fault="a zero typed as 'nil'",
-                    field=field,
-                    entered="nil",
-                    expected_value=0.0,
-                )
-            )
+        entry = styles[k % len(styles)](r, field_ids[r.service])
+        if entry is not None:
+            out.append(Entry(**base, **entry))
     return out
+
+
+def _messy_pounds(r: ProviderReturn, field_ids: set[str]) -> dict:
+    field = next(f for f in ("insurance_annual", "premises_annual", "food_annual") if f in r.values)
+    value = float(r.values[field])
+    r.values[field] = _pounds(value)
+    return dict(
+        fault="money typed with £ and thousands commas",
+        field=field,
+        entered=r.values[field],
+        expected_value=value,
+    )
+
+
+def _messy_percent_text(r: ProviderReturn, field_ids: set[str]) -> dict:
+    value = float(r.values["staff_turnover_rate"])
+    r.values["staff_turnover_rate"] = _percent(value)
+    return dict(
+        fault="percentage typed as text with a % sign",
+        field="staff_turnover_rate",
+        entered=r.values["staff_turnover_rate"],
+        expected_value=value,
+    )
+
+
+def _messy_thousands(r: ProviderReturn, field_ids: set[str]) -> dict:
+    field = next(
+        f
+        for f in ("contact_hours_per_week", "support_hours_per_week", "registered_beds")
+        if f in r.values
+    )
+    value = float(r.values[field])
+    text = f"{value:,.1f}" if field != "registered_beds" else f"{int(value)}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    r.values[field] = text
+    return dict(fault="number typed as text", field=field, entered=text, expected_value=value)
+
+
+#: Optional fields a provider might write "nil" in, in order of preference.
+NIL_FIELDS = (
+    "marketing_annual",
+    "fixtures_fittings_annual",
+    "assistive_technology_annual",
+    "vehicle_costs_annual",
+    "other_head_office_annual",
+)
+
+
+def _messy_nil(r: ProviderReturn, field_ids: set[str]) -> dict | None:
+    field = next((f for f in NIL_FIELDS if f not in r.values and f in field_ids), None)
+    if field is None:
+        return None
+    r.values[field] = "nil"
+    return dict(fault="a zero typed as 'nil'", field=field, entered="nil", expected_value=0.0)
