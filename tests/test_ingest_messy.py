@@ -27,7 +27,7 @@ def clean_home_care():
     )
     tables["staff_roles"] = [
         {"role": "Care worker", "headcount": 10, "paid_hours_per_week": 300,
-         "basic_rate_per_hour": 12.60, "annual_gross_pay": 300 * 52.18 * 12.60 * 1.1},
+         "basic_rate_per_hour": 12.60, "annual_gross_pay": 300 * (365 / 7) * 12.60 * 1.1},
         {"role": "Registered manager", "headcount": 1, "paid_hours_per_week": 37.5,
          "basic_rate_per_hour": 18.00},
     ]  # fmt: skip

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 from ..errors import ParameterError
+from ..money import WEEKS_PER_YEAR
 from ..templates.spec import Field, TemplateSpec
 from .issues import Issue
 
@@ -63,9 +64,6 @@ TOTALS_TOLERANCE = 0.05
 
 OCCUPANCY_TOLERANCE = 0.15
 """Gap allowed between stated average occupancy and end-of-period residents / beds."""
-
-DAYS_PER_WEEK = 7.0
-DAYS_PER_YEAR = 365.25
 
 NATION_OF_REGULATOR = {
     "Care Inspectorate (Scotland)": "scotland",
@@ -358,6 +356,18 @@ def _differs(a: float, b: float, tolerance: float = TOTALS_TOLERANCE) -> bool:
 
 
 def _check_totals(add, service: str, singles: dict, tables: dict, value: dict) -> None:
+    _check_parts(add, singles, value)
+    staff = tables.get(STAFF_TABLE)
+    if staff is not None:
+        if service in FRONTLINE_TOTALS and staff.found:
+            _check_frontline(add, service, singles, staff, value)
+        _check_gross_pay(add, staff)
+    if service == "care_home":
+        _check_residents(add, singles, value)
+
+
+def _check_parts(add, singles: dict, value: dict) -> None:
+    """A part (e.g. agency hours) is never more than its whole."""
     for part, whole in PART_OF:
         if part in value and whole in value and value[part] > value[whole] * (1 + 1e-9):
             pf, wf = singles[part].field, singles[whole].field
@@ -368,73 +378,80 @@ def _check_totals(add, service: str, singles: dict, tables: dict, value: dict) -
                 part,
                 singles[part],
             )
-    staff = tables.get(STAFF_TABLE)
-    if service in FRONTLINE_TOTALS and staff is not None and staff.found:
-        headcount_id, hours_id, cost_line = FRONTLINE_TOTALS[service]
-        rows = _frontline_rows(staff, cost_line)
-        if rows:
-            for fid, column, what in (
-                (headcount_id, "headcount", "headcount"),
-                (hours_id, "paid_hours_per_week", "paid hours a week"),
-            ):
-                total, n = _sum(rows, column)
-                if fid in value and n and _differs(value[fid], total):
-                    f = singles[fid].field
-                    add(
-                        "totals_mismatch",
-                        f"{f.label} is {_fmt(f, value[fid])} but the {cost_line.lower()} rows of "
-                        f"the staffing table add up to {total:,.10g} {what}",
-                        fid,
-                        singles[fid],
-                    )
-    if staff is not None:
-        weeks = DAYS_PER_YEAR / DAYS_PER_WEEK
-        for row_no, cells in staff.rows:
-            got = {
-                k: c.got.value
-                for k, c in cells.items()
-                if c.got is not None and not math.isnan(c.got.value)
-            }
-            if {"annual_gross_pay", "paid_hours_per_week", "basic_rate_per_hour"} <= got.keys():
-                floor_pay = got["paid_hours_per_week"] * weeks * got["basic_rate_per_hour"]
-                if got["annual_gross_pay"] < floor_pay * (1 - TOTALS_TOLERANCE * 2):
-                    add(
-                        "totals_mismatch",
-                        f"{staff.table.label} row {row_no}: gross pay "
-                        f"£{got['annual_gross_pay']:,.2f} is "
-                        f"less than paid hours a week × {weeks:.2f} weeks × basic pay per hour "
-                        f"(£{floor_pay:,.2f})",
-                        "annual_gross_pay",
-                        cells["annual_gross_pay"],
-                    )
-    if service == "care_home":
-        by_care = [value[f] for f in CARE_HOME_RESIDENTS_BY_CARE if f in value]
-        by_funder = [value[f] for f in CARE_HOME_RESIDENTS_BY_FUNDER if f in value]
-        residents = sum(by_care)
-        if by_care and "registered_beds" in value and residents > value["registered_beds"]:
+
+
+def _check_frontline(add, service: str, singles: dict, staff, value: dict) -> None:
+    """Front-line headcount and hours agree with the staffing table's front-line rows."""
+    headcount_id, hours_id, cost_line = FRONTLINE_TOTALS[service]
+    rows = _frontline_rows(staff, cost_line)
+    if not rows:
+        return
+    for fid, column, what in (
+        (headcount_id, "headcount", "headcount"),
+        (hours_id, "paid_hours_per_week", "paid hours a week"),
+    ):
+        total, n = _sum(rows, column)
+        if fid in value and n and _differs(value[fid], total):
+            f = singles[fid].field
             add(
                 "totals_mismatch",
-                f"residents by type of care add up to {residents:,.10g}, more than the "
-                f"{value['registered_beds']:,.10g} registered beds (occupancy over 100%)",
-                "registered_beds",
-                singles["registered_beds"],
+                f"{f.label} is {_fmt(f, value[fid])} but the {cost_line.lower()} rows of "
+                f"the staffing table add up to {total:,.10g} {what}",
+                fid,
+                singles[fid],
             )
-        if by_care and by_funder and sum(by_funder) != residents:
-            add(
-                "totals_mismatch",
-                f"residents by funder add up to {sum(by_funder):,.10g} but residents by type "
-                f"of care add up to {residents:,.10g}",
-                CARE_HOME_RESIDENTS_BY_FUNDER[0],
-                singles[CARE_HOME_RESIDENTS_BY_FUNDER[0]],
-            )
-        if by_care and value.get("registered_beds") and "average_occupancy" in value:
-            implied = residents / value["registered_beds"]
-            stated = value["average_occupancy"]
-            if abs(implied - stated) > OCCUPANCY_TOLERANCE:
+
+
+def _check_gross_pay(add, staff) -> None:
+    """A staffing row's gross pay is at least paid hours a week x weeks a year x basic pay."""
+    for row_no, cells in staff.rows:
+        got = {
+            k: c.got.value
+            for k, c in cells.items()
+            if c.got is not None and not math.isnan(c.got.value)
+        }
+        if {"annual_gross_pay", "paid_hours_per_week", "basic_rate_per_hour"} <= got.keys():
+            floor_pay = got["paid_hours_per_week"] * WEEKS_PER_YEAR * got["basic_rate_per_hour"]
+            if got["annual_gross_pay"] < floor_pay * (1 - TOTALS_TOLERANCE * 2):
                 add(
-                    "implausible",
-                    f"average occupancy {stated * 100:.4g}% is far from residents / registered "
-                    f"beds at the end of the period ({implied * 100:.4g}%)",
-                    "average_occupancy",
-                    singles["average_occupancy"],
+                    "totals_mismatch",
+                    f"{staff.table.label} row {row_no}: gross pay "
+                    f"£{got['annual_gross_pay']:,.2f} is less than paid hours a week × "
+                    f"{WEEKS_PER_YEAR:.2f} weeks × basic pay per hour (£{floor_pay:,.2f})",
+                    "annual_gross_pay",
+                    cells["annual_gross_pay"],
                 )
+
+
+def _check_residents(add, singles: dict, value: dict) -> None:
+    """Care home residents: within registered beds, by funder = by care, occupancy plausible."""
+    by_care = [value[f] for f in CARE_HOME_RESIDENTS_BY_CARE if f in value]
+    by_funder = [value[f] for f in CARE_HOME_RESIDENTS_BY_FUNDER if f in value]
+    residents = sum(by_care)
+    if by_care and "registered_beds" in value and residents > value["registered_beds"]:
+        add(
+            "totals_mismatch",
+            f"residents by type of care add up to {residents:,.10g}, more than the "
+            f"{value['registered_beds']:,.10g} registered beds (occupancy over 100%)",
+            "registered_beds",
+            singles["registered_beds"],
+        )
+    if by_care and by_funder and sum(by_funder) != residents:
+        add(
+            "totals_mismatch",
+            f"residents by funder add up to {sum(by_funder):,.10g} but residents by type "
+            f"of care add up to {residents:,.10g}",
+            CARE_HOME_RESIDENTS_BY_FUNDER[0],
+            singles[CARE_HOME_RESIDENTS_BY_FUNDER[0]],
+        )
+    if by_care and value.get("registered_beds") and "average_occupancy" in value:
+        implied = residents / value["registered_beds"]
+        stated = value["average_occupancy"]
+        if abs(implied - stated) > OCCUPANCY_TOLERANCE:
+            add(
+                "implausible",
+                f"average occupancy {stated * 100:.4g}% is far from residents / registered "
+                f"beds at the end of the period ({implied * 100:.4g}%)",
+                "average_occupancy",
+                singles["average_occupancy"],
+            )
