@@ -465,68 +465,7 @@ def _write_sheet(
     for col, width in sorted(widths.items()):
         ws.set_column(col, col, width)
     for r, kind, obj in rows:
-        if kind == "title":
-            ws.write_string(r, 0, obj, fmts.title)
-        elif kind == "note":
-            ws.write_string(
-                r,
-                0,
-                obj or "Enter figures in the shaded cells; select a cell to see its help.",
-                fmts.note,
-            )
-        elif kind == "section":
-            ws.write_string(r, 0, obj.title, fmts.section)
-            for c in (INPUT_COL, UNIT_COL, HELP_COL):
-                ws.write_blank(r, c, None, fmts.section)
-        elif kind in ("section_help", "table_help"):
-            text = obj if isinstance(obj, str) else obj.help
-            ws.write_string(r, 0, text, fmts.note)
-        elif kind == "field":
-            f: Field = obj
-            ws.write_string(r, LABEL_COL, f.label + (" *" if f.required else ""), fmts.label)
-            _write_value(ws, r, INPUT_COL, f, values.get(f.id), fmts.input(f))
-            ws.data_validation(r, INPUT_COL, r, INPUT_COL, data_validation(f, lists.get(f.choices)))
-            ws.write_string(r, UNIT_COL, f.unit_label, fmts.unit)
-            ws.write_string(r, HELP_COL, f.help, fmts.help)
-        elif kind == "total":
-            first, last = obj
-            ws.write_string(r, LABEL_COL, "Total of the lines above", fmts.bold)
-            ws.write_formula(
-                r,
-                INPUT_COL,
-                f"=SUM({xl_rowcol_to_cell(first, INPUT_COL)}:{xl_rowcol_to_cell(last, INPUT_COL)})",
-                fmts.total,
-                0,
-            )
-            ws.write_string(r, UNIT_COL, "£ a year", fmts.unit)
-        elif kind == "table_title":
-            ws.write_string(r, 0, obj.label, fmts.bold)
-        elif kind == "table_units":
-            for i, col in enumerate(obj.columns):
-                unit = col.unit_label or ("choose" if col.choices else "")
-                ws.write_string(r, i, unit, fmts.table_units)
-        elif kind == "table":
-            table: Table = obj
-            first_data, last_data = r + 1, r + table.rows
-            ws.add_table(
-                r,
-                0,
-                last_data,
-                len(table.columns) - 1,
-                {
-                    "name": table.id,
-                    "style": "Table Style Light 1",
-                    "columns": [
-                        {"header": col.label, "format": fmts.input(col)} for col in table.columns
-                    ],
-                },
-            )
-            for i, col in enumerate(table.columns):
-                for row in range(first_data, last_data + 1):
-                    ws.write_blank(row, i, None, fmts.input(col))
-                ws.data_validation(
-                    first_data, i, last_data, i, data_validation(col, lists.get(col.choices))
-                )
+        _write_row(ws, fmts, r, kind, obj, values, lists)
     ws.protect("", PROTECT_OPTIONS)
     text_cells = [
         xl_rowcol_to_cell(r, INPUT_COL)
@@ -538,6 +477,66 @@ def _write_sheet(
         ws.ignore_errors({"number_stored_as_text": " ".join(text_cells)})
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
+
+
+def _write_row(ws, fmts: _Formats, r: int, kind: str, obj, values: Mapping, lists: Mapping):
+    """One row of the sheet layout (see :func:`layout` for the kinds)."""
+    if kind == "title":
+        ws.write_string(r, 0, obj, fmts.title)
+    elif kind == "note":
+        text = obj or "Enter figures in the shaded cells; select a cell to see its help."
+        ws.write_string(r, 0, text, fmts.note)
+    elif kind == "section":
+        ws.write_string(r, 0, obj.title, fmts.section)
+        for c in (INPUT_COL, UNIT_COL, HELP_COL):
+            ws.write_blank(r, c, None, fmts.section)
+    elif kind in ("section_help", "table_help"):
+        ws.write_string(r, 0, obj if isinstance(obj, str) else obj.help, fmts.note)
+    elif kind == "field":
+        _write_field(ws, fmts, r, obj, values, lists)
+    elif kind == "total":
+        first, last = obj
+        ws.write_string(r, LABEL_COL, "Total of the lines above", fmts.bold)
+        span = f"{xl_rowcol_to_cell(first, INPUT_COL)}:{xl_rowcol_to_cell(last, INPUT_COL)}"
+        ws.write_formula(r, INPUT_COL, f"=SUM({span})", fmts.total, 0)
+        ws.write_string(r, UNIT_COL, "£ a year", fmts.unit)
+    elif kind == "table_title":
+        ws.write_string(r, 0, obj.label, fmts.bold)
+    elif kind == "table_units":
+        for i, col in enumerate(obj.columns):
+            ws.write_string(
+                r, i, col.unit_label or ("choose" if col.choices else ""), fmts.table_units
+            )
+    elif kind == "table":
+        _write_table(ws, fmts, r, obj, lists)
+
+
+def _write_field(ws, fmts: _Formats, r: int, f: Field, values: Mapping, lists: Mapping) -> None:
+    """A labelled input cell with its validation, unit and help text."""
+    ws.write_string(r, LABEL_COL, f.label + (" *" if f.required else ""), fmts.label)
+    _write_value(ws, r, INPUT_COL, f, values.get(f.id), fmts.input(f))
+    ws.data_validation(r, INPUT_COL, r, INPUT_COL, data_validation(f, lists.get(f.choices)))
+    ws.write_string(r, UNIT_COL, f.unit_label, fmts.unit)
+    ws.write_string(r, HELP_COL, f.help, fmts.help)
+
+
+def _write_table(ws, fmts: _Formats, r: int, table: Table, lists: Mapping) -> None:
+    """A named Excel table of blank input rows with a validation per column."""
+    first_data, last_data = r + 1, r + table.rows
+    columns = [{"header": col.label, "format": fmts.input(col)} for col in table.columns]
+    ws.add_table(
+        r,
+        0,
+        last_data,
+        len(table.columns) - 1,
+        {"name": table.id, "style": "Table Style Light 1", "columns": columns},
+    )
+    for i, col in enumerate(table.columns):
+        for row in range(first_data, last_data + 1):
+            ws.write_blank(row, i, None, fmts.input(col))
+        ws.data_validation(
+            first_data, i, last_data, i, data_validation(col, lists.get(col.choices))
+        )
 
 
 def write_template(
