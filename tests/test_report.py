@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from costofcare.parameters import load
-from costofcare.recommend import parse_service, recommend_service, round_half_up
+from costofcare.money import round_half_up
+from costofcare.recommend import parse_service, recommend_service
 from costofcare.report import (
     safe_filename,
     summary,
