@@ -305,7 +305,7 @@ def service_sheet(
         out.results["floor_rate"] = names["floor_rate"]
     ins.row = saved
     sheet.ws.set_column(1, 1, 16)
-    sheet.ws.set_column(2, 2, 14)
+    sheet.ws.set_column(2, 2, 22)
     _rate_chart(sheet, rec, table.first, table.last)
     sheet.print_setup(repeat_rows=(table.header, table.header))
     return out
