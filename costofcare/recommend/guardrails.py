@@ -150,58 +150,6 @@ class WageFloor:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One guardrail: the label the workbook shows and when it binds, in Python and in Excel.
-
-    ``binds(limit, method_uplift, uplifted_rate)`` is the Python test; ``excel`` is the same
-    test as a formula condition over named cells (``{current_rate}``, ``{method_uplift}``,
-    ``{allowed_uplift}`` and the limit's own name, e.g. ``{uplift_max}``).
-    """
-
-    label: str
-    limit: str
-    binds: Callable[[float, float, float], bool]
-    excel: str
-
-
-#: Decimal places at which two figures count as equal when a guardrail is tested.
-COMPARE_DIGITS = 10
-
-
-def exceeds(a: float, b: float) -> bool:
-    """``a > b`` once both agree to :data:`COMPARE_DIGITS` places.
-
-    Spreadsheets treat nearly equal numbers as equal (``1.05 - 1`` against ``0.05``), Python
-    does not; testing ``ROUND(a - b, 10) > 0`` in both keeps their answers the same.
-    """
-    return round_half_up(a - b, COMPARE_DIGITS) > 0
-
-
-#: The guardrails in order of precedence: the first that binds is the one named. The legal
-#: wage floor wins over everything, then the uplift floor, then the uplift cap.
-RULES: tuple[Rule, ...] = (
-    Rule(
-        "wage floor",
-        "floor_rate",
-        lambda floor, _m, uplifted: exceeds(floor, uplifted),
-        f"ROUND({{floor_rate}}-{{current_rate}}*(1+{{allowed_uplift}}),{COMPARE_DIGITS})>0",
-    ),
-    Rule(
-        "uplift floor",
-        "uplift_min",
-        lambda lo, method_uplift, _u: exceeds(lo, method_uplift),
-        f"ROUND({{uplift_min}}-{{method_uplift}},{COMPARE_DIGITS})>0",
-    ),
-    Rule(
-        "uplift cap",
-        "uplift_max",
-        lambda hi, method_uplift, _u: exceeds(method_uplift, hi),
-        f"ROUND({{method_uplift}}-{{uplift_max}},{COMPARE_DIGITS})>0",
-    ),
-)
-
-
-@dataclass(frozen=True)
 class Guardrails:
     """Limits every recommended rate must respect.
 
@@ -326,3 +274,56 @@ def apply_guardrails(
         },
         index=index,
     )
+
+
+# ---------------------------------------------------- the order of precedence, once
+@dataclass(frozen=True)
+class Rule:
+    """One guardrail: the label the workbook shows and when it binds, in Python and in Excel.
+
+    ``binds(limit, method_uplift, uplifted_rate)`` is the Python test; ``excel`` is the same
+    test as a formula condition over named cells (``{current_rate}``, ``{method_uplift}``,
+    ``{allowed_uplift}`` and the limit's own name, e.g. ``{uplift_max}``).
+    """
+
+    label: str
+    limit: str
+    binds: Callable[[float, float, float], bool]
+    excel: str
+
+
+#: Decimal places at which two figures count as equal when a guardrail is tested.
+COMPARE_DIGITS = 10
+
+
+def exceeds(a: float, b: float) -> bool:
+    """``a > b`` once both agree to :data:`COMPARE_DIGITS` places.
+
+    Spreadsheets treat nearly equal numbers as equal (``1.05 - 1`` against ``0.05``), Python
+    does not; testing ``ROUND(a - b, 10) > 0`` in both keeps their answers the same.
+    """
+    return round_half_up(a - b, COMPARE_DIGITS) > 0
+
+
+#: The guardrails in order of precedence: the first that binds is the one named. The legal
+#: wage floor wins over everything, then the uplift floor, then the uplift cap.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "wage floor",
+        "floor_rate",
+        lambda floor, _m, uplifted: exceeds(floor, uplifted),
+        f"ROUND({{floor_rate}}-{{current_rate}}*(1+{{allowed_uplift}}),{COMPARE_DIGITS})>0",
+    ),
+    Rule(
+        "uplift floor",
+        "uplift_min",
+        lambda lo, method_uplift, _u: exceeds(lo, method_uplift),
+        f"ROUND({{uplift_min}}-{{method_uplift}},{COMPARE_DIGITS})>0",
+    ),
+    Rule(
+        "uplift cap",
+        "uplift_max",
+        lambda hi, method_uplift, _u: exceeds(method_uplift, hi),
+        f"ROUND({{method_uplift}}-{{uplift_max}},{COMPARE_DIGITS})>0",
+    ),
+)
