@@ -46,6 +46,11 @@ FIT_STATUSES = {
 }
 
 
+def annual_spend(rate, volume_per_week, weeks_per_year: float) -> float:
+    """``Σ rate × volume_per_week × weeks_per_year`` over providers (GBP a year)."""
+    return float(np.sum(np.asarray(rate, dtype=float) * volume_per_week) * weeks_per_year)
+
+
 @dataclass(frozen=True)
 class BudgetFit:
     """Result of a budget fit.
@@ -124,7 +129,7 @@ class _BudgetMethod(Method):
 
         def spend(value: float) -> float:
             rates = guardrails.guarded_rate(current, self.rates_at(value, current, floor))
-            return float(np.sum(rates * volume) * weeks_per_year)
+            return annual_spend(rates, volume, weeks_per_year)
 
         lo, hi, start = self.bounds(guardrails, current)
         value, status = _solve(spend, envelope_annual, lo, hi, start, guardrails.uplift_max)
@@ -135,14 +140,14 @@ class _BudgetMethod(Method):
             status=status,
             envelope_annual=float(envelope_annual),
             spend_annual=spend(value),
-            current_spend_annual=float(np.sum(current * volume) * weeks_per_year),
+            current_spend_annual=annual_spend(current, volume, weeks_per_year),
             floor_spend_annual=spend(0.0) if self.how == "floor_first" else None,
         )
 
     def propose(self, inputs: MethodInputs) -> Proposal:
         current, volume = inputs.current_rate, inputs.volume_per_week
         floor, unit = inputs.guardrails.floor_rate, inputs.unit
-        today = float(np.sum(current * volume) * inputs.weeks_per_year)
+        today = annual_spend(current, volume, inputs.weeks_per_year)
         if self.budget_annual is not None:
             envelope, source = self.budget_annual, "budget_annual in the config"
         else:
@@ -316,9 +321,6 @@ class BudgetFloorFirst(_BudgetMethod):
         return 0.0, None, float(np.max(current))
 
 
-_BY_HOW = {"uniform": BudgetUniform, "floor_first": BudgetFloorFirst}
-
-
 def fit_budget(
     current_rate,
     volume_per_week,
@@ -355,7 +357,7 @@ def fit_budget(
     >>> round(fit.value, 10), fit.status
     (0.05, 'fitted')
     """
-    if how not in _BY_HOW:
+    if how not in ("uniform", "floor_first"):
         raise ValueError(f"unknown budget fit {how!r}; use 'uniform' or 'floor_first'")
     if share not in ("percent", "pence"):
         raise ValueError(f"unknown share {share!r}; use 'percent' or 'pence'")
