@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from costofcare.benchmark import percentile_inc
 from costofcare.errors import ConfigError
+from costofcare.money import round_half_up
 from costofcare.recommend import (
     Guardrails,
     WageFloor,
@@ -16,18 +18,16 @@ from costofcare.recommend import (
     fit_budget,
     parse_config,
     parse_service,
-    percentile_inc,
     recommend_service,
     resolve,
-    round_half_up,
 )
 from costofcare.recommend.config import Figure, Resolved
 
-WEEKS = 52
+WEEKS = 365 / 7  # a year of 365 days, in weeks (2026-04-06 to 2027-04-05)
 # Two providers: A at £20 for 100 hours a week, B at £25 for 200 hours a week.
 CURRENT = [20.0, 25.0]
 VOLUME = [100.0, 200.0]
-CURRENT_SPEND = WEEKS * (20 * 100 + 25 * 200)  # £364,000
+CURRENT_SPEND = WEEKS * (20 * 100 + 25 * 200)  # £365,000
 
 
 def test_round_half_up_matches_excel_not_bankers_rounding():
@@ -131,8 +131,8 @@ def test_uniform_fit_without_guardrails_is_the_spend_ratio():
 
 def test_uniform_fit_with_wage_floor_is_piecewise():
     # A is held at the £21.50 floor, so only B's rate moves with u:
-    # 52 × (100 × 21.50 + 200 × 25 × (1 + u)) = 382,200  ->  u = (7,350 − 2,150) / 5,000 − 1
-    fit = fit_budget(CURRENT, VOLUME, 382_200, Guardrails(floor_rate=21.5))
+    # W × (100 × 21.50 + 200 × 25 × (1 + u)) = W × 7,350  ->  u = (7,350 − 2,150) / 5,000 − 1
+    fit = fit_budget(CURRENT, VOLUME, WEEKS * 7350, Guardrails(floor_rate=21.5))
     assert fit.value == pytest.approx((7350 - 2150) / 5000 - 1)  # 0.04
     assert 20 * (1 + fit.value) < 21.5  # A really is on the floor at the answer
 
@@ -141,31 +141,38 @@ def test_uniform_fit_stops_at_the_cap_and_reports_underspend():
     fit = fit_budget(CURRENT, VOLUME, CURRENT_SPEND + 18_200, Guardrails(uplift_max=0.03))
     assert fit.value == pytest.approx(0.03)
     assert fit.status == "capped"
-    assert fit.gap_annual == pytest.approx(18_200 - 0.03 * CURRENT_SPEND)  # £7,280 unspent
+    assert fit.gap_annual == pytest.approx(18_200 - 0.03 * CURRENT_SPEND)  # £7,250 unspent
 
 
 def test_uniform_fit_reports_an_envelope_below_the_wage_floor():
-    # the floor alone costs 52 × (100 × 26 + 200 × 26) = £405,600
+    # the floor alone costs W × (100 × 26 + 200 × 26) = W × 7,800 = £406,714.29
     fit = fit_budget(CURRENT, VOLUME, 390_000, Guardrails(floor_rate=26.0, uplift_min=0.0))
     assert fit.status == "short"
-    assert fit.spend_annual == pytest.approx(52 * 300 * 26)
-    assert fit.gap_annual == pytest.approx(390_000 - 52 * 300 * 26)
+    assert fit.spend_annual == pytest.approx(WEEKS * 300 * 26)
+    assert fit.gap_annual == pytest.approx(390_000 - WEEKS * 300 * 26)
 
 
 def test_floor_first_percent_shares_what_is_left_after_the_floor():
-    # floor first: A to £21.50, so 52 × (2,150 + 5,000) = £371,800; £10,400 is left,
+    # floor first: A to £21.50, so W × (2,150 + 5,000) = W × 7,150; W × 200 is left,
     # shared as the same % on the floored rates: 7,150 × (1 + u) = 7,350
-    fit = fit_budget(CURRENT, VOLUME, 382_200, Guardrails(floor_rate=21.5), how="floor_first")
-    assert fit.floor_spend_annual == pytest.approx(52 * (2150 + 5000))
+    fit = fit_budget(CURRENT, VOLUME, WEEKS * 7350, Guardrails(floor_rate=21.5), how="floor_first")
+    assert fit.floor_spend_annual == pytest.approx(WEEKS * (2150 + 5000))
     assert fit.value == pytest.approx(7350 / 7150 - 1)
 
 
 def test_floor_first_pence_gives_every_unit_the_same_cash():
-    # 2,150 + 5,000 + 300 × d = 7,350  ->  d = 200 / 300 pence... £0.6667 per hour
+    # 2,150 + 5,000 + 300 × d = 7,350  ->  d = 200 / 300: £0.6667 per hour
     fit = fit_budget(
-        CURRENT, VOLUME, 382_200, Guardrails(floor_rate=21.5), how="floor_first", share="pence"
+        CURRENT, VOLUME, WEEKS * 7350, Guardrails(floor_rate=21.5), how="floor_first", share="pence"
     )
     assert fit.value == pytest.approx(200 / 300)
+
+
+def test_fit_budget_counts_weeks_as_days_over_seven_by_default():
+    # £7,000 a week for a 365-day year is 7,000 × 365 / 7 = £365,000, not 52 × 7,000
+    fit = fit_budget(CURRENT, VOLUME, 7_000 * 365 / 7, Guardrails())
+    assert fit.current_spend_annual == pytest.approx(365_000)
+    assert fit.value == pytest.approx(0.0, abs=1e-9)
 
 
 # ---------------------------------------------------------------- whole service
@@ -211,7 +218,7 @@ def test_percentile_method_moves_to_the_rolled_median():
     expected = [round_half_up(max(cur, target)) for cur in [20.0, 25.0, 24.0]]
     assert rec.providers.set_index("provider")["proposed_rate"].tolist() == expected
     assert rec.budget_impact_annual == pytest.approx(
-        52
+        WEEKS
         * sum(
             (e - cur) * v for e, cur, v in zip(expected, [20, 25, 24], [100, 200, 100], strict=True)
         )
@@ -223,8 +230,9 @@ def test_weighted_index_with_staffing_share_from_costs():
     rec = recommend_service(
         _config(method="weighted_index", wage_change=0.041, price_change=0.038), rates, costs
     )
-    # staffing share weighted by volume: (18×100 + 20×200 + 16×100) / (23×100 + 26.25×200 + 24×100)
-    share = (1800 + 4000 + 1600) / (2300 + 5250 + 2400)
+    # staffing over cost before the return, weighted by volume:
+    # (18×100 + 20×200 + 16×100) / ((18 + 4)×100 + (20 + 5)×200 + (16 + 6)×100)
+    share = (1800 + 4000 + 1600) / (2200 + 5000 + 2200)
     uplift = share * 0.041 + (1 - share) * 0.038
     assert rec.figures["index_uplift"].value == pytest.approx(uplift)
     assert rec.providers["proposed_rate"].tolist() == [
@@ -252,12 +260,12 @@ def test_budget_method_spends_the_increase_and_floor_binds():
     config = _config(method="budget_uniform", budget_increase_annual=20_000.0)
     resolved = Resolved(floor_rate=Figure(21.0, "test"))
     rec = recommend_service(config, rates, costs, resolved=resolved)
-    # A held at £21: 52 × (2,100 + (5,000 + 2,400)(1 + u)) = 52 × 9,400 + 20,000
-    u = (9400 + 20_000 / 52 - 2100) / 7400 - 1
+    # A held at £21: W × (2,100 + (5,000 + 2,400)(1 + u)) = W × 9,400 + 20,000
+    u = (9400 + 20_000 / WEEKS - 2100) / 7400 - 1
     assert rec.fit.value == pytest.approx(u)
     assert rec.providers["binding"].tolist() == ["wage floor", "", ""]
     # rounding to the penny moves spend by at most half a penny per hour bought
-    assert abs(rec.budget_impact_annual - 20_000) <= 0.005 * 400 * 52
+    assert abs(rec.budget_impact_annual - 20_000) <= 0.005 * 400 * WEEKS
 
 
 def test_parameter_references_resolve_from_dated_parameters():
@@ -319,3 +327,178 @@ def test_config_errors_name_the_key(table, words):
 def test_care_home_wage_floor_needs_hours_per_resident_week():
     with pytest.raises(ConfigError, match="paid_hours_per_unit is required"):
         parse_service("care_home", {"method": "percentile", "effective_date": date(2026, 4, 6)})
+
+
+# ---------------------------------------------------------------- methods as classes
+def _inputs(method_config, **resolved):
+    from costofcare.recommend.engine import _method_inputs
+
+    rates, costs = _tables()
+    config = _config(**method_config)
+    guardrails = config.guardrails(None)
+    return _method_inputs(config, Resolved(**resolved), guardrails, rates, costs, None)
+
+
+def test_registry_maps_each_config_string_to_its_class():
+    from costofcare.recommend import (
+        METHODS,
+        BottomUp,
+        BudgetFloorFirst,
+        BudgetUniform,
+        Percentile,
+        WeightedIndex,
+    )
+
+    built_in = {
+        "percentile": Percentile,
+        "weighted_index": WeightedIndex,
+        "bottom_up": BottomUp,
+        "budget_uniform": BudgetUniform,
+        "budget_floor_first": BudgetFloorFirst,
+    }
+    assert {name: METHODS[name] for name in built_in} == built_in
+    config = _config(method="budget_floor_first", budget_annual=1.0, share="pence",
+                     wage_floor_rate=21.0)  # fmt: skip
+    assert isinstance(config.method, BudgetFloorFirst) and config.method.share == "pence"
+    assert config.method.budget_annual == 1.0
+
+
+def test_percentile_class_proposes_the_lower_quartile_with_its_formula():
+    inputs = _inputs(
+        {"percentile": 0.25},
+        wage_change=Figure(0.0, "t"),
+        price_change=Figure(0.0, "t"),
+    )
+    proposal = inputs.config.method.propose(inputs)
+    # no change: totals A 18 + 4 + 1 = 23, B 20 + 5 + 1.25 = 26.25, C 16 + 6 + 2 = 24;
+    # PERCENTILE.INC at 0.25 of (23, 24, 26.25): rank 0.25 × 2 = 0.5 -> 23 + 0.5 × (24 − 23)
+    assert proposal.method_rate.tolist() == pytest.approx([23.5, 23.5, 23.5])
+    target = next(r for r in proposal.rows if r.key == "target_rate")
+    assert target.value == pytest.approx(23.5)
+    assert target.formula == "PERCENTILE.INC({providers.rolled_cost},{percentile})"
+    assert proposal.rate_formula == "{target_rate}"
+    assert proposal.outcome.sentence(min_count=3).endswith(": £23.50.")
+    assert "£23.50" not in proposal.outcome.sentence(min_count=4)  # only 3 providers behind it
+
+
+def test_weighted_index_class_with_a_configured_share():
+    inputs = _inputs(
+        {"method": "weighted_index", "wage_change": 0.05, "price_change": 0.02,
+         "staffing_share": 0.6},
+        wage_change=Figure(0.05, "t"),
+        price_change=Figure(0.02, "t"),
+    )  # fmt: skip
+    proposal = inputs.config.method.propose(inputs)
+    uplift = 0.6 * 0.05 + 0.4 * 0.02  # 3.8%
+    assert proposal.figures["index_uplift"].value == pytest.approx(uplift)
+    assert proposal.method_rate.tolist() == pytest.approx([20 * 1.038, 25 * 1.038, 24 * 1.038])
+    assert proposal.rate_formula == "{current_rate}*(1+{index_uplift})"
+    rows = {r.key: r for r in proposal.rows}
+    assert rows["staffing_share"].formula is None  # an input the analyst may change
+    assert rows["index_uplift"].formula == (
+        "{staffing_share}*{wage_change}+(1-{staffing_share})*{price_change}"
+    )
+
+
+def test_budget_class_adds_the_envelope_gap_to_the_results():
+    rates, costs = _tables()
+    config = _config(method="budget_uniform", budget_annual=WEEKS * 9_400 * 1.02)
+    rec = recommend_service(config, rates, costs, resolved=Resolved())
+    assert rec.fit.value == pytest.approx(0.02)  # no guardrails: the spend ratio
+    (gap,) = rec.result_rows
+    assert gap.formula == "{budget_annual}-{results.proposed_spend_annual}"
+    assert gap.value == pytest.approx(WEEKS * 9_400 * 1.02 - rec.proposed_spend_annual)
+
+
+def test_rolled_cost_is_the_one_roll_forward():
+    from costofcare.recommend import rolled_cost
+
+    # staffing 20 × 1.10 + other 5 × 1.04 = 27.20; the return 1.25 grows as cost: × 27.2 / 25
+    assert float(rolled_cost(20.0, 5.0, 1.25, 0.0, 0.10, 0.04)) == pytest.approx(
+        27.2 + 1.25 * 27.2 / 25
+    )
+
+
+# ---------------------------------------------------------------- guardrail precedence
+def test_guardrail_precedence_is_one_list_used_by_python_and_the_formula():
+    g = Guardrails(floor_rate=21.5, uplift_min=0.0, uplift_max=0.1)
+    assert [r.label for r in g.rules] == ["wage floor", "uplift floor", "uplift cap"]
+    formula = g.binding_formula()
+    assert formula.index("wage floor") < formula.index("uplift floor") < formula.index("uplift cap")
+    # a cut below the floor: both the wage floor and the uplift floor hold; the wage floor wins
+    assert g.binding(-0.5, 10.0) == "wage floor"
+    assert Guardrails().binding_formula() is None
+    assert (
+        Guardrails(uplift_max=0.1).allowed_uplift_formula() == "MIN({method_uplift},{uplift_max})"
+    )
+
+
+def test_no_module_switches_on_the_method_string():
+    from pathlib import Path
+
+    import costofcare
+
+    root = Path(costofcare.__file__).parent
+    hits = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "method ==" in line or "method in (" in line or "method.startswith" in line
+    ]
+    assert hits == []
+
+
+# ---------------------------------------------------------------- registry errors
+@pytest.mark.parametrize(
+    "table, words",
+    [
+        (
+            {"method": "median", "effective_date": "2026-04-06"},
+            "recommend.home_care.method: unknown method 'median'; use one of ",
+        ),
+        (
+            {"method": "weighted_index", "effective_date": "2026-04-06", "percentile": 0.5,
+             "wage_change": 0.04, "price_change": 0.03},
+            "unknown key(s) percentile (percentile: not a setting of method weighted_index)",
+        ),
+        (
+            {"method": "budget_uniform", "effective_date": "2026-04-06", "share": "pence",
+             "budget_annual": 1e6},
+            "not a setting of method budget_uniform",
+        ),
+        (
+            {"method": "budget_floor_first", "effective_date": "2026-04-06", "share": "cash",
+             "budget_annual": 1e6},
+            "recommend.home_care.share: use 'percent' or 'pence', not 'cash'",
+        ),
+        (
+            {"method": "budget_floor_first", "effective_date": "2026-04-06", "budget_annual": 1e6,
+             "wage_floor": "none"},
+            "method budget_floor_first needs a wage floor (wage_floor or wage_floor_rate)",
+        ),
+        (
+            {"method": "bottom_up", "effective_date": "2026-04-06"},
+            "method bottom_up needs scenario",
+        ),
+        (
+            {"method": "bottom_up", "effective_date": "2026-04-06", "scenario": 3},
+            "recommend.home_care.scenario: expected text, got 3",
+        ),
+        (
+            {"method": "weighted_index", "effective_date": "2026-04-06", "staffing_share": 1.2,
+             "wage_change": 0.04, "price_change": 0.03},
+            "staffing_share: 1.2 must be between 0 and 1",
+        ),
+    ],
+)  # fmt: skip
+def test_method_keys_are_checked_by_the_method_class(table, words):
+    with pytest.raises(ConfigError) as err:
+        parse_config({"home_care": table})
+    assert words in str(err.value)
+
+
+def test_the_year_from_the_effective_date_has_its_days_over_seven_weeks():
+    # 2027-04-06 to 2028-04-05 holds 29 February 2028: 366 days
+    assert _config(effective_date="2027-04-06").weeks == pytest.approx(366 / 7)
+    assert _config().weeks == pytest.approx(365 / 7)
+    assert _config(weeks_per_year=52.0).weeks == 52.0  # a council may fix it

@@ -9,14 +9,25 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from costofcare.money import round_half_up
 from costofcare.parameters import load
-from costofcare.recommend import parse_service, recommend_service, round_half_up
+from costofcare.recommend import (
+    METHODS,
+    Method,
+    OutcomeNote,
+    Proposal,
+    Row,
+    parse_service,
+    recommend_service,
+    register,
+)
 from costofcare.report import (
     safe_filename,
     summary,
@@ -179,6 +190,49 @@ def _configs_two():
     }
 
 
+@dataclass(frozen=True)
+class ShareOfTheGap(Method):
+    """A method made up for the test: close a share of the gap to the highest rolled cost."""
+
+    name = "share_of_the_gap"
+    label = "a share of the gap to the highest local cost"
+    note = "Each rate closes the configured share of its gap to the highest rolled cost."
+    weight: float = 0.5
+
+    def propose(self, inputs):
+        ceiling = float(inputs.providers["rolled_cost"].max())
+        current = inputs.current_rate
+        return Proposal(
+            method_rate=current + self.weight * (ceiling - current),
+            rate_formula="{current_rate}+{weight}*({ceiling}-{current_rate})",
+            rows=(
+                Row("weight", "Share of the gap closed", self.weight, "fraction", "fraction"),
+                Row(
+                    "ceiling",
+                    "Highest rolled cost",
+                    ceiling,
+                    "money4",
+                    formula="MAX({providers.rolled_cost})",
+                ),
+            ),  # fmt: skip
+            reasoning=(f"Close {self.weight:.0%} of the gap to £{ceiling:,.2f}.",),
+            outcome=OutcomeNote("Your rate closes part of its gap to the highest local cost"),
+        )
+
+
+def _new_method_recommendation(params):
+    register(ShareOfTheGap)
+    try:
+        config = parse_service(
+            "home_care",
+            {"method": "share_of_the_gap", "weight": 0.5, "effective_date": EFFECTIVE,
+             "wage_change": 0.0, "price_change": 0.0, "wage_floor": "none"},
+        )  # fmt: skip
+    finally:
+        METHODS.pop("share_of_the_gap")
+    return _recommend({"home_care": config}, params)
+
+
 def _recommend(configs, params):
     rates, costs = _tables()
     return {
@@ -217,16 +271,20 @@ def written(tmp_path_factory):
         issues=ISSUES,
     )
     book2 = write_recommendation_workbook(base / "rec2.xlsx", recs2, parameters=in_force)
+    recs3 = _new_method_recommendation(params)
+    book3 = write_recommendation_workbook(base / "rec3.xlsx", recs3, parameters=in_force)
     outcomes = write_provider_workbooks(base / "providers", recs1, costs, MARKET, min_count=5)
     changed = base / "rec1_cap2pc.xlsx"
     _change_cell(book1.path, changed, "Home care", "Largest uplift allowed", 0.02)
-    files = [book1.path, book2.path, *outcomes.values()]
+    files = [book1.path, book2.path, book3.path, *outcomes.values()]
     return {
         "params": params,
         "recs1": recs1,
         "recs2": recs2,
         "book1": book1,
         "book2": book2,
+        "recs3": recs3,
+        "book3": book3,
         "outcomes": outcomes,
         "files": files,
         "changed": changed,
@@ -309,17 +367,40 @@ def test_written_values_equal_the_python_recommendation(written):
                     assert proposed[provider] == value, (service, provider)
 
 
+def test_a_new_method_class_is_laid_out_without_touching_the_report(written):
+    # home care totals, no change: the highest is -Dash Care Ltd, 19.70 + 5.60 + 1.40 = 26.70;
+    # CON at £19.80 closes half its gap: 19.80 + 0.5 × (26.70 − 19.80) = £23.25
+    rec = written["recs3"]["home_care"]
+    proposed = rec.providers.set_index("provider")["proposed_rate"]
+    assert proposed["CON"] == pytest.approx(19.80 + 0.5 * (26.70 - 19.80))
+    formulas = openpyxl.load_workbook(written["book3"].path)
+    values = openpyxl.load_workbook(written["book3"].path, data_only=True)
+    labels = {r[0].value: r[1] for r in formulas["Home care"].iter_rows(min_col=1, max_col=2)}
+    assert labels["Share of the gap closed"].value == 0.5
+    assert labels["Highest rolled cost"].value.startswith("=MAX($I$")
+    ws = values["Home care"]
+    header = next(r for r in ws.iter_rows() if r[0].value == "Provider")
+    cols = {c.value: c.column - 1 for c in header}
+    con = next(r for r in ws.iter_rows(min_row=header[0].row + 1) if r[0].value == "CON")
+    assert con[cols["Method rate"]].value == pytest.approx(23.25)
+    assert con[cols["Proposed rate"]].value == 23.25
+    notes = [r[0].value for r in values["Method notes"].iter_rows()]
+    assert "A share of the gap to the highest local cost" in notes
+    assert "share_of_the_gap" not in METHODS  # the test left the registry as it found it
+
+
 def test_wage_floor_cell_equals_a_hand_calculation(written):
     p = written["params"]
     wage = p.value("national_living_wage_hourly", on=EFFECTIVE)
-    gross = wage * 37.5 * 52
+    weeks = 365 / 7  # the year from 6 April 2026 holds 365 days
+    gross = wage * 37.5 * weeks
     ni = p.value("employer_ni_rate", on=EFFECTIVE) * (
         gross - p.value("employer_ni_secondary_threshold_annual", on=EFFECTIVE)
     )
     pension = p.value("pension_employer_min_rate", on=EFFECTIVE) * (
         gross - p.value("pension_qualifying_earnings_lower_annual", on=EFFECTIVE)
     )
-    hours = 37.5 * (52 - p.value("statutory_holiday_weeks", on=EFFECTIVE))
+    hours = 37.5 * (weeks - p.value("statutory_holiday_weeks", on=EFFECTIVE))
     floor = (gross + ni + pension) / hours * 30  # 30 care hours per resident week
     assert written["recs1"]["care_home"].guardrails.floor_rate == pytest.approx(floor)
     oak = written["recs1"]["care_home"].providers.set_index("provider").loc["Oak House"]
@@ -548,10 +629,13 @@ def test_json_summary_matches_the_recommendation(written, tmp_path):
     assert sl["budget_impact_annual"] == pytest.approx(
         recs["supported_living"].budget_impact_annual, abs=0.01
     )
-    # floor first, pence: Ash to £22 first: 52 × (22×50 + 23×100 + 25×80) = £280,800 before
-    # sharing; envelope = 52 × (20×50 + 23×100 + 25×80) + 30,000 = £305,600; the remaining
-    # £24,800 is shared over 52 × 230 hours
-    assert sl["budget_fit"]["value"] == pytest.approx(24_800 / (52 * 230), abs=1e-8)
+    # floor first, pence, W = 365 / 7 weeks: Ash to £22 first: W × (22×50 + 23×100 + 25×80)
+    # = W × 5,400 before sharing; envelope = W × (20×50 + 23×100 + 25×80) + 30,000
+    # = W × 5,300 + 30,000; the remaining 30,000 − W × 100 is shared over W × 230 hours
+    weeks = 365 / 7
+    assert sl["budget_fit"]["value"] == pytest.approx(
+        (30_000 - weeks * 100) / (weeks * 230), abs=1e-8
+    )
     total = sum(s["budget_impact_annual"] for s in data["services"].values())
     assert data["total"]["budget_impact_annual"] == pytest.approx(total, abs=0.02)
 
@@ -587,22 +671,32 @@ def test_public_api_is_pinned():
     assert sorted(rec.__all__) == sorted(
         [
             "METHODS",
+            "BottomUp",
             "BudgetFit",
+            "BudgetFloorFirst",
+            "BudgetUniform",
+            "Figure",
             "Guardrails",
+            "Method",
+            "MethodInputs",
+            "OutcomeNote",
+            "Percentile",
+            "Proposal",
+            "RecommendationInputError",
+            "Row",
             "ServiceConfig",
             "ServiceRecommendation",
             "WageFloor",
+            "WeightedIndex",
             "apply_guardrails",
             "fit_budget",
             "parse_config",
             "parse_service",
-            "percentile_inc",
-            "percentile_target",
             "recommend_all",
             "recommend_service",
+            "register",
             "resolve",
             "rolled_cost",
-            "round_half_up",
             "weighted_index_uplift",
         ]
     )

@@ -1,33 +1,54 @@
 """Recommendation step: uplift methods, guardrails and budget fit.
 
-Pure functions over DataFrames; the workbooks that show the result are in
-:mod:`costofcare.report`.
+Each method is a small class with one interface (:class:`Method`), registered under the
+``method`` string of the config (:data:`METHODS`). Pure functions and small objects over
+DataFrames; the workbooks that show the result are in :mod:`costofcare.report`.
 """
 
-from .budget import BudgetFit, fit_budget
+from .budget import BudgetFit, BudgetFloorFirst, BudgetUniform, fit_budget
 from .config import ServiceConfig, parse_config, parse_service, resolve
 from .engine import ServiceRecommendation, recommend_all, recommend_service
-from .excel import percentile_inc, round_half_up
 from .guardrails import Guardrails, WageFloor, apply_guardrails
-from .methods import METHODS, percentile_target, rolled_cost, weighted_index_uplift
+from .method import (
+    METHODS,
+    Figure,
+    Method,
+    MethodInputs,
+    OutcomeNote,
+    Proposal,
+    RecommendationInputError,
+    Row,
+    register,
+)
+from .methods import BottomUp, Percentile, WeightedIndex, rolled_cost, weighted_index_uplift
 
 __all__ = [
     "METHODS",
+    "BottomUp",
     "BudgetFit",
+    "BudgetFloorFirst",
+    "BudgetUniform",
+    "Figure",
     "Guardrails",
+    "Method",
+    "MethodInputs",
+    "OutcomeNote",
+    "Percentile",
+    "Proposal",
+    "RecommendationInputError",
+    "Row",
     "ServiceConfig",
     "ServiceRecommendation",
     "WageFloor",
+    "WeightedIndex",
     "apply_guardrails",
     "fit_budget",
     "parse_config",
     "parse_service",
-    "percentile_inc",
-    "percentile_target",
     "recommend_all",
     "recommend_service",
+    "register",
     "resolve",
     "rolled_cost",
-    "round_half_up",
     "weighted_index_uplift",
 ]

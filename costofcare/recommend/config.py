@@ -3,34 +3,51 @@
 In the run's TOML config::
 
     [recommend.home_care]
-    method = "weighted_index"          # percentile | weighted_index | bottom_up |
-                                       # budget_uniform | budget_floor_first
+    method = "weighted_index"          # a registered method: percentile | weighted_index |
+                                       # bottom_up | budget_uniform | budget_floor_first
     effective_date = 2026-04-06
     base_date = 2025-04-06             # the period the returns describe (for parameter changes)
     wage_change = "national_living_wage_hourly"   # or a fraction, e.g. 0.041
     price_change = "CPI:2025-09"       # 12-month rate of an index at a month, or a fraction
-    staffing_share = 0.72              # optional; default: from the providers' unit costs
+    staffing_share = 0.72              # the method's own key (weighted_index)
     uplift_min = 0.0                   # no rate falls
     uplift_max = 0.10
     wage_floor = "national_living_wage_hourly"    # parameter name of the legal wage floor
     paid_hours_per_unit = 1.25         # worked hours per contact hour (travel included)
     paid_hours_per_week = 37.5         # for the NI threshold and pension in the floor cost
 
-:func:`parse_config` checks every key and names the one at fault; :func:`resolve` turns
-parameter references into numbers using the dated parameters.
+The keys every method shares are checked here; each method's own keys are checked by its class
+(:mod:`costofcare.recommend.method`). :func:`parse_config` names the key at fault;
+:func:`resolve` turns parameter references into numbers using the dated parameters.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+import pandas as pd
 
 from ..configtools import config_date
 from ..errors import ConfigError, UserError
+from ..scenarios.budget import budget_weeks
+from . import budget as _budget  # noqa: F401  (registers the budget methods)
+from . import methods as _methods  # noqa: F401  (registers the cost methods)
 from .guardrails import Guardrails, WageFloor
-from .methods import METHODS
+from .method import METHODS, Figure, Method, method_class
+
+__all__ = [
+    "KNOWN_KEYS",
+    "SERVICES",
+    "UNIT_LABELS",
+    "Figure",
+    "Resolved",
+    "ServiceConfig",
+    "parse_config",
+    "parse_service",
+    "resolve",
+]
 
 SERVICES = ("home_care", "care_home", "supported_living")
 
@@ -46,40 +63,38 @@ UNIT_LABELS = {
 
 
 @dataclass(frozen=True)
-class Figure:
-    """A number used by a method, with where it came from (shown in the workbook)."""
-
-    value: float
-    source: str
-
-
-@dataclass(frozen=True)
 class ServiceConfig:
-    """Recommendation settings for one service type (see the module docstring)."""
+    """Recommendation settings for one service type (see the module docstring).
+
+    ``method`` is the method object, holding its own settings (``config.method.name`` is the
+    config string). ``weeks_per_year`` overrides the weeks in the year from the effective
+    date (days / 7 by default).
+    """
 
     service: str
-    method: str
+    method: Method
     effective_date: date
     base_date: date | None = None
-    percentile: float = 0.5
     wage_change: float | str | None = None
     price_change: float | str | None = None
-    staffing_share: float | None = None
-    scenario: str | None = None
-    budget_annual: float | None = None
-    budget_increase_annual: float | None = None
-    share: str = "percent"
     uplift_min: float | None = None
     uplift_max: float | None = None
     wage_floor: str | None = "national_living_wage_hourly"
     wage_floor_rate: float | None = None
     paid_hours_per_unit: float | None = None
     paid_hours_per_week: float = 37.5
-    weeks_per_year: float = 52.0
+    weeks_per_year: float | None = None
 
     @property
     def where(self) -> str:
         return f"recommend.{self.service}"
+
+    @property
+    def weeks(self) -> float:
+        """Weeks in the year from the effective date: its days / 7, unless overridden."""
+        start = self.effective_date
+        end = (pd.Timestamp(start) + pd.DateOffset(years=1)).date() - timedelta(days=1)
+        return budget_weeks(start, end, weeks_per_year=self.weeks_per_year)[0]
 
     def guardrails(self, floor_rate: float | None) -> Guardrails:
         return Guardrails(
@@ -91,18 +106,13 @@ class ServiceConfig:
 
     def as_rows(self) -> list[tuple[str, str]]:
         """(key, value) for every setting, for the workbook's assumptions sheet."""
-        rows = []
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            rows.append((f"{self.where}.{f.name}", "" if value is None else str(value)))
-        return rows
+        rows = [(f"{self.where}.method", self.method.name)]
+        rows += [(f"{self.where}.{k}", v) for k, v in self.method.settings()]
+        rows += [(f"{self.where}.{k}", getattr(self, k)) for k in _COMMON_KEYS if k != "method"]
+        return [(key, "" if value is None else str(value)) for key, value in rows]
 
 
 _NUMBER_KEYS = {
-    "percentile",
-    "staffing_share",
-    "budget_annual",
-    "budget_increase_annual",
     "uplift_min",
     "uplift_max",
     "wage_floor_rate",
@@ -110,13 +120,32 @@ _NUMBER_KEYS = {
     "paid_hours_per_week",
     "weeks_per_year",
 }
-_TEXT_KEYS = {"method", "scenario", "share", "wage_floor"}
+_TEXT_KEYS = {"method", "wage_floor"}
 _DATE_KEYS = {"effective_date", "base_date"}
 _CHANGE_KEYS = {"wage_change", "price_change"}
-KNOWN_KEYS = _NUMBER_KEYS | _TEXT_KEYS | _DATE_KEYS | _CHANGE_KEYS
+_COMMON_KEYS = ("method", *sorted(_DATE_KEYS | _CHANGE_KEYS | _NUMBER_KEYS | {"wage_floor"}))
+#: Every key a ``[recommend.<service>]`` table may hold: the common ones and each method's own.
+KNOWN_KEYS = set(_COMMON_KEYS) | {k for cls in METHODS.values() for k in cls.keys()}
 
 
-_as_date = config_date
+def _common_value(key: str, value, name: str):
+    if key in _NUMBER_KEYS:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{name}: expected a number, got {value!r}")
+        return float(value)
+    if key in _TEXT_KEYS:
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}: expected text, got {value!r}")
+        return value
+    if key in _DATE_KEYS:
+        return config_date(value, name)
+    # a change: a fraction or a reference resolved later
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(
+            f"{name}: expected a fraction (0.041) or a reference such as "
+            f"'national_living_wage_hourly' or 'CPI:2025-09', got {value!r}"
+        )
+    return value if isinstance(value, str) else float(value)
 
 
 def parse_service(service: str, mapping: Mapping) -> ServiceConfig:
@@ -131,81 +160,40 @@ def parse_service(service: str, mapping: Mapping) -> ServiceConfig:
     where = f"recommend.{service}"
     if service not in SERVICES:
         raise ConfigError(f"{where}: unknown service type; use one of {', '.join(SERVICES)}")
-    unknown = sorted(set(mapping) - KNOWN_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; "
-            f"known keys: {', '.join(sorted(KNOWN_KEYS))}"
-        )
-    values: dict = {}
-    for key, value in mapping.items():
-        name = f"{where}.{key}"
-        if key in _NUMBER_KEYS:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ConfigError(f"{name}: expected a number, got {value!r}")
-            values[key] = float(value)
-        elif key in _TEXT_KEYS:
-            if not isinstance(value, str):
-                raise ConfigError(f"{name}: expected text, got {value!r}")
-            values[key] = value
-        elif key in _DATE_KEYS:
-            values[key] = _as_date(value, name)
-        else:  # a change: a fraction or a reference resolved later
-            if isinstance(value, bool) or not isinstance(value, int | float | str):
-                raise ConfigError(
-                    f"{name}: expected a fraction (0.041) or a reference such as "
-                    f"'national_living_wage_hourly' or 'CPI:2025-09', got {value!r}"
-                )
-            values[key] = float(value) if not isinstance(value, str) else value
-    if "method" not in values:
+    if "method" not in mapping:
         raise ConfigError(f"{where}.method is required; use one of {', '.join(METHODS)}")
-    if values["method"] not in METHODS:
+    cls = method_class(mapping["method"], where)
+    known = set(_COMMON_KEYS) | set(cls.keys())
+    unknown = sorted(set(mapping) - known)
+    if unknown:
+        others = sorted(set(unknown) & KNOWN_KEYS)
+        hint = f" ({', '.join(others)}: not a setting of method {cls.name})" if others else ""
         raise ConfigError(
-            f"{where}.method: unknown method {values['method']!r}; use one of {', '.join(METHODS)}"
+            f"{where}: unknown key(s) {', '.join(unknown)}{hint}; "
+            f"known keys: {', '.join(sorted(known))}"
         )
+    values = {
+        key: _common_value(key, value, f"{where}.{key}")
+        for key, value in mapping.items()
+        if key in _COMMON_KEYS and key != "method"
+    }
+    method = cls.parse({k: v for k, v in mapping.items() if k in cls.keys()}, where)
     if "effective_date" not in values:
         raise ConfigError(f"{where}.effective_date is required (the date the new rates apply)")
     if values.get("wage_floor", "x").lower() == "none":
         values["wage_floor"] = None
-    config = ServiceConfig(service=service, **values)
+    config = ServiceConfig(service=service, method=method, **values)
     _check(config)
+    method.check(config)
     return config
 
 
 def _check(c: ServiceConfig) -> None:
     where = c.where
-    if not 0.0 <= c.percentile <= 1.0:
-        raise ConfigError(
-            f"{where}.percentile: {c.percentile:g} must be a fraction between 0 and 1 "
-            "(0.5 is the median)"
-        )
-    if c.staffing_share is not None and not 0.0 <= c.staffing_share <= 1.0:
-        raise ConfigError(f"{where}.staffing_share: {c.staffing_share:g} must be between 0 and 1")
-    if c.share not in ("percent", "pence"):
-        raise ConfigError(f"{where}.share: use 'percent' or 'pence', not {c.share!r}")
-    if c.weeks_per_year <= 0 or c.paid_hours_per_week <= 0:
+    if (c.weeks_per_year is not None and c.weeks_per_year <= 0) or c.paid_hours_per_week <= 0:
         raise ConfigError(f"{where}: weeks_per_year and paid_hours_per_week must be positive")
     if c.paid_hours_per_unit is not None and c.paid_hours_per_unit <= 0:
         raise ConfigError(f"{where}.paid_hours_per_unit must be positive")
-    if c.method == "weighted_index":
-        missing = [k for k in ("wage_change", "price_change") if getattr(c, k) is None]
-        if missing:
-            raise ConfigError(f"{where}: method weighted_index needs {' and '.join(missing)}")
-    if c.method == "bottom_up" and not c.scenario:
-        raise ConfigError(f"{where}: method bottom_up needs scenario (the scenario to price at)")
-    if c.method.startswith("budget_"):
-        given = [
-            k for k in ("budget_annual", "budget_increase_annual") if getattr(c, k) is not None
-        ]
-        if len(given) != 1:
-            raise ConfigError(
-                f"{where}: method {c.method} needs exactly one of budget_annual (total annual "
-                "spend on the service) or budget_increase_annual (extra spend over today's)"
-            )
-    if c.method == "budget_floor_first" and c.wage_floor is None and c.wage_floor_rate is None:
-        raise ConfigError(
-            f"{where}: method budget_floor_first needs a wage floor (wage_floor or wage_floor_rate)"
-        )
     if (
         c.wage_floor is not None
         and c.wage_floor_rate is None
@@ -302,7 +290,7 @@ def resolve(config: ServiceConfig, params=None) -> Resolved:
             wage_parameter=config.wage_floor,
             paid_hours_per_week=config.paid_hours_per_week,
             paid_hours_per_unit=hours_per_unit,
-            weeks_per_year=config.weeks_per_year,
+            weeks_per_year=config.weeks,
         )
         floor_rate = Figure(
             floor.cost_per_unit(),

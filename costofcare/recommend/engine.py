@@ -7,24 +7,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import UserError
-from .budget import BudgetFit, fit_budget, method_rates
+from .budget import BudgetFit
 from .config import UNIT_LABELS, Figure, Resolved, ServiceConfig, resolve
 from .guardrails import Guardrails, apply_guardrails
-from .methods import (
-    cost_by_category,
-    percentile_target,
-    rolled_cost,
-    staffing_share,
-    weighted_index_uplift,
-)
+from .method import Method, MethodInputs, Proposal, RecommendationInputError, Row, require_columns
+from .methods import cost_by_category, rolled_cost
 
 RATE_COLUMNS = ("provider", "service", "current_rate", "volume_per_week")
 COST_COLUMNS = ("provider", "service", "cost_line", "category", "cost_per_unit")
-
-
-class RecommendationInputError(UserError):
-    """The tables handed to the recommendation step cannot be used."""
+GUARDED_COLUMNS = (
+    "method_rate",
+    "method_uplift",
+    "allowed_uplift",
+    "guarded_rate",
+    "proposed_rate",
+    "uplift",
+)
 
 
 @dataclass
@@ -37,24 +35,34 @@ class ServiceRecommendation:
     ``method_rate``, ``method_uplift``, ``allowed_uplift``, ``guarded_rate``,
     ``proposed_rate``, ``uplift``, ``binding``, ``current_spend_annual``,
     ``proposed_spend_annual``, ``impact_annual``. Providers without a current rate have no
-    proposal (NaN).
+    proposal (NaN). ``proposal`` is what the method returned; ``result_rows`` the rows it adds
+    to the results once the guardrails are applied.
     """
 
     config: ServiceConfig
     guardrails: Guardrails
     resolved: Resolved
     providers: pd.DataFrame
-    figures: dict[str, Figure] = field(default_factory=dict)
-    fit: BudgetFit | None = None
+    proposal: Proposal
+    weeks_per_year: float
     reasoning: list[str] = field(default_factory=list)
+    result_rows: tuple[Row, ...] = ()
 
     @property
     def service(self) -> str:
         return self.config.service
 
     @property
-    def method(self) -> str:
+    def method(self) -> Method:
         return self.config.method
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        return self.proposal.figures
+
+    @property
+    def fit(self) -> BudgetFit | None:
+        return self.proposal.fit
 
     @property
     def unit(self) -> str:
@@ -65,7 +73,7 @@ class ServiceRecommendation:
 
     @property
     def volume_annual(self) -> float:
-        return float(self._priced()["volume_per_week"].sum() * self.config.weeks_per_year)
+        return float(self._priced()["volume_per_week"].sum() * self.weeks_per_year)
 
     @property
     def current_spend_annual(self) -> float:
@@ -97,16 +105,10 @@ class ServiceRecommendation:
         return {k: int(v) for k, v in b[b != ""].value_counts().sort_index().items()}
 
 
-def _check_columns(df: pd.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise RecommendationInputError(f"{what} table lacks column(s) {', '.join(missing)}")
-
-
 def provider_table(rates: pd.DataFrame, unit_costs: pd.DataFrame, service: str) -> pd.DataFrame:
     """Providers of one service: current rate and volume beside cost per unit by category."""
-    _check_columns(rates, RATE_COLUMNS, "rates")
-    _check_columns(unit_costs, COST_COLUMNS, "unit costs")
+    require_columns(rates, RATE_COLUMNS, "rates")
+    require_columns(unit_costs, COST_COLUMNS, "unit costs")
     r = rates[rates["service"] == service]
     dupes = r["provider"][r["provider"].duplicated()].unique()
     if len(dupes):
@@ -127,6 +129,27 @@ def provider_table(rates: pd.DataFrame, unit_costs: pd.DataFrame, service: str) 
     )
     table.index.name = "provider"
     return table.reset_index()
+
+
+def _method_inputs(config, resolved, guardrails, rates, unit_costs, scenario_costs):
+    table = provider_table(rates, unit_costs, config.service)
+    if not table["current_rate"].notna().any():
+        raise RecommendationInputError(f"rates: no current rates for {config.service}")
+    wage = resolved.wage_change.value if resolved.wage_change else 0.0
+    price = resolved.price_change.value if resolved.price_change else 0.0
+    parts = [table[c].fillna(0.0) for c in ("staffing", "non_staffing", "return", "other")]
+    table["rolled_cost"] = rolled_cost(*parts, wage, price)
+    table.loc[table["total"].isna(), "rolled_cost"] = np.nan
+    return MethodInputs(
+        config=config,
+        unit=UNIT_LABELS[config.service],
+        providers=table,
+        wage_change=wage,
+        price_change=price,
+        guardrails=guardrails,
+        weeks_per_year=config.weeks,
+        scenario_costs=scenario_costs,
+    )
 
 
 def recommend_service(
@@ -155,168 +178,45 @@ def recommend_service(
     resolved
         Already resolved figures (skips ``params``); mainly for tests and notebooks.
     """
-    service = config.service
     resolved = resolved if resolved is not None else resolve(config, params)
     floor_rate = None if resolved.floor_rate is None else resolved.floor_rate.value
     guardrails = config.guardrails(floor_rate)
-    table = provider_table(rates, unit_costs, service)
+    inputs = _method_inputs(config, resolved, guardrails, rates, unit_costs, scenario_costs)
+    proposal = config.method.propose(inputs)
+    table = inputs.providers
     priced = table["current_rate"].notna()
-    if not priced.any():
-        raise RecommendationInputError(f"rates: no current rates for {service}")
-    current = table.loc[priced, "current_rate"].to_numpy()
-    volume = table.loc[priced, "volume_per_week"].fillna(0.0).to_numpy()
-    unit = UNIT_LABELS[service]
-    figures: dict[str, Figure] = {}
-    reasoning: list[str] = []
-    wage = resolved.wage_change.value if resolved.wage_change else 0.0
-    price = resolved.price_change.value if resolved.price_change else 0.0
-    table["rolled_cost"] = rolled_cost(
-        table["staffing"].fillna(0.0),
-        table["non_staffing"].fillna(0.0),
-        table["return"].fillna(0.0),
-        table["other"].fillna(0.0),
-        wage,
-        price,
-    )
-    table.loc[table["total"].isna(), "rolled_cost"] = np.nan
-    fit = None
-
-    if config.method == "percentile":
-        rolled = table["rolled_cost"].dropna()
-        if rolled.empty:
-            raise RecommendationInputError(
-                f"unit costs: no {service} cost returns to take "
-                f"the {config.percentile:g} percentile of"
-            )
-        target = percentile_target(rolled, config.percentile)
-        figures["target_rate"] = Figure(
-            target,
-            f"percentile {config.percentile:g} of {len(rolled)} providers' rolled-forward costs",
-        )
-        method = np.full(current.shape, target)
-        reasoning.append(
-            f"Move to the {_ordinal_percentile(config.percentile)} of the local cost of care: "
-            f"£{target:,.2f} per {unit}, from {len(rolled)} providers' returned costs rolled "
-            f"forward (staffing {wage:+.2%}, other costs {price:+.2%})."
-        )
-    elif config.method == "weighted_index":
-        share = config.staffing_share
-        share_source = f"{config.where}.staffing_share in the config"
-        if share is None:
-            costs = table.dropna(subset=["total"]).set_index("provider")
-            vol = costs["volume_per_week"].fillna(0.0)
-            weights = vol if vol.sum() > 0 else None
-            share = staffing_share(costs, weights)
-            share_source = "staffing share of the providers' returned costs" + (
-                ", weighted by volume" if weights is not None else ""
-            )
-        uplift = weighted_index_uplift(share, wage, price)
-        figures["staffing_share"] = Figure(share, share_source)
-        figures["index_uplift"] = Figure(
-            uplift, "staffing share × wage change + (1 − staffing share) × price change"
-        )
-        method = current * (1.0 + uplift)
-        reasoning.append(
-            f"Weighted index: {share:.1%} staffing × {wage:+.2%} wage change + "
-            f"{1 - share:.1%} other × {price:+.2%} price change = {uplift:+.2%}."
-        )
-    elif config.method == "bottom_up":
-        if scenario_costs is None:
-            raise RecommendationInputError(
-                f"method bottom_up for {service} needs the scenario results (scenario_costs)"
-            )
-        _check_columns(scenario_costs, ("service", "scenario", "cost_per_unit"), "scenario results")
-        hit = scenario_costs[
-            (scenario_costs["service"] == service) & (scenario_costs["scenario"] == config.scenario)
-        ]
-        if len(hit) != 1:
-            known = sorted(
-                scenario_costs.loc[scenario_costs["service"] == service, "scenario"].astype(str)
-            )
-            raise RecommendationInputError(
-                f"scenario results: expected one row for {service} scenario {config.scenario!r}, "
-                f"found {len(hit)}; scenarios for {service}: {', '.join(known) or 'none'}"
-            )
-        target = float(hit["cost_per_unit"].iloc[0])
-        figures["target_rate"] = Figure(
-            target, f"modelled cost per {unit} under scenario {config.scenario}"
-        )
-        method = np.full(current.shape, target)
-        reasoning.append(
-            f"Bottom-up: the modelled cost under scenario '{config.scenario}' is "
-            f"£{target:,.2f} per {unit}."
-        )
-    else:  # budget fits
-        how = "uniform" if config.method == "budget_uniform" else "floor_first"
-        current_spend = float(np.sum(current * volume) * config.weeks_per_year)
-        envelope = (
-            config.budget_annual
-            if config.budget_annual is not None
-            else current_spend + config.budget_increase_annual
-        )
-        fit = fit_budget(
-            current,
-            volume,
-            envelope,
-            guardrails,
-            how=how,
-            share=config.share,
-            weeks_per_year=config.weeks_per_year,
-        )
-        figures["budget_annual"] = Figure(envelope, "the envelope in the config")
-        name = "fitted_pence" if fit.share == "pence" else "fitted_uplift"
-        figures[name] = Figure(
-            fit.value, f"solved so the annual spend meets the envelope ({fit.status})"
-        )
-        method = method_rates(how, fit.share, fit.value, current, floor_rate)
-        shown = f"£{fit.value:,.4f} per {unit}" if fit.share == "pence" else f"{fit.value:+.4%}"
-        reasoning.append(
-            f"Fit to a budget of £{envelope:,.0f} a year "
-            + (
-                "with a uniform uplift"
-                if how == "uniform"
-                else f"floor first, sharing the rest by {fit.share}"
-            )
-            + f": {shown}; {fit.describe()}."
-        )
-        if fit.status == "short":
-            reasoning.append(
-                f"The envelope is £{-fit.gap_annual:,.0f} a year short "
-                "of what the guardrails require."
-            )
-
-    guarded = apply_guardrails(pd.Series(current), method, guardrails)
-    for col in (
-        "method_rate",
-        "method_uplift",
-        "allowed_uplift",
-        "guarded_rate",
-        "proposed_rate",
-        "uplift",
-    ):
+    guarded = apply_guardrails(pd.Series(inputs.current_rate), proposal.method_rate, guardrails)
+    for col in GUARDED_COLUMNS:
         table[col] = np.nan
         table.loc[priced, col] = guarded[col].to_numpy()
     table["binding"] = ""
     table.loc[priced, "binding"] = guarded["binding"].to_numpy()
-    weeks = config.weeks_per_year
-    table["current_spend_annual"] = (
-        table["current_rate"] * table["volume_per_week"].fillna(0.0) * weeks
-    )
-    table["proposed_spend_annual"] = (
-        table["proposed_rate"] * table["volume_per_week"].fillna(0.0) * weeks
-    )
+    volume = table["volume_per_week"].fillna(0.0)
+    table["current_spend_annual"] = table["current_rate"] * volume * inputs.weeks_per_year
+    table["proposed_spend_annual"] = table["proposed_rate"] * volume * inputs.weeks_per_year
     table["impact_annual"] = table["proposed_spend_annual"] - table["current_spend_annual"]
     rec = ServiceRecommendation(
         config=config,
         guardrails=guardrails,
         resolved=resolved,
         providers=table,
-        figures=figures,
-        fit=fit,
-        reasoning=reasoning,
+        proposal=proposal,
+        weeks_per_year=inputs.weeks_per_year,
+        reasoning=list(proposal.reasoning),
     )
+    totals = {
+        "current_spend_annual": rec.current_spend_annual,
+        "proposed_spend_annual": rec.proposed_spend_annual,
+    }
+    rec.result_rows = config.method.result_rows(proposal, totals)
+    rec.reasoning += _guardrail_reasoning(rec, floor_rate)
+    return rec
+
+
+def _guardrail_reasoning(rec: ServiceRecommendation, floor_rate: float | None) -> list[str]:
+    config, unit, lines = rec.config, rec.unit, []
     if floor_rate is not None:
-        reasoning.append(
+        lines.append(
             f"No rate is below £{floor_rate:,.2f} per {unit}, the cost of paying the legal "
             "minimum wage with statutory on-costs."
         )
@@ -326,21 +226,21 @@ def recommend_service(
     if config.uplift_max is not None:
         limits.append(f"at most {config.uplift_max:+.2%}")
     if limits:
-        reasoning.append("Each provider's uplift is " + " and ".join(limits) + ".")
+        lines.append("Each provider's uplift is " + " and ".join(limits) + ".")
     counts = rec.binding_counts()
     if counts:
-        reasoning.append(
+        lines.append(
             "Guardrails that bind: "
             + "; ".join(f"{k} for {v} provider(s)" for k, v in counts.items())
             + "."
         )
-    reasoning.append(
+    lines.append(
         f"Effective {config.effective_date:%d %B %Y}: "
         f"average rate £{rec.average_current_rate:,.2f} → "
         f"£{rec.average_proposed_rate:,.2f} per {unit} ({rec.uplift:+.2%}), "
         f"£{rec.budget_impact_annual:,.0f} a year more."
     )
-    return rec
+    return lines
 
 
 def recommend_all(
@@ -358,15 +258,3 @@ def recommend_all(
         )
         for service, config in configs.items()
     }
-
-
-def _ordinal_percentile(fraction: float) -> str:
-    if fraction == 0.5:
-        return "median"
-    if fraction == 0.25:
-        return "lower quartile"
-    if fraction == 0.75:
-        return "upper quartile"
-    n = round(fraction * 100)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix} percentile"

@@ -10,11 +10,15 @@ per provider; :func:`apply_guardrails` then
    over a cap: a rate below the cost of paying minimum wage is never recommended;
 3. rounds to the penny, half away from zero (Excel's ``ROUND``).
 
-The result names which guardrail bound for each provider, so the workbook can say so.
+The result names which guardrail bound for each provider, so the workbook can say so. The
+order of precedence (wage floor, then uplift floor, then uplift cap) is written once, in
+:data:`RULES`; the budget fit, :func:`apply_guardrails` and the workbook's formulas all use
+:class:`Guardrails`, which takes it from there.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
-from .excel import exceeds, round_half_up_array
+from ..money import round_half_up, round_half_up_array
 
 #: Parameter names a :class:`WageFloor` is built from (see :meth:`WageFloor.from_parameters`).
 WAGE_FLOOR_PARAMETERS = {
@@ -171,6 +175,11 @@ class Guardrails:
         if self.uplift_min is not None and self.uplift_min <= -1:
             raise ConfigError(f"uplift_min ({self.uplift_min:g}) must be above -1 (a 100% cut)")
 
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The guardrails that are set, in order of precedence."""
+        return tuple(rule for rule in RULES if getattr(self, rule.limit) is not None)
+
     def clip_uplift(self, uplift: np.ndarray) -> np.ndarray:
         """Uplift clipped to the allowed range."""
         lo = -np.inf if self.uplift_min is None else self.uplift_min
@@ -185,6 +194,45 @@ class Guardrails:
         if self.floor_rate is not None:
             rate = np.maximum(rate, self.floor_rate)
         return rate
+
+    def binding(self, method_uplift: float, uplifted_rate: float) -> str:
+        """Which guardrail binds for one provider ("" when none): the first rule that holds."""
+        for rule in self.rules:
+            if rule.binds(getattr(self, rule.limit), method_uplift, uplifted_rate):
+                return rule.label
+        return ""
+
+    # ------------------------------------------------------------ the same, as formulas
+    def allowed_uplift_formula(self) -> str:
+        """Excel formula of :meth:`clip_uplift` over ``{method_uplift}`` and the limits."""
+        formula = "{method_uplift}"
+        if self.uplift_min is not None:
+            formula = f"MAX({formula},{{uplift_min}})"
+        if self.uplift_max is not None:
+            formula = f"MIN({formula},{{uplift_max}})"
+        return formula
+
+    def guarded_rate_formula(self) -> str:
+        """Excel formula of :meth:`guarded_rate` over ``{current_rate}``, ``{allowed_uplift}``."""
+        formula = "{current_rate}*(1+{allowed_uplift})"
+        return formula if self.floor_rate is None else f"MAX({formula},{{floor_rate}})"
+
+    def binding_formula(self) -> str | None:
+        """Excel formula of :meth:`binding` (nested IFs in order of precedence); None if unset."""
+        if not self.rules:
+            return None
+        formula = '""'
+        for rule in reversed(self.rules):
+            formula = f'IF({rule.excel},"{rule.label}",{formula})'
+        return formula
+
+    def limits(self) -> dict[str, float]:
+        """The uplift limits that are set, by name (``uplift_min``, ``uplift_max``)."""
+        return {
+            name: value
+            for name, value in (("uplift_min", self.uplift_min), ("uplift_max", self.uplift_max))
+            if value is not None
+        }
 
 
 def apply_guardrails(
@@ -209,9 +257,10 @@ def apply_guardrails(
     uplifted = current * (1.0 + allowed)
     guarded = guardrails.guarded_rate(current, method)
     proposed = round_half_up_array(guarded, 2)
-    binding = np.full(current.shape, "", dtype=object)
-    for i in range(current.size):
-        binding[i] = _binding(method_uplift[i], uplifted[i], guardrails)
+    binding = np.array(
+        [guardrails.binding(m, u) for m, u in zip(method_uplift, uplifted, strict=True)],
+        dtype=object,
+    )
     return pd.DataFrame(
         {
             "current_rate": current,
@@ -227,12 +276,54 @@ def apply_guardrails(
     )
 
 
-def _binding(method_uplift: float, uplifted: float, g: Guardrails) -> str:
-    """Which guardrail binds; the wage floor first, then the uplift floor, then the cap."""
-    if g.floor_rate is not None and exceeds(g.floor_rate, uplifted):
-        return "wage floor"
-    if g.uplift_min is not None and exceeds(g.uplift_min, method_uplift):
-        return "uplift floor"
-    if g.uplift_max is not None and exceeds(method_uplift, g.uplift_max):
-        return "uplift cap"
-    return ""
+# ---------------------------------------------------- the order of precedence, once
+@dataclass(frozen=True)
+class Rule:
+    """One guardrail: the label the workbook shows and when it binds, in Python and in Excel.
+
+    ``binds(limit, method_uplift, uplifted_rate)`` is the Python test; ``excel`` is the same
+    test as a formula condition over named cells (``{current_rate}``, ``{method_uplift}``,
+    ``{allowed_uplift}`` and the limit's own name, e.g. ``{uplift_max}``).
+    """
+
+    label: str
+    limit: str
+    binds: Callable[[float, float, float], bool]
+    excel: str
+
+
+#: Decimal places at which two figures count as equal when a guardrail is tested.
+COMPARE_DIGITS = 10
+
+
+def exceeds(a: float, b: float) -> bool:
+    """``a > b`` once both agree to :data:`COMPARE_DIGITS` places.
+
+    Spreadsheets treat nearly equal numbers as equal (``1.05 - 1`` against ``0.05``), Python
+    does not; testing ``ROUND(a - b, 10) > 0`` in both keeps their answers the same.
+    """
+    return round_half_up(a - b, COMPARE_DIGITS) > 0
+
+
+#: The guardrails in order of precedence: the first that binds is the one named. The legal
+#: wage floor wins over everything, then the uplift floor, then the uplift cap.
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "wage floor",
+        "floor_rate",
+        lambda floor, _m, uplifted: exceeds(floor, uplifted),
+        f"ROUND({{floor_rate}}-{{current_rate}}*(1+{{allowed_uplift}}),{COMPARE_DIGITS})>0",
+    ),
+    Rule(
+        "uplift floor",
+        "uplift_min",
+        lambda lo, method_uplift, _u: exceeds(lo, method_uplift),
+        f"ROUND({{uplift_min}}-{{method_uplift}},{COMPARE_DIGITS})>0",
+    ),
+    Rule(
+        "uplift cap",
+        "uplift_max",
+        lambda hi, method_uplift, _u: exceeds(method_uplift, hi),
+        f"ROUND({{method_uplift}}-{{uplift_max}},{COMPARE_DIGITS})>0",
+    ),
+)

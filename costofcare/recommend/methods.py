@@ -1,39 +1,57 @@
-"""Uplift methods: what each one proposes before the guardrails.
+"""The recommendation methods that price from costs: percentile, weighted index, bottom-up.
 
-All functions are pure and work on the tidy unit-cost table (one row per provider, service
-and cost line: ``provider``, ``service``, ``cost_line``, ``category``, ``cost_per_unit``)
-and the rates table (``provider``, ``service``, ``current_rate``, ``volume_per_week``).
-
-Methods (the ``method`` key of a service's recommendation config):
+Each is a small class with the :class:`~costofcare.recommend.method.Method` interface; the
+budget fits are in :mod:`costofcare.recommend.budget`. They work on the provider table of
+:class:`~costofcare.recommend.method.MethodInputs` (one row per provider: current rate,
+volume, cost per unit by category and the cost rolled forward).
 
 ``percentile``
     move to a chosen percentile (median by default) of the local cost of care, each
-    provider's total cost first rolled forward to the target period: staffing lines by the
-    wage change, non-staffing lines by the price change, return lines in proportion.
+    provider's total cost first rolled forward to the target period (:func:`rolled_cost`).
 ``weighted_index``
     uplift = staffing share × wage change + (1 − staffing share) × price change.
 ``bottom_up``
     move to the modelled cost per unit of a named scenario (from the scenarios step).
-``budget_uniform`` / ``budget_floor_first``
-    the uplift that spends a budget envelope (see :mod:`costofcare.recommend.budget`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from .excel import percentile_inc
+from ..benchmark.quantiles import percentile_inc
+from ..costs.shares import staffing_share
+from ..errors import ConfigError
+from .method import (
+    Figure,
+    Method,
+    MethodInputs,
+    OutcomeNote,
+    Proposal,
+    RecommendationInputError,
+    Row,
+    register,
+    require_columns,
+)
 
-METHODS = ("percentile", "weighted_index", "bottom_up", "budget_uniform", "budget_floor_first")
 CATEGORIES = ("staffing", "non_staffing", "return")
+
+#: :func:`rolled_cost` as an Excel formula over one provider's row and the two changes.
+ROLLED_COST_FORMULA = (
+    "{staffing}*(1+{wage_change})+({non_staffing}+{other})*(1+{price_change})"
+    "+{return}*IF({staffing}+{non_staffing}+{other}>0,"
+    "({staffing}*(1+{wage_change})+({non_staffing}+{other})*(1+{price_change}))"
+    "/({staffing}+{non_staffing}+{other}),1)"
+)
 
 
 def cost_by_category(unit_costs: pd.DataFrame, service: str) -> pd.DataFrame:
     """Each provider's cost per unit by category, for one service.
 
     Returns a DataFrame indexed by provider with columns ``staffing``, ``non_staffing``,
-    ``return`` and ``total`` (lines with no category count in ``total`` only).
+    ``return``, ``total`` and ``other`` (lines with no category: in ``total`` and ``other``).
     """
     rows = unit_costs[unit_costs["service"] == service]
     total = rows.groupby("provider", sort=False)["cost_per_unit"].sum(min_count=1)
@@ -49,19 +67,12 @@ def cost_by_category(unit_costs: pd.DataFrame, service: str) -> pd.DataFrame:
     return by_cat
 
 
-def rolled_cost(
-    staffing: np.ndarray | float,
-    non_staffing: np.ndarray | float,
-    return_: np.ndarray | float,
-    other: np.ndarray | float,
-    wage_change: float,
-    price_change: float,
-) -> np.ndarray:
-    """Total cost per unit rolled forward to the target period.
+def rolled_cost(staffing, non_staffing, return_, other, wage_change, price_change) -> np.ndarray:
+    """Total cost per unit rolled forward to the target period (every method uses this one).
 
     ``staffing × (1 + wage_change) + (non_staffing + other) × (1 + price_change)``, and the
     return lines scaled by the same factor as the costs they are a return on (so the margin
-    stays the same share of cost).
+    stays the same share of cost). :data:`ROLLED_COST_FORMULA` is the workbook's formula.
 
     Examples
     --------
@@ -77,11 +88,6 @@ def rolled_cost(
     return after + np.asarray(return_, dtype=float) * factor
 
 
-def percentile_target(rolled_costs, percentile: float = 0.5) -> float:
-    """The local cost of care at ``percentile`` (``PERCENTILE.INC`` over providers)."""
-    return percentile_inc(rolled_costs, percentile)
-
-
 def weighted_index_uplift(staffing_share: float, wage_change: float, price_change: float) -> float:
     """``staffing_share × wage_change + (1 − staffing_share) × price_change``.
 
@@ -93,18 +99,230 @@ def weighted_index_uplift(staffing_share: float, wage_change: float, price_chang
     return staffing_share * wage_change + (1.0 - staffing_share) * price_change
 
 
-def staffing_share(costs: pd.DataFrame, volume_per_week: pd.Series | None = None) -> float:
-    """Share of total cost that is staffing, over all providers of a service.
+def ordinal_percentile(fraction: float) -> str:
+    """``0.5`` -> "median", ``0.9`` -> "90th percentile"."""
+    named = {0.5: "median", 0.25: "lower quartile", 0.75: "upper quartile"}
+    if fraction in named:
+        return named[fraction]
+    n = round(fraction * 100)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix} percentile"
 
-    ``costs`` is :func:`cost_by_category` output. With volumes, each provider weighs by the
-    units it delivers (so the share describes the money spent); otherwise equally.
-    """
-    weights = (
-        pd.Series(1.0, index=costs.index)
-        if volume_per_week is None
-        else volume_per_week.reindex(costs.index).astype(float)
+
+def _changes(inputs: MethodInputs) -> str:
+    return f"staffing {inputs.wage_change:+.2%}, other costs {inputs.price_change:+.2%}"
+
+
+@register
+@dataclass(frozen=True)
+class Percentile(Method):
+    """Every provider moves to a percentile of the local costs, rolled forward."""
+
+    name = "percentile"
+    label = "percentile of local costs, rolled forward"
+    note = (
+        "Each provider's returned cost per unit is rolled forward to the year the new rates "
+        "apply: staffing lines by the wage change, other cost lines by the price change, and "
+        "the return (surplus) lines in proportion to the costs they are a return on. The "
+        "target rate is PERCENTILE.INC of these rolled-forward totals at the chosen "
+        "percentile (0.5, the median, is the usual 'fair' point). Every provider is offered "
+        "the target rate, subject to the guardrails."
     )
-    total = float((costs["total"] * weights).sum())
-    if not total > 0:
-        raise ValueError("no cost data to take a staffing share from")
-    return float((costs["staffing"] * weights).sum()) / total
+    percentile: float = 0.5
+
+    def check(self, config) -> None:
+        if not 0.0 <= self.percentile <= 1.0:
+            raise ConfigError(
+                f"{config.where}.percentile: {self.percentile:g} must be a fraction between 0 "
+                "and 1 (0.5 is the median)"
+            )
+
+    def propose(self, inputs: MethodInputs) -> Proposal:
+        rolled = inputs.providers["rolled_cost"].dropna()
+        if rolled.empty:
+            raise RecommendationInputError(
+                f"unit costs: no {inputs.service} cost returns to take "
+                f"the {self.percentile:g} percentile of"
+            )
+        target = float(percentile_inc(rolled.to_numpy(), self.percentile))
+        n, unit, what = len(rolled), inputs.unit, ordinal_percentile(self.percentile)
+        return Proposal(
+            method_rate=np.full(len(inputs.priced), target),
+            rate_formula="{target_rate}",
+            rows=(
+                Row(
+                    "percentile",
+                    "Percentile of the local cost of care",
+                    self.percentile,
+                    "fraction",
+                    "fraction",
+                    "config (0.5 = median)",
+                ),
+                Row(
+                    "target_rate",
+                    "Target rate (percentile of rolled costs)",
+                    target,
+                    "money4",
+                    f"GBP per {unit}",
+                    formula="PERCENTILE.INC({providers.rolled_cost},{percentile})",
+                ),
+            ),
+            reasoning=(
+                f"Move to the {what} of the local cost of care: £{target:,.2f} per {unit}, "
+                f"from {n} providers' returned costs rolled forward ({_changes(inputs)}).",
+            ),
+            figures={
+                "target_rate": Figure(
+                    target, f"percentile {self.percentile:g} of {n} providers' rolled-forward costs"
+                )
+            },
+            outcome=OutcomeNote(
+                f"The rate moves to the {what} of local providers' costs per {unit}, rolled "
+                "forward to the year the rate applies",
+                figure=f"£{target:,.2f}",
+                providers_behind=n,
+            ),
+        )
+
+
+@register
+@dataclass(frozen=True)
+class WeightedIndex(Method):
+    """Every current rate rises by the staffing-weighted mix of wage and price changes."""
+
+    name = "weighted_index"
+    label = "weighted index of wage and price changes"
+    note = (
+        "uplift = staffing share × wage change + (1 − staffing share) × price change. The "
+        "staffing share (staffing cost over total cost before the return) is given in the "
+        "configuration or taken from the providers' returned costs, weighted by the volume "
+        "each provider delivers. Every provider's current rate rises by the same uplift, "
+        "subject to the guardrails."
+    )
+    staffing_share: float | None = None
+
+    def check(self, config) -> None:
+        share = self.staffing_share
+        if share is not None and not 0.0 <= share <= 1.0:
+            raise ConfigError(f"{config.where}.staffing_share: {share:g} must be between 0 and 1")
+        missing = [k for k in ("wage_change", "price_change") if getattr(config, k) is None]
+        if missing:
+            raise ConfigError(
+                f"{config.where}: method weighted_index needs {' and '.join(missing)}"
+            )
+
+    def _share(self, inputs: MethodInputs) -> Figure:
+        if self.staffing_share is not None:
+            return Figure(
+                self.staffing_share, f"{inputs.config.where}.staffing_share in the config"
+            )
+        costs = inputs.costed
+        volume = costs["volume_per_week"].fillna(0.0)
+        weights = volume if volume.sum() > 0 else None
+        share = staffing_share(costs["staffing"], costs["total"] - costs["return"], weights)
+        if not share == share:
+            raise RecommendationInputError(
+                f"unit costs: no {inputs.service} cost returns to take a staffing share from"
+            )
+        return Figure(
+            share,
+            "staffing over cost before the return, in the providers' returned costs"
+            + (", weighted by volume" if weights is not None else ""),
+        )
+
+    def propose(self, inputs: MethodInputs) -> Proposal:
+        share = self._share(inputs)
+        s, wage, price = share.value, inputs.wage_change, inputs.price_change
+        uplift = weighted_index_uplift(s, wage, price)
+        how = "staffing share × wage change + (1 − staffing share) × price change"
+        return Proposal(
+            method_rate=inputs.current_rate * (1.0 + uplift),
+            rate_formula="{current_rate}*(1+{index_uplift})",
+            rows=(
+                Row(
+                    "staffing_share",
+                    "Staffing share of cost",
+                    s,
+                    "percent",
+                    "fraction",
+                    share.source,
+                ),
+                Row(
+                    "index_uplift",
+                    "Weighted index uplift",
+                    uplift,
+                    "percent",
+                    "fraction",
+                    how,
+                    formula="{staffing_share}*{wage_change}+(1-{staffing_share})*{price_change}",
+                ),
+            ),
+            reasoning=(
+                f"Weighted index: {s:.1%} staffing × {wage:+.2%} wage change + "
+                f"{1 - s:.1%} other × {price:+.2%} price change = {uplift:+.2%}.",
+            ),
+            figures={"staffing_share": share, "index_uplift": Figure(uplift, how)},
+            outcome=OutcomeNote(
+                f"Every current rate rises by the same weighted index: {uplift:+.2%} (staffing "
+                "costs by the wage change, other costs by the price change)"
+            ),
+        )
+
+
+@register
+@dataclass(frozen=True)
+class BottomUp(Method):
+    """Every provider moves to the modelled cost per unit under a named scenario."""
+
+    name = "bottom_up"
+    label = "modelled cost under a scenario"
+    note = (
+        "The target rate is the modelled cost per unit from the scenarios step under the "
+        "named scenario (for example a wage policy). Every provider is offered it, subject to "
+        "the guardrails."
+    )
+    scenario: str | None = None
+
+    def check(self, config) -> None:
+        if not self.scenario:
+            raise ConfigError(
+                f"{config.where}: method bottom_up needs scenario (the scenario to price at)"
+            )
+
+    def _target(self, inputs: MethodInputs) -> float:
+        service, scenarios = inputs.service, inputs.scenario_costs
+        if scenarios is None:
+            raise RecommendationInputError(
+                f"method bottom_up for {service} needs the scenario results (scenario_costs)"
+            )
+        require_columns(scenarios, ("service", "scenario", "cost_per_unit"), "scenario results")
+        mine = scenarios[scenarios["service"] == service]
+        hit = mine[mine["scenario"] == self.scenario]
+        if len(hit) != 1:
+            known = ", ".join(sorted(mine["scenario"].astype(str))) or "none"
+            raise RecommendationInputError(
+                f"scenario results: expected one row for {service} scenario {self.scenario!r}, "
+                f"found {len(hit)}; scenarios for {service}: {known}"
+            )
+        return float(hit["cost_per_unit"].iloc[0])
+
+    def propose(self, inputs: MethodInputs) -> Proposal:
+        target, unit = self._target(inputs), inputs.unit
+        source = f"modelled cost per {unit} under scenario {self.scenario}"
+        return Proposal(
+            method_rate=np.full(len(inputs.priced), target),
+            rate_formula="{target_rate}",
+            rows=(
+                Row("scenario", "Scenario", str(self.scenario), source="config"),
+                Row("target_rate", "Target rate", target, "money4", f"GBP per {unit}", source),
+            ),
+            reasoning=(
+                f"Bottom-up: the modelled cost under scenario '{self.scenario}' is "
+                f"£{target:,.2f} per {unit}.",
+            ),
+            figures={"target_rate": Figure(target, source)},
+            outcome=OutcomeNote(
+                f"The rate is the council's modelled cost per {unit} under its chosen scenario: "
+                f"£{target:,.2f}"
+            ),
+        )

@@ -23,7 +23,8 @@ provider text can never become a formula.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -69,6 +70,9 @@ STYLES: dict[str, dict] = {
     "total_money0": {"num_format": "£#,##0", "bold": True, "top": 1},
     "total_label": {"bold": True, "top": 1},
 }
+#: A named cell in a formula template: ``{current_rate}``, ``{providers.rolled_cost}``.
+NAME_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")
+
 #: Input cells an analyst may change are shaded, like a template's input cells.
 INPUT_FILL = {"bg_color": "#FFF2CC"}
 
@@ -255,6 +259,36 @@ class LiveSheet:
             FormulaRecord(self.name, xl_rowcol_to_cell(row, col), formula, value)
         )
         return self._keep(row, col, value)
+
+    def named_formula(
+        self,
+        row: int,
+        col: int,
+        template: str,
+        names: Mapping[str, Cell | Span],
+        value: Any,
+        style: str | None = None,
+    ) -> Cell:
+        """Write a formula whose template names its cells (``"{rate}*(1+{uplift})"``).
+
+        ``names`` maps each name to its :class:`Cell` or :class:`Span`; ``value`` is the
+        value the formula evaluates to, computed by the caller (a recommendation method).
+        """
+        used: list[str] = []
+
+        def place(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in names:
+                raise KeyError(
+                    f"{self.name}!{xl_rowcol_to_cell(row, col)}: the formula {template!r} uses "
+                    f"{{{name}}}, which is not a cell here; known: {', '.join(sorted(names))}"
+                )
+            if name not in used:
+                used.append(name)
+            return "{" + str(used.index(name)) + "}"
+
+        positional = NAME_FIELD.sub(place, template)
+        return self.formula(row, col, positional, [names[n] for n in used], lambda *_: value, style)
 
     def cell_at(self, row: int, col: int) -> Cell:
         """A handle on a cell already written on this sheet (for formulas that link to it)."""

@@ -18,7 +18,7 @@ import pandas as pd
 from ..recommend.engine import ServiceRecommendation
 from .live import Cell, LiveBook, LiveSheet
 from .safe import safe_filename
-from .workbook import SERVICE_TITLES
+from .service import SERVICE_TITLES
 
 #: Fewest providers behind a published aggregate, unless the run's config says otherwise.
 DEFAULT_MIN_COUNT = 5
@@ -73,37 +73,7 @@ def provider_explanation(rec: ServiceRecommendation, provider: str, min_count: i
         f"{config.effective_date:%d %B %Y} we propose £{r['proposed_rate']:,.2f} "
         f"({r['uplift']:+.2%})."
     )
-    method = rec.method
-    if method == "percentile":
-        n = int(rec.providers["rolled_cost"].notna().sum())
-        what = "the median" if config.percentile == 0.5 else f"the {config.percentile:.0%} point"
-        text = (
-            f"The rate moves to {what} of local providers' costs per {unit}, rolled forward to "
-            "the year the rate applies"
-        )
-        if n >= min_count:
-            text += f": £{rec.figures['target_rate'].value:,.2f}"
-        lines.append(text + ".")
-    elif method == "weighted_index":
-        lines.append(
-            f"Every current rate rises by the same weighted index: "
-            f"{rec.figures['index_uplift'].value:+.2%} (staffing costs by the wage change, other "
-            "costs by the price change)."
-        )
-    elif method == "bottom_up":
-        lines.append(
-            f"The rate is the council's modelled cost per {unit} under its chosen scenario: "
-            f"£{rec.figures['target_rate'].value:,.2f}."
-        )
-    else:
-        lines.append(
-            "The uplift is what the council's budget for this service allows"
-            + (
-                ", after first bringing every rate up to the wage floor."
-                if method == "budget_floor_first"
-                else ", shared as the same percentage for every provider."
-            )
-        )
+    lines.append(rec.proposal.outcome.sentence(min_count))
     binding = r["binding"]
     floor = rec.guardrails.floor_rate
     if binding == "wage floor":

@@ -25,7 +25,8 @@ def summary(recommendations: Mapping[str, ServiceRecommendation]) -> dict:
     for service, rec in recommendations.items():
         priced = rec.providers[rec.providers["current_rate"].notna()]
         entry = {
-            "method": rec.method,
+            "method": rec.method.name,
+            "method_label": rec.method.label,
             "unit": rec.unit,
             "effective_date": rec.config.effective_date.isoformat(),
             "providers": int(len(priced)),

@@ -1,0 +1,484 @@
+"""A service type's sheet of the recommendation workbook.
+
+Top to bottom: the inputs (effective date, weeks, wage and price change, the guardrails and
+the wage floor calculation), the method's block, the results, the reasoning and the provider
+by provider calculation. The method's block and each provider's method rate are laid out from
+what the method returned (:class:`~costofcare.recommend.method.Proposal`: labelled rows with
+Excel templates and values); this module never asks which method it is. Every formula names
+its cells (``{current_rate}``) and is written with its value
+(:meth:`~costofcare.report.live.LiveSheet.named_formula`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..recommend.engine import ServiceRecommendation
+from ..recommend.guardrails import WageFloor
+from ..recommend.method import Row
+from ..recommend.methods import ROLLED_COST_FORMULA
+from .live import Cell, LiveSheet, Span
+
+SERVICE_TITLES = {
+    "home_care": "Home care",
+    "care_home": "Care homes",
+    "supported_living": "Supported living",
+}
+
+PROVIDER_COLUMNS = (
+    ("provider", "Provider", None, 28),
+    ("current_rate", "Current rate", "money", 11),
+    ("volume_per_week", "Units a week", "number", 10),
+    ("staffing", "Staffing cost", "money", 10),
+    ("non_staffing", "Non-staffing cost", "money", 10),
+    ("return", "Return", "money", 10),
+    ("other", "Other cost", "money", 10),
+    ("total", "Total cost", "money", 10),
+    ("rolled_cost", "Cost rolled forward", "money", 11),
+    ("method_rate", "Method rate", "money", 11),
+    ("method_uplift", "Method uplift", "percent", 10),
+    ("allowed_uplift", "Allowed uplift", "percent", 10),
+    ("guarded_rate", "Rate after guardrails", "money4", 12),
+    ("proposed_rate", "Proposed rate", "money", 11),
+    ("uplift", "Uplift", "percent", 9),
+    ("binding", "Guardrail that binds", None, 14),
+    ("current_spend_annual", "Current spend a year", "money0", 14),
+    ("proposed_spend_annual", "Proposed spend a year", "money0", 14),
+    ("impact_annual", "Change a year", "money0", 13),
+)
+COL = {key: i for i, (key, *_rest) in enumerate(PROVIDER_COLUMNS)}
+STYLE = {key: style for key, _label, style, _width in PROVIDER_COLUMNS}
+COST_PARTS = ("staffing", "non_staffing", "return", "other")
+
+#: Each provider's calculation after the method rate (None: the guardrails' own formula).
+PROVIDER_FORMULAS = (
+    ("method_uplift", "{method_rate}/{current_rate}-1"),
+    ("allowed_uplift", None),
+    ("guarded_rate", None),
+    ("proposed_rate", "ROUND({guarded_rate},2)"),
+    ("uplift", "{proposed_rate}/{current_rate}-1"),
+    ("binding", None),
+    ("current_spend_annual", "{current_rate}*{volume_per_week}*{weeks_per_year}"),
+    ("proposed_spend_annual", "{proposed_rate}*{volume_per_week}*{weeks_per_year}"),
+    ("impact_annual", "{proposed_spend_annual}-{current_spend_annual}"),
+)
+
+
+def _sum(span) -> float:
+    return float(sum(v for v in span if isinstance(v, int | float) and not isinstance(v, bool)))
+
+
+def _count(span) -> int:
+    return sum(1 for v in span if isinstance(v, int | float) and not isinstance(v, bool))
+
+
+class _Inputs:
+    """Writes label | value | unit | source rows down a sheet."""
+
+    def __init__(self, sheet: LiveSheet, row: int):
+        self.sheet = sheet
+        self.row = row
+
+    def heading(self, text: str) -> None:
+        self.row += 1
+        self.sheet.text(self.row, 0, text, "heading")
+        self.row += 1
+
+    def _label(self, label: str, unit: str, source: str) -> None:
+        self.sheet.text(self.row, 0, label)
+        if unit:
+            self.sheet.text(self.row, 2, unit, "subtitle")
+        if source:
+            self.sheet.text(self.row, 3, source, "subtitle")
+
+    def number(
+        self, label: str, value: float, style: str, unit: str = "", source: str = ""
+    ) -> Cell:
+        self._label(label, unit, source)
+        cell = self.sheet.number(self.row, 1, value, style, input_cell=True)
+        self.row += 1
+        return cell
+
+    def text(self, label: str, value: str, source: str = "") -> Cell:
+        self._label(label, "", source)
+        cell = self.sheet.text(self.row, 1, value)
+        self.row += 1
+        return cell
+
+    def date(self, label: str, value, source: str = "") -> Cell:
+        self._label(label, "", source)
+        cell = self.sheet.date(self.row, 1, value, input_cell=True)
+        self.row += 1
+        return cell
+
+    def formula(
+        self, label: str, template: str, args, compute, style: str, unit: str = "", note: str = ""
+    ) -> Cell:
+        self._label(label, unit, note)
+        cell = self.sheet.formula(self.row, 1, template, args, compute, style)
+        self.row += 1
+        return cell
+
+    def lay_out(self, row: Row, names: Mapping[str, Cell | Span]) -> Cell:
+        """Lay out a method's :class:`Row`: a formula, an input number or text."""
+        self._label(row.label, row.unit, row.source)
+        if row.formula is not None:
+            cell = self.sheet.named_formula(self.row, 1, row.formula, names, row.value, row.style)
+        elif isinstance(row.value, str):
+            cell = self.sheet.text(self.row, 1, row.value)
+        else:
+            cell = self.sheet.number(self.row, 1, row.value, row.style, input_cell=True)
+        self.row += 1
+        return cell
+
+    def linked(
+        self,
+        label: str,
+        name: str,
+        value: float,
+        style: str,
+        unit: str,
+        assumptions: Mapping[str, Cell],
+        source: str,
+    ) -> Cell:
+        """The parameter's cell on the Assumptions sheet when it holds this value, else an input."""
+        target = assumptions.get(name)
+        if target is not None and target.value is not None and abs(target.value - value) < 1e-12:
+            return self.formula(
+                label, "{0}", [target], lambda x: x, style, unit, f"{name} (Assumptions)"
+            )
+        return self.number(label, value, style, unit, source)
+
+
+def _wage_floor_block(
+    ins: _Inputs, floor: WageFloor, weeks: Cell, assumptions: Mapping[str, Cell]
+) -> Cell:
+    names = floor.parameter_names()
+    on = f"in force on {floor.on}" if floor.on else ""
+
+    def link(label, key, style, unit):
+        value = getattr(floor, key)
+        name = names.get(key)
+        if name is None:
+            return ins.number(label, value, style, unit, "config")
+        return ins.linked(label, name, value, style, unit, assumptions, f"{name} {on}")
+
+    ins.heading("Wage floor: the cost of paying the legal minimum wage with statutory on-costs")
+    wage = link("Minimum wage", "wage_per_hour", "money", "GBP/hour")
+    hours = ins.number(
+        "Paid hours a week (a typical worker)",
+        floor.paid_hours_per_week,
+        "number",
+        "hours/week",
+        "config",
+    )
+    holiday = link("Statutory holiday", "holiday_weeks", "number", "weeks/year")
+    ni_rate = link("Employer NI rate", "employer_ni_rate", "percent", "fraction")
+    ni_threshold = link(
+        "Employer NI secondary threshold", "ni_secondary_threshold_annual", "money0", "GBP/year"
+    )
+    p_rate = link("Employer pension, minimum", "pension_employer_rate", "percent", "fraction")
+    p_lower = link("Qualifying earnings, lower limit", "pension_lower_annual", "money0", "GBP/year")
+    p_upper = link("Qualifying earnings, upper limit", "pension_upper_annual", "money0", "GBP/year")
+    p_trigger = link(
+        "Auto-enrolment earnings trigger", "pension_trigger_annual", "money0", "GBP/year"
+    )
+    per_unit = ins.number(
+        "Worked hours per unit of service",
+        floor.paid_hours_per_unit,
+        "number",
+        "hours/unit",
+        "config",
+    )
+    gross = ins.formula(
+        "Gross pay a year (holiday pay included)",
+        "{0}*{1}*{2}",
+        [wage, hours, weeks],
+        lambda w, h, k: w * h * k,
+        "money",
+        "GBP/year",
+    )
+    ni = ins.formula(
+        "Employer NI a year",
+        "{0}*MAX(0,{1}-{2})",
+        [ni_rate, gross, ni_threshold],
+        lambda r, g, t: r * max(0.0, g - t),
+        "money",
+        "GBP/year",
+    )
+    pension = ins.formula(
+        "Employer pension a year",
+        "IF({0}>={1},{2}*MAX(0,MIN({0},{3})-{4}),0)",
+        [gross, p_trigger, p_rate, p_upper, p_lower],
+        lambda g, trig, r, up, lo: r * max(0.0, min(g, up) - lo) if g >= trig else 0.0,
+        "money",
+        "GBP/year",
+    )
+    per_hour = ins.formula(
+        "Cost per hour worked",
+        "({0}+{1}+{2})/({3}*({4}-{5}))",
+        [gross, ni, pension, hours, weeks, holiday],
+        lambda g, n, p, h, k, hol: (g + n + p) / (h * (k - hol)),
+        "money4",
+        "GBP/hour",
+    )
+    return ins.formula(
+        "Wage floor cost per unit",
+        "{0}*{1}",
+        [per_hour, per_unit],
+        lambda c, u: c * u,
+        "money4",
+        "GBP/unit",
+        "no rate may be below this",
+    )
+
+
+@dataclass
+class ServiceCells:
+    """Cells of a service sheet that other sheets point at."""
+
+    sheet: str
+    results: dict[str, Cell] = field(default_factory=dict)
+    rows: dict[str, dict[str, Cell]] = field(default_factory=dict)  # provider -> column -> cell
+
+
+@dataclass
+class _Table:
+    """Where the provider table sits and the cells written so far, row by row."""
+
+    header: int
+    first: int
+    last: int
+    cells: list[dict[str, Cell]]
+
+    def column(self, sheet: LiveSheet, key: str) -> Span:
+        return sheet.column_span(COL[key], self.first, self.last)
+
+
+def service_sheet(
+    sheet: LiveSheet, rec: ServiceRecommendation, assumptions: Mapping[str, Cell]
+) -> ServiceCells:
+    """Write one service's sheet (see the module docstring); return the cells others link to."""
+    title = SERVICE_TITLES.get(rec.service, rec.service)
+    sheet.text(0, 0, f"{title}: recommended rate per {rec.unit}", "title")
+    sheet.text(
+        1,
+        0,
+        f"Method: {rec.method.label} ({rec.method.name}). Shaded cells are inputs; change them "
+        "and the rest recalculates (a budget fit's solved uplift is not re-solved).",
+        "subtitle",
+    )
+    ins = _Inputs(sheet, 2)
+    names = _inputs_block(ins, rec, assumptions)
+    ins.heading(f"Method: {rec.method.label}")
+    deferred = []  # rows over whole provider columns wait until the table is written
+    for row in rec.proposal.rows:
+        if row.formula is not None and "{providers." in row.formula:
+            deferred.append((ins.row, row))
+            ins.row += 1
+        else:
+            names[row.key] = ins.lay_out(row, names)
+    ins.heading("Results")
+    results_row = ins.row
+    ins.row += len(_result_rows(rec))
+    ins.heading("Reasoning")
+    for line in rec.reasoning:
+        sheet.text(ins.row, 0, line)
+        ins.row += 1
+    ins.heading("Provider by provider")
+    table = _provider_inputs(sheet, rec, ins.row, names)
+    names.update({f"providers.{key}": table.column(sheet, key) for key in COL})
+    saved = ins.row
+    for at, row in deferred:
+        ins.row = at
+        names[row.key] = ins.lay_out(row, names)
+    out = ServiceCells(sheet.name)
+    _provider_formulas(sheet, rec, table, names, out)
+    names.update({f"providers.{key}": table.column(sheet, key) for key in COL})
+    ins.row = results_row
+    for row in _result_rows(rec):
+        names[f"results.{row.key}"] = out.results[row.key] = ins.lay_out(row, names)
+    if "floor_rate" in names:
+        out.results["floor_rate"] = names["floor_rate"]
+    ins.row = saved
+    sheet.ws.set_column(1, 1, 16)
+    sheet.ws.set_column(2, 2, 22)
+    _rate_chart(sheet, rec, table.first, table.last)
+    sheet.print_setup(repeat_rows=(table.header, table.header))
+    return out
+
+
+def _inputs_block(
+    ins: _Inputs, rec: ServiceRecommendation, assumptions: Mapping[str, Cell]
+) -> dict[str, Cell | Span]:
+    """The inputs every method shares; returns their cells by formula name."""
+    config, resolved = rec.config, rec.resolved
+    ins.heading("Inputs")
+    ins.date("Effective date", config.effective_date, "config")
+    names: dict[str, Cell | Span] = {}
+    weeks_source = (
+        "config"
+        if config.weeks_per_year is not None
+        else "days in the year from the effective date / 7"
+    )
+    names["weeks_per_year"] = ins.number(
+        "Weeks a year", rec.weeks_per_year, "number", "weeks", weeks_source
+    )
+    for key, label in (
+        ("wage_change", "Wage change (staffing costs)"),
+        ("price_change", "Price change (other costs)"),
+    ):
+        figure = getattr(resolved, key)
+        names[key] = ins.number(
+            label,
+            figure.value if figure else 0.0,
+            "percent",
+            "fraction",
+            figure.source if figure else "not used by this method",
+        )
+    labels = {"uplift_min": "Smallest uplift allowed", "uplift_max": "Largest uplift allowed"}
+    for key, value in rec.guardrails.limits().items():
+        names[key] = ins.number(labels[key], value, "percent", "fraction", "config")
+    if resolved.wage_floor is not None:
+        names["floor_rate"] = _wage_floor_block(
+            ins, resolved.wage_floor, names["weeks_per_year"], assumptions
+        )
+    elif resolved.floor_rate is not None:
+        names["floor_rate"] = ins.number(
+            "Wage floor cost per unit",
+            resolved.floor_rate.value,
+            "money4",
+            "GBP/unit",
+            resolved.floor_rate.source,
+        )
+    return names
+
+
+#: The results every service shows: key, label, style, unit, note, formula.
+RESULTS = (
+    ("providers", "Providers with a current rate", "integer", "count", "",
+     "COUNT({providers.current_rate})"),
+    ("volume_annual", "Units bought a year", "integer", "units/year", "",
+     "SUM({providers.volume_per_week})*{weeks_per_year}"),
+    ("current_spend_annual", "Current spend a year", "money0", "GBP/year", "",
+     "SUM({providers.current_spend_annual})"),
+    ("proposed_spend_annual", "Proposed spend a year", "money0", "GBP/year", "",
+     "SUM({providers.proposed_spend_annual})"),
+    ("budget_impact_annual", "Budget impact a year", "money0", "GBP/year", "",
+     "{results.proposed_spend_annual}-{results.current_spend_annual}"),
+    ("average_current_rate", "Average current rate", "money", "GBP per {unit}",
+     "weighted by volume", "{results.current_spend_annual}/{results.volume_annual}"),
+    ("average_proposed_rate", "Average proposed rate", "money", "GBP per {unit}",
+     "weighted by volume", "{results.proposed_spend_annual}/{results.volume_annual}"),
+    ("uplift", "Uplift (weighted by volume)", "percent", "fraction", "",
+     "{results.proposed_spend_annual}/{results.current_spend_annual}-1"),
+)  # fmt: skip
+
+
+def _result_rows(rec: ServiceRecommendation) -> list[Row]:
+    """The results every service shows (values from the recommendation), then the method's."""
+    values = {
+        "providers": int(rec.providers["current_rate"].notna().sum()),
+        **{key: getattr(rec, key) for key, *_rest in RESULTS[1:]},
+    }
+    rows = [
+        Row(key, label, values[key], style, unit.format(unit=rec.unit), note, formula)
+        for key, label, style, unit, note, formula in RESULTS
+    ]
+    return [*rows, *rec.result_rows]
+
+
+def _provider_inputs(
+    sheet: LiveSheet, rec: ServiceRecommendation, header: int, names: Mapping[str, Cell | Span]
+) -> _Table:
+    """The provider table's headers, inputs, cost build-up and rolled-forward cost."""
+    for j, (_key, label, _style, width) in enumerate(PROVIDER_COLUMNS):
+        sheet.text(header, j, label, "header")
+        sheet.ws.set_column(j, j, width)
+    sheet.ws.set_column(0, 0, 42)
+    sheet.ws.set_column(3, 3, 16)
+    providers = rec.providers.reset_index(drop=True)
+    table = _Table(header, header + 1, header + len(providers), [])
+    for i, row in providers.iterrows():
+        r = table.first + i
+        priced, costed = pd.notna(row["current_rate"]), pd.notna(row["total"])
+        cells = {"provider": sheet.text(r, COL["provider"], row["provider"])}
+        cells["current_rate"] = sheet.number(
+            r, COL["current_rate"], row["current_rate"], "money", input_cell=True
+        )
+        volume = 0.0 if priced and pd.isna(row["volume_per_week"]) else row["volume_per_week"]
+        cells["volume_per_week"] = sheet.number(
+            r, COL["volume_per_week"], volume, "number", input_cell=True
+        )
+        for key in COST_PARTS:
+            cells[key] = sheet.number(r, COL[key], row[key] if costed else None, "money")
+        if costed:
+            parts = sheet.span(cells["staffing"], cells["other"])
+            cells["total"] = sheet.named_formula(
+                r, COL["total"], "SUM({parts})", {"parts": parts}, row["total"], "money"
+            )
+            cells["rolled_cost"] = sheet.named_formula(
+                r, COL["rolled_cost"], ROLLED_COST_FORMULA, {**names, **cells},
+                row["rolled_cost"], "money",
+            )  # fmt: skip
+        table.cells.append(cells)
+    return table
+
+
+def _provider_formulas(
+    sheet: LiveSheet,
+    rec: ServiceRecommendation,
+    table: _Table,
+    names: Mapping[str, Cell | Span],
+    out: ServiceCells,
+) -> None:
+    """Each priced provider's method rate (the method's formula), guardrails and spend."""
+    g = rec.guardrails
+    templates = dict(PROVIDER_FORMULAS)
+    templates.update(
+        allowed_uplift=g.allowed_uplift_formula(),
+        guarded_rate=g.guarded_rate_formula(),
+        binding=g.binding_formula(),
+    )
+    providers = rec.providers.reset_index(drop=True)
+    for i, row in providers.iterrows():
+        cells = table.cells[i]
+        out.rows[str(row["provider"])] = cells
+        if pd.isna(row["current_rate"]):
+            continue
+        r = table.first + i
+        for key in ("method_rate", *templates):
+            template = rec.proposal.rate_formula if key == "method_rate" else templates[key]
+            if template is None:  # no guardrail set: nothing binds
+                cells[key] = sheet.text(r, COL[key], "")
+                continue
+            cells[key] = sheet.named_formula(
+                r, COL[key], template, {**names, **cells}, row[key], STYLE[key]
+            )
+    sheet.ws.autofilter(table.header, 0, max(table.last, table.header + 1), len(COL) - 1)
+    sheet.ws.freeze_panes(table.header + 1, 1)
+
+
+def _rate_chart(sheet: LiveSheet, rec: ServiceRecommendation, first: int, last: int) -> None:
+    chart = sheet.book.workbook.add_chart({"type": "column"})
+    name = sheet.name
+    for key, label, colour in (
+        ("current_rate", "Current rate", "#9BC2E6"),
+        ("proposed_rate", "Proposed rate", "#2F75B5"),
+    ):
+        chart.add_series(
+            {
+                "name": label,
+                "categories": [name, first, COL["provider"], last, COL["provider"]],
+                "values": [name, first, COL[key], last, COL[key]],
+                "fill": {"color": colour},
+            }
+        )
+    chart.set_title({"name": f"Current and proposed rate per {rec.unit}"})
+    chart.set_y_axis({"num_format": "£#,##0.00", "name": f"GBP per {rec.unit}"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 640, "height": 320})
+    sheet.ws.insert_chart(last + 2, 0, chart)  # below the provider table: covers nothing
