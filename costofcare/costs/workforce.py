@@ -55,7 +55,8 @@ def _rows(staff: pd.DataFrame) -> pd.DataFrame:
     table = where.join(numbers.reindex(columns=list(_NUMBERS))).join(
         texts.reindex(columns=["role", "role_description"])
     )
-    return table.reset_index()
+    order = ["provider", "service", "return_id", "row"]
+    return table.reset_index().sort_values(order, kind="stable", ignore_index=True)
 
 
 def _missing(table: pd.DataFrame) -> pd.Series:
@@ -99,7 +100,8 @@ def workforce_from_values(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     Returns
     -------
     workforce : pandas.DataFrame
-        :data:`WORKFORCE_COLUMNS`, one row per staffing table row that can be repriced.
+        :data:`WORKFORCE_COLUMNS`, one row per staffing table row that can be repriced,
+        by provider, service, return and row.
     issues : pandas.DataFrame
         :data:`~costofcare.ingest.issues.ISSUE_COLUMNS`, one ``staffing_row_not_used`` row
         for every other staffing table row.
