@@ -343,3 +343,28 @@ def test_supported_living_market_route_follows_the_nights_setting(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"supported_living_nights must be one of .*'apart'"):
         load_run_config(cfg)
+
+
+def test_a_return_without_units_comes_back_as_an_issue_row():
+    from costofcare.costs import reported_unit_cost_with_issues
+    from tests.test_costs_reported import tidy
+
+    period = {"period_start": "2025-04-01", "period_end": "2026-03-31", "premises_annual": 10_000}
+    good = tidy("home_care", {**period, "contact_hours_per_week": 1000}, return_id="good")
+    bad = tidy("home_care", period, provider="P2", return_id="bad")
+    values = pd.concat([good, bad], ignore_index=True)
+    values["file"] = values["return_id"] + ".xlsx"
+    costs, issues = reported_unit_cost_with_issues(values)
+    assert set(costs["return_id"]) == {"good"}
+    # 1 April 2025 to 31 March 2026 is 365 days: 1,000 contact hours a week for 365 / 7 weeks
+    premises = costs.loc[costs["cost_line"] == "Rent/rates/utilities", "cost_per_unit"]
+    assert premises.tolist() == pytest.approx([10_000 / (1000 * 365 / 7)])
+    assert len(issues) == 1
+    row = issues.iloc[0]
+    assert (row["code"], row["severity"], row["file"], row["provider"]) == (
+        "unit_cost_not_computed",
+        "error",
+        "bad.xlsx",
+        "P2",
+    )
+    assert "no units to divide by" in row["message"]
