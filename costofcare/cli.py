@@ -24,7 +24,7 @@ COMMAND_MODULES = [
     "costofcare.costs.commands",
     "costofcare.scenarios.commands",
     "costofcare.examples.commands",
-    "costofcare.pipeline",
+    "costofcare.pipeline.commands",
 ]
 
 EPILOG = """\

@@ -298,3 +298,36 @@ def test_no_nan_written_into_returns(clean_market):
     for r in clean_market.returns:
         for k, v in r.values.items():
             assert not (isinstance(v, float) and math.isnan(v)), (r.file, k)
+
+
+# ----------------------------------------------------------------------- load_example
+
+
+def test_load_example_builds_the_market_tables_the_run_builds():
+    from costofcare.examples.inputs import load_example
+
+    ex = load_example()
+    assert list(ex.workforce.columns) == [
+        "provider", "service", "return_id", "role", "rate_per_hour", "hours_per_week", "headcount",
+    ]  # fmt: skip
+    assert list(ex.volumes.columns) == [
+        "provider", "service", "volume_per_week", "volume_unit", "current_rate",
+    ]  # fmt: skip
+    # one return per provider service, and volumes for exactly those provider services
+    assert (ex.unit_costs.groupby(["provider", "service"])["return_id"].nunique() == 1).all()
+    in_market = ex.unit_costs[["provider", "service"]].drop_duplicates()
+    assert len(ex.volumes) == len(in_market)
+    units = dict(zip(ex.volumes["service"], ex.volumes["volume_unit"], strict=True))
+    assert units == {
+        "home_care": "contact_hour",
+        "care_home": "resident_week",
+        "supported_living": "support_hour",
+    }
+    # returns read with errors are left out, each named by a registered issue with its file
+    errors = ex.ingest.returns[ex.ingest.returns["status"] == "errors"]
+    assert not set(errors["return_id"]) & set(ex.unit_costs["return_id"])
+    left = ex.issues[ex.issues["code"] == "left_out_with_errors"]
+    assert sorted(left["file"]) == sorted(errors["file"])
+    # the staffing table gives pay per hour at or above the 2024 National Living Wage
+    assert (ex.workforce["rate_per_hour"] >= NLW_2024_PER_HOUR).all()
+    assert (ex.workforce["hours_per_week"] > 0).all()

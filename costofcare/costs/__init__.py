@@ -5,9 +5,12 @@
 * :mod:`.drivers` — drivers files, dated defaults, on-cost rules turned into rates.
 * :mod:`.price` — ``costofcare price``: one build-up from a drivers file.
 * :mod:`.reported` — actual costs / stated units, from ingested tidy values.
+* :mod:`.workforce` — the workforce table from the returns' staffing tables.
+* :mod:`.choose` — which returns feed the market.
 * :mod:`.reconcile` — modelled beside reported, per line and per provider.
 """
 
+from .choose import choose_returns
 from .drivers import load_drivers_file, resolve, resolve_frame
 from .modelled import (
     TIDY_COLUMNS,
@@ -26,12 +29,15 @@ from .oncosts import (
 )
 from .price import PriceResult, price, round_money, summarise
 from .reconcile import reconcile
-from .reported import reported_unit_cost
+from .reported import reported_unit_cost, reported_unit_cost_with_issues
+from .workforce import WORKFORCE_COLUMNS, workforce_from_values
 
 __all__ = [
     "PriceResult",
     "TIDY_COLUMNS",
+    "WORKFORCE_COLUMNS",
     "care_home_cost_arrays",
+    "choose_returns",
     "effective_oncost_rates",
     "employer_ni_annual",
     "employer_pension_annual",
@@ -44,9 +50,11 @@ __all__ = [
     "price",
     "reconcile",
     "reported_unit_cost",
+    "reported_unit_cost_with_issues",
     "resolve",
     "resolve_frame",
     "round_money",
     "statutory_sick_pay_annual",
     "summarise",
+    "workforce_from_values",
 ]

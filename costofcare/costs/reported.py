@@ -39,7 +39,7 @@ from ..errors import UserError
 from .lines import UNITS
 from .modelled import TIDY_COLUMNS
 
-__all__ = ["reported_unit_cost", "UNIT_FIELDS"]
+__all__ = ["reported_unit_cost", "reported_unit_cost_with_issues", "UNIT_FIELDS"]
 
 #: field giving the weekly units of each service (care homes use beds x occupancy)
 UNIT_FIELDS = {
@@ -350,7 +350,6 @@ def reported_unit_cost(
     values: pd.DataFrame,
     *,
     standard_occupancy: float | None = None,
-    skipped: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Reported cost per unit for every return in a tidy values table, line by line.
 
@@ -361,41 +360,76 @@ def reported_unit_cost(
     standard_occupancy : float, optional
         For care homes, also restate each home's costs at this occupancy (e.g. 0.95): route
         ``reported_standard_occupancy``. All lines are treated as fixed for the year.
-    skipped : list, optional
-        When given, a return whose unit cost cannot be worked out (no units to divide by, no
-        period) is left out and described here as an issue row (``return_id``, ``provider``,
-        ``severity``, ``code``, ``message``) instead of stopping the whole batch.
 
     Returns
     -------
     pandas.DataFrame
         :data:`costofcare.costs.modelled.TIDY_COLUMNS` plus ``return_id``; ``source`` lists
         the cells each line was read from and the units it was divided by.
+
+    Raises
+    ------
+    UserError
+        A return whose unit cost cannot be worked out (no units to divide by, no period);
+        :func:`reported_unit_cost_with_issues` leaves it out and reports it instead.
     """
+    _check_occupancy(standard_occupancy)
+    rows: list[dict] = []
+    for _, group in _by_return(values):
+        rows.extend(_one_return(group, standard_occupancy))
+    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"])
+
+
+def reported_unit_cost_with_issues(
+    values: pd.DataFrame,
+    *,
+    standard_occupancy: float | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`reported_unit_cost` for a batch: returns that cannot be costed are reported.
+
+    Returns
+    -------
+    unit_costs : pandas.DataFrame
+        As :func:`reported_unit_cost`, for every return that could be costed.
+    issues : pandas.DataFrame
+        :data:`~costofcare.ingest.issues.ISSUE_COLUMNS`: one ``unit_cost_not_computed`` row
+        per return left out (no units to divide by, no period), naming its file.
+    """
+    from ..ingest.batch import issues_frame
+    from ..ingest.issues import Issue
+
+    _check_occupancy(standard_occupancy)
+    rows: list[dict] = []
+    issues: list[Issue] = []
+    for return_id, group in _by_return(values):
+        try:
+            rows.extend(_one_return(group, standard_occupancy))
+        except UserError as exc:
+            first = group.iloc[0]
+            issues.append(
+                Issue(
+                    "unit_cost_not_computed",
+                    f"left out of unit costs: {exc}",
+                    file=str(first.get("file", "")),
+                    return_id=str(return_id),
+                    provider=str(first["provider"]),
+                )
+            )
+    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"]), issues_frame(issues)
+
+
+def _check_occupancy(standard_occupancy: float | None) -> None:
     if standard_occupancy is not None and not 0 < standard_occupancy <= 1:
         raise UserError(
             f"standard occupancy must be above 0 and at most 1; got {standard_occupancy}"
         )
+
+
+def _by_return(values: pd.DataFrame):
+    """(return_id, values) for each return, with blank ``table`` and ``text`` as ""."""
     if values.empty:
-        return pd.DataFrame(columns=[*TIDY_COLUMNS, "return_id"])
+        return iter(())
     v = values.copy()
     v["table"] = v["table"].fillna("").astype(str)
     v["text"] = v["text"].fillna("").astype(str)
-    rows: list[dict] = []
-    for return_id, group in v.groupby("return_id", sort=False):
-        if skipped is None:
-            rows.extend(_one_return(group, standard_occupancy))
-            continue
-        try:
-            rows.extend(_one_return(group, standard_occupancy))
-        except UserError as exc:
-            skipped.append(
-                {
-                    "return_id": return_id,
-                    "provider": str(group["provider"].iloc[0]),
-                    "severity": "error",
-                    "code": "unit_cost_not_computed",
-                    "message": f"left out of unit costs: {exc}",
-                }
-            )
-    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"])
+    return v.groupby("return_id", sort=False)

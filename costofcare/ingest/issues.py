@@ -110,6 +110,27 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         WARNING,
         "Two files have identical content; both are listed but they are the same return.",
     ),
+    # later steps of a run: what a return gave the market (costofcare.pipeline)
+    "left_out_with_errors": (
+        WARNING,
+        "The return has errors, so it was left out of the market statistics and the "
+        "recommendation; correct the errors and run again.",
+    ),
+    "left_out_second_return": (
+        WARNING,
+        "The provider sent another usable return for the same service; that one was used "
+        "(more values read, then the later file name) and this one left out of the market.",
+    ),
+    "unit_cost_not_computed": (
+        ERROR,
+        "No unit cost could be worked out for the return (no units to divide by, or no "
+        "period stated), so it was left out of the market; ask the provider for the figures.",
+    ),
+    "staffing_row_not_used": (
+        WARNING,
+        "A staffing table row has no headcount, paid hours or basic rate, so it is not in "
+        "the workforce the scenarios reprice; its costs still count in the unit costs.",
+    ),
 }
 
 REJECTION_CODES = frozenset(

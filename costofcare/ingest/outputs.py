@@ -13,6 +13,9 @@ Files written to the output folder:
     the workbook a commissioning officer works from
     (:func:`costofcare.ingest.workbook.write_validation_workbook`).
 
+:func:`write_outputs` reads and writes as it goes; :func:`write_ingest_result` writes the same
+files from an :class:`~costofcare.ingest.batch.IngestResult` already in memory.
+
 Parquet keeps provider text exactly as typed. In the CSV files, text that a spreadsheet
 would run as a formula (starting ``=``, ``@``, ``+``, ``-`` or a control character, other than
 a plain number) gets a leading ``'``, so opening a CSV in Excel cannot execute provider text.
@@ -34,6 +37,7 @@ import pyarrow.parquet as pq
 from .archive import DEFAULT_LIMITS, ArchiveLimits
 from .batch import (
     BatchTracker,
+    IngestResult,
     apply_batch_issues,
     issues_frame,
     iter_chunks,
@@ -270,6 +274,18 @@ def write_outputs(
     issues.extend(extra)
     issues_df = issues_frame(issues)
     returns_df = apply_batch_issues(returns_frame(rows), extra)
+    return _finish(outdir, sink, returns_df, issues_df, formats, workbook)
+
+
+def _finish(
+    outdir: Path,
+    sink: _ValueSink,
+    returns_df: pd.DataFrame,
+    issues_df: pd.DataFrame,
+    formats: tuple[str, ...],
+    workbook: bool,
+) -> IngestSummary:
+    """Write issues, returns and the validation workbook beside the values; the summary."""
     paths: dict[str, Path] = {}
     for name, frame in (("issues", issues_df), ("returns", returns_df)):
         if "parquet" in formats:
@@ -301,3 +317,44 @@ def write_outputs(
         returns=returns_df,
         issues=issues_df,
     )
+
+
+def values_arrow(values: pd.DataFrame) -> pa.Table:
+    """A tidy values DataFrame as an Arrow table (:data:`VALUES_SCHEMA`), as the streaming
+    writer builds it: NaN stays NaN in ``value``; missing text is null."""
+    arrays = []
+    for field in VALUES_SCHEMA:
+        column = values[field.name]
+        if pa.types.is_floating(field.type):
+            arrays.append(pa.array(column.to_numpy(dtype="float64"), type=field.type))
+        elif pa.types.is_integer(field.type):
+            arrays.append(pa.array(column.to_numpy(dtype="int64"), type=field.type))
+        else:
+            arrays.append(
+                pa.array(column.to_numpy(dtype=object), type=field.type, from_pandas=True)
+            )
+    return pa.Table.from_arrays(arrays, schema=VALUES_SCHEMA)
+
+
+def write_ingest_result(
+    result: IngestResult,
+    outdir: str | Path,
+    *,
+    formats: tuple[str, ...] = ("csv", "parquet"),
+    workbook: bool = True,
+) -> IngestSummary:
+    """Write an :class:`~costofcare.ingest.batch.IngestResult` held in memory (e.g. from
+    :func:`~costofcare.ingest.batch.ingest_files`) to ``outdir``: the same files, in the
+    same form, as :func:`write_outputs` streams while reading."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    sink = _ValueSink(outdir, formats)
+    try:
+        for start in range(0, len(result.values), FLUSH_ROWS):
+            table = values_arrow(result.values.iloc[start : start + FLUSH_ROWS])
+            csv_rows = pa.BufferOutputStream()
+            pa_csv.write_csv(defuse_arrow(table), csv_rows, write_options=_CSV_ROWS)
+            sink.add(PackedValues(table, csv_rows.getvalue().to_pybytes()))
+    finally:
+        sink.close()
+    return _finish(outdir, sink, result.returns, result.issues, formats, workbook)

@@ -159,6 +159,10 @@ class Inputs:
         """Check the tables and pack them. Mistakes raise :class:`UserError` naming the
         table, row and column."""
         _require_columns(unit_costs, UNIT_COST_COLUMNS, "unit cost")
+        # the canonical workforce names (costofcare.costs.workforce) are accepted too
+        workforce = workforce.rename(
+            columns={"rate_per_hour": "hourly_rate", "hours_per_week": "weekly_hours"}
+        )
         _require_columns(workforce, WORKFORCE_COLUMNS, "workforce")
         uc = unit_costs.loc[:, list(UNIT_COST_COLUMNS)].copy()
         if uc.empty:

@@ -1,0 +1,151 @@
+"""Command line: ``costofcare run CONFIG -o OUT`` and ``costofcare demo``.
+
+Each runs the pipeline in memory (:func:`costofcare.pipeline.run`), writes every output
+(:func:`costofcare.pipeline.write_run`) and prints the headline results and where each
+output is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .config import example_config
+from .run import RunResult, run
+from .write import write_run
+
+RUN_EXAMPLES = """\
+examples:
+  costofcare run workbooks/examples/run.toml -o out/run
+  costofcare run my-council/run.toml -o out/2026-27 --workers 4
+
+The config's [run] table names the returns folder, current rates and volumes; [scenarios]
+and [recommend.<service>] are described in docs/scenarios.md and docs/recommend.md.
+Exit code 0 when every return was read cleanly or with warnings, 3 when the run finished but
+some returns were rejected or had errors (see ingest/validation.xlsx), 2 for a usage mistake.
+"""
+
+DEMO_EXAMPLES = """\
+examples:
+  costofcare demo                 # writes everything into out/demo
+  costofcare demo -o /tmp/demo
+
+Runs the whole pipeline on the bundled example market (workbooks/examples/): 66 provider
+returns for Anytown Council, some deliberately messy or faulty, with current rates, volumes
+and comparator rates.
+"""
+
+SHOWN = [
+    ("recommendation workbook", "recommendation"),
+    ("JSON summary", "summary"),
+    ("provider outcome workbooks", "providers"),
+    ("validation workbook (what to chase)", "ingest/validation.xlsx"),
+    ("tidy values read", "ingest/values.csv"),
+    ("issues", "ingest/issues.csv"),
+    ("unit costs (every readable return)", "unit_costs"),
+    ("unit costs used for the market", "market_unit_costs"),
+    ("market statistics", "market_statistics"),
+    ("scenarios", "scenarios"),
+    ("Monte Carlo", "monte_carlo"),
+    ("comparators rolled forward", "comparators"),
+]
+"""(label, key of :func:`write_run`'s paths) of the outputs listed after a run."""
+
+
+def headline(result: RunResult) -> str:
+    """The headline results of a run, as a few lines of text."""
+    lines = [
+        f"Recommended rates{' for ' + result.config.council if result.config.council else ''}:"
+    ]
+    for service, item in result.summary.get("services", {}).items():
+        rate = item.get("recommended_rate") or item.get("average_proposed_rate")
+        uplift = item.get("uplift") or item.get("average_uplift")
+        impact = item.get("budget_impact_annual") or item.get("impact_annual")
+        parts = [f"  {service:<17}"]
+        if rate is not None:
+            parts.append(f"£{rate:,.2f} per {item.get('unit', 'unit')}")
+        if uplift is not None:
+            parts.append(f"uplift {uplift:.1%}")
+        if impact is not None:
+            parts.append(f"budget impact £{impact:,.0f} a year")
+        lines.append("  ".join(parts))
+    total = result.summary.get("total", {})
+    if total:
+        lines.append(f"  total budget impact £{total.get('budget_impact_annual', 0):,.0f} a year")
+    return "\n".join(lines)
+
+
+def dump_summary(result: RunResult) -> str:
+    """The run's summary as JSON text."""
+    return json.dumps(result.summary, indent=2, default=str)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, default=None, help="processes for reading returns")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def register(subparsers) -> None:
+    """Add ``run`` and ``demo`` to the ``costofcare`` command line."""
+    p = subparsers.add_parser(
+        "run",
+        help="run the whole pipeline (ingest, unit costs, scenarios, benchmarks, recommendation)",
+        description="Run the whole cost of care pipeline for a council's config and write "
+        "every output: tidy data and a validation workbook, unit costs, scenarios, "
+        "benchmarks, the recommendation workbook, provider outcome workbooks and a JSON summary.",
+        epilog=RUN_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("config", help="run config (TOML)")
+    p.add_argument("-o", "--output", required=True, help="folder for the outputs (created)")
+    _add_common(p)
+    p.set_defaults(func=_run_command)
+
+    d = subparsers.add_parser(
+        "demo",
+        help="run the whole pipeline on the bundled example market",
+        description="Run the whole pipeline on the bundled example market and print the "
+        "headline results and where each output is.",
+        epilog=DEMO_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    d.add_argument("-o", "--output", default="out/demo", help="output folder (default out/demo)")
+    _add_common(d)
+    d.set_defaults(func=_demo_command)
+
+
+def _run_and_write(config, args) -> tuple[RunResult, dict[str, Path]]:
+    out = Path(args.output)
+    result = run(config, workers=args.workers, progress=not args.no_progress, say=print)
+    paths = write_run(result, out)
+    print(f"      written to {out}")
+    return result, paths
+
+
+def _report(result: RunResult, paths: dict[str, Path], out: Path) -> int:
+    from ..errors import EXIT_OK, EXIT_VALIDATION_ERRORS
+
+    print()
+    print(headline(result))
+    print()
+    print(f"Outputs in {out}:")
+    for label, key in SHOWN:
+        if key in paths:
+            print(f"  {label:<38} {paths[key]}")
+    bad = result.returns["status"].isin(["rejected", "errors"]).sum()
+    if bad:
+        print(f"\n{bad} return(s) were rejected or have errors: see the validation workbook.")
+        return EXIT_VALIDATION_ERRORS
+    return EXIT_OK
+
+
+def _run_command(args) -> int:
+    result, paths = _run_and_write(args.config, args)
+    return _report(result, paths, Path(args.output))
+
+
+def _demo_command(args) -> int:
+    result, paths = _run_and_write(example_config(), args)
+    _report(result, paths, Path(args.output))
+    return 0  # the example market has faulty returns on purpose

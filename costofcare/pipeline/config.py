@@ -1,0 +1,196 @@
+"""The run config: one TOML file describing a run, read and checked before any work.
+
+Every problem names the key at fault (``run.min_count must be ...``), with a suggestion when
+a key looks like a misspelling. Paths are resolved against the config file's folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..configtools import close_matches
+from ..errors import ConfigError, UserError
+
+__all__ = ["NIGHTS", "RUN_KEYS", "RunConfig", "example_config", "load_run_config"]
+
+RUN_KEYS = {
+    "council",
+    "returns",
+    "current_rates",
+    "volumes",
+    "comparators",
+    "standard_occupancy",
+    "supported_living_nights",
+    "min_count",
+    "comparators_to",
+    "comparator_index",
+}
+TOP_KEYS = {"run", "scenarios", "recommend"}
+NIGHTS = {"spread": "reported", "apart": "reported_nights_apart"}
+"""``run.supported_living_nights``: the supported living unit cost route the market uses.
+``spread``: every cost over daytime support hours; ``apart``: waking nights counted as
+hours and sleep-ins priced per night (see ``costofcare.costs.reported``)."""
+
+
+@dataclass
+class RunConfig:
+    """A run's settings, with paths resolved against the config file's folder."""
+
+    council: str
+    returns: Path
+    current_rates: Path
+    volumes: Path | None
+    comparators: Path | None
+    standard_occupancy: float | None
+    min_count: int
+    supported_living_nights: str
+    comparators_to: str | None
+    comparator_index: str
+    scenarios: dict | None
+    recommend: dict
+    source: Path
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        """(setting, value) pairs for the assumptions sheet."""
+        rows = [
+            ("run.council", self.council),
+            ("run.returns", str(self.returns.name)),
+            ("run.current_rates", str(self.current_rates.name)),
+            ("run.volumes", str(self.volumes.name) if self.volumes else "(from current rates)"),
+            ("run.comparators", str(self.comparators.name) if self.comparators else "(none)"),
+            (
+                "run.standard_occupancy",
+                "" if self.standard_occupancy is None else f"{self.standard_occupancy:g}",
+            ),
+            ("run.supported_living_nights", self.supported_living_nights),
+            ("run.min_count", str(self.min_count)),
+        ]
+        for service, table in self.recommend.items():
+            for key, value in table.items():
+                rows.append((f"recommend.{service}.{key}", str(value)))
+        return rows
+
+
+def example_config() -> Path:
+    """The bundled example run config (in a source checkout, ``workbooks/examples/run.toml``)."""
+    path = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "run.toml"
+    if not path.exists():
+        raise UserError(
+            "the bundled example data (workbooks/examples/) is not next to this installation; "
+            "run the demo from a clone of the repository, or pass your own config to "
+            "'costofcare run'"
+        )
+    return path
+
+
+def _read_toml(path: Path) -> dict:
+    if not path.exists():
+        raise UserError(f"run config {path} does not exist")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _check_keys(path: Path, data: dict) -> Mapping:
+    """The ``[run]`` table, once every table and key is known."""
+    for key in data:
+        if key not in TOP_KEYS:
+            raise ConfigError(
+                f"{path}: unknown table [{key}]{close_matches(key, TOP_KEYS)}; "
+                f"allowed: {', '.join(sorted(TOP_KEYS))}"
+            )
+    run = data.get("run")
+    if not isinstance(run, Mapping):
+        raise ConfigError(f"{path}: a [run] table is required (returns, current_rates, ...)")
+    for key in run:
+        if key not in RUN_KEYS:
+            raise ConfigError(
+                f"{path}: run.{key} is not a setting{close_matches(key, RUN_KEYS)}; "
+                f"allowed: {', '.join(sorted(RUN_KEYS))}"
+            )
+    return run
+
+
+def _file(path: Path, run: Mapping, key: str, required: bool) -> Path | None:
+    """``run.<key>`` as a path relative to the config's folder, checked to exist."""
+    if key not in run:
+        if required:
+            raise ConfigError(f"{path}: run.{key} is required")
+        return None
+    p = Path(str(run[key]))
+    p = p if p.is_absolute() else path.parent / p
+    if not p.exists():
+        raise ConfigError(f"{path}: run.{key}: {p} does not exist")
+    return p
+
+
+def _settings(path: Path, run: Mapping) -> tuple[float | None, int, str]:
+    """``run.standard_occupancy``, ``run.min_count`` and ``run.supported_living_nights``."""
+    occupancy = run.get("standard_occupancy")
+    if occupancy is not None and not (isinstance(occupancy, int | float) and 0 < occupancy <= 1):
+        raise ConfigError(
+            f"{path}: run.standard_occupancy must be above 0 and at most 1, got {occupancy!r}"
+        )
+    min_count = run.get("min_count", 5)
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise ConfigError(
+            f"{path}: run.min_count must be a whole number of at least 1, got {min_count!r}"
+        )
+    nights = run.get("supported_living_nights", "spread")
+    if nights not in NIGHTS:
+        raise ConfigError(
+            f"{path}: run.supported_living_nights must be one of {', '.join(sorted(NIGHTS))}, "
+            f"got {nights!r}{close_matches(str(nights), NIGHTS)}"
+        )
+    return occupancy, min_count, nights
+
+
+def load_run_config(path: str | Path) -> RunConfig:
+    """Read and check a run config; every problem names the key at fault.
+
+    Raises
+    ------
+    UserError
+        The file does not exist.
+    ConfigError
+        Not TOML, an unknown table or key, a missing or missing-file path, a value out of
+        range, ``[scenarios.inputs]`` (a run builds its inputs from the returns) or no
+        ``[recommend.<service>]`` table.
+    """
+    path = Path(path)
+    data = _read_toml(path)
+    run = _check_keys(path, data)
+    occupancy, min_count, nights = _settings(path, run)
+    scenarios = data.get("scenarios")
+    if scenarios is not None and "inputs" in scenarios:
+        raise ConfigError(
+            f"{path}: scenarios.inputs is not used in a run: the unit cost, workforce and volume "
+            "tables come from the returns"
+        )
+    returns = _file(path, run, "returns", True)
+    current_rates = _file(path, run, "current_rates", True)
+    volumes = _file(path, run, "volumes", False)
+    comparators = _file(path, run, "comparators", False)
+    recommend = data.get("recommend")
+    if not isinstance(recommend, Mapping) or not recommend:
+        raise ConfigError(f"{path}: give at least one [recommend.<service>] table")
+    return RunConfig(
+        council=str(run.get("council", "")),
+        returns=returns,
+        current_rates=current_rates,
+        volumes=volumes,
+        comparators=comparators,
+        standard_occupancy=occupancy,
+        min_count=min_count,
+        supported_living_nights=nights,
+        comparators_to=str(run["comparators_to"]) if "comparators_to" in run else None,
+        comparator_index=str(run.get("comparator_index", "CPI")),
+        scenarios=dict(scenarios) if scenarios else None,
+        recommend=dict(recommend),
+        source=path,
+    )

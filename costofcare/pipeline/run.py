@@ -1,0 +1,146 @@
+"""The whole job in memory: :func:`run` reads a config's inputs and returns every table.
+
+Nothing is written: :func:`costofcare.pipeline.write_run` writes a :class:`RunResult` to a
+folder (``costofcare run`` does both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .config import RunConfig, load_run_config
+from .council import read_council_rates
+from .steps import (
+    Say,
+    ScenarioResults,
+    _quiet,
+    benchmark_market,
+    ingest_returns,
+    left_out_table,
+    market_tables,
+    recommend,
+    roll_comparators,
+    run_scenarios,
+)
+
+__all__ = ["RunResult", "run"]
+
+
+@dataclass
+class RunResult:
+    """Every table a run produced, in memory.
+
+    Attributes
+    ----------
+    config : the run's settings.
+    values, ingest_issues, returns : what ingest read (tidy values, its issues, one row per
+        file with its status).
+    rates : the council's current rates with volumes (as the recommendation takes them).
+    unit_costs_all : unit costs of every readable return, every route, with ``included``.
+    unit_costs : the market's unit costs (returns used, market route).
+    left_out : one row per return left out of the market, with ``code`` and
+        ``left_out_because``.
+    workforce : the market's workforce (``provider, service, return_id, role,
+        rate_per_hour, hours_per_week, headcount``).
+    volumes : the market's volumes (``provider, service, volume_per_week, volume_unit,
+        current_rate``).
+    scenarios : scenario results per provider service (None without ``[scenarios]``);
+        ``scenario_tables`` also holds the by-line explanation and the Monte Carlo.
+    market, outliers, positions : market statistics, outlying values, each provider's place.
+    comparators : comparator rates rolled forward (None without ``run.comparators``).
+    recommendations : :class:`~costofcare.recommend.engine.ServiceRecommendation` per service.
+    parameters : the dated parameters in force on the earliest effective date.
+    issues : every issue: ingest's, then returns left out and staffing rows not used.
+    summary : the JSON summary as plain data.
+    """
+
+    config: RunConfig
+    values: pd.DataFrame
+    ingest_issues: pd.DataFrame
+    returns: pd.DataFrame
+    rates: pd.DataFrame
+    unit_costs_all: pd.DataFrame
+    unit_costs: pd.DataFrame
+    left_out: pd.DataFrame
+    workforce: pd.DataFrame
+    volumes: pd.DataFrame
+    scenario_tables: ScenarioResults | None
+    market: pd.DataFrame
+    outliers: pd.DataFrame
+    positions: pd.DataFrame
+    comparators: pd.DataFrame | None
+    recommendations: dict
+    parameters: pd.DataFrame
+    issues: pd.DataFrame
+    summary: dict
+
+    @property
+    def scenarios(self) -> pd.DataFrame | None:
+        """Scenario results per provider service (None without ``[scenarios]``)."""
+        return None if self.scenario_tables is None else self.scenario_tables.results
+
+
+def run(
+    config: str | Path | RunConfig,
+    *,
+    workers: int | None = None,
+    progress: bool = False,
+    say: Say = _quiet,
+) -> RunResult:
+    """Run the whole pipeline for a config and return every table; nothing is written.
+
+    Parameters
+    ----------
+    config : a run config file (TOML) or a :class:`RunConfig`.
+    workers : processes for reading returns (None: every CPU; 1: this process).
+    progress : show a progress bar while reading returns.
+    say : called with a line of text at each step (e.g. ``print``).
+
+    Examples
+    --------
+    >>> from costofcare.pipeline import example_config, run, write_run
+    >>> result = run(example_config(), workers=1)            # doctest: +SKIP
+    >>> paths = write_run(result, "out/run")                 # doctest: +SKIP
+    """
+    from ..parameters import load
+    from ..recommend.config import parse_config
+    from ..report.summary import summary as summarise
+
+    cfg = config if isinstance(config, RunConfig) else load_run_config(config)
+    configs = parse_config(cfg.recommend)
+    rates = read_council_rates(cfg.current_rates, cfg.volumes)
+    params = load()
+    ingest = ingest_returns(cfg, workers=workers, progress=progress, say=say)
+    tables = market_tables(cfg, ingest, rates)
+    left_out = left_out_table(ingest.returns, tables.issues)
+    say(
+        f"[2/5] unit costs: {tables.unit_costs['provider'].nunique()} providers in the market; "
+        f"{len(left_out)} returns left out (see costs/left_out.csv)"
+    )
+    scenarios = run_scenarios(cfg, tables, params, say=say)
+    bench = benchmark_market(tables.unit_costs, tables.volumes, say=say)
+    recs, parameters = recommend(configs, rates, tables.unit_costs, scenarios, params, say=say)
+    return RunResult(
+        config=cfg,
+        values=ingest.values,
+        ingest_issues=ingest.issues,
+        returns=ingest.returns,
+        rates=rates,
+        unit_costs_all=tables.unit_costs_all,
+        unit_costs=tables.unit_costs,
+        left_out=left_out,
+        workforce=tables.workforce,
+        volumes=tables.volumes,
+        scenario_tables=scenarios,
+        market=bench.quartiles_,
+        outliers=bench.outliers_,
+        positions=bench.positions_,
+        comparators=roll_comparators(cfg, params),
+        recommendations=recs,
+        parameters=parameters,
+        issues=pd.concat([ingest.issues, tables.issues], ignore_index=True),
+        summary=summarise(recs),
+    )

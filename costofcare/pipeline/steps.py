@@ -1,0 +1,229 @@
+"""The run's steps as small pure functions: tables in, tables out, nothing written.
+
+:func:`market_tables` is shared with :func:`costofcare.examples.inputs.load_example`, so the
+command line and the notebooks build identical unit cost, workforce and volume tables from
+the same returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..ingest.batch import RETURN_COLUMNS, IngestResult
+from .config import NIGHTS, RunConfig
+from .council import market_volumes
+
+__all__ = [
+    "MarketTables",
+    "ScenarioResults",
+    "benchmark_market",
+    "ingest_returns",
+    "left_out_table",
+    "market_route",
+    "market_tables",
+    "recommend",
+    "roll_comparators",
+    "run_scenarios",
+]
+
+Say = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def ingest_returns(
+    cfg: RunConfig, *, workers: int | None = None, progress: bool = False, say: Say = _quiet
+) -> IngestResult:
+    """Read every return in ``run.returns`` into memory (values, issues, returns)."""
+    from ..ingest.batch import find_returns, ingest_files
+
+    files = find_returns([cfg.returns])
+    say(f"[1/5] ingest: reading {len(files)} returns from {cfg.returns}")
+    result = ingest_files(files, workers=workers, progress=progress)
+    returns, issues = result.returns, result.issues
+    errors = int((issues["severity"] == "error").sum()) if len(issues) else 0
+    say(
+        f"      {len(returns)} files: {int((returns['status'] == 'rejected').sum())} rejected, "
+        f"{int((returns['status'] == 'errors').sum())} with errors; "
+        f"{len(result.values)} values, {errors} errors and {len(issues) - errors} warnings "
+        "to chase"
+    )
+    return result
+
+
+def market_route(unit_costs: pd.DataFrame, cfg: RunConfig) -> pd.Series:
+    """Rows of a unit cost table on the route each service's market is benchmarked by.
+
+    ``reported`` for every service, except care homes at ``run.standard_occupancy`` when it
+    is set (``reported_standard_occupancy``) and supported living by
+    ``run.supported_living_nights`` (:data:`~costofcare.pipeline.config.NIGHTS`).
+    """
+    service = unit_costs["service"]
+    wanted = pd.Series("reported", index=unit_costs.index)
+    if cfg.standard_occupancy is not None:
+        wanted = wanted.mask(service == "care_home", "reported_standard_occupancy")
+    wanted = wanted.mask(service == "supported_living", NIGHTS[cfg.supported_living_nights])
+    return unit_costs["route"] == wanted
+
+
+@dataclass
+class MarketTables:
+    """The tables the market is built from.
+
+    Attributes
+    ----------
+    unit_costs_all : unit costs of every readable return, every route, with ``included``
+        (the return feeds the market).
+    unit_costs : the market's unit costs: returns used, on the market route.
+    workforce : :data:`~costofcare.costs.workforce.WORKFORCE_COLUMNS` of the market's returns.
+    volumes : :data:`~costofcare.pipeline.council.VOLUME_COLUMNS` of the market.
+    issues : issue rows for returns left out and staffing rows not used.
+    """
+
+    unit_costs_all: pd.DataFrame
+    unit_costs: pd.DataFrame
+    workforce: pd.DataFrame
+    volumes: pd.DataFrame
+    issues: pd.DataFrame
+
+
+def market_tables(cfg: RunConfig, ingest: IngestResult, rates: pd.DataFrame) -> MarketTables:
+    """Unit costs, workforce and volumes of the returns that feed the market.
+
+    Returns are chosen by :func:`costofcare.costs.choose_returns`; a return whose unit cost
+    cannot be worked out is left out too (``unit_cost_not_computed``). The workforce comes
+    from the staffing tables of the returns in the market
+    (:func:`costofcare.costs.workforce_from_values`).
+    """
+    from ..costs import choose_returns, reported_unit_cost_with_issues, workforce_from_values
+
+    used, left_out = choose_returns(ingest.returns)
+    unit_costs_all, not_costed = reported_unit_cost_with_issues(
+        ingest.values, standard_occupancy=cfg.standard_occupancy
+    )
+    included = set(used["return_id"]) - set(not_costed["return_id"])
+    unit_costs_all["included"] = unit_costs_all["return_id"].isin(included)
+    in_market = market_route(unit_costs_all, cfg) & unit_costs_all["included"]
+    unit_costs = unit_costs_all[in_market].reset_index(drop=True)
+    market_ids = set(unit_costs["return_id"])
+    workforce, staffing = workforce_from_values(
+        ingest.values[ingest.values["return_id"].isin(market_ids)]
+    )
+    issues = [frame for frame in (left_out, not_costed, staffing) if len(frame)]
+    return MarketTables(
+        unit_costs_all=unit_costs_all,
+        unit_costs=unit_costs,
+        workforce=workforce,
+        volumes=market_volumes(rates, unit_costs),
+        issues=pd.concat(issues, ignore_index=True) if issues else left_out,
+    )
+
+
+LEFT_OUT_CODES = ("left_out_with_errors", "left_out_second_return", "unit_cost_not_computed")
+
+
+def left_out_table(returns: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
+    """One row per return left out of the market and why: the return's row of the returns
+    table with ``severity``, ``code`` and ``left_out_because`` (the issue's message)."""
+    left = issues[issues["code"].isin(LEFT_OUT_CODES)]
+    left = left[["return_id", "severity", "code", "message"]].rename(
+        columns={"message": "left_out_because"}
+    )
+    table = left.merge(returns, on="return_id", how="left")
+    return table[[*RETURN_COLUMNS, "severity", "code", "left_out_because"]]
+
+
+@dataclass
+class ScenarioResults:
+    """Scenario tables: per provider service, per cost line, and the Monte Carlo (if any)."""
+
+    results: pd.DataFrame
+    by_line: pd.DataFrame
+    monte_carlo_summary: pd.DataFrame | None
+    monte_carlo_budget: pd.DataFrame | None
+
+
+def run_scenarios(
+    cfg: RunConfig, tables: MarketTables, params, *, say: Say = _quiet
+) -> ScenarioResults | None:
+    """The ``[scenarios]`` of the config on the market's unit costs, workforce and volumes."""
+    if not cfg.scenarios:
+        say("[3/5] scenarios: none configured")
+        return None
+    from ..scenarios.config import config_from_dict
+    from ..scenarios.montecarlo import run_monte_carlo
+    from ..scenarios.scenario import explain_by_line, make_context, run_context
+
+    scfg = config_from_dict(cfg.scenarios, base_dir=cfg.source.parent)
+    ctx = make_context(
+        tables.unit_costs, tables.workforce, tables.volumes, scfg.settings, params, scfg.series
+    )
+    say(
+        f"[3/5] scenarios: {len(scfg.scenarios)} scenarios x "
+        f"{len(ctx.inputs.keys)} provider services"
+    )
+    results = run_context(ctx, scfg.scenarios)
+    by_line = explain_by_line(ctx, scfg.scenarios)
+    summary = budget = None
+    if scfg.monte_carlo is not None:
+        mc = scfg.monte_carlo
+        drawn = run_monte_carlo(ctx, mc.scenario, mc.inputs, mc.runs, mc.seed, mc.percentiles)
+        summary, budget = drawn.summary, drawn.budget
+    return ScenarioResults(results, by_line, summary, budget)
+
+
+def benchmark_market(unit_costs: pd.DataFrame, volumes: pd.DataFrame, *, say: Say = _quiet):
+    """A :class:`~costofcare.benchmark.MarketBenchmark` fitted on the market, volume-weighted."""
+    from ..benchmark.market import MarketBenchmark
+
+    columns = ["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "route"]
+    bench = MarketBenchmark().fit(
+        unit_costs[columns], volumes[["provider", "service", "volume_per_week", "volume_unit"]]
+    )
+    say(f"[4/5] benchmarks: {len(bench.outliers_)} outlying values flagged")
+    return bench
+
+
+def roll_comparators(cfg: RunConfig, params) -> pd.DataFrame | None:
+    """``run.comparators`` rolled forward by ``run.comparator_index`` to ``comparators_to``
+    (default: the index's latest month); None without comparators."""
+    if cfg.comparators is None:
+        return None
+    from ..benchmark.comparators import read_comparators, roll_forward
+
+    series = params.index_series(cfg.comparator_index)
+    to = cfg.comparators_to or str(series.index.max())
+    return roll_forward(
+        read_comparators(cfg.comparators), series, to, index_name=cfg.comparator_index
+    )
+
+
+def recommend(
+    configs: dict,
+    rates: pd.DataFrame,
+    unit_costs: pd.DataFrame,
+    scenarios: ScenarioResults | None,
+    params,
+    *,
+    say: Say = _quiet,
+) -> tuple[dict, pd.DataFrame]:
+    """Recommendations per service and the parameters in force on the earliest effective
+    date. With scenarios, each scenario's median required rate per service is offered to
+    the methods that use it."""
+    from ..recommend.engine import recommend_all
+
+    scenario_costs = None
+    if scenarios is not None:
+        per_service = scenarios.results.groupby(["service", "scenario"], as_index=False)[
+            "required_rate"
+        ].median()
+        scenario_costs = per_service.rename(columns={"required_rate": "cost_per_unit"})
+    recs = recommend_all(configs, rates, unit_costs, params=params, scenario_costs=scenario_costs)
+    effective = min(c.effective_date for c in configs.values())
+    say(f"[5/5] recommendation: {', '.join(recs)}")
+    return recs, params.in_force(effective)
