@@ -13,8 +13,9 @@ from costofcare.costs.modelled import (
     home_care_cost_arrays,
     modelled_unit_cost,
 )
-from costofcare.costs.price import price, round_money, summarise
+from costofcare.costs.price import price, summarise
 from costofcare.errors import UserError
+from costofcare.money import round_half_up
 from costofcare.parameters import load
 
 WEEKS = 365 / 7
@@ -144,9 +145,9 @@ def test_many_providers_in_one_call(params):
     assert not lines["cost_per_unit"].isna().any()
 
 
-def test_round_money_is_half_away_from_zero():
-    assert round_money(2.675) == 2.68  # binary 2.67499..., Excel shows 2.68
-    assert round_money(0.125) == 0.13 and round(0.125, 2) == 0.12
+def test_round_half_up_is_half_away_from_zero():
+    assert round_half_up(2.675) == 2.68  # binary 2.67499..., Excel shows 2.68
+    assert round_half_up(0.125) == 0.13 and round(0.125, 2) == 0.12
 
 
 # ----------------------------------------------------------------------------- errors

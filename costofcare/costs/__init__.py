@@ -1,6 +1,7 @@
 """Unit costs: reported (top-down) and modelled (bottom-up), reconciled; the price calculator.
 
-* :mod:`.oncosts` — employer NI, pension, SSP and holiday per worker (vectorised).
+* :mod:`.oncosts` — employer NI, pension, SSP and holiday: the one set of kernels (vectorised).
+* :mod:`.wagefloor` — the cost per unit of paying the legal minimum wage with on-costs.
 * :mod:`.modelled` — array cores per service and the tidy modelled table.
 * :mod:`.drivers` — drivers files, dated defaults, on-cost rules turned into rates.
 * :mod:`.price` — ``costofcare price``: one build-up from a drivers file.
@@ -23,14 +24,17 @@ from .oncosts import (
     employment_allowance_used,
     holiday_pay_rate,
     statutory_sick_pay_annual,
+    workforce_oncosts_annual,
 )
-from .price import PriceResult, price, round_money, summarise
+from .price import PriceResult, price, summarise
 from .reconcile import reconcile
 from .reported import reported_unit_cost
+from .wagefloor import WageFloor
 
 __all__ = [
     "PriceResult",
     "TIDY_COLUMNS",
+    "WageFloor",
     "care_home_cost_arrays",
     "effective_oncost_rates",
     "employer_ni_annual",
@@ -46,7 +50,7 @@ __all__ = [
     "reported_unit_cost",
     "resolve",
     "resolve_frame",
-    "round_money",
     "statutory_sick_pay_annual",
     "summarise",
+    "workforce_oncosts_annual",
 ]

@@ -167,7 +167,7 @@ def _wage_floor_block(
     holiday = link("Statutory holiday", "holiday_weeks", "number", "weeks/year")
     ni_rate = link("Employer NI rate", "employer_ni_rate", "percent", "fraction")
     ni_threshold = link(
-        "Employer NI secondary threshold", "ni_secondary_threshold_annual", "money0", "GBP/year"
+        "Employer NI secondary threshold", "employer_ni_threshold_annual", "money0", "GBP/year"
     )
     p_rate = link("Employer pension, minimum", "pension_employer_rate", "percent", "fraction")
     p_lower = link("Qualifying earnings, lower limit", "pension_lower_annual", "money0", "GBP/year")

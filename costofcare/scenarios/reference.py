@@ -7,23 +7,42 @@ baseline the benchmark measures the engine against; it is far too slow for real 
 
 from __future__ import annotations
 
+from ..costs.oncosts import employer_ni_annual, employer_pension_annual, employment_allowance_used
+from ..money import WEEKS_PER_YEAR
 from .model import Inputs, ScenarioArrays
-from .oncosts import WEEKS_PER_YEAR
 
 
 def _workforce(rates, hours, heads, fig: dict, allowance: bool) -> tuple[float, float, float]:
+    """Pay, NI and pension of one workforce, one worker at a time, by the scalar use of the
+    kernels in :mod:`costofcare.costs.oncosts`."""
     pay = ni = pension = 0.0
     for rate, h, n in zip(rates, hours, heads, strict=True):
         if n == 0:
             continue
         earnings = rate * h * WEEKS_PER_YEAR
         pay += earnings * n
-        ni += fig["employer_ni_rate"] * max(0.0, earnings - fig["employer_ni_threshold_annual"]) * n
-        if earnings >= fig["pension_trigger_annual"]:
-            band = min(earnings, fig["pension_upper_annual"]) - fig["pension_lower_annual"]
-            pension += fig["pension_employer_rate"] * max(0.0, band) * n
+        ni += (
+            float(
+                employer_ni_annual(
+                    earnings, fig["employer_ni_rate"], fig["employer_ni_threshold_annual"]
+                )
+            )
+            * n
+        )
+        pension += (
+            float(
+                employer_pension_annual(
+                    earnings,
+                    fig["pension_employer_rate"],
+                    fig["pension_lower_annual"],
+                    fig["pension_upper_annual"],
+                    fig["pension_trigger_annual"],
+                )
+            )
+            * n
+        )
     if allowance:
-        ni -= min(fig["employment_allowance_annual"], max(0.0, ni))
+        ni -= float(employment_allowance_used(ni, fig["employment_allowance_annual"]))
     return pay, ni, pension
 
 
