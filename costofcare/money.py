@@ -1,6 +1,6 @@
 """Money conventions in one place for every step: Excel-style rounding and weeks in a year.
 
-**Rounding.** 
+**Rounding.**
 Halves go away from zero, and the float is first read at 15 significant digits (what Excel
 stores and shows), so a product such as ``20 * 1.0525`` that lands a hair under ``21.05``
 still rounds as the spreadsheet does. Python's ``round`` would go to even instead.

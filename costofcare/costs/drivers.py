@@ -473,21 +473,21 @@ def resolve(
         use_ea = r.get("employment_allowance")
         if not isinstance(use_ea, bool):
             raise ConfigError(f"{where}employment_allowance must be true or false")
-        ni_args = dict(ni_rate=0.0, ni_threshold_annual=0.0)
+        ni_args = dict(employer_ni_rate=0.0, employer_ni_threshold_annual=0.0)
         if ni_basis == "per_worker":
             ni_args = dict(
-                ni_rate=r.figure("employer_ni_rate", on["tax"]),
-                ni_threshold_annual=r.figure("employer_ni_threshold_annual", on["tax"]),
+                employer_ni_rate=r.figure("employer_ni_rate", on["tax"]),
+                employer_ni_threshold_annual=r.figure("employer_ni_threshold_annual", on["tax"]),
             )
         pension_args = dict(
-            pension_rate=0.0,
+            pension_employer_rate=0.0,
             pension_lower_annual=0.0,
             pension_upper_annual=0.0,
             pension_trigger_annual=0.0,
         )
         if pension_basis == "per_worker":
             pension_args = dict(
-                pension_rate=r.figure("pension_employer_rate", on["tax"]),
+                pension_employer_rate=r.figure("pension_employer_rate", on["tax"]),
                 pension_lower_annual=r.figure("pension_lower_annual", on["tax"]),
                 pension_upper_annual=r.figure("pension_upper_annual", on["tax"]),
                 pension_trigger_annual=r.figure("pension_trigger_annual", on["tax"]),

@@ -332,9 +332,9 @@ def effective_oncost_rates(
     pay_rate_per_hour: ArrayLike,
     weeks_paid_per_year: ArrayLike,
     *,
-    ni_rate: ArrayLike,
-    ni_threshold_annual: ArrayLike,
-    pension_rate: ArrayLike,
+    employer_ni_rate: ArrayLike,
+    employer_ni_threshold_annual: ArrayLike,
+    pension_employer_rate: ArrayLike,
     pension_lower_annual: ArrayLike,
     pension_upper_annual: ArrayLike,
     pension_trigger_annual: ArrayLike,
@@ -357,6 +357,10 @@ def effective_oncost_rates(
     Every argument broadcasts against ``hours_per_week``, whose **last axis is the band
     axis**; give per-provider figures a trailing axis of length 1 (``rate[:, None]``).
 
+    The statutory figures carry the names of
+    :class:`~costofcare.parameters.StatutoryFigures` (``**figures.as_dict()`` less the SSP
+    and holiday figures, or zeros for a rule priced another way).
+
     Parameters
     ----------
     hours_per_week, workers : array_like
@@ -378,10 +382,10 @@ def effective_oncost_rates(
     """
     n = _arr(workers)
     earnings = _arr(hours_per_week) * _arr(pay_rate_per_hour) * _arr(weeks_paid_per_year)
-    ni = employer_ni_annual(earnings, ni_rate, ni_threshold_annual)
+    ni = employer_ni_annual(earnings, employer_ni_rate, employer_ni_threshold_annual)
     pension = employer_pension_annual(
         earnings,
-        pension_rate,
+        pension_employer_rate,
         pension_lower_annual,
         pension_upper_annual,
         pension_trigger_annual,

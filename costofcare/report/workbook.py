@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..costs.oncosts import employer_ni_annual, employer_pension_annual
+from ..costs.wagefloor import WageFloor
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.excel import COMPARE_DIGITS as DIGITS
 from ..recommend.excel import exceeds, percentile_inc, round_half_up
-from ..recommend.guardrails import WageFloor
 from .live import Cell, LiveBook, LiveSheet
 from .notes import METHOD_NOTES
 
@@ -194,7 +195,7 @@ def _wage_floor_block(
         "Employer NI a year",
         "{0}*MAX(0,{1}-{2})",
         [ni_rate, gross, ni_threshold],
-        lambda r, g, t: r * max(0.0, g - t),
+        lambda r, g, t: float(employer_ni_annual(g, r, t)),
         "money",
         "GBP/year",
     )
@@ -202,7 +203,7 @@ def _wage_floor_block(
         "Employer pension a year",
         "IF({0}>={1},{2}*MAX(0,MIN({0},{3})-{4}),0)",
         [gross, p_trigger, p_rate, p_upper, p_lower],
-        lambda g, trig, r, up, lo: r * max(0.0, min(g, up) - lo) if g >= trig else 0.0,
+        lambda g, trig, r, up, lo: float(employer_pension_annual(g, r, lo, up, trig)),
         "money",
         "GBP/year",
     )
