@@ -74,10 +74,8 @@ def ni_liable_earnings_annual(
     >>> float(ni_liable_earnings_annual(4_000, 5_000))
     0.0
     """
-    if out is None:
-        return np.maximum(_arr(earnings_annual) - _arr(threshold_annual), 0.0)
-    np.subtract(earnings_annual, threshold_annual, out=out)
-    return np.maximum(out, 0.0, out=out)
+    above = np.subtract(earnings_annual, threshold_annual, out=out, dtype=np.float64)
+    return np.maximum(above, 0.0, out=above if isinstance(above, np.ndarray) else None)
 
 
 def qualifying_earnings_annual(
@@ -93,11 +91,11 @@ def qualifying_earnings_annual(
     >>> float(qualifying_earnings_annual(60_000, 6_240, 50_270))
     44030.0
     """
-    if out is None:
-        return np.maximum(np.minimum(_arr(earnings_annual), _arr(upper_annual)) - lower_annual, 0.0)
-    np.minimum(earnings_annual, upper_annual, out=out)
-    np.subtract(out, lower_annual, out=out)
-    return np.maximum(out, 0.0, out=out)
+    band = np.minimum(earnings_annual, upper_annual, out=out, dtype=np.float64)
+    if not isinstance(band, np.ndarray):  # scalars: no array to work in
+        return np.maximum(band - lower_annual, 0.0)
+    np.subtract(band, lower_annual, out=band)
+    return np.maximum(band, 0.0, out=band)
 
 
 def pension_eligible(earnings_annual: ArrayLike, trigger_annual: ArrayLike) -> NDArray[np.bool_]:
