@@ -59,6 +59,11 @@ def _arr(x: ArrayLike) -> NDArray[np.float64]:
     return np.asarray(x, dtype=np.float64)
 
 
+def _is_zero(x: ArrayLike) -> bool:
+    """Whether a share is a plain 0 (the default), so the kernel can skip a step."""
+    return isinstance(x, int | float) and x == 0
+
+
 # ----------------------------------------------------------------------------- bands
 def ni_liable_earnings_annual(
     earnings_annual: ArrayLike, threshold_annual: ArrayLike, out: NDArray | None = None
@@ -131,7 +136,7 @@ def employer_ni_annual(
     >>> float(employer_ni_annual(20_000, 0.15, 5_000))
     2250.0
     """
-    return _arr(rate) * ni_liable_earnings_annual(earnings_annual, threshold_annual)
+    return np.multiply(rate, ni_liable_earnings_annual(earnings_annual, threshold_annual))
 
 
 def employer_pension_annual(
@@ -178,11 +183,10 @@ def employer_pension_annual(
     412.8
     """
     qualifying = qualifying_earnings_annual(earnings_annual, lower_annual, upper_annual)
-    in_scheme = np.where(
-        pension_eligible(earnings_annual, trigger_annual),
-        1.0 - _arr(opt_out),
-        _arr(opt_in_below_trigger),
-    )
+    eligible = pension_eligible(earnings_annual, trigger_annual)
+    if _is_zero(opt_out) and _is_zero(opt_in_below_trigger):
+        return np.multiply(rate, qualifying) * eligible  # everyone eligible stays in
+    in_scheme = np.where(eligible, 1.0 - _arr(opt_out), _arr(opt_in_below_trigger))
     return _arr(rate) * qualifying * in_scheme
 
 
