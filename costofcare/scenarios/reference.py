@@ -1,7 +1,8 @@
 """The scenario model written as a plain per-provider, per-scenario Python loop.
 
-Same model as :func:`costofcare.scenarios.model.evaluate`, one worker at a time with scalar
-arithmetic. It exists to check the vectorised engine (tests compare the two) and as the
+Same model as :func:`costofcare.scenarios.model.evaluate`, one worker at a time: scalar
+arithmetic, and the on-cost kernels of :mod:`costofcare.costs.oncosts` called on one worker's
+earnings at a time. It exists to check the vectorised engine (tests compare the two) and as the
 baseline the benchmark measures the engine against; it is far too slow for real runs.
 """
 
@@ -20,27 +21,19 @@ def _workforce(rates, hours, heads, fig: dict, allowance: bool) -> tuple[float, 
         if n == 0:
             continue
         earnings = rate * h * WEEKS_PER_YEAR
+        each_ni = employer_ni_annual(
+            earnings, fig["employer_ni_rate"], fig["employer_ni_threshold_annual"]
+        )
+        each_pension = employer_pension_annual(
+            earnings,
+            fig["pension_employer_rate"],
+            fig["pension_lower_annual"],
+            fig["pension_upper_annual"],
+            fig["pension_trigger_annual"],
+        )
         pay += earnings * n
-        ni += (
-            float(
-                employer_ni_annual(
-                    earnings, fig["employer_ni_rate"], fig["employer_ni_threshold_annual"]
-                )
-            )
-            * n
-        )
-        pension += (
-            float(
-                employer_pension_annual(
-                    earnings,
-                    fig["pension_employer_rate"],
-                    fig["pension_lower_annual"],
-                    fig["pension_upper_annual"],
-                    fig["pension_trigger_annual"],
-                )
-            )
-            * n
-        )
+        ni += float(each_ni) * n
+        pension += float(each_pension) * n
     if allowance:
         ni -= float(employment_allowance_used(ni, fig["employment_allowance_annual"]))
     return pay, ni, pension
