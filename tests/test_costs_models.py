@@ -13,8 +13,9 @@ from costofcare.costs.modelled import (
     home_care_cost_arrays,
     modelled_unit_cost,
 )
-from costofcare.costs.price import price, round_money, summarise
+from costofcare.costs.price import price, summarise
 from costofcare.errors import UserError
+from costofcare.money import round_half_up
 from costofcare.parameters import load
 
 WEEKS = 365 / 7
@@ -42,7 +43,7 @@ def test_home_care_2025_per_worker_by_hand(params):
     r = price(raw, "home_care", params)
     lines = r.lines.set_index("line")["cost_per_unit"]
     time_pay = 12.60 * (1 + 15 / 60)  # £15.75
-    holiday = 5.6 / (52 - 5.6)  # 12.07%
+    holiday = 5.6 / (365 / 7 - 5.6)  # 12.03%: 5.6 weeks of a 365-day year
     assert lines["holiday_pay"] == pytest.approx(holiday * time_pay)
     earnings = 16 * 12.60 * WEEKS  # £10,512.00 a year (52.143 weeks)
     ni_share = 0.15 * (earnings - 5000) / earnings
@@ -122,7 +123,7 @@ def test_supported_living_support_hour_by_hand(params):
     r = price(raw, "supported_living", params)
     nlw = 12.71  # National Living Wage from 1 April 2026
     time_pay = nlw * (1 + 6 / 60)
-    direct = time_pay * (1 + 5.6 / 46.4 + 0.02 + 0.01 + 0.10 + 0.03)
+    direct = time_pay * (1 + 5.6 / (365 / 7 - 5.6) + 0.02 + 0.01 + 0.10 + 0.03)
     assert r.total == pytest.approx(direct / (1 - 0.20 - 0.05))
     assert r.totals["unit"] == "support_hour"
     assert "national_living_wage_hourly" in set(r.defaults_used["driver"])
@@ -144,9 +145,9 @@ def test_many_providers_in_one_call(params):
     assert not lines["cost_per_unit"].isna().any()
 
 
-def test_round_money_is_half_away_from_zero():
-    assert round_money(2.675) == 2.68  # binary 2.67499..., Excel shows 2.68
-    assert round_money(0.125) == 0.13 and round(0.125, 2) == 0.12
+def test_round_half_up_is_half_away_from_zero():
+    assert round_half_up(2.675) == 2.68  # binary 2.67499..., Excel shows 2.68
+    assert round_half_up(0.125) == 0.13 and round(0.125, 2) == 0.12
 
 
 # ----------------------------------------------------------------------------- errors

@@ -100,9 +100,9 @@ def test_employment_allowance_is_taken_once_at_employer_level():
         np.array([100.0]),
         12.21,
         WEEKS,
-        ni_rate=0.15,
-        ni_threshold_annual=5000,
-        pension_rate=0.03,
+        employer_ni_rate=0.15,
+        employer_ni_threshold_annual=5000,
+        pension_employer_rate=0.03,
         pension_lower_annual=6240,
         pension_upper_annual=50270,
         pension_trigger_annual=10000,
@@ -128,9 +128,9 @@ def test_effective_rates_from_an_hours_distribution():
         counts,
         rates,
         WEEKS,
-        ni_rate=0.15,
-        ni_threshold_annual=5000,
-        pension_rate=0.03,
+        employer_ni_rate=0.15,
+        employer_ni_threshold_annual=5000,
+        pension_employer_rate=0.03,
         pension_lower_annual=6240,
         pension_upper_annual=50270,
         pension_trigger_annual=10000,
@@ -151,9 +151,9 @@ def test_effective_rates_vectorise_over_providers_and_draws():
         np.array([1.0, 1.0]),
         rates,
         WEEKS,
-        ni_rate=0.15,
-        ni_threshold_annual=5000,
-        pension_rate=0.03,
+        employer_ni_rate=0.15,
+        employer_ni_threshold_annual=5000,
+        pension_employer_rate=0.03,
         pension_lower_annual=6240,
         pension_upper_annual=50270,
         pension_trigger_annual=10000,
@@ -164,8 +164,25 @@ def test_effective_rates_vectorise_over_providers_and_draws():
 
 
 def test_holiday_rate_from_statutory_weeks():
-    assert holiday_pay_rate(5.6, 52) == pytest.approx(5.6 / (52 - 5.6))  # 12.07%
+    # a year is 365 / 7 weeks unless stated: 5.6 / (52.143 - 5.6) = 12.03%
+    assert holiday_pay_rate(5.6) == pytest.approx(5.6 / (365 / 7 - 5.6))
+    assert round(float(holiday_pay_rate(5.6)), 4) == 0.1203
+    # a published model that used 52 weeks states them: 12.07%
+    assert holiday_pay_rate(5.6, 52) == pytest.approx(5.6 / (52 - 5.6))
     assert round(float(holiday_pay_rate(5.6, 52)), 4) == 0.1207
+
+
+def test_pension_opt_in_below_the_trigger_and_opt_out_above():
+    # £8,000 a year: qualifying earnings 8,000 - 6,240 but under the £10,000 trigger, so the
+    # employer pays only for the share who opt in
+    assert employer_pension_annual(8_000, 0.03, 6240, 50270, 10000) == 0.0
+    assert employer_pension_annual(
+        8_000, 0.03, 6240, 50270, 10000, opt_in_below_trigger=0.25
+    ) == pytest.approx(0.25 * 0.03 * (8_000 - 6_240))
+    # £20,000 a year: auto-enrolled; 10% opt out
+    assert employer_pension_annual(
+        20_000, 0.03, 6240, 50270, 10000, opt_out=0.1, opt_in_below_trigger=0.25
+    ) == pytest.approx(0.9 * 0.03 * (20_000 - 6_240))
 
 
 def test_ssp_before_and_after_the_april_2026_reform():

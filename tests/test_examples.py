@@ -16,7 +16,7 @@ import pytest
 
 from costofcare.cli import main
 from costofcare.examples import generate_market
-from costofcare.examples.market import WEEKS_PER_YEAR
+from costofcare.money import WEEKS_PER_YEAR
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "workbooks" / "examples"

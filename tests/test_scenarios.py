@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 
 from costofcare.errors import ConfigError, UserError
-from costofcare.parameters import load
+from costofcare.money import WEEKS_PER_YEAR as WEEKS
+from costofcare.parameters import StatutoryFigures, load
 from costofcare.scenarios import (
     Distribution,
     Indexation,
     RunSettings,
     Scenario,
-    StatutoryFigures,
     WagePolicy,
     apply_differential,
     budget_impact,
@@ -128,26 +128,23 @@ def test_nlw_step_through_the_engine(params, differential, expected_pay_line):
 
 
 def test_april_2025_employer_ni_change_part_time_and_full_time(params):
-    before = StatutoryFigures.from_parameters(params, date(2024, 9, 30))
-    after = StatutoryFigures.from_parameters(params, date(2025, 9, 30))
+    before = StatutoryFigures.in_force(params, date(2024, 9, 30))
+    after = StatutoryFigures.in_force(params, date(2025, 9, 30))
     assert (before.employer_ni_rate, before.employer_ni_threshold_annual) == (0.138, 9100)
     assert (after.employer_ni_rate, after.employer_ni_threshold_annual) == (0.15, 5000)
 
     def ni(hours, fig):
         _, ni_annual, _ = workforce_costs(
-            12.21, [hours], [1], fig.employer_ni_rate, fig.employer_ni_threshold_annual,
-            fig.employment_allowance_annual, fig.pension_employer_rate,
-            fig.pension_lower_annual, fig.pension_upper_annual, fig.pension_trigger_annual,
-            apply_employment_allowance=False,
-        )  # fmt: skip
+            12.21, [hours], [1], fig, apply_employment_allowance=False
+        )
         return float(ni_annual)
 
-    part_time = 12.21 * 16 * 52  # £10,158.72 a year
-    full_time = 12.21 * 37.5 * 52  # £23,809.50 a year
-    assert ni(16, before) == pytest.approx(0.138 * (part_time - 9100))  # £146.10
-    assert ni(16, after) == pytest.approx(0.15 * (part_time - 5000))  # £773.81
-    assert ni(37.5, before) == pytest.approx(0.138 * (full_time - 9100))  # £2,029.91
-    assert ni(37.5, after) == pytest.approx(0.15 * (full_time - 5000))  # £2,821.43
+    part_time = 12.21 * 16 * 365 / 7  # £10,186.63 a year
+    full_time = 12.21 * 37.5 * 365 / 7  # £23,874.91 a year
+    assert ni(16, before) == pytest.approx(0.138 * (part_time - 9100))  # £149.95
+    assert ni(16, after) == pytest.approx(0.15 * (part_time - 5000))  # £777.99
+    assert ni(37.5, before) == pytest.approx(0.138 * (full_time - 9100))  # £2,038.94
+    assert ni(37.5, after) == pytest.approx(0.15 * (full_time - 5000))  # £2,831.24
     # the part-timer's NI rises about 5.3 times, the full-timer's by about 39%
     assert ni(16, after) / ni(16, before) > 5 > 1.5 > ni(37.5, after) / ni(37.5, before)
 
@@ -155,8 +152,8 @@ def test_april_2025_employer_ni_change_part_time_and_full_time(params):
 @pytest.mark.parametrize(
     ("hours", "base_ni", "target_ni"),
     [
-        (16, 0.138 * (12.21 * 16 * 52 - 9100), 0.15 * (12.21 * 16 * 52 - 5000)),
-        (37.5, 0.138 * (12.21 * 37.5 * 52 - 9100), 0.15 * (12.21 * 37.5 * 52 - 5000)),
+        (16, 0.138 * (12.21 * 16 * 365 / 7 - 9100), 0.15 * (12.21 * 16 * 365 / 7 - 5000)),
+        (37.5, 0.138 * (12.21 * 37.5 * 365 / 7 - 9100), 0.15 * (12.21 * 37.5 * 365 / 7 - 5000)),
     ],
 )
 def test_ni_line_moves_with_recomputed_ni(params, hours, base_ni, target_ni):
@@ -175,25 +172,17 @@ def test_ni_line_moves_with_recomputed_ni(params, hours, base_ni, target_ni):
 
 
 def test_employment_allowance_comes_off_the_employer_bill(params):
-    fig = StatutoryFigures.from_parameters(params, date(2025, 9, 30))
-    _, ni_annual, _ = workforce_costs(
-        [[12.21]], [[37.5]], [[20]], fig.employer_ni_rate, fig.employer_ni_threshold_annual,
-        fig.employment_allowance_annual, fig.pension_employer_rate, fig.pension_lower_annual,
-        fig.pension_upper_annual, fig.pension_trigger_annual,
-    )  # fmt: skip
-    assert float(ni_annual[0]) == pytest.approx(20 * 0.15 * (12.21 * 37.5 * 52 - 5000) - 10500)
+    fig = StatutoryFigures.in_force(params, date(2025, 9, 30))
+    _, ni_annual, _ = workforce_costs([[12.21]], [[37.5]], [[20]], fig)
+    expected = 20 * 0.15 * (12.21 * 37.5 * 365 / 7 - 5000) - 10500
+    assert float(ni_annual[0]) == pytest.approx(expected)
 
 
 def test_pension_on_qualifying_earnings_above_trigger_only(params):
-    fig = StatutoryFigures.from_parameters(params, date(2025, 9, 30))
-    _, _, pension = workforce_costs(
-        [12.21, 12.21], [8, 37.5], [1, 1], fig.employer_ni_rate,
-        fig.employer_ni_threshold_annual, fig.employment_allowance_annual,
-        fig.pension_employer_rate, fig.pension_lower_annual, fig.pension_upper_annual,
-        fig.pension_trigger_annual,
-    )  # fmt: skip
-    # 8 hours: £5,079 a year, under the £10,000 trigger, not enrolled
-    assert float(pension) == pytest.approx(0.03 * (12.21 * 37.5 * 52 - 6240))
+    fig = StatutoryFigures.in_force(params, date(2025, 9, 30))
+    _, _, pension = workforce_costs([12.21, 12.21], [8, 37.5], [1, 1], fig)
+    # 8 hours: £5,093 a year, under the £10,000 trigger, not enrolled
+    assert float(pension) == pytest.approx(0.03 * (12.21 * 37.5 * 365 / 7 - 6240))
 
 
 # -- indexation and the weighted-index method ---------------------------------------------------
@@ -444,7 +433,7 @@ def test_by_line_explanation_adds_up_to_the_rates(params):
 
 
 def test_workforce_kernel_matches_cost_model_rules():
-    # the engine's in-place kernel against costofcare.costs.oncosts, worker by worker
+    # the engine's in-place workforce sum against the per-worker kernels, worker by worker
     from costofcare.costs.oncosts import (
         employer_ni_annual,
         employer_pension_annual,
@@ -457,10 +446,17 @@ def test_workforce_kernel_matches_cost_model_rules():
     heads = rng.integers(0, 9, (4, 1, 6)).astype(float)
     fig = [rng.uniform(lo, hi, (1, 3, 1)) for lo, hi in ((0.13, 0.16), (4000, 9500))]
     allowance, pen_rate = np.full((1, 3, 1), 5000.0), np.full((1, 3, 1), 0.03)
-    pay, ni, pension = workforce_costs(
-        rate, hours, heads, fig[0], fig[1], allowance, pen_rate, 6240, 50270, 10000
-    )
-    earnings = rate * hours * 52
+    figures = {
+        "employer_ni_rate": fig[0],
+        "employer_ni_threshold_annual": fig[1],
+        "employment_allowance_annual": allowance,
+        "pension_employer_rate": pen_rate,
+        "pension_lower_annual": 6240,
+        "pension_upper_annual": 50270,
+        "pension_trigger_annual": 10000,
+    }
+    pay, ni, pension = workforce_costs(rate, hours, heads, figures)
+    earnings = rate * hours * WEEKS
     ni_each = (employer_ni_annual(earnings, fig[0], fig[1]) * heads).sum(axis=-1)
     pen_each = employer_pension_annual(earnings, pen_rate, 6240, 50270, 10000)
     np.testing.assert_allclose(pay, (earnings * heads).sum(axis=-1))

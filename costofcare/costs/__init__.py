@@ -1,6 +1,7 @@
 """Unit costs: reported (top-down) and modelled (bottom-up), reconciled; the price calculator.
 
-* :mod:`.oncosts` — employer NI, pension, SSP and holiday per worker (vectorised).
+* :mod:`.oncosts` — employer NI, pension, SSP and holiday: the one set of kernels (vectorised).
+* :mod:`.wagefloor` — the cost per unit of paying the legal minimum wage with on-costs.
 * :mod:`.modelled` — array cores per service and the tidy modelled table.
 * :mod:`.drivers` — drivers files, dated defaults, on-cost rules turned into rates.
 * :mod:`.price` — ``costofcare price``: one build-up from a drivers file.
@@ -26,16 +27,19 @@ from .oncosts import (
     employment_allowance_used,
     holiday_pay_rate,
     statutory_sick_pay_annual,
+    workforce_oncosts_annual,
 )
-from .price import PriceResult, price, round_money, summarise
+from .price import PriceResult, price, summarise
 from .reconcile import reconcile
 from .reported import reported_unit_cost, reported_unit_cost_with_issues
+from .wagefloor import WageFloor
 from .workforce import WORKFORCE_COLUMNS, workforce_from_values
 
 __all__ = [
     "PriceResult",
     "TIDY_COLUMNS",
     "WORKFORCE_COLUMNS",
+    "WageFloor",
     "care_home_cost_arrays",
     "choose_returns",
     "effective_oncost_rates",
@@ -53,8 +57,8 @@ __all__ = [
     "reported_unit_cost_with_issues",
     "resolve",
     "resolve_frame",
-    "round_money",
     "statutory_sick_pay_annual",
     "summarise",
     "workforce_from_values",
+    "workforce_oncosts_annual",
 ]

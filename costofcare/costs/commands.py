@@ -9,9 +9,10 @@ import sys
 from typing import Any
 
 from ..errors import ConfigError
+from ..money import round_half_up
 from .drivers import DRIVER_KEYS, load_drivers_file
 from .lines import UNITS
-from .price import PriceResult, price, round_money
+from .price import PriceResult, price
 
 EXAMPLES = """\
 examples:
@@ -140,8 +141,8 @@ def render(result: PriceResult, fmt: str) -> str:
             group = row.group
             out.append(f"{group}:")
         out.append(
-            f"  {row.cost_line:<{width - 2}}{round_money(row.cost_per_unit):>16.2f}"
-            f"{round_money(100 * row.share_of_total, 1):>11.1f}%  {row.category}"
+            f"  {row.cost_line:<{width - 2}}{round_half_up(row.cost_per_unit):>16.2f}"
+            f"{round_half_up(100 * row.share_of_total, 1):>11.1f}%  {row.category}"
         )
     out.append("-" * (width + 40))
     for label, key in (
@@ -151,8 +152,10 @@ def render(result: PriceResult, fmt: str) -> str:
         ("Total", "total"),
     ):
         share = t[key] / t["total"] * 100 if t["total"] else 0.0
-        out.append(f"{label:<{width}}{round_money(t[key]):>16.2f}{round_money(share, 1):>11.1f}%")
-    staffing_pct = round_money(100 * t["staffing_share"], 1)
+        out.append(
+            f"{label:<{width}}{round_half_up(t[key]):>16.2f}{round_half_up(share, 1):>11.1f}%"
+        )
+    staffing_pct = round_half_up(100 * t["staffing_share"], 1)
     out.append(f"Staffing share of cost (excluding return): {staffing_pct:.1f}%")
     if not result.defaults_used.empty:
         out += ["", "Defaults and dated figures used:"]

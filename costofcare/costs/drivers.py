@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, UserError
+from ..money import WEEKS_PER_YEAR
+from ..parameters.statutory import STATUTORY_PARAMETERS
 from .lines import CARE_HOME_NON_STAFFING_LINES, CARE_HOME_STAFF_LINES, UNITS
 from .modelled import OVERHEADS_BASES
 from .oncosts import effective_oncost_rates, holiday_pay_rate, statutory_sick_pay_annual
@@ -214,6 +216,16 @@ class _Resolver:
         )
         return float(pv.value)
 
+    def figure(self, field: str, on: dt.date) -> float:
+        """A statutory figure by its :class:`~costofcare.parameters.StatutoryFigures` field
+        name, read from its dated parameter (recorded)."""
+        return self.param(STATUTORY_PARAMETERS[field], on)
+
+    def figure_or_nan(self, field: str, on: dt.date) -> float:
+        """As :meth:`figure`, NaN when the figure is not in force (a rule that does not
+        apply on that date)."""
+        return self.param_or_nan(STATUTORY_PARAMETERS[field], on)
+
     def param_or_nan(self, name: str, on: dt.date) -> float:
         has = getattr(self.params, "has", None)
         if has is not None and not has(name, on):
@@ -367,7 +379,7 @@ def resolve(
         v["return_on_operations_rate"] = r.get("return_on_operations_rate")
         v["freehold_value_per_bed"] = r.get("freehold_value_per_bed")
         v["return_on_capital_rate"] = r.get("return_on_capital_rate", 0.0, 1.0)
-        v["weeks_per_year"] = float(raw.get("weeks_per_year", 365.0 / 7.0))
+        v["weeks_per_year"] = float(raw.get("weeks_per_year", WEEKS_PER_YEAR))
     else:
         v["pay_rate_per_hour"] = (
             r.number("pay_rate_per_hour", raw["pay_rate_per_hour"])
@@ -398,10 +410,15 @@ def resolve(
     if "holiday_rate" in raw:
         v["holiday_rate"] = r.number("holiday_rate", raw["holiday_rate"], 0.0, 1.0)
     else:
-        weeks = r.param("statutory_holiday_weeks", on["wage"])
-        v["holiday_rate"] = float(holiday_pay_rate(weeks, 52.0))
+        holiday_weeks = r.figure("holiday_weeks", on["wage"])
+        year = _weeks_in_year(r, service)
+        v["holiday_rate"] = float(holiday_pay_rate(holiday_weeks, year))
         r.used.append(
-            DefaultUsed("holiday_rate", v["holiday_rate"], "statutory_holiday_weeks / (52 - weeks)")
+            DefaultUsed(
+                "holiday_rate",
+                v["holiday_rate"],
+                f"statutory_holiday_weeks / ({year:.6g} - statutory_holiday_weeks)",
+            )
         )
     v["training_rate"] = r.get("training_rate", 0.0, 1.0)
 
@@ -426,10 +443,10 @@ def resolve(
             r.get("sick_days_per_worker_year", 0.0, 366.0),
             r.get("sick_spells_per_worker_year", 0.0, 366.0),
             r.get("qualifying_days_per_week", 1.0, 7.0),
-            r.param("ssp_weekly", on["tax"]),
-            r.param("ssp_waiting_days", on["tax"]),
-            r.param_or_nan("ssp_lower_earnings_limit_weekly", on["tax"]),
-            r.param_or_nan("ssp_earnings_replacement_cap_rate", on["tax"]),
+            r.figure("ssp_weekly", on["tax"]),
+            r.figure("ssp_waiting_days", on["tax"]),
+            r.figure_or_nan("ssp_lower_earnings_limit_weekly", on["tax"]),
+            r.figure_or_nan("ssp_earnings_replacement_cap_rate", on["tax"]),
         )
         v["sick_pay_rate"] = float(np.sum(counts * ssp) / np.sum(counts * weekly * weeks_paid))
 
@@ -456,24 +473,24 @@ def resolve(
         use_ea = r.get("employment_allowance")
         if not isinstance(use_ea, bool):
             raise ConfigError(f"{where}employment_allowance must be true or false")
-        ni_args = dict(ni_rate=0.0, ni_threshold_annual=0.0)
+        ni_args = dict(employer_ni_rate=0.0, employer_ni_threshold_annual=0.0)
         if ni_basis == "per_worker":
             ni_args = dict(
-                ni_rate=r.param("employer_ni_rate", on["tax"]),
-                ni_threshold_annual=r.param("employer_ni_secondary_threshold_annual", on["tax"]),
+                employer_ni_rate=r.figure("employer_ni_rate", on["tax"]),
+                employer_ni_threshold_annual=r.figure("employer_ni_threshold_annual", on["tax"]),
             )
         pension_args = dict(
-            pension_rate=0.0,
+            pension_employer_rate=0.0,
             pension_lower_annual=0.0,
             pension_upper_annual=0.0,
             pension_trigger_annual=0.0,
         )
         if pension_basis == "per_worker":
             pension_args = dict(
-                pension_rate=r.param("pension_employer_min_rate", on["tax"]),
-                pension_lower_annual=r.param("pension_qualifying_earnings_lower_annual", on["tax"]),
-                pension_upper_annual=r.param("pension_qualifying_earnings_upper_annual", on["tax"]),
-                pension_trigger_annual=r.param("pension_earnings_trigger_annual", on["tax"]),
+                pension_employer_rate=r.figure("pension_employer_rate", on["tax"]),
+                pension_lower_annual=r.figure("pension_lower_annual", on["tax"]),
+                pension_upper_annual=r.figure("pension_upper_annual", on["tax"]),
+                pension_trigger_annual=r.figure("pension_trigger_annual", on["tax"]),
             )
         eff = effective_oncost_rates(
             hours,
@@ -486,7 +503,7 @@ def resolve(
             if pension_basis == "per_worker"
             else 0.0,
             employment_allowance_annual=(
-                r.param("employment_allowance_annual", on["tax"])
+                r.figure("employment_allowance_annual", on["tax"])
                 if (use_ea and ni_basis == "per_worker")
                 else 0.0
             ),
@@ -498,6 +515,16 @@ def resolve(
             v["employer_pension_share_of_pay"] = float(eff["pension_share"])
             v["employer_pension_rate_of_pay"] = float(eff["pension_share"]) * all_pay_factor
     return ResolvedDrivers(service, v, r.used)
+
+
+def _weeks_in_year(r: _Resolver, service: str) -> float:
+    """Weeks in the year the statutory holiday is spread over: the file's own
+    ``weeks_paid_per_year`` (``weeks_per_year`` for a care home) when it states one, else
+    365 / 7 (a published model that used 52 weeks states 52)."""
+    key = "weeks_per_year" if service == "care_home" else "weeks_paid_per_year"
+    if key in r.raw:
+        return r.number(key, r.raw[key], 1.0, 53.0)
+    return WEEKS_PER_YEAR
 
 
 def _missing(where: str, key: str) -> Any:

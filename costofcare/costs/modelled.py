@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from ..errors import UserError
+from ..money import WEEKS_PER_YEAR
 from .lines import (
     CARE_HOME_NON_STAFFING_LINES,
     CARE_HOME_RETURN_LINES,
@@ -219,7 +220,7 @@ def care_home_cost_arrays(
     return_on_operations_basis: ArrayLike = "markup_on_cost",
     freehold_value_per_bed: ArrayLike = 0.0,
     return_on_capital_rate: ArrayLike = 0.0,
-    weeks_per_year: ArrayLike = 365.0 / 7.0,
+    weeks_per_year: ArrayLike = WEEKS_PER_YEAR,
 ) -> dict[str, NDArray[np.float64]]:
     """Care home cost per occupied resident week, line by line.
 
@@ -354,7 +355,7 @@ def modelled_unit_cost(drivers: pd.DataFrame, service: str) -> pd.DataFrame:
             return_on_operations_basis=_col(drivers, "overheads_basis", "markup_on_cost"),
             freehold_value_per_bed=_col(drivers, "freehold_value_per_bed"),
             return_on_capital_rate=_col(drivers, "return_on_capital_rate"),
-            weeks_per_year=_col(drivers, "weeks_per_year", 365.0 / 7.0).astype(float),
+            weeks_per_year=_col(drivers, "weeks_per_year", WEEKS_PER_YEAR).astype(float),
             **common,
         )
         known = _line_meta(service, {})

@@ -1,34 +1,114 @@
 """Employer on-costs per worker: National Insurance, pension, holiday and sick pay.
 
-Every function here is pure and vectorised: arguments are numbers or numpy arrays that
-broadcast together, and the result has the broadcast shape. Figures set in law (rates,
-thresholds, limits) are arguments, never literals: the caller takes them from the dated
-parameters for the period modelled (see :mod:`costofcare.costs.drivers`).
+This module is the one place these statutory rules are written. The price calculator
+(:mod:`costofcare.costs.drivers`), the scenario engine (:mod:`costofcare.scenarios.model`), the
+wage floor (:class:`costofcare.costs.wagefloor.WageFloor`), the example market generator and
+the plain-loop reference all call these functions.
 
-The per-worker functions work on *annual earnings*. :func:`effective_oncost_rates` turns a
-distribution of workers' weekly paid hours into the share of the pay bill that employer NI,
-pension and statutory sick pay add, which is how a per-worker rule becomes a cost per unit.
+Every function is pure and vectorised: arguments are numbers or numpy arrays that broadcast
+together, and the result has the broadcast shape (a 0-d array for scalars: ``float(...)``
+gives the number). Figures set in law (rates, thresholds, limits) are arguments, never
+literals: callers take them from :class:`costofcare.parameters.StatutoryFigures` for the
+period modelled. The band functions (:func:`ni_liable_earnings_annual`,
+:func:`qualifying_earnings_annual`, :func:`pension_eligible`) accept ``out=`` so the scenario
+engine's hot loop can work in place; the rules built on them multiply by the rate.
+
+The per-worker functions work on *annual earnings*. :func:`workforce_oncosts_annual` sums them
+over a workforce (roles on one axis) and takes the Employment Allowance off each employer's
+total; :func:`effective_oncost_rates` turns a distribution of workers' weekly paid hours into
+the share of the pay bill that employer NI and pension add, which is how a per-worker rule
+becomes a cost per unit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..money import WEEKS_PER_YEAR
+
 __all__ = [
+    "WORKFORCE_FIGURES",
+    "effective_oncost_rates",
     "employer_ni_annual",
     "employer_pension_annual",
     "employment_allowance_used",
     "holiday_pay_rate",
+    "ni_liable_earnings_annual",
+    "pension_eligible",
+    "qualifying_earnings_annual",
     "statutory_sick_pay_annual",
-    "effective_oncost_rates",
+    "workforce_oncosts_annual",
 ]
+
+#: Statutory figures :func:`workforce_oncosts_annual` reads (fields of StatutoryFigures).
+WORKFORCE_FIGURES = (
+    "employer_ni_rate",
+    "employer_ni_threshold_annual",
+    "employment_allowance_annual",
+    "pension_employer_rate",
+    "pension_lower_annual",
+    "pension_upper_annual",
+    "pension_trigger_annual",
+)
 
 
 def _arr(x: ArrayLike) -> NDArray[np.float64]:
     return np.asarray(x, dtype=np.float64)
 
 
+def _is_zero(x: ArrayLike) -> bool:
+    """Whether a share is a plain 0 (the default), so the kernel can skip a step."""
+    return isinstance(x, int | float) and x == 0
+
+
+# ----------------------------------------------------------------------------- bands
+def ni_liable_earnings_annual(
+    earnings_annual: ArrayLike, threshold_annual: ArrayLike, out: NDArray | None = None
+) -> NDArray[np.float64]:
+    """Earnings above the employer NI secondary threshold: ``max(0, earnings - threshold)``.
+
+    ``out`` (a float array of the broadcast shape) receives the result in place.
+
+    Examples
+    --------
+    >>> float(ni_liable_earnings_annual(20_000, 5_000))
+    15000.0
+    >>> float(ni_liable_earnings_annual(4_000, 5_000))
+    0.0
+    """
+    above = np.subtract(earnings_annual, threshold_annual, out=out, dtype=np.float64)
+    return np.maximum(above, 0.0, out=above if isinstance(above, np.ndarray) else None)
+
+
+def qualifying_earnings_annual(
+    earnings_annual: ArrayLike,
+    lower_annual: ArrayLike,
+    upper_annual: ArrayLike,
+    out: NDArray | None = None,
+) -> NDArray[np.float64]:
+    """Pension *qualifying earnings*: the band ``max(0, min(earnings, upper) - lower)``.
+
+    Examples
+    --------
+    >>> float(qualifying_earnings_annual(60_000, 6_240, 50_270))
+    44030.0
+    """
+    band = np.minimum(earnings_annual, upper_annual, out=out, dtype=np.float64)
+    if not isinstance(band, np.ndarray):  # scalars: no array to work in
+        return np.maximum(band - lower_annual, 0.0)
+    np.subtract(band, lower_annual, out=band)
+    return np.maximum(band, 0.0, out=band)
+
+
+def pension_eligible(earnings_annual: ArrayLike, trigger_annual: ArrayLike) -> NDArray[np.bool_]:
+    """Whether a worker is auto-enrolled: earnings at least the earnings trigger."""
+    return np.greater_equal(earnings_annual, trigger_annual)
+
+
+# ----------------------------------------------------------------------------- per worker
 def employer_ni_annual(
     earnings_annual: ArrayLike, rate: ArrayLike, threshold_annual: ArrayLike
 ) -> NDArray[np.float64]:
@@ -42,9 +122,9 @@ def employer_ni_annual(
     earnings_annual : array_like
         Gross annual earnings of each worker, £ per year.
     rate : array_like
-        Employer NI rate as a fraction (``employer_ni_rate``, e.g. 0.15).
+        Employer NI rate as a fraction (``StatutoryFigures.employer_ni_rate``, e.g. 0.15).
     threshold_annual : array_like
-        Secondary threshold, £ per year (``employer_ni_secondary_threshold_annual``).
+        Secondary threshold, £ per year (``StatutoryFigures.employer_ni_threshold_annual``).
 
     Returns
     -------
@@ -56,8 +136,7 @@ def employer_ni_annual(
     >>> float(employer_ni_annual(20_000, 0.15, 5_000))
     2250.0
     """
-    earnings = _arr(earnings_annual)
-    return _arr(rate) * np.maximum(0.0, earnings - _arr(threshold_annual))
+    return np.multiply(rate, ni_liable_earnings_annual(earnings_annual, threshold_annual))
 
 
 def employer_pension_annual(
@@ -67,27 +146,31 @@ def employer_pension_annual(
     upper_annual: ArrayLike,
     trigger_annual: ArrayLike,
     opt_out: ArrayLike = 0.0,
+    opt_in_below_trigger: ArrayLike = 0.0,
 ) -> NDArray[np.float64]:
     """Expected employer pension contribution on qualifying earnings for one worker.
 
-    A worker earning at least the earnings trigger is auto-enrolled; the employer pays
-    ``rate`` on *qualifying earnings*, the band of earnings between the lower and upper
-    limits: ``rate * (min(earnings, upper) - lower)`` when positive. ``opt_out`` is the
-    share of eligible workers assumed to opt out, so the result is an expected value.
-    Workers below the trigger are assumed not to opt in.
+    The employer pays ``rate`` on *qualifying earnings*, the band of earnings between the
+    lower and upper limits (:func:`qualifying_earnings_annual`), for each worker in the
+    scheme. A worker earning at least the trigger is auto-enrolled and stays in with
+    probability ``1 - opt_out``; a worker below it joins only by opting in, with probability
+    ``opt_in_below_trigger`` (0 by default: no one opts in). The result is an expected value.
 
     Parameters
     ----------
     earnings_annual : array_like
         Gross annual earnings, £ per year.
     rate : array_like
-        Employer contribution rate on qualifying earnings (``pension_employer_min_rate``).
+        Employer contribution rate on qualifying earnings (the statutory minimum,
+        ``StatutoryFigures.pension_employer_rate``, or an employer's own rate).
     lower_annual, upper_annual : array_like
         Qualifying earnings lower and upper limits, £ per year.
     trigger_annual : array_like
         Auto-enrolment earnings trigger, £ per year.
     opt_out : array_like, default 0
         Share (0 to 1) of eligible workers who opt out.
+    opt_in_below_trigger : array_like, default 0
+        Share (0 to 1) of workers below the trigger who opt in.
 
     Returns
     -------
@@ -99,10 +182,12 @@ def employer_pension_annual(
     >>> float(employer_pension_annual(20_000, 0.03, 6_240, 50_270, 10_000))
     412.8
     """
-    earnings = _arr(earnings_annual)
-    qualifying = np.maximum(0.0, np.minimum(earnings, _arr(upper_annual)) - _arr(lower_annual))
-    eligible = earnings >= _arr(trigger_annual)
-    return np.where(eligible, _arr(rate) * qualifying * (1.0 - _arr(opt_out)), 0.0)
+    qualifying = qualifying_earnings_annual(earnings_annual, lower_annual, upper_annual)
+    eligible = pension_eligible(earnings_annual, trigger_annual)
+    if _is_zero(opt_out) and _is_zero(opt_in_below_trigger):
+        return np.multiply(rate, qualifying) * eligible  # everyone eligible stays in
+    in_scheme = np.where(eligible, 1.0 - _arr(opt_out), _arr(opt_in_below_trigger))
+    return _arr(rate) * qualifying * in_scheme
 
 
 def employment_allowance_used(
@@ -116,17 +201,21 @@ def employment_allowance_used(
     return np.minimum(_arr(allowance_annual), np.maximum(0.0, _arr(total_ni_annual)))
 
 
-def holiday_pay_rate(holiday_weeks: ArrayLike, weeks_per_year: ArrayLike = 52.0) -> NDArray:
+def holiday_pay_rate(
+    holiday_weeks: ArrayLike, weeks_per_year: ArrayLike = WEEKS_PER_YEAR
+) -> NDArray:
     """Holiday pay as a fraction of pay for time worked.
 
     A worker paid for ``weeks_per_year`` weeks takes ``holiday_weeks`` of them as paid leave,
     so pay for time worked buys ``weeks_per_year - holiday_weeks`` weeks and holiday adds
-    ``holiday_weeks / (weeks_per_year - holiday_weeks)``; 5.6 weeks in 52 gives 12.07%.
+    ``holiday_weeks / (weeks_per_year - holiday_weeks)``. The year is 365 / 7 weeks
+    (:data:`costofcare.money.WEEKS_PER_YEAR`) unless stated: 5.6 weeks give 12.03%, and
+    12.07% in a published model that used 52 weeks.
 
     Examples
     --------
-    >>> round(float(holiday_pay_rate(5.6, 52)), 4)
-    0.1207
+    >>> round(float(holiday_pay_rate(5.6)), 4), round(float(holiday_pay_rate(5.6, 52)), 4)
+    (0.1203, 0.1207)
     """
     weeks = _arr(holiday_weeks)
     return weeks / (_arr(weeks_per_year) - weeks)
@@ -146,7 +235,8 @@ def statutory_sick_pay_annual(
 
     Days paid = ``max(0, sick_days - waiting_days * spells)`` (waiting days fall in each spell
     of sickness); daily rate = weekly rate / qualifying days per week. Two rules depend on the
-    period and are switched by the figures passed:
+    period and are switched by the figures passed (``StatutoryFigures`` gives NaN for a rule
+    not in force):
 
     * ``lower_earnings_limit_weekly`` (until 5 April 2026): a worker whose average weekly
       earnings are below it gets nothing. NaN means no limit applies.
@@ -169,15 +259,84 @@ def statutory_sick_pay_annual(
     return np.where(eligible, weekly_rate / _arr(qualifying_days_per_week) * days_paid, 0.0)
 
 
+# ----------------------------------------------------------------------------- workforce
+def workforce_oncosts_annual(
+    earnings_annual: ArrayLike,
+    headcount: ArrayLike,
+    figures,
+    *,
+    apply_employment_allowance: bool = True,
+    role_axis: int = -1,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Annual pay bill, employer NI and employer pension of workforces, summed over roles.
+
+    Each role has ``headcount`` workers earning ``earnings_annual`` each. NI is
+    :func:`employer_ni_annual` and pension :func:`employer_pension_annual` per worker (no
+    opt-out), summed over the role axis; the Employment Allowance then comes off each
+    employer's NI bill, never below zero. The rate of each rule factors out of the sum, so it
+    is applied once per employer, and the bands are worked out in place: this is the scenario
+    engine's hot loop.
+
+    Parameters
+    ----------
+    earnings_annual : array_like
+        Annual earnings per worker, £ per year, roles on ``role_axis`` (padding roles carry
+        headcount 0).
+    headcount : array_like
+        Workers in each role; broadcasts against ``earnings_annual``.
+    figures : StatutoryFigures or mapping
+        The figures in :data:`WORKFORCE_FIGURES` (attributes or keys). Each broadcasts
+        against the earnings and is the same for every role (a scalar, or a role axis of
+        length 1).
+    apply_employment_allowance : bool
+        Take the Employment Allowance off each employer's NI bill.
+    role_axis : int
+        ``-1`` (roles last) or ``-2``: workforce ``(P, R, 1)`` against figures ``(1, 1, S)``
+        gives ``(P, S)`` results with scenarios on the fast inner axis.
+
+    Returns
+    -------
+    pay_annual, ni_annual, pension_annual : numpy.ndarray
+        Each summed over roles, £ per year per employer.
+
+    Examples
+    --------
+    Two workers on £20,000 and one on £4,000, 2025-26 figures, no Employment Allowance:
+
+    >>> from costofcare.parameters import StatutoryFigures, load
+    >>> f = StatutoryFigures.in_force(load(), "2025-04-06")
+    >>> pay, ni, pension = workforce_oncosts_annual(
+    ...     [20_000.0, 4_000.0], [2, 1], f, apply_employment_allowance=False)
+    >>> float(pay), float(ni), round(float(pension), 2)
+    (44000.0, 4500.0, 825.6)
+    """
+    fig = _figures(figures)
+    earnings = _arr(earnings_annual)
+    heads = _arr(headcount)
+    pay = _sum_roles(earnings, heads, role_axis)
+    work = ni_liable_earnings_annual(earnings, fig["employer_ni_threshold_annual"])
+    ni = _per_employer(fig["employer_ni_rate"], role_axis) * _sum_roles(work, heads, role_axis)
+    if apply_employment_allowance:
+        allowance = _per_employer(fig["employment_allowance_annual"], role_axis)
+        ni = ni - employment_allowance_used(ni, allowance)
+    enrolled = pension_eligible(earnings, fig["pension_trigger_annual"])
+    qualifying_earnings_annual(
+        earnings, fig["pension_lower_annual"], fig["pension_upper_annual"], out=work
+    )
+    np.multiply(work, enrolled, out=work)
+    rate = _per_employer(fig["pension_employer_rate"], role_axis)
+    return pay, ni, rate * _sum_roles(work, heads, role_axis)
+
+
 def effective_oncost_rates(
     hours_per_week: ArrayLike,
     workers: ArrayLike,
     pay_rate_per_hour: ArrayLike,
     weeks_paid_per_year: ArrayLike,
     *,
-    ni_rate: ArrayLike,
-    ni_threshold_annual: ArrayLike,
-    pension_rate: ArrayLike,
+    employer_ni_rate: ArrayLike,
+    employer_ni_threshold_annual: ArrayLike,
+    pension_employer_rate: ArrayLike,
     pension_lower_annual: ArrayLike,
     pension_upper_annual: ArrayLike,
     pension_trigger_annual: ArrayLike,
@@ -200,6 +359,10 @@ def effective_oncost_rates(
     Every argument broadcasts against ``hours_per_week``, whose **last axis is the band
     axis**; give per-provider figures a trailing axis of length 1 (``rate[:, None]``).
 
+    The statutory figures carry the names of
+    :class:`~costofcare.parameters.StatutoryFigures` (``**figures.as_dict()`` less the SSP
+    and holiday figures, or zeros for a rule priced another way).
+
     Parameters
     ----------
     hours_per_week, workers : array_like
@@ -221,10 +384,10 @@ def effective_oncost_rates(
     """
     n = _arr(workers)
     earnings = _arr(hours_per_week) * _arr(pay_rate_per_hour) * _arr(weeks_paid_per_year)
-    ni = employer_ni_annual(earnings, ni_rate, ni_threshold_annual)
+    ni = employer_ni_annual(earnings, employer_ni_rate, employer_ni_threshold_annual)
     pension = employer_pension_annual(
         earnings,
-        pension_rate,
+        pension_employer_rate,
         pension_lower_annual,
         pension_upper_annual,
         pension_trigger_annual,
@@ -245,3 +408,30 @@ def effective_oncost_rates(
         "pension_annual": pension_total,
         "earnings_annual": earnings_total,
     }
+
+
+def _figures(figures) -> Mapping[str, ArrayLike]:
+    if isinstance(figures, Mapping):
+        return figures
+    return {name: getattr(figures, name) for name in WORKFORCE_FIGURES}
+
+
+def _per_employer(figure: ArrayLike, role_axis: int = -1) -> NDArray[np.float64]:
+    """A figure without its (length-1) role axis, to apply after summing over workers."""
+    arr = _arr(figure)
+    if not arr.ndim:
+        return arr
+    if arr.ndim < -role_axis or arr.shape[role_axis] != 1:
+        raise ValueError("statutory figures must be the same for every role (role axis of 1)")
+    return np.squeeze(arr, axis=role_axis)
+
+
+def _sum_roles(per_worker: NDArray, headcount: NDArray, role_axis: int = -1) -> NDArray:
+    """``(per_worker * headcount).sum(axis=role_axis)``; a matrix product when the shapes
+    allow (one workforce per leading row), which avoids a temporary."""
+    if per_worker.ndim == 3 and headcount.ndim == 3 and headcount.shape[0] == per_worker.shape[0]:
+        if role_axis == -1 and headcount.shape[1] == 1:
+            return np.matmul(per_worker, np.swapaxes(headcount, 1, 2))[..., 0]
+        if role_axis == -2 and headcount.shape[2] == 1:
+            return np.matmul(np.swapaxes(headcount, 1, 2), per_worker)[:, 0, :]
+    return (per_worker * headcount).sum(axis=role_axis)

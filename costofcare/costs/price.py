@@ -13,24 +13,20 @@ from typing import Any
 
 import pandas as pd
 
-from ..money import round_half_up
 from .drivers import resolve
 from .modelled import modelled_unit_cost
+from .shares import staffing_share
 
-__all__ = ["PriceResult", "price", "round_money", "summarise"]
-
-
-def round_money(value: float, places: int = 2) -> float:
-    """Round half away from zero, as Excel's ``ROUND`` does (see :mod:`costofcare.money`)."""
-    return round_half_up(value, places)
+__all__ = ["PriceResult", "price", "summarise"]
 
 
 def summarise(lines: pd.DataFrame) -> pd.DataFrame:
     """Totals per provider and route: total, staffing, non-staffing, return, staffing share.
 
-    ``staffing_share`` is staffing lines / total *cost* (excluding the return), the share a
-    weighted-index uplift applies the wage change to; ``staffing_share_of_price`` is the same
-    over the total including the return.
+    ``staffing_share`` is staffing lines / total *cost* (excluding the return), as
+    :func:`costofcare.costs.shares.staffing_share` defines it for each row (0 where there is
+    no cost): the share a weighted-index uplift applies the wage change to.
+    ``staffing_share_of_price`` is staffing over the total including the return.
     """
     keys = ["provider", "service", "route", "period_start", "period_end", "unit"]
     if "return_id" in lines:
@@ -45,8 +41,11 @@ def summarise(lines: pd.DataFrame) -> pd.DataFrame:
     wide.columns.name = None
     wide["cost_excluding_return"] = wide["staffing"] + wide["non_staffing"]
     wide["total"] = wide["cost_excluding_return"] + wide["return"]
-    cost = wide["cost_excluding_return"].where(wide["cost_excluding_return"] != 0)
-    wide["staffing_share"] = (wide["staffing"] / cost).fillna(0.0)
+    wide["staffing_share"] = [
+        staffing_share(staff, cost)
+        for staff, cost in zip(wide["staffing"], wide["cost_excluding_return"], strict=True)
+    ]
+    wide["staffing_share"] = wide["staffing_share"].fillna(0.0)
     total = wide["total"].where(wide["total"] != 0)
     wide["staffing_share_of_price"] = (wide["staffing"] / total).fillna(0.0)
     return wide

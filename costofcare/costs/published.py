@@ -14,7 +14,8 @@ from importlib import resources
 
 import pandas as pd
 
-from .price import PriceResult, round_money
+from ..money import round_half_up
+from .price import PriceResult
 
 __all__ = ["PUBLISHED_LINES", "published_buildup", "compare_published"]
 
@@ -63,14 +64,14 @@ def compare_published(result: PriceResult, year: str) -> pd.DataFrame:
     for row in pub.itertuples():
         parts = PUBLISHED_LINES[row.line_item]
         model = float(values[list(parts)].sum()) if parts else result.total
-        rounded = round_money(model)
+        rounded = round_half_up(model)
         out.append(
             {
                 "line_item": row.line_item,
                 "published": float(row.value),
                 "model": model,
                 "model_rounded": rounded,
-                "difference": round_money(rounded - float(row.value)),
+                "difference": round_half_up(rounded - float(row.value)),
                 "relative_difference": model / float(row.value) - 1.0,
                 "source_url": row.source_url,
             }

@@ -42,10 +42,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..costs.oncosts import employer_ni_annual, employer_pension_annual
+from ..money import WEEKS_PER_YEAR
+from ..parameters.statutory import StatutoryFigures
 from ..templates.spec import get_spec
 
-WEEKS_PER_YEAR = 365 / 7
-"""Weeks in a year, as the templates ask (annual totals / 52.14)."""
+BELOW_TRIGGER_OPT_IN_SHARE = 0.3
+"""Workers earning under the auto-enrolment trigger opt in at this share of their role's
+opt-in rate (a market assumption of the example, not a legal figure)."""
 
 COUNCIL = "Anytown Council"
 """The fictional council of the example market."""
@@ -258,18 +262,19 @@ class ExampleMarket:
 
 @dataclass(frozen=True)
 class Figures:
-    """Legal figures in force for the period, taken from the dated parameters."""
+    """Legal figures in force for the period, taken from the dated parameters: the wage
+    floors and mileage rate the market is drawn around, and the statutory on-cost figures
+    (:class:`~costofcare.parameters.StatutoryFigures`) its staffing tables are worked with."""
 
     wage_floor_per_hour: float
     real_living_wage_per_hour: float
-    employer_ni_rate: float
-    ni_threshold_annual: float
-    pension_rate: float
-    pension_lower_annual: float
-    pension_upper_annual: float
-    pension_trigger_annual: float
-    holiday_weeks: float
     mileage_rate_per_mile: float
+    statutory: StatutoryFigures
+
+    @property
+    def holiday_weeks(self) -> float:
+        """Statutory paid holiday, weeks a year."""
+        return self.statutory.holiday_weeks
 
     @classmethod
     def for_period(cls, period_start: dt.date, params=None) -> Figures:
@@ -284,14 +289,8 @@ class Figures:
         return cls(
             wage_floor_per_hour=p.value("national_living_wage_hourly", on=period_start),
             real_living_wage_per_hour=p.value("real_living_wage_uk_hourly", on=period_start),
-            employer_ni_rate=p.value("employer_ni_rate", on=tax_day),
-            ni_threshold_annual=p.value("employer_ni_secondary_threshold_annual", on=tax_day),
-            pension_rate=p.value("pension_employer_min_rate", on=tax_day),
-            pension_lower_annual=p.value("pension_qualifying_earnings_lower_annual", on=tax_day),
-            pension_upper_annual=p.value("pension_qualifying_earnings_upper_annual", on=tax_day),
-            pension_trigger_annual=p.value("pension_earnings_trigger_annual", on=tax_day),
-            holiday_weeks=p.value("statutory_holiday_weeks", on=period_start),
             mileage_rate_per_mile=p.value("mileage_rate_per_mile", on=tax_day),
+            statutory=StatutoryFigures.in_force(p, tax_day),
         )
 
 
@@ -341,10 +340,22 @@ def _staff_row(role: _Role, f: Figures, holiday_weeks: float) -> dict[str, objec
     gross = (hourly_pay_annual + role.extra_pay_annual) * (1 + sick_share) + holiday_pay
     n = max(role.headcount, 1)
     per_worker = gross / n
-    ni = n * f.employer_ni_rate * max(0.0, per_worker - f.ni_threshold_annual)
-    qualifying = max(0.0, min(per_worker, f.pension_upper_annual) - f.pension_lower_annual)
-    in_scheme = role.opt_in if per_worker >= f.pension_trigger_annual else role.opt_in * 0.3
-    pension = n * in_scheme * role.pension_rate * qualifying
+    s = f.statutory
+    ni = n * float(
+        employer_ni_annual(per_worker, s.employer_ni_rate, s.employer_ni_threshold_annual)
+    )
+    # the role's own rate; workers below the trigger opt in at 30% of the role's opt-in share
+    pension = n * float(
+        employer_pension_annual(
+            per_worker,
+            role.pension_rate,
+            s.pension_lower_annual,
+            s.pension_upper_annual,
+            s.pension_trigger_annual,
+            opt_out=1.0 - role.opt_in,
+            opt_in_below_trigger=role.opt_in * BELOW_TRIGGER_OPT_IN_SHARE,
+        )
+    )
     agency_annual = role.agency_hours_per_week * WEEKS_PER_YEAR * role.agency_rate
     return {
         "role": role.role,

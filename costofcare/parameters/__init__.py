@@ -6,6 +6,7 @@ Every value carries its effective date and its source, and is looked up by date:
     p = load()
     p.value("national_living_wage_hourly", on="2025-04-01")      # 12.21
     p.index_ratio("CPI", "2024-09", "2025-09")                   # CPI change over a year
+    p.statutory("2025-04-06")          # StatutoryFigures: NI, pension, SSP, holiday in force
     p = load(overrides={"national_living_wage_hourly": {"2027-04-01": 13.10}})
 
 Data files live in ``costofcare/parameters/data/`` (``parameters.csv``, ``catalogue.toml``,
@@ -14,12 +15,15 @@ Data files live in ``costofcare/parameters/data/`` (``parameters.csv``, ``catalo
 
 from .dates import months_in_period, tax_year_of, to_date
 from .indices import IndexSet
+from .statutory import STATUTORY_PARAMETERS, StatutoryFigures
 from .store import Parameters, ParameterValue, load
 
 __all__ = [
+    "STATUTORY_PARAMETERS",
     "IndexSet",
     "ParameterValue",
     "Parameters",
+    "StatutoryFigures",
     "load",
     "months_in_period",
     "tax_year_of",

@@ -205,6 +205,16 @@ class Parameters:
             return False
         return True
 
+    def statutory(self, on: DateLike, **overrides: float):
+        """The statutory on-cost figures in force on ``on`` as one object.
+
+        See :class:`costofcare.parameters.StatutoryFigures`; ``overrides`` replace figures by
+        field name.
+        """
+        from .statutory import StatutoryFigures
+
+        return StatutoryFigures.in_force(self, on, **overrides)
+
     def values_on(self, on: DateLike, names: list[str] | None = None) -> dict[str, float]:
         """A snapshot ``{name: value}`` of every parameter (or ``names``) in force on a date.
 

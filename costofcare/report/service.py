@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..costs.oncosts import employer_ni_annual, employer_pension_annual
+from ..costs.wagefloor import WageFloor
 from ..recommend.engine import ServiceRecommendation
-from ..recommend.guardrails import WageFloor
 from ..recommend.method import Row
 from ..recommend.methods import ROLLED_COST_FORMULA
 from .live import Cell, LiveSheet, Span
@@ -178,7 +179,7 @@ def _wage_floor_block(
     holiday = link("Statutory holiday", "holiday_weeks", "number", "weeks/year")
     ni_rate = link("Employer NI rate", "employer_ni_rate", "percent", "fraction")
     ni_threshold = link(
-        "Employer NI secondary threshold", "ni_secondary_threshold_annual", "money0", "GBP/year"
+        "Employer NI secondary threshold", "employer_ni_threshold_annual", "money0", "GBP/year"
     )
     p_rate = link("Employer pension, minimum", "pension_employer_rate", "percent", "fraction")
     p_lower = link("Qualifying earnings, lower limit", "pension_lower_annual", "money0", "GBP/year")
@@ -205,7 +206,7 @@ def _wage_floor_block(
         "Employer NI a year",
         "{0}*MAX(0,{1}-{2})",
         [ni_rate, gross, ni_threshold],
-        lambda r, g, t: r * max(0.0, g - t),
+        lambda r, g, t: float(employer_ni_annual(g, r, t)),
         "money",
         "GBP/year",
     )
@@ -213,7 +214,7 @@ def _wage_floor_block(
         "Employer pension a year",
         "IF({0}>={1},{2}*MAX(0,MIN({0},{3})-{4}),0)",
         [gross, p_trigger, p_rate, p_upper, p_lower],
-        lambda g, trig, r, up, lo: r * max(0.0, min(g, up) - lo) if g >= trig else 0.0,
+        lambda g, trig, r, up, lo: float(employer_pension_annual(g, r, lo, up, trig)),
         "money",
         "GBP/year",
     )

@@ -12,7 +12,7 @@ from .config import Config, expand_grid, load_config, scenario_from_dict, scenar
 from .indexation import UserSeries, index_ratio
 from .model import Inputs
 from .montecarlo import Distribution, MonteCarloResult, run_monte_carlo
-from .oncosts import StatutoryFigures, workforce_costs
+from .oncosts import workforce_costs
 from .scenario import (
     Context,
     Indexation,
@@ -37,7 +37,6 @@ __all__ = [
     "MonteCarloResult",
     "RunSettings",
     "Scenario",
-    "StatutoryFigures",
     "UserSeries",
     "WagePolicy",
     "apply_differential",

@@ -31,8 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..costs.oncosts import WORKFORCE_FIGURES, workforce_oncosts_annual
 from ..errors import UserError
-from .oncosts import WEEKS_PER_YEAR, costs_from_earnings, workforce_costs
+from ..money import WEEKS_PER_YEAR
+from .oncosts import workforce_costs
 from .wages import apply_differential
 
 CATEGORIES = ("staffing", "non_staffing", "return")
@@ -52,16 +54,9 @@ VOLUME_COLUMNS = ("provider", "service", "volume_per_week", "volume_unit", "curr
 _NI_LINE = re.compile(r"\bni\b|\bnics?\b|national\s+insurance", re.IGNORECASE)
 _PENSION_LINE = re.compile(r"pension", re.IGNORECASE)
 
-#: Statutory figures a scenario carries, in the order :class:`ScenarioArrays` stores them.
-FIGURE_NAMES = (
-    "employer_ni_rate",
-    "employer_ni_threshold_annual",
-    "employment_allowance_annual",
-    "pension_employer_rate",
-    "pension_lower_annual",
-    "pension_upper_annual",
-    "pension_trigger_annual",
-)
+#: Statutory figures a scenario carries, in the order :class:`ScenarioArrays` stores them
+#: (fields of :class:`costofcare.parameters.StatutoryFigures`).
+FIGURE_NAMES = WORKFORCE_FIGURES
 
 
 def staffing_component(cost_line: str) -> str:
@@ -400,13 +395,7 @@ def base_workforce_costs(
         inputs.rate_per_hour,
         inputs.weekly_hours,
         inputs.headcount,
-        fig["employer_ni_rate"],
-        fig["employer_ni_threshold_annual"],
-        fig["employment_allowance_annual"],
-        fig["pension_employer_rate"],
-        fig["pension_lower_annual"],
-        fig["pension_upper_annual"],
-        fig["pension_trigger_annual"],
+        fig,
         apply_employment_allowance=apply_employment_allowance,
     )
 
@@ -493,18 +482,8 @@ def evaluate(
     heads = inputs.headcount[providers, :width][:, :, None]
     earnings = _new_earnings(rate, hours * WEEKS_PER_YEAR, arrays)
     fig = {k: v[None, None, :] for k, v in arrays.figures.items()}
-    pay1, ni1, pen1 = costs_from_earnings(
-        earnings,
-        heads,
-        fig["employer_ni_rate"],
-        fig["employer_ni_threshold_annual"],
-        fig["employment_allowance_annual"],
-        fig["pension_employer_rate"],
-        fig["pension_lower_annual"],
-        fig["pension_upper_annual"],
-        fig["pension_trigger_annual"],
-        apply_employment_allowance=apply_employment_allowance,
-        role_axis=-2,
+    pay1, ni1, pen1 = workforce_oncosts_annual(
+        earnings, heads, fig, apply_employment_allowance=apply_employment_allowance, role_axis=-2
     )
     pay0, ni0, pen0 = (b[providers][:, None] for b in base)
     if minimal:

@@ -1,29 +1,41 @@
 """The scenario model written as a plain per-provider, per-scenario Python loop.
 
-Same model as :func:`costofcare.scenarios.model.evaluate`, one worker at a time with scalar
-arithmetic. It exists to check the vectorised engine (tests compare the two) and as the
+Same model as :func:`costofcare.scenarios.model.evaluate`, one worker at a time: scalar
+arithmetic, and the on-cost kernels of :mod:`costofcare.costs.oncosts` called on one worker's
+earnings at a time. It exists to check the vectorised engine (tests compare the two) and as the
 baseline the benchmark measures the engine against; it is far too slow for real runs.
 """
 
 from __future__ import annotations
 
+from ..costs.oncosts import employer_ni_annual, employer_pension_annual, employment_allowance_used
+from ..money import WEEKS_PER_YEAR
 from .model import Inputs, ScenarioArrays
-from .oncosts import WEEKS_PER_YEAR
 
 
 def _workforce(rates, hours, heads, fig: dict, allowance: bool) -> tuple[float, float, float]:
+    """Pay, NI and pension of one workforce, one worker at a time, by the scalar use of the
+    kernels in :mod:`costofcare.costs.oncosts`."""
     pay = ni = pension = 0.0
     for rate, h, n in zip(rates, hours, heads, strict=True):
         if n == 0:
             continue
         earnings = rate * h * WEEKS_PER_YEAR
+        each_ni = employer_ni_annual(
+            earnings, fig["employer_ni_rate"], fig["employer_ni_threshold_annual"]
+        )
+        each_pension = employer_pension_annual(
+            earnings,
+            fig["pension_employer_rate"],
+            fig["pension_lower_annual"],
+            fig["pension_upper_annual"],
+            fig["pension_trigger_annual"],
+        )
         pay += earnings * n
-        ni += fig["employer_ni_rate"] * max(0.0, earnings - fig["employer_ni_threshold_annual"]) * n
-        if earnings >= fig["pension_trigger_annual"]:
-            band = min(earnings, fig["pension_upper_annual"]) - fig["pension_lower_annual"]
-            pension += fig["pension_employer_rate"] * max(0.0, band) * n
+        ni += float(each_ni) * n
+        pension += float(each_pension) * n
     if allowance:
-        ni -= min(fig["employment_allowance_annual"], max(0.0, ni))
+        ni -= float(employment_allowance_used(ni, fig["employment_allowance_annual"]))
     return pay, ni, pension
 
 

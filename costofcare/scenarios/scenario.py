@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
+from ..parameters import StatutoryFigures
 from .budget import budget_weeks, multi_year_impact
 from .indexation import build_series, index_ratio
 from .model import FIGURE_NAMES, Inputs, ScenarioArrays, base_workforce_costs, evaluate
-from .oncosts import StatutoryFigures
 from .wages import DIFFERENTIALS, WagePolicy
 
 #: Cells (providers x scenarios x roles) one block of work may hold; bounds memory.
@@ -194,9 +194,9 @@ class Context:
     def _figures(self, on: date) -> dict:
         key = ("figures", on)
         if key not in self._memo:
-            self._memo[key] = StatutoryFigures.from_parameters(
-                self.params, on, self.settings.pension_employer_rate
-            ).as_dict()
+            rate = self.settings.pension_employer_rate
+            overrides = {} if rate is None else {"pension_employer_rate": rate}
+            self._memo[key] = StatutoryFigures.in_force(self.params, on, **overrides).as_dict()
         return self._memo[key]
 
     def default_months(self) -> tuple[str, str]:
