@@ -75,16 +75,12 @@ class _Report:
         lines = pd.Series(self.lines[mask]).astype(str).to_numpy()
         who = ""
         provider = ""
-        if self.provider is not None and name_provider:
-            provider = self.provider.to_numpy()[mask]
-            who = np.where(provider != "", " (provider '" + provider.astype(object) + "')", "")
-        message = (
-            self.where
-            + " line "
-            + lines.astype(object)
-            + ": "
-            + np.asarray(what)[mask].astype(object)
-        )
+        if self.provider is not None:
+            provider = self.provider.to_numpy()[mask].astype(object)
+            if name_provider:
+                who = np.where(provider != "", " (provider '" + provider + "')", "")
+        what = what(mask) if callable(what) else np.asarray(what, dtype=object)[mask]
+        message = self.where + " line " + lines.astype(object) + ": " + what.astype(object)
         part = pd.DataFrame(
             {
                 "code": code,
@@ -378,7 +374,7 @@ def read_table(
     spec = get_table(table) if isinstance(table, str) else table
     path = Path(path)
     if not path.is_file():
-        raise TableError(f"{spec.name} file {path} does not exist")
+        raise TableError(f"{spec.name.replace('_', ' ')} file {path} does not exist")
     suffix = path.suffix.lower()
     try:
         if suffix in (".csv", ".txt"):
@@ -407,10 +403,14 @@ def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
     return empty
 
 
-def raise_errors(issues: pd.DataFrame, error: type[Exception] = TableError) -> None:
-    """Raise ``error`` listing the error issues; warn (``DeprecationWarning`` for old
-    spellings) for the others. Nothing happens when ``issues`` is empty."""
+def raise_errors(issues: pd.DataFrame, error: type[Exception] = TableError, warn=None) -> None:
+    """Raise ``error`` listing the error issues; pass each other issue's message to ``warn``
+    (default: :func:`warnings.warn`, a ``DeprecationWarning`` for an old spelling). Nothing
+    happens when ``issues`` is empty."""
     for row in issues[issues["severity"] != "error"].itertuples(index=False):
+        if warn is not None:
+            warn(row.message)
+            continue
         category = DeprecationWarning if row.code == "old_spelling" else UserWarning
         warnings.warn(row.message, category, stacklevel=3)
     errors = issues.loc[issues["severity"] == "error", "message"].tolist()
