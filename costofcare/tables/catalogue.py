@@ -322,6 +322,7 @@ COMPARATORS = Table(
         Column("source_title", "text", "Title of the publication.", required=False),
         Column("source_url", "text", "Address of the publication.", required=False),
     ),
+    row_label=("authority", "service"),
     produced_by="the council (CSV or workbook); a shipped example",
     used_by="benchmark (comparators)",
 )

@@ -52,11 +52,19 @@ def _text(series: pd.Series) -> pd.Series:
 class _Report:
     """Issue rows collected for one table, with the line number of each input row."""
 
-    def __init__(self, name: str, file: str, lines: np.ndarray, frame: pd.DataFrame) -> None:
-        self.where = f"{file}" if file else f"the {name} table"
+    def __init__(self, spec: Table, file: str, lines: np.ndarray, frame: pd.DataFrame) -> None:
+        self.where = f"{file}" if file else f"the {spec.name} table"
         self.file = file
         self.lines = lines
         self.provider = _text(frame["provider"]) if "provider" in frame else None
+        label = [c for c in spec.row_label if c in frame]
+        self.label = None
+        if label:
+            self.label = pd.Series("", index=frame.index, dtype=object)
+            for c in label:
+                text = _text(frame[c]).astype(object)
+                self.label += np.where(text != "", f", {c} '" + text + "'", "")
+            self.label = self.label.str[2:]
         self.return_id = _text(frame["return_id"]) if "return_id" in frame else None
         self.parts: list[pd.DataFrame] = []
         self.bad = np.zeros(len(frame), dtype=bool)
@@ -74,11 +82,10 @@ class _Report:
         self.bad |= mask
         lines = pd.Series(self.lines[mask]).astype(str).to_numpy()
         who = ""
-        provider = ""
-        if self.provider is not None:
-            provider = self.provider.to_numpy()[mask].astype(object)
-            if name_provider:
-                who = np.where(provider != "", " (provider '" + provider + "')", "")
+        provider = "" if self.provider is None else self.provider.to_numpy()[mask]
+        if self.label is not None and name_provider:
+            label = self.label.to_numpy()[mask]
+            who = np.where(label != "", " (" + label + ")", "")
         what = what(mask) if callable(what) else np.asarray(what, dtype=object)[mask]
         message = self.where + " line " + lines.astype(object) + ": " + what.astype(object)
         part = pd.DataFrame(
@@ -326,7 +333,7 @@ def validate(
     file = "" if file is None else str(file)
     frame = frame.reset_index(drop=True)
     lines = np.arange(2, len(frame) + 2) if lines is None else np.asarray(lines)
-    report = _Report(spec.name, file, lines, frame)
+    report = _Report(spec, file, lines, frame)
     frame = _rename(frame, spec, report)
     if _missing(frame, spec, require, report):
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.names})

@@ -69,6 +69,7 @@ class Table:
     old_values : column -> {old spelling: today's value}, accepted on input with a warning.
         A value of ``None`` means "the service's costing unit" (see
         :data:`~costofcare.tables.catalogue.SERVICE_UNITS`).
+    row_label : columns that name a row in a message (``provider 'A'``), when present.
     produced_by : the step that writes the table.
     used_by : the steps that read it.
     """
@@ -79,6 +80,7 @@ class Table:
     key: tuple[str, ...] = ()
     renamed: Mapping[str, str] = field(default_factory=dict)
     old_values: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    row_label: tuple[str, ...] = ("provider",)
     produced_by: str = ""
     used_by: str = ""
 
