@@ -244,11 +244,15 @@ def _values(frame, clean, spec: Table, report: _Report) -> None:
             continue
         values = clean[column.name]
         if column.allowed is not None:
+            lowered = values.str.lower()
+            case = ~values.isin(column.allowed) & lowered.isin(column.allowed)
+            if case.any():  # "Staffing" is "staffing": no warning for capitals
+                values = clean[column.name] = values.where(~case, lowered)
             bad = (values != "") & ~values.isin(column.allowed)
             allowed = ", ".join(column.allowed)
             what = _quoted(column, values, f"is not allowed; use one of {allowed}")
             report.rows(bad, "not_allowed", column.name, what, frame[column.name])
-        if column.not_blank or column.name in spec.key:
+        if column.not_blank or (column.name in spec.key and column.required):
             code = "blank_key" if column.name in spec.key else "required_missing"
             what = pd.Series(f"{column.name} is blank", index=values.index)
             report.rows(values == "", code, column.name, what, frame[column.name])
@@ -275,7 +279,9 @@ def _duplicates(clean, spec: Table, report: _Report) -> None:
     if not key:
         return
     keyed = clean[key]
-    dup = keyed.duplicated(keep=False).to_numpy() & ~(keyed == "").any(axis=1).to_numpy()
+    needed = [c for c in key if spec.column(c).required or spec.column(c).not_blank]
+    blank = (keyed[needed] == "").any(axis=1).to_numpy()
+    dup = keyed.duplicated(keep=False).to_numpy() & ~blank
     if not dup.any():
         return
     lines = pd.Series(report.lines, index=clean.index)[dup].astype(str)
