@@ -32,11 +32,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from ..tables import check
+from ..tables import CATEGORIES, check
 from .oncosts import WEEKS_PER_YEAR, costs_from_earnings, workforce_costs
 from .wages import apply_differential
 
-CATEGORIES = ("staffing", "non_staffing", "return")
 #: Columns the scenarios need beyond the required ones of :data:`costofcare.tables.UNIT_COSTS`
 #: (workforce and volumes are :data:`costofcare.tables.WORKFORCE` and
 #: :data:`costofcare.tables.VOLUMES`, the volumes with ``current_rate``).
