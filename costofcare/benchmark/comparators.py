@@ -33,12 +33,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from ..tables import check
+from ..tables import COMPARATORS, check
 from .quantiles import percentile_inc, percentrank_inc
 
 #: At least one of these says where a rate was published (the table is
 #: :data:`costofcare.tables.COMPARATORS`).
-SOURCE_COLUMNS = ("source", "source_title", "source_url")
+SOURCE_COLUMNS = tuple(c for c in COMPARATORS.names if c.startswith("source"))
 #: ``basis_kind`` values in the shipped data, from our reading of each row's ``basis``.
 BASIS_KINDS = {
     "provider_fee": "a fee paid to providers (framework, standard, banded or expected rate)",

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from ..tables import check
+from ..tables import UNIT_COSTS, VOLUMES, check
 from .quantiles import (
     UNWEIGHTED_METHOD,
     WEIGHTED_METHOD,
@@ -35,9 +35,9 @@ from .quantiles import (
 )
 
 #: Unit cost columns a market is built from (the table is :data:`costofcare.tables.UNIT_COSTS`).
-_MARKET_COLUMNS = ["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "route"]
+_MARKET_COLUMNS = [*UNIT_COSTS.required, "route"]
 #: Volume columns attached to each provider (the table is :data:`costofcare.tables.VOLUMES`).
-_VOLUME_COLUMNS = ["provider", "service", "volume_per_week", "volume_unit"]
+_VOLUME_COLUMNS = [c for c in VOLUMES.names if c != "current_rate"]
 
 #: Key of one market: a service costed by one route (e.g. reported or modelled).
 MARKET_KEY = ["service", "route"]

@@ -86,7 +86,7 @@ VALUES = Table(
     "values",
     "One value read from one cell of one return (the tidy output of ingest).",
     (
-        _RETURN_ID,
+        Column("return_id", "text", "First 12 hex digits of the SHA-256 of the return file."),
         Column("provider", "text", "Provider name as given on the return."),
         Column("service", "text", "Service type of the return's template."),
         Column("template_version", "text", "Template version the return was read by."),

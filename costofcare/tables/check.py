@@ -202,7 +202,7 @@ def _date(frame: pd.DataFrame, column: Column, report: _Report) -> pd.Series:
     blank = _blank(raw)
     retry = parsed.isna() & ~blank
     if retry.any():
-        parsed[retry] = pd.to_datetime(raw[retry], errors="coerce", format="mixed", dayfirst=True)
+        parsed[retry] = pd.to_datetime(raw[retry], errors="coerce", format="%d/%m/%Y")
     bad = parsed.isna() & ~blank
     what = _quoted(column, raw, "is not a date (write YYYY-MM-DD)")
     report.rows(bad, "unreadable_value", column.name, what, raw)

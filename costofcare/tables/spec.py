@@ -16,7 +16,7 @@ KINDS = {
     "text": "text (blank allowed unless the column is part of the key)",
     "number": "a number (float); blank is missing",
     "integer": "a whole number; blank is missing",
-    "date": "a date written YYYY-MM-DD",
+    "date": "a date written YYYY-MM-DD (or DD/MM/YYYY)",
     "bool": "true or false",
 }
 
