@@ -393,3 +393,36 @@ def test_a_100k_row_unit_cost_table_is_checked_in_well_under_a_second():
     assert len(clean) + len(issues) == n
     assert (issues["code"] == "out_of_bounds").sum() == 0  # costs may be negative (rebates)
     assert elapsed < 1.0
+
+
+# -- the command lines read the declared tables ---------------------------------------------
+
+
+def test_scenarios_command_reads_old_spellings_with_a_warning_and_names_bad_lines(tmp_path, capsys):
+    from costofcare.cli import main
+
+    example = REPO / "workbooks" / "examples" / "scenarios.toml"
+    workforce = (REPO / "workbooks" / "examples" / "scenarios" / "workforce.csv").read_text(
+        encoding="utf-8"
+    )
+    old = write(
+        tmp_path / "workforce.csv",
+        workforce.replace("rate_per_hour,hours_per_week", "hourly_rate,weekly_hours", 1),
+    )
+    args = ["scenarios", str(example), "-o", str(tmp_path / "out"), "--check"]
+    assert main([*args, "--workforce", str(old)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"warning: {old}: column 'hourly_rate' is an old spelling; it was read as "
+        "'rate_per_hour'. Rename the column to 'rate_per_hour'" in err
+    )
+    lines = workforce.splitlines()
+    cells = lines[2].split(",")  # line 3 of the file: Ashdown Care's second role
+    cells[2] = "about 12"  # text in rate_per_hour
+    lines[2] = ",".join(cells)
+    bad = write(tmp_path / "bad.csv", "\n".join(lines) + "\n")
+    assert main([*args, "--workforce", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        f"{bad} line 3: rate_per_hour 'about 12' is not a number (provider 'Ashdown Care')" in err
+    )
