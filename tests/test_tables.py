@@ -387,11 +387,17 @@ def test_a_100k_row_unit_cost_table_is_checked_in_well_under_a_second():
     )
     frame.loc[::1000, "cost_per_unit"] = -1.0
     validate("unit_costs", frame.head(10))  # imports done before the clock starts
-    start = time.perf_counter()
+    timings = []
+    for _ in range(3):  # CPU time, best of three: other work on the machine does not count
+        start = time.process_time()
+        clean, issues = validate("unit_costs", frame)
+        timings.append(time.process_time() - start)
+    elapsed = min(timings)
+    assert len(clean) == n and issues.empty  # costs may be negative (a rebate line)
+    frame.loc[::1000, "category"] = "staff"
     clean, issues = validate("unit_costs", frame)
-    elapsed = time.perf_counter() - start
     assert len(clean) + len(issues) == n
-    assert (issues["code"] == "out_of_bounds").sum() == 0  # costs may be negative (rebates)
+    assert set(issues["code"]) == {"not_allowed"}
     assert elapsed < 1.0
 
 

@@ -57,15 +57,8 @@ class _Report:
         self.file = file
         self.lines = lines
         self.provider = _text(frame["provider"]) if "provider" in frame else None
-        label = [c for c in spec.row_label if c in frame]
-        self.label = None
-        if label:
-            self.label = pd.Series("", index=frame.index, dtype=object)
-            for c in label:
-                text = _text(frame[c]).astype(object)
-                self.label += np.where(text != "", f", {c} '" + text + "'", "")
-            self.label = self.label.str[2:]
         self.return_id = _text(frame["return_id"]) if "return_id" in frame else None
+        self.label = {c: frame[c] for c in spec.row_label if c in frame}
         self.parts: list[pd.DataFrame] = []
         self.bad = np.zeros(len(frame), dtype=bool)
 
@@ -83,10 +76,15 @@ class _Report:
         lines = pd.Series(self.lines[mask]).astype(str).to_numpy()
         who = ""
         provider = "" if self.provider is None else self.provider.to_numpy()[mask]
-        if self.label is not None and name_provider:
-            label = self.label.to_numpy()[mask]
-            who = np.where(label != "", " (" + label + ")", "")
-        what = what(mask) if callable(what) else np.asarray(what, dtype=object)[mask]
+        if self.label and name_provider:
+            who = self._label(mask)
+        if callable(what):
+            what = what(mask)
+        elif isinstance(what, str):
+            what = np.full(len(lines), what, dtype=object)
+        else:
+            what = np.asarray(what, dtype=object)[mask]
+        raw = "" if raw is None else _text(pd.Series(np.asarray(raw, dtype=object)[mask]))
         message = self.where + " line " + lines.astype(object) + ": " + what.astype(object)
         part = pd.DataFrame(
             {
@@ -96,12 +94,21 @@ class _Report:
                 "cell": lines,
                 "field": field,
                 "message": message + who,
-                "raw_value": _text(pd.Series(np.asarray(raw, dtype=object)[mask])).to_numpy(),
+                "raw_value": raw if isinstance(raw, str) else raw.to_numpy(),
                 "return_id": "" if self.return_id is None else self.return_id.to_numpy()[mask],
                 "provider": provider,
             }
         )
         self.parts.append(part)
+
+    def _label(self, mask: np.ndarray) -> np.ndarray:
+        """`` (provider 'A')`` for the rows a mask picks (blank where the row has none)."""
+        named = []
+        for column, values in self.label.items():
+            text = _text(values[mask]).to_numpy(dtype=object)
+            named.append(np.where(text != "", f"{column} '" + text + "'", ""))
+        label = [", ".join(n for n in row if n) for row in zip(*named, strict=True)]
+        return np.array([f" ({text})" if text else "" for text in label], dtype=object)
 
     def frame(self) -> pd.DataFrame:
         from ..ingest.issues import ISSUE_CODES
@@ -243,35 +250,33 @@ def _values(frame, clean, spec: Table, report: _Report) -> None:
         if column.name not in clean or column.kind != "text":
             continue
         values = clean[column.name]
+        raw = frame[column.name] if column.name in frame else None
         if column.allowed is not None:
-            lowered = values.str.lower()
-            case = ~values.isin(column.allowed) & lowered.isin(column.allowed)
-            if case.any():  # "Staffing" is "staffing": no warning for capitals
-                values = clean[column.name] = values.where(~case, lowered)
-            bad = (values != "") & ~values.isin(column.allowed)
-            allowed = ", ".join(column.allowed)
-            what = _quoted(column, values, f"is not allowed; use one of {allowed}")
-            report.rows(bad, "not_allowed", column.name, what, frame[column.name])
+            outside = ~values.isin(column.allowed) & (values != "")
+            if outside.any():
+                lowered = values[outside].str.lower()
+                case = lowered[lowered.isin(column.allowed)]  # capitals only: no warning
+                values = clean[column.name] = values.where(~values.index.isin(case.index), case)
+                bad = (values != "") & ~values.isin(column.allowed)
+                allowed = ", ".join(column.allowed)
+                what = _quoted(column, values, f"is not allowed; use one of {allowed}")
+                report.rows(bad, "not_allowed", column.name, what, raw)
         if column.not_blank or (column.name in spec.key and column.required):
             code = "blank_key" if column.name in spec.key else "required_missing"
-            what = pd.Series(f"{column.name} is blank", index=values.index)
-            report.rows(values == "", code, column.name, what, frame[column.name])
+            report.rows(values == "", code, column.name, f"{column.name} is blank", raw)
 
 
 def _blank_numbers(clean, spec: Table, report: _Report, frame) -> None:
     for column in spec.columns:
-        if (
-            column.kind in ("number", "integer", "date")
-            and column.not_blank
-            and column.name in clean
-        ):
-            blank = clean[column.name].isna() & _blank(frame[column.name])
-            what = pd.Series(f"{column.name} is blank", index=clean.index)
-            report.rows(blank, "required_missing", column.name, what, frame[column.name])
-        if column.not_before and column.name in clean and column.not_before in clean:
+        raw = frame.get(column.name)
+        typed = column.kind in ("number", "integer", "date")
+        if typed and column.not_blank and raw is not None:
+            blank = clean[column.name].isna() & _blank(raw)
+            report.rows(blank, "required_missing", column.name, f"{column.name} is blank", raw)
+        if column.not_before and raw is not None and column.not_before in clean:
             early = clean[column.name] < clean[column.not_before]
-            what = pd.Series(f"{column.name} is before {column.not_before}", index=clean.index)
-            report.rows(early, "out_of_bounds", column.name, what, frame[column.name])
+            what = f"{column.name} is before {column.not_before}"
+            report.rows(early, "out_of_bounds", column.name, what, raw)
 
 
 def _duplicates(clean, spec: Table, report: _Report) -> None:
@@ -362,8 +367,8 @@ def validate(
         else:
             clean[column.name] = frame[column.name]
     _old_values(frame, clean, spec, report)
-    _values(frame.reindex(columns=spec.names, fill_value=""), clean, spec, report)
-    _blank_numbers(clean, spec, report, frame.reindex(columns=spec.names))
+    _values(frame, clean, spec, report)
+    _blank_numbers(clean, spec, report, frame)
     _duplicates(clean, spec, report)
     extra = [c for c in frame.columns if c not in spec.names]
     clean = pd.concat([clean, frame[extra]], axis=1) if extra else clean
