@@ -104,6 +104,62 @@ def _volume_arrays(volumes: pd.DataFrame | None, key_index: dict, n_keys: int):
     return volume, current, volume_unit
 
 
+def _cost_arrays(uc: pd.DataFrame, n_keys: int):
+    """Base cost per unit by key: pay, NI, pension, whether NI/pension are reported apart,
+    return, and the non-staffing lines (an array by key and line, and the line names)."""
+
+    def total(mask) -> np.ndarray:
+        sub = uc[mask]
+        return np.bincount(sub["key"], weights=sub["cost_per_unit"], minlength=n_keys)
+
+    staffing = uc["category"] == "staffing"
+    pay = total(staffing & (uc["component"] == "pay"))
+    ni = total(staffing & (uc["component"] == "employer_ni"))
+    pension = total(staffing & (uc["component"] == "employer_pension"))
+    explicit = np.bincount(
+        uc.loc[staffing & (uc["component"] != "pay"), "key"], minlength=n_keys
+    ).astype(bool)
+    returns = total(uc["category"] == "return")
+    ns = uc[uc["category"] == "non_staffing"]
+    ns_lines = sorted(ns["cost_line"].unique())
+    line_index = {line: j for j, line in enumerate(ns_lines)}
+    non_staffing = np.zeros((n_keys, len(ns_lines)))
+    np.add.at(
+        non_staffing,
+        (ns["key"].to_numpy(), ns["cost_line"].map(line_index).to_numpy(dtype=int)),
+        ns["cost_per_unit"].to_numpy(),
+    )
+    return pay, ni, pension, explicit, returns, non_staffing, ns_lines
+
+
+def _workforce_arrays(wf: pd.DataFrame, needs_workforce: list, provider_index: dict):
+    """Roles per provider and ``rate_per_hour, hours_per_week, headcount`` arrays (providers x
+    roles, padded with headcount 0). A provider with staffing costs needs staff."""
+    staffed = set(wf.loc[wf["headcount"] > 0, "provider"])
+    missing = [p for p in needs_workforce if p not in staffed]
+    if missing:
+        raise UserError(
+            "workforce table: no staff (rows with headcount above 0) for provider(s) "
+            + ", ".join(repr(p) for p in missing[:10])
+            + (" ..." if len(missing) > 10 else "")
+            + "; their staffing costs cannot be repriced without roles, rates and hours"
+        )
+    wf_provider = wf["provider"].map(provider_index).to_numpy(dtype=np.int64)
+    order = np.argsort(wf_provider, kind="stable")
+    wf, wf_provider = wf.iloc[order], wf_provider[order]
+    counts = np.bincount(wf_provider, minlength=len(provider_index))
+    width = max(int(counts.max()) if len(counts) else 0, 1)
+    slot = np.arange(len(wf)) - np.repeat(np.cumsum(counts) - counts, counts)
+    shape = (len(provider_index), width)
+    rate = np.zeros(shape)
+    hours = np.zeros(shape)
+    heads = np.zeros(shape)
+    rate[wf_provider, slot] = wf["rate_per_hour"].to_numpy()
+    hours[wf_provider, slot] = wf["hours_per_week"].to_numpy()
+    heads[wf_provider, slot] = wf["headcount"].to_numpy()
+    return counts, rate, hours, heads
+
+
 @dataclass
 class Inputs:
     """The input tables checked and packed into arrays (build with :meth:`from_tables`).
@@ -207,51 +263,10 @@ class Inputs:
         )
         n_keys = len(keys)
 
-        def total(mask) -> np.ndarray:
-            sub = uc[mask]
-            return np.bincount(sub["key"], weights=sub["cost_per_unit"], minlength=n_keys)
-
+        pay, ni, pension, explicit, returns, non_staffing, ns_lines = _cost_arrays(uc, n_keys)
         staffing = uc["category"] == "staffing"
-        pay = total(staffing & (uc["component"] == "pay"))
-        ni = total(staffing & (uc["component"] == "employer_ni"))
-        pension = total(staffing & (uc["component"] == "employer_pension"))
-        explicit = np.bincount(
-            uc.loc[staffing & (uc["component"] != "pay"), "key"], minlength=n_keys
-        ).astype(bool)
-        returns = total(uc["category"] == "return")
-        ns = uc[uc["category"] == "non_staffing"]
-        ns_lines = sorted(ns["cost_line"].unique())
-        line_index = {line: j for j, line in enumerate(ns_lines)}
-        non_staffing = np.zeros((n_keys, len(ns_lines)))
-        np.add.at(
-            non_staffing,
-            (ns["key"].to_numpy(), ns["cost_line"].map(line_index).to_numpy(dtype=int)),
-            ns["cost_per_unit"].to_numpy(),
-        )
-
         needs_workforce = sorted(set(uc.loc[staffing & (uc.cost_per_unit != 0), "provider"]))
-        staffed = set(wf.loc[wf["headcount"] > 0, "provider"])
-        missing = [p for p in needs_workforce if p not in staffed]
-        if missing:
-            raise UserError(
-                "workforce table: no staff (rows with headcount above 0) for provider(s) "
-                + ", ".join(repr(p) for p in missing[:10])
-                + (" ..." if len(missing) > 10 else "")
-                + "; their staffing costs cannot be repriced without roles, rates and hours"
-            )
-        wf_provider = wf["provider"].map(provider_index).to_numpy(dtype=np.int64)
-        order = np.argsort(wf_provider, kind="stable")
-        wf, wf_provider = wf.iloc[order], wf_provider[order]
-        counts = np.bincount(wf_provider, minlength=len(providers))
-        width = max(int(counts.max()) if len(counts) else 0, 1)
-        slot = np.arange(len(wf)) - np.repeat(np.cumsum(counts) - counts, counts)
-        shape = (len(providers), width)
-        rate = np.zeros(shape)
-        hours = np.zeros(shape)
-        heads = np.zeros(shape)
-        rate[wf_provider, slot] = wf["rate_per_hour"].to_numpy()
-        hours[wf_provider, slot] = wf["hours_per_week"].to_numpy()
-        heads[wf_provider, slot] = wf["headcount"].to_numpy()
+        counts, rate, hours, heads = _workforce_arrays(wf, needs_workforce, provider_index)
 
         volume, current, volume_unit = _volume_arrays(volumes, key_index, n_keys)
         lines = uc[["key", "provider", "service", "cost_line", "category", "component"]].copy()
