@@ -432,3 +432,16 @@ def test_scenarios_command_reads_old_spellings_with_a_warning_and_names_bad_line
     assert (
         f"{bad} line 3: rate_per_hour 'about 12' is not a number (provider 'Ashdown Care')" in err
     )
+
+
+def test_public_api():
+    assert sorted(tables.__all__) == sorted(
+        [
+            "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "ISSUES", "RECOMMENDATIONS",
+            "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES", "VOLUMES",
+            "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
+            "raise_errors", "read_table", "validate",
+        ]
+    )  # fmt: skip
+    for name in tables.__all__:
+        assert getattr(tables, name) is not None

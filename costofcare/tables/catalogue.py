@@ -296,7 +296,7 @@ CURRENT_RATES = Table(
         _VOLUME_UNIT,
     ),
     key=("provider", "service"),
-    renamed={"volume": "volume_per_week", "rate": "current_rate"},
+    renamed={"volume": "volume_per_week"},
     old_values={"volume_unit": _OLD_UNITS},
     produced_by="the council (CSV)",
     used_by="scenarios, recommend, report",
