@@ -208,7 +208,11 @@ def test_read_errors_name_the_problem(tmp_path):
     bad.loc[2, "rate"] = "tbc"
     path = tmp_path / "bad.csv"
     bad.to_csv(path, index=False)
-    with pytest.raises(ComparatorError, match="row 4 \\(Ceeham, home_care\\): rate 'tbc' is not"):
+    with pytest.raises(
+        ComparatorError,
+        match="bad.csv line 4: rate 'tbc' is not a number "
+        "\\(authority 'Ceeham', service 'home_care'\\)",
+    ):
         read_comparators(path)
     no_source = tmp_path / "nosource.csv"
     comparators().drop(columns="source").to_csv(no_source, index=False)
@@ -216,7 +220,7 @@ def test_read_errors_name_the_problem(tmp_path):
         read_comparators(no_source)
     no_region = tmp_path / "noregion.csv"
     comparators().drop(columns="region").to_csv(no_region, index=False)
-    with pytest.raises(ComparatorError, match="missing column\\(s\\) region"):
+    with pytest.raises(ComparatorError, match="noregion.csv has no column 'region'"):
         read_comparators(no_region)
     with pytest.raises(ComparatorError, match="does not exist"):
         read_comparators(tmp_path / "nope.csv")

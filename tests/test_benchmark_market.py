@@ -24,7 +24,7 @@ from costofcare.benchmark.market import (
 )
 from costofcare.benchmark.quantiles import UNWEIGHTED_METHOD, WEIGHTED_METHOD
 
-UNIT = "GBP/contact_hour"
+UNIT = "contact_hour"
 LINES = {
     "A": (10.0, 5.0, 1.0),
     "B": (12.0, 6.0, 1.0),
@@ -62,8 +62,8 @@ def volumes() -> pd.DataFrame:
         {
             "provider": list(HOURS),
             "service": "home_care",
-            "volume": list(HOURS.values()),
-            "volume_unit": "contact hours per year",
+            "volume_per_week": list(HOURS.values()),
+            "volume_unit": "contact_hour",
         }
     )
 
@@ -109,7 +109,7 @@ def test_unweighted_total_statistics_match_quartile_inc(bench):
     assert row["upper_quartile"] == pytest.approx(20.5)  # h = 4
     assert row["p90"] == pytest.approx(20.5 + 0.6 * (37 - 20.5))  # h = 4.6
     assert (row["min"], row["max"]) == (16, 37)
-    assert row["volume"] == 1050
+    assert row["volume_per_week"] == 100 + 200 + 300 + 400 + 50
     assert row["quantile_method"] == UNWEIGHTED_METHOD
     assert "QUARTILE.INC" in row["quantile_method"]
 
@@ -206,39 +206,66 @@ def test_coverage_of_unknown_service_names_services_present(bench):
 
 
 def test_missing_column_is_named():
-    with pytest.raises(MarketDataError, match="missing column\\(s\\) route"):
+    with pytest.raises(MarketDataError, match="the unit_costs table has no column 'route'"):
         provider_costs(unit_costs().drop(columns="route"))
 
 
 def test_duplicate_line_is_named():
     doubled = pd.concat([unit_costs(), unit_costs().head(1)])
-    with pytest.raises(MarketDataError, match="provider 'A' has more than one 'Care worker pay'"):
+    with pytest.raises(
+        MarketDataError,
+        match="line 17: provider 'A', service 'home_care', route 'reported', cost_line "
+        "'Care worker pay' is on more than one line \\(2, 17\\)",
+    ):
         provider_costs(doubled)
 
 
 def test_mixed_units_and_bad_numbers_are_named():
     mixed = unit_costs()
-    mixed.loc[0, "unit"] = "GBP/hour"
+    mixed.loc[0, "unit"] = "resident_week"
     with pytest.raises(
-        MarketDataError, match="more than one unit \\(GBP/contact_hour, GBP/hour\\)"
+        MarketDataError, match="more than one unit \\(contact_hour, resident_week\\)"
     ):
+        provider_costs(mixed)
+    mixed.loc[0, "unit"] = "GBP/hour"
+    with pytest.raises(MarketDataError, match="line 2: unit 'GBP/hour' is not allowed"):
         provider_costs(mixed)
     text = unit_costs().astype({"cost_per_unit": object})
     text.loc[2, "cost_per_unit"] = "n/a"
-    with pytest.raises(MarketDataError, match="non-numeric cost_per_unit 'n/a'.*provider 'A'"):
+    text.loc[5, "cost_per_unit"] = "?"
+    # every problem is named, not only the first
+    with pytest.raises(
+        MarketDataError,
+        match="line 4: cost_per_unit 'n/a' is not a number \\(provider 'A'\\); "
+        ".*line 7: cost_per_unit '\\?' is not a number \\(provider 'B'\\)",
+    ):
         provider_costs(text)
 
 
 def test_bad_volumes_are_named():
     bad = volumes()
-    bad.loc[1, "volume"] = -5
-    with pytest.raises(MarketDataError, match="negative volume -5.0 for provider 'B'"):
+    bad.loc[1, "volume_per_week"] = -5
+    with pytest.raises(
+        MarketDataError,
+        match="the volumes table line 3: volume_per_week -5 is below 0, the least allowed "
+        "\\(provider 'B'\\)",
+    ):
         MarketBenchmark().fit(unit_costs(), bad)
 
 
-def test_volumes_may_be_named_volume_per_week_as_elsewhere_in_the_project(bench):
-    weekly = volumes().rename(columns={"volume": "volume_per_week"})
-    again = MarketBenchmark(rule="tukey").fit(unit_costs(), weekly)
+def test_old_spellings_are_read_with_a_warning(bench):
+    old = (
+        volumes().rename(columns={"volume_per_week": "volume"}).assign(volume_unit="contact hours")
+    )
+    costs = unit_costs().assign(unit="GBP/contact_hour")
+    with pytest.warns(DeprecationWarning) as caught:
+        again = MarketBenchmark(rule="tukey").fit(costs, old)
+    messages = [str(w.message) for w in caught]
+    assert any(
+        "column 'volume' is an old spelling" in m and "'volume_per_week'" in m for m in messages
+    )
+    assert any("volume_unit 'contact hours' is an old spelling" in m for m in messages)
+    assert any("unit 'GBP/contact_hour' is an old spelling" in m for m in messages)
     pd.testing.assert_frame_equal(again.quartiles_, bench.quartiles_)
     weighted = stat(again, "Total", weighting="volume")
-    assert weighted["volume"] == pytest.approx(sum(HOURS.values()))
+    assert weighted["volume_per_week"] == pytest.approx(100 + 200 + 300 + 400 + 50)

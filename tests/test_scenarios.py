@@ -39,7 +39,7 @@ UC_COLUMNS = [
     "period_start",
     "period_end",
 ]
-WF_COLUMNS = ["provider", "role", "hourly_rate", "weekly_hours", "headcount"]
+WF_COLUMNS = ["provider", "role", "rate_per_hour", "hours_per_week", "headcount"]
 VOL_COLUMNS = ["provider", "service", "volume_per_week", "volume_unit", "current_rate"]
 Y2024 = ("2024-04-01", "2025-03-31")
 TARGET_2025 = RunSettings(date(2025, 4, 1), date(2026, 3, 31), employment_allowance=False)
@@ -255,7 +255,7 @@ def test_budget_weeks_mid_year_effective_date():
 
 def test_budget_impact_mid_year(params):
     uc = unit_costs([("A", "home_care", "Office", "non_staffing", 20.00)])
-    vol = pd.DataFrame([("A", "home_care", 100.0, "hours", 19.00)], columns=VOL_COLUMNS)
+    vol = pd.DataFrame([("A", "home_care", 100.0, "contact_hour", 19.00)], columns=VOL_COLUMNS)
     scenario = Scenario(
         "cpi", indexation=Indexation("CPI", "2024-09", "2025-09"), effective_date=date(2025, 10, 1)
     )
@@ -282,8 +282,10 @@ def test_effective_date_outside_target_is_refused():
 
 def test_negative_volume_is_refused(params):
     uc = unit_costs([("A", "home_care", "Office", "non_staffing", 20.00)])
-    vol = pd.DataFrame([("A", "home_care", -5.0, "hours", 19.00)], columns=VOL_COLUMNS)
-    with pytest.raises(UserError, match=r"volumes table, row 1, column volume_per_week: -5.0 is"):
+    vol = pd.DataFrame([("A", "home_care", -5.0, "contact_hour", 19.00)], columns=VOL_COLUMNS)
+    with pytest.raises(
+        UserError, match=r"volumes table line 2: volume_per_week -5 is below 0, the least allowed"
+    ):
         run_scenarios([Scenario("x")], uc, workforce([]), vol, settings=TARGET_2025, params=params)
 
 
@@ -365,7 +367,7 @@ def test_vectorised_engine_matches_plain_loop(params):
 def mc_case(params, runs, seed, max_cells=2_000_000):
     # one line of £100 moved by CPI; CPI change ~ Normal(3%, 1%): rate = 100 * (1 + change)
     uc = unit_costs([("A", "care_home", "Food", "non_staffing", 100.00)])
-    vol = pd.DataFrame([("A", "care_home", 10.0, "beds", 100.00)], columns=VOL_COLUMNS)
+    vol = pd.DataFrame([("A", "care_home", 10.0, "resident_week", 100.00)], columns=VOL_COLUMNS)
     settings = RunSettings(date(2025, 4, 1), date(2026, 3, 31), weeks_per_year=52)
     ctx = make_context(uc, workforce([]), vol, settings, params)
     scenario = Scenario("mc", indexation=Indexation("CPI", "2024-09", "2025-09"))

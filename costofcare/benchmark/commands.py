@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 import pandas as pd
 
+from .. import tables
 from ..errors import UserError
 from .comparators import (
     BASIS_KINDS,
@@ -17,7 +19,7 @@ from .comparators import (
     select_comparators,
     shipped_comparators,
 )
-from .market import MarketBenchmark
+from .market import MarketBenchmark, MarketDataError
 from .neighbours import NearestNeighbours
 
 EXAMPLES = """\
@@ -158,6 +160,15 @@ def read_table(path: str | Path, what: str) -> pd.DataFrame:
     raise UserError(f"{what} file {path}: use a .csv, .xlsx or .parquet file")
 
 
+def _checked(table: str, path: str | Path, require: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A declared table read from a file; every problem with its line, or a refusal."""
+    clean, issues = tables.read_table(table, path, require=require)
+    tables.raise_errors(
+        issues, MarketDataError, warn=lambda m: print(f"warning: {m}", file=sys.stderr)
+    )
+    return clean
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -194,8 +205,8 @@ def _market(args, out: Path, written: list[str]) -> None:
     if args.fence is not None:
         fence = {"k": args.fence} if args.outlier_rule == "tukey" else {"mad_threshold": args.fence}
     bench = MarketBenchmark(rule=args.outlier_rule, exclude=args.exclude, **fence)
-    volumes = read_table(args.volumes, "volumes") if args.volumes else None
-    bench.fit(read_table(args.unit_costs, "unit-cost"), volumes)
+    volumes = _checked("volumes", args.volumes) if args.volumes else None
+    bench.fit(_checked("unit_costs", args.unit_costs, require=("route",)), volumes)
     _write(bench.quartiles_, out, "market_statistics.csv", written)
     _write(bench.costs_, out, "provider_positions.csv", written)
     _write(bench.outliers_, out, "outliers.csv", written)

@@ -33,10 +33,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..tables import COMPARATORS, check
 from .quantiles import percentile_inc, percentrank_inc
 
-REQUIRED_COLUMNS = ("authority", "region", "service", "rate", "unit", "period")
-SOURCE_COLUMNS = ("source", "source_title", "source_url")
+#: At least one of these says where a rate was published (the table is
+#: :data:`costofcare.tables.COMPARATORS`).
+SOURCE_COLUMNS = tuple(c for c in COMPARATORS.names if c.startswith("source"))
 #: ``basis_kind`` values in the shipped data, from our reading of each row's ``basis``.
 BASIS_KINDS = {
     "provider_fee": "a fee paid to providers (framework, standard, banded or expected rate)",
@@ -104,42 +106,20 @@ def validate_comparators(table: pd.DataFrame, source: str = "comparator table") 
     Raises
     ------
     ComparatorError
-        Naming the missing column, or the row (1-based, as in a spreadsheet after its
-        header) whose rate is not a number.
+        Naming every problem the table check finds: a missing column, a rate that is not a
+        number or a blank authority, each with its line (the header is line 1).
     """
-    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
-    if missing:
-        raise ComparatorError(
-            f"{source} is missing column(s) {', '.join(missing)}; a comparator table needs "
-            f"{', '.join(REQUIRED_COLUMNS)} and a source column ({' or '.join(SOURCE_COLUMNS)})"
-        )
-    if not any(c in table.columns for c in SOURCE_COLUMNS):
+    if isinstance(table, pd.DataFrame) and not any(c in table.columns for c in SOURCE_COLUMNS):
         raise ComparatorError(
             f"{source} has no source column: add {' or '.join(SOURCE_COLUMNS)} so every "
             f"comparator rate can be traced to where it was published"
         )
-    clean = table.copy()
+    clean = check("comparators", table, error=ComparatorError, file=source)
+    clean = clean.loc[:, list(table.columns)]
     for column in clean.columns:
         if column != "rate":
             clean[column] = clean[column].astype(object).where(clean[column].notna(), "")
             clean[column] = clean[column].astype(str).str.strip()
-    rates = pd.to_numeric(
-        clean["rate"].astype(str).str.replace(",", "").str.replace("£", "").str.strip(),
-        errors="coerce",
-    )
-    bad = rates.isna()
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        row = clean.iloc[position]
-        raise ComparatorError(
-            f"{source} row {position + 2} ({row['authority'] or 'no authority'}, "
-            f"{row['service']}): rate {row['rate']!r} is not a number"
-        )
-    clean["rate"] = rates.astype(float)
-    blank = clean["authority"] == ""
-    if blank.any():
-        position = int(np.flatnonzero(blank.to_numpy())[0])
-        raise ComparatorError(f"{source} row {position + 2} has no authority name")
     for column in ("basis_kind", "flags", "basis", "fnc", "nation", "note"):
         if column not in clean:
             clean[column] = ""

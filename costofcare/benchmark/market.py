@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..tables import UNIT_COSTS, VOLUMES, check
 from .quantiles import (
     UNWEIGHTED_METHOD,
     WEIGHTED_METHOD,
@@ -33,16 +34,10 @@ from .quantiles import (
     weighted_percentile,
 )
 
-UNIT_COST_COLUMNS = (
-    "provider",
-    "service",
-    "cost_line",
-    "category",
-    "cost_per_unit",
-    "unit",
-    "route",
-)
-VOLUME_COLUMNS = ("provider", "service", "volume", "volume_unit")
+#: Unit cost columns a market is built from (the table is :data:`costofcare.tables.UNIT_COSTS`).
+_MARKET_COLUMNS = [*UNIT_COSTS.required, "route"]
+#: Volume columns attached to each provider (the table is :data:`costofcare.tables.VOLUMES`).
+_VOLUME_COLUMNS = [c for c in VOLUMES.names if c != "current_rate"]
 
 #: Key of one market: a service costed by one route (e.g. reported or modelled).
 MARKET_KEY = ["service", "route"]
@@ -68,35 +63,13 @@ class MarketDataError(UserError):
     """A unit-cost or volumes table that cannot be benchmarked."""
 
 
-def _require_columns(table: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise MarketDataError(f"the {what} table must be a pandas DataFrame, got {type(table)}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise MarketDataError(
-            f"the {what} table is missing column(s) {', '.join(missing)}; it needs "
-            f"{', '.join(columns)} (found {', '.join(map(str, table.columns)) or 'none'})"
-        )
-
-
-def _numeric(table: pd.DataFrame, column: str, what: str) -> pd.Series:
-    converted = pd.to_numeric(table[column], errors="coerce")
-    bad = converted.isna() & table[column].notna() & (table[column].astype(str).str.strip() != "")
-    if bad.any():
-        row = bad.idxmax()
-        raise MarketDataError(
-            f"the {what} table has a non-numeric {column} {table.loc[row, column]!r} "
-            f"(row {row}, provider {table.loc[row, 'provider']!r})"
-        )
-    return converted.astype(float)
-
-
 def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
 def validate_unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
-    """Check a unit-cost table and return a clean copy.
+    """Check a unit-cost table (:data:`costofcare.tables.UNIT_COSTS`, with ``route``) and
+    return a clean copy of the columns a market needs.
 
     Rows whose ``category`` is ``"total"`` are dropped: totals are recomputed here from the
     lines so that every total is built the same way. A provider may appear once per service,
@@ -105,34 +78,18 @@ def validate_unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     MarketDataError
-        Missing columns, non-numeric or negative costs, mixed units within a market or
-        duplicate rows, named in the message.
+        Listing every problem the table check finds (missing columns, text in a number
+        column, values outside the allowed units or categories, blank providers, duplicate
+        lines), or a negative cost, or mixed units within a market.
     """
-    _require_columns(unit_costs, UNIT_COST_COLUMNS, "unit-cost")
-    table = unit_costs.loc[:, list(UNIT_COST_COLUMNS)].copy()
-    for column in ("provider", "service", "cost_line", "category", "unit", "route"):
-        table[column] = _text(table[column])
-    table["cost_per_unit"] = _numeric(table, "cost_per_unit", "unit-cost")
-    table = table[table["category"].str.lower() != "total"]
+    table = check("unit_costs", unit_costs, error=MarketDataError, require=("route",))
+    table = table.loc[table["category"] != "total", _MARKET_COLUMNS]
     negative = table["cost_per_unit"] < 0
     if negative.any():
         row = table[negative].iloc[0]
         raise MarketDataError(
             f"the unit-cost table has a negative cost_per_unit {row['cost_per_unit']} for "
             f"provider {row['provider']!r}, line {row['cost_line']!r}"
-        )
-    blank = table["provider"] == ""
-    if blank.any():
-        raise MarketDataError(
-            f"the unit-cost table has {int(blank.sum())} row(s) with no provider name"
-        )
-    duplicated = table.duplicated(["provider", "service", "route", "cost_line"], keep=False)
-    if duplicated.any():
-        row = table[duplicated].iloc[0]
-        raise MarketDataError(
-            f"provider {row['provider']!r} has more than one {row['cost_line']!r} cost for "
-            f"{row['service']} ({row['route']}); give each return a distinct provider name "
-            f"(for example with its location)"
         )
     units = table.groupby(MARKET_KEY)["unit"].nunique()
     if (units > 1).any():
@@ -148,36 +105,19 @@ def validate_unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
-    """Check a volumes table (one row per provider and service) and return a clean copy.
+    """Check a volumes table (:data:`costofcare.tables.VOLUMES`: one row per provider and
+    service) and return its ``provider, service, volume_per_week, volume_unit``.
 
-    The volume column is ``volume``, or ``volume_per_week`` as the scenarios, the
-    recommendation and the example data name it (weights only need to be on one basis).
+    An old ``volume`` column is read as ``volume_per_week`` with a deprecation warning.
+
+    Raises
+    ------
+    MarketDataError
+        Listing every problem the table check finds (negative or non-numeric volumes,
+        duplicate providers, ...).
     """
-    if (
-        isinstance(volumes, pd.DataFrame)
-        and "volume" not in volumes
-        and "volume_per_week" in volumes
-    ):
-        volumes = volumes.rename(columns={"volume_per_week": "volume"})
-    _require_columns(volumes, VOLUME_COLUMNS, "volumes")
-    table = volumes.loc[:, list(VOLUME_COLUMNS)].copy()
-    for column in ("provider", "service", "volume_unit"):
-        table[column] = _text(table[column])
-    table["volume"] = _numeric(table, "volume", "volumes")
-    if (table["volume"] < 0).any():
-        row = table[table["volume"] < 0].iloc[0]
-        raise MarketDataError(
-            f"the volumes table has a negative volume {row['volume']} for provider "
-            f"{row['provider']!r} ({row['service']})"
-        )
-    duplicated = table.duplicated(["provider", "service"], keep=False)
-    if duplicated.any():
-        row = table[duplicated].iloc[0]
-        raise MarketDataError(
-            f"the volumes table has more than one row for provider {row['provider']!r} "
-            f"({row['service']}); give one volume per provider and service"
-        )
-    return table.reset_index(drop=True)
+    table = check("volumes", volumes, error=MarketDataError)
+    return table.loc[:, _VOLUME_COLUMNS].reset_index(drop=True)
 
 
 def _category_label(category: str) -> str:
@@ -348,7 +288,7 @@ def percentile_positions(costs: pd.DataFrame, significance: int | None = None) -
 
 def _attach_volumes(costs: pd.DataFrame, volumes: pd.DataFrame | None) -> pd.DataFrame:
     if volumes is None:
-        return costs.assign(volume=np.nan, volume_unit="")
+        return costs.assign(volume_per_week=np.nan, volume_unit="")
     clean = validate_volumes(volumes)
     return costs.merge(clean, on=["provider", "service"], how="left", validate="many_to_one")
 
@@ -360,7 +300,7 @@ def _summary(values: np.ndarray, weights: np.ndarray | None) -> dict:
     data = values[keep]
     row: dict = {"count": int(data.size)}
     if weights is not None:
-        row["volume"] = float(np.sum(weights[keep])) if data.size else 0.0
+        row["volume_per_week"] = float(np.sum(weights[keep])) if data.size else 0.0
     if data.size == 0:
         row.update(
             {
@@ -419,7 +359,7 @@ def market_statistics(
         Output of :func:`flag_outliers` (or :func:`provider_costs`, when no value is treated
         as an outlier).
     volumes
-        Optional volumes table (``provider, service, volume, volume_unit``) for the
+        Optional volumes table (``provider, service, volume_per_week, volume_unit``) for the
         volume-weighted rows; providers without a volume are left out of those rows.
     exclude
         How outliers leave the "excluded" rows; see :func:`excluded_as_outliers`.
@@ -428,7 +368,7 @@ def market_statistics(
     -------
     pandas.DataFrame
         One row per line and per ``weighting`` (``"unweighted"``, ``"volume"``) and
-        ``outliers`` (``"included"``, ``"excluded"``), with ``count, volume, mean, p10,
+        ``outliers`` (``"included"``, ``"excluded"``), with ``count, volume_per_week, mean, p10,
         lower_quartile, median, upper_quartile, p90, min, max`` and ``quantile_method``.
         Line quartiles are computed line by line, so they do not add up to the total's.
     """
@@ -442,12 +382,14 @@ def market_statistics(
         base = dict(zip(keys, key, strict=True))
         for outliers, part in (("included", group), ("excluded", group[~group["_drop"]])):
             values = part["cost_per_unit"].to_numpy(dtype=float)
-            volume = part["volume"].to_numpy(dtype=float)
+            volume = part["volume_per_week"].to_numpy(dtype=float)
             for weighting in weightings:
                 summary = _summary(values, volume if weighting == "volume" else None)
                 if weighting == "unweighted":
                     known = ~np.isnan(values) & ~np.isnan(volume)
-                    summary["volume"] = float(volume[known].sum()) if known.any() else math.nan
+                    summary["volume_per_week"] = (
+                        float(volume[known].sum()) if known.any() else math.nan
+                    )
                 rows.append(
                     {
                         **base,
@@ -463,7 +405,7 @@ def market_statistics(
         "weighting",
         "outliers",
         "count",
-        "volume",
+        "volume_per_week",
         "mean",
         *STAT_FRACTIONS,
         "min",
@@ -482,7 +424,12 @@ def market_statistics(
 def _rate_table(rates) -> pd.DataFrame:
     """Normalise rates given as a DataFrame or mapping into (service, label, rate) rows."""
     if isinstance(rates, pd.DataFrame):
-        _require_columns(rates, ("service", "rate"), "rates")
+        missing = [c for c in ("service", "rate") if c not in rates.columns]
+        if missing:
+            raise MarketDataError(
+                f"the rates table has no column {', '.join(missing)}; give service, rate "
+                f"and optionally label"
+            )
         table = rates.copy()
         if "label" not in table:
             table["label"] = "rate"
@@ -532,7 +479,7 @@ def rate_coverage(costs: pd.DataFrame, rates, volumes: pd.DataFrame | None = Non
     -------
     pandas.DataFrame
         ``service, route, label, rate, unit, providers, providers_covered,
-        share_of_providers, volume, volume_covered, share_of_volume``.
+        share_of_providers, volume_per_week, volume_per_week_covered, share_of_volume``.
     """
     totals = costs[(costs["level"] == "total") & costs["cost_per_unit"].notna()]
     totals = _attach_volumes(totals, volumes)
@@ -547,7 +494,7 @@ def rate_coverage(costs: pd.DataFrame, rates, volumes: pd.DataFrame | None = Non
             )
         for route, group in market.groupby("route", sort=True):
             covered = group["cost_per_unit"] <= rate_row.rate
-            volume = group["volume"]
+            volume = group["volume_per_week"]
             has_volume = volume.notna()
             volume_total = float(volume[has_volume].sum()) if has_volume.any() else math.nan
             volume_covered = (
@@ -563,8 +510,8 @@ def rate_coverage(costs: pd.DataFrame, rates, volumes: pd.DataFrame | None = Non
                     "providers": len(group),
                     "providers_covered": int(covered.sum()),
                     "share_of_providers": covered.sum() / len(group),
-                    "volume": volume_total,
-                    "volume_covered": volume_covered,
+                    "volume_per_week": volume_total,
+                    "volume_per_week_covered": volume_covered,
                     "share_of_volume": (
                         volume_covered / volume_total
                         if volume_total and not math.isnan(volume_total)
@@ -583,8 +530,8 @@ def rate_coverage(costs: pd.DataFrame, rates, volumes: pd.DataFrame | None = Non
             "providers",
             "providers_covered",
             "share_of_providers",
-            "volume",
-            "volume_covered",
+            "volume_per_week",
+            "volume_per_week_covered",
             "share_of_volume",
         ],
     )
@@ -681,5 +628,5 @@ class MarketBenchmark:
         if not hasattr(self, "costs_"):
             raise UserError("call fit(unit_costs, volumes) before coverage(rates)")
         return rate_coverage(
-            self.costs_.drop(columns=["volume", "volume_unit"]), rates, self.volumes_
+            self.costs_.drop(columns=["volume_per_week", "volume_unit"]), rates, self.volumes_
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..tables.catalogue import CATEGORIES, SERVICE_UNITS
+
 __all__ = [
     "Line",
     "HOME_CARE_LINES",
@@ -21,14 +23,8 @@ __all__ = [
     "line_index",
 ]
 
-CATEGORIES = ("staffing", "non_staffing", "return")
-
-#: unit each service's costs are expressed per
-UNITS = {
-    "home_care": "contact_hour",
-    "care_home": "resident_week",
-    "supported_living": "support_hour",
-}
+#: unit each service's costs are expressed per (declared with the tables)
+UNITS = SERVICE_UNITS
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ..errors import UserError
 from ..money import WEEKS_PER_YEAR
+from ..tables import UNIT_COSTS
 from .lines import (
     CARE_HOME_NON_STAFFING_LINES,
     CARE_HOME_RETURN_LINES,
@@ -46,22 +47,9 @@ __all__ = [
 
 OVERHEADS_BASES = ("share_of_price", "markup_on_cost")
 
-#: columns of every unit cost table, modelled or reported
-TIDY_COLUMNS = [
-    "provider",
-    "service",
-    "route",
-    "period_start",
-    "period_end",
-    "unit",
-    "line",
-    "cost_line",
-    "category",
-    "group",
-    "cost_per_unit",
-    "share_of_total",
-    "source",
-]
+#: Columns of every unit cost table, modelled or reported (the table is declared once, as
+#: :data:`costofcare.tables.UNIT_COSTS`; ``return_id`` is added where a return is known).
+TIDY_COLUMNS = [c for c in UNIT_COSTS.names if c != "return_id"]
 
 
 def _f(x: ArrayLike) -> NDArray[np.float64]:

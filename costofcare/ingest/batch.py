@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..tables.catalogue import RETURNS
 from .archive import DEFAULT_LIMITS, ArchiveLimits
 from .issues import ISSUE_COLUMNS, Issue
 from .reader import VALUE_COLUMNS, ReturnResult, read_return
@@ -53,24 +54,8 @@ and chased, not silently passed over."""
 IGNORED_NAMES = (".", "~$")
 """Prefixes of files skipped in a folder: hidden files and Office lock files."""
 
-RETURN_COLUMNS = (
-    "return_id",
-    "file",
-    "status",
-    "provider",
-    "service",
-    "template_version",
-    "service_name",
-    "registration_number",
-    "period_start",
-    "period_end",
-    "located_by",
-    "values_read",
-    "errors",
-    "warnings",
-    "reason_code",
-    "reason",
-)
+#: Columns of the per-return status table, declared in :data:`costofcare.tables.RETURNS`.
+RETURN_COLUMNS = RETURNS.names
 
 STATUS_REJECTED = "rejected"
 STATUS_ERRORS = "errors"

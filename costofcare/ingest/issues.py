@@ -10,21 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..tables.catalogue import ISSUES
+
 ERROR = "error"
 WARNING = "warning"
 
-ISSUE_COLUMNS = (
-    "severity",
-    "code",
-    "file",
-    "sheet",
-    "cell",
-    "field",
-    "message",
-    "raw_value",
-    "return_id",
-    "provider",
-)
+#: Columns of an issue row, declared in :data:`costofcare.tables.ISSUES`.
+ISSUE_COLUMNS = ISSUES.names
 
 # code -> (severity, what it means / what to do)
 ISSUE_CODES: dict[str, tuple[str, str]] = {
@@ -130,6 +122,31 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         WARNING,
         "A staffing table row has no headcount, paid hours or basic rate, so it is not in "
         "the workforce the scenarios reprice; its costs still count in the unit costs.",
+    ),
+    # tables passed between steps (costofcare.tables): CSV lines instead of cells
+    "missing_column": (
+        ERROR,
+        "A table lacks a column it needs; none of its rows could be used. Add the column "
+        "(docs/tables.md lists each table's columns).",
+    ),
+    "not_allowed": (
+        ERROR,
+        "The value is not one of those the column allows; the message lists them.",
+    ),
+    "blank_key": (
+        ERROR,
+        "A column that identifies the row (such as the provider name) is blank, so the row "
+        "cannot be matched; fill it in.",
+    ),
+    "duplicate_key": (
+        ERROR,
+        "Two or more rows share the columns that identify a row (e.g. the same provider and "
+        "service); keep one row for each.",
+    ),
+    "old_spelling": (
+        WARNING,
+        "A column name or value uses an old spelling; it was read as today's. Write the new "
+        "spelling the message gives.",
     ),
 }
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import python_calamine
 
+from ..tables.catalogue import VALUES
 from ..templates.spec import SERVICES, TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec
 from .archive import DEFAULT_LIMITS, ArchiveLimits, check_archive
 from .coerce import CellError, Coerced, coerce, is_blank, raw_text
@@ -39,22 +40,8 @@ from .versions import rename_map, resolve_spec
 
 _PLAIN_NUMBER_KINDS = frozenset({"money", "number"})
 
-VALUE_COLUMNS = (
-    "return_id",
-    "provider",
-    "service",
-    "template_version",
-    "table",
-    "row",
-    "field",
-    "value",
-    "text",
-    "unit",
-    "file",
-    "sheet",
-    "cell",
-    "raw",
-)
+#: Columns of the tidy values table, declared in :data:`costofcare.tables.VALUES`.
+VALUE_COLUMNS = VALUES.names
 
 
 @dataclass

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
 
+from .. import tables
 from ..errors import EXIT_OK, UserError
 from .config import check_against_data, load_config
 from .montecarlo import run_monte_carlo
@@ -59,15 +61,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def read_table(path: Path, what: str) -> pd.DataFrame:
-    """A CSV or Parquet table; a missing file is a :class:`UserError` naming it."""
-    if not path.exists():
-        raise UserError(f"{what} table not found: {path}")
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    if path.suffix.lower() in (".csv", ".txt"):
-        return pd.read_csv(path)
-    raise UserError(f"{path}: read CSV (.csv) or Parquet (.parquet) tables only")
+#: Columns the scenarios need beyond each declared table's required ones.
+_NEEDS = {"unit_costs": ("period_start", "period_end"), "volumes": ("current_rate",)}
+
+
+def read_input(table: str, path: Path) -> pd.DataFrame:
+    """One input table (CSV or Parquet) checked against its declaration in
+    :mod:`costofcare.tables`: every problem is named with its line, old spellings are read
+    with a warning on stderr, and any error stops the run."""
+    clean, issues = tables.read_table(table, path, require=_NEEDS.get(table, ()))
+    tables.raise_errors(issues, UserError, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
+    return clean
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,9 +85,9 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(
                 f"{args.config}: [inputs] {key} is missing (or pass --{key.replace('_', '-')})"
             )
-    unit_costs = read_table(paths["unit_costs"], "unit cost")
-    workforce = read_table(paths["workforce"], "workforce")
-    volumes = read_table(paths["volumes"], "volumes") if "volumes" in paths else None
+    unit_costs = read_input("unit_costs", paths["unit_costs"])
+    workforce = read_input("workforce", paths["workforce"])
+    volumes = read_input("volumes", paths["volumes"]) if "volumes" in paths else None
     ctx = make_context(unit_costs, workforce, volumes, config.settings, None, config.series)
     mc = config.monte_carlo
     if mc is not None:

@@ -34,22 +34,14 @@ import pandas as pd
 from ..costs.oncosts import WORKFORCE_FIGURES, workforce_oncosts_annual
 from ..errors import UserError
 from ..money import WEEKS_PER_YEAR
+from ..tables import CATEGORIES, check
 from .oncosts import workforce_costs
 from .wages import apply_differential
 
-CATEGORIES = ("staffing", "non_staffing", "return")
-UNIT_COST_COLUMNS = (
-    "provider",
-    "service",
-    "cost_line",
-    "category",
-    "cost_per_unit",
-    "unit",
-    "period_start",
-    "period_end",
-)
-WORKFORCE_COLUMNS = ("provider", "role", "hourly_rate", "weekly_hours", "headcount")
-VOLUME_COLUMNS = ("provider", "service", "volume_per_week", "volume_unit", "current_rate")
+#: Columns the scenarios need beyond the required ones of :data:`costofcare.tables.UNIT_COSTS`
+#: (workforce and volumes are :data:`costofcare.tables.WORKFORCE` and
+#: :data:`costofcare.tables.VOLUMES`, the volumes with ``current_rate``).
+_UNIT_COST_NEEDS = ("period_start", "period_end")
 
 _NI_LINE = re.compile(r"\bni\b|\bnics?\b|national\s+insurance", re.IGNORECASE)
 _PENSION_LINE = re.compile(r"pension", re.IGNORECASE)
@@ -68,30 +60,99 @@ def staffing_component(cost_line: str) -> str:
     return "pay"
 
 
-def _require_columns(frame: pd.DataFrame, columns, table: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise UserError(
-            f"{table} table: missing column(s) {', '.join(missing)}; expected {', '.join(columns)}"
-        )
-
-
-def _numeric(frame: pd.DataFrame, column: str, table: str, minimum: float | None = 0.0):
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = values.isna() & frame[column].notna()
+def _unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
+    """The unit cost table checked: categories the scenarios move, dates, blank costs as 0."""
+    uc = check("unit_costs", unit_costs, error=UserError, require=_UNIT_COST_NEEDS)
+    if uc.empty:
+        raise UserError("unit cost table: no rows")
+    bad = ~uc["category"].isin(CATEGORIES)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise UserError(
-            f"{table} table, row {row + 1}, column {column}: "
-            f"{frame[column].iloc[row]!r} is not a number"
+            f"unit cost table, line {row + 2}, column category: "
+            f"{uc['category'].iloc[row]!r} is not allowed; use one of " + ", ".join(CATEGORIES)
         )
-    if minimum is not None and (values < minimum).any():
-        row = int(np.flatnonzero((values < minimum).to_numpy())[0])
+    for column in _UNIT_COST_NEEDS:
+        if uc[column].isna().any():
+            row = int(np.flatnonzero(uc[column].isna().to_numpy())[0])
+            raise UserError(
+                f"unit cost table, line {row + 2}, column {column}: blank (write YYYY-MM-DD)"
+            )
+    uc["cost_per_unit"] = uc["cost_per_unit"].fillna(0.0)
+    return uc
+
+
+def _volume_arrays(volumes: pd.DataFrame | None, key_index: dict, n_keys: int):
+    """``volume_per_week, current_rate, volume_unit`` arrays by key from the volumes table."""
+    volume = np.full(n_keys, np.nan)
+    current = np.full(n_keys, np.nan)
+    volume_unit = np.full(n_keys, "", dtype=object)
+    if volumes is None or not len(volumes):
+        return volume, current, volume_unit
+    vol = check("volumes", volumes, error=UserError, require=("current_rate",))
+    columns = ["provider", "service", "volume_per_week", "volume_unit", "current_rate"]
+    for p, s, v, u, c in vol[columns].itertuples(index=False):
+        i = key_index.get((p, s))
+        if i is None:
+            raise UserError(f"volumes table: provider {p!r}, service {s!r} has no unit costs")
+        volume[i], current[i], volume_unit[i] = v, c, u
+    return volume, current, volume_unit
+
+
+def _cost_arrays(uc: pd.DataFrame, n_keys: int):
+    """Base cost per unit by key: pay, NI, pension, whether NI/pension are reported apart,
+    return, and the non-staffing lines (an array by key and line, and the line names)."""
+
+    def total(mask) -> np.ndarray:
+        sub = uc[mask]
+        return np.bincount(sub["key"], weights=sub["cost_per_unit"], minlength=n_keys)
+
+    staffing = uc["category"] == "staffing"
+    pay = total(staffing & (uc["component"] == "pay"))
+    ni = total(staffing & (uc["component"] == "employer_ni"))
+    pension = total(staffing & (uc["component"] == "employer_pension"))
+    explicit = np.bincount(
+        uc.loc[staffing & (uc["component"] != "pay"), "key"], minlength=n_keys
+    ).astype(bool)
+    returns = total(uc["category"] == "return")
+    ns = uc[uc["category"] == "non_staffing"]
+    ns_lines = sorted(ns["cost_line"].unique())
+    line_index = {line: j for j, line in enumerate(ns_lines)}
+    non_staffing = np.zeros((n_keys, len(ns_lines)))
+    np.add.at(
+        non_staffing,
+        (ns["key"].to_numpy(), ns["cost_line"].map(line_index).to_numpy(dtype=int)),
+        ns["cost_per_unit"].to_numpy(),
+    )
+    return pay, ni, pension, explicit, returns, non_staffing, ns_lines
+
+
+def _workforce_arrays(wf: pd.DataFrame, needs_workforce: list, provider_index: dict):
+    """Roles per provider and ``rate_per_hour, hours_per_week, headcount`` arrays (providers x
+    roles, padded with headcount 0). A provider with staffing costs needs staff."""
+    staffed = set(wf.loc[wf["headcount"] > 0, "provider"])
+    missing = [p for p in needs_workforce if p not in staffed]
+    if missing:
         raise UserError(
-            f"{table} table, row {row + 1}, column {column}: {values.iloc[row]} is negative; "
-            f"{column} must be {minimum:g} or more"
+            "workforce table: no staff (rows with headcount above 0) for provider(s) "
+            + ", ".join(repr(p) for p in missing[:10])
+            + (" ..." if len(missing) > 10 else "")
+            + "; their staffing costs cannot be repriced without roles, rates and hours"
         )
-    return values.astype(float)
+    wf_provider = wf["provider"].map(provider_index).to_numpy(dtype=np.int64)
+    order = np.argsort(wf_provider, kind="stable")
+    wf, wf_provider = wf.iloc[order], wf_provider[order]
+    counts = np.bincount(wf_provider, minlength=len(provider_index))
+    width = max(int(counts.max()) if len(counts) else 0, 1)
+    slot = np.arange(len(wf)) - np.repeat(np.cumsum(counts) - counts, counts)
+    shape = (len(provider_index), width)
+    rate = np.zeros(shape)
+    hours = np.zeros(shape)
+    heads = np.zeros(shape)
+    rate[wf_provider, slot] = wf["rate_per_hour"].to_numpy()
+    hours[wf_provider, slot] = wf["hours_per_week"].to_numpy()
+    heads[wf_provider, slot] = wf["headcount"].to_numpy()
+    return counts, rate, hours, heads
 
 
 @dataclass
@@ -109,7 +170,8 @@ class Inputs:
     role_count : ndarray (P,)
         Workforce rows per provider (providers are ordered by it, then by name).
     rate_per_hour, weekly_hours, headcount : ndarray (P, R)
-        Workforce by provider, padded with headcount 0.
+        Workforce by provider (``rate_per_hour``, ``hours_per_week`` per worker and
+        ``headcount`` of the workforce table), padded with headcount 0.
     pay, ni, pension : ndarray (K,)
         Base staffing cost per unit in pay, employer NI and employer pension lines.
     explicit_oncosts : ndarray of bool (K,)
@@ -151,51 +213,17 @@ class Inputs:
         workforce: pd.DataFrame,
         volumes: pd.DataFrame | None = None,
     ) -> Inputs:
-        """Check the tables and pack them. Mistakes raise :class:`UserError` naming the
-        table, row and column."""
-        _require_columns(unit_costs, UNIT_COST_COLUMNS, "unit cost")
-        # the canonical workforce names (costofcare.costs.workforce) are accepted too
-        workforce = workforce.rename(
-            columns={"rate_per_hour": "hourly_rate", "hours_per_week": "weekly_hours"}
-        )
-        _require_columns(workforce, WORKFORCE_COLUMNS, "workforce")
-        uc = unit_costs.loc[:, list(UNIT_COST_COLUMNS)].copy()
-        if uc.empty:
-            raise UserError("unit cost table: no rows")
-        uc["provider"] = uc["provider"].astype(str)
-        uc["service"] = uc["service"].astype(str)
-        uc["cost_line"] = uc["cost_line"].astype(str)
-        uc["category"] = uc["category"].astype(str).str.strip().str.lower()
-        bad = ~uc["category"].isin(CATEGORIES)
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise UserError(
-                f"unit cost table, row {row + 1}, column category: "
-                f"{unit_costs['category'].iloc[row]!r} is not allowed; use one of "
-                + ", ".join(CATEGORIES)
-            )
-        uc["cost_per_unit"] = _numeric(uc, "cost_per_unit", "unit cost", minimum=None)
-        uc["cost_per_unit"] = uc["cost_per_unit"].fillna(0.0)
-        for column in ("period_start", "period_end"):
-            parsed = pd.to_datetime(uc[column], errors="coerce")
-            if parsed.isna().any():
-                row = int(np.flatnonzero(parsed.isna().to_numpy())[0])
-                raise UserError(
-                    f"unit cost table, row {row + 1}, column {column}: "
-                    f"{uc[column].iloc[row]!r} is not a date (write YYYY-MM-DD)"
-                )
-            uc[column] = parsed
-        if (uc["period_end"] < uc["period_start"]).any():
-            row = int(np.flatnonzero((uc["period_end"] < uc["period_start"]).to_numpy())[0])
-            raise UserError(f"unit cost table, row {row + 1}: period_end is before period_start")
+        """Check the tables and pack them.
 
-        wf = workforce.loc[:, list(WORKFORCE_COLUMNS)].copy()
-        wf["provider"] = wf["provider"].astype(str)
-        for column in ("hourly_rate", "weekly_hours", "headcount"):
-            wf[column] = _numeric(wf, column, "workforce")
-            if wf[column].isna().any():
-                row = int(np.flatnonzero(wf[column].isna().to_numpy())[0])
-                raise UserError(f"workforce table, row {row + 1}, column {column}: empty")
+        The tables are :data:`costofcare.tables.UNIT_COSTS` (with ``period_start`` and
+        ``period_end``), :data:`costofcare.tables.WORKFORCE` and
+        :data:`costofcare.tables.VOLUMES` (with ``current_rate``); old spellings
+        (``hourly_rate``, ``weekly_hours``, ``volume``, ``"contact hours"``) are read with a
+        ``DeprecationWarning``. Mistakes raise :class:`UserError` naming the table, line and
+        column of each.
+        """
+        uc = _unit_costs(unit_costs)
+        wf = check("workforce", workforce, error=UserError)
 
         keys = (
             uc.groupby(["provider", "service"], sort=True)
@@ -230,76 +258,12 @@ class Inputs:
         )
         n_keys = len(keys)
 
-        def total(mask) -> np.ndarray:
-            sub = uc[mask]
-            return np.bincount(sub["key"], weights=sub["cost_per_unit"], minlength=n_keys)
-
+        pay, ni, pension, explicit, returns, non_staffing, ns_lines = _cost_arrays(uc, n_keys)
         staffing = uc["category"] == "staffing"
-        pay = total(staffing & (uc["component"] == "pay"))
-        ni = total(staffing & (uc["component"] == "employer_ni"))
-        pension = total(staffing & (uc["component"] == "employer_pension"))
-        explicit = np.bincount(
-            uc.loc[staffing & (uc["component"] != "pay"), "key"], minlength=n_keys
-        ).astype(bool)
-        returns = total(uc["category"] == "return")
-        ns = uc[uc["category"] == "non_staffing"]
-        ns_lines = sorted(ns["cost_line"].unique())
-        line_index = {line: j for j, line in enumerate(ns_lines)}
-        non_staffing = np.zeros((n_keys, len(ns_lines)))
-        np.add.at(
-            non_staffing,
-            (ns["key"].to_numpy(), ns["cost_line"].map(line_index).to_numpy(dtype=int)),
-            ns["cost_per_unit"].to_numpy(),
-        )
-
         needs_workforce = sorted(set(uc.loc[staffing & (uc.cost_per_unit != 0), "provider"]))
-        staffed = set(wf.loc[wf["headcount"] > 0, "provider"])
-        missing = [p for p in needs_workforce if p not in staffed]
-        if missing:
-            raise UserError(
-                "workforce table: no staff (rows with headcount above 0) for provider(s) "
-                + ", ".join(repr(p) for p in missing[:10])
-                + (" ..." if len(missing) > 10 else "")
-                + "; their staffing costs cannot be repriced without roles, rates and hours"
-            )
-        wf_provider = wf["provider"].map(provider_index).to_numpy(dtype=np.int64)
-        order = np.argsort(wf_provider, kind="stable")
-        wf, wf_provider = wf.iloc[order], wf_provider[order]
-        counts = np.bincount(wf_provider, minlength=len(providers))
-        width = max(int(counts.max()) if len(counts) else 0, 1)
-        slot = np.arange(len(wf)) - np.repeat(np.cumsum(counts) - counts, counts)
-        shape = (len(providers), width)
-        rate = np.zeros(shape)
-        hours = np.zeros(shape)
-        heads = np.zeros(shape)
-        rate[wf_provider, slot] = wf["hourly_rate"].to_numpy()
-        hours[wf_provider, slot] = wf["weekly_hours"].to_numpy()
-        heads[wf_provider, slot] = wf["headcount"].to_numpy()
+        counts, rate, hours, heads = _workforce_arrays(wf, needs_workforce, provider_index)
 
-        volume = np.full(n_keys, np.nan)
-        current = np.full(n_keys, np.nan)
-        volume_unit = np.full(n_keys, "", dtype=object)
-        if volumes is not None and len(volumes):
-            _require_columns(volumes, VOLUME_COLUMNS, "volumes")
-            vol = volumes.loc[:, list(VOLUME_COLUMNS)].copy()
-            vol["provider"] = vol["provider"].astype(str)
-            vol["service"] = vol["service"].astype(str)
-            vol["volume_per_week"] = _numeric(vol, "volume_per_week", "volumes")
-            vol["current_rate"] = _numeric(vol, "current_rate", "volumes")
-            dup = vol.duplicated(["provider", "service"])
-            if dup.any():
-                row = int(np.flatnonzero(dup.to_numpy())[0])
-                raise UserError(
-                    f"volumes table, row {row + 1}: a second row for provider "
-                    f"{vol.provider.iloc[row]!r}, service {vol.service.iloc[row]!r}"
-                )
-            for p, s, v, u, c in vol.itertuples(index=False):
-                i = key_index.get((p, s))
-                if i is None:
-                    raise UserError(
-                        f"volumes table: provider {p!r}, service {s!r} has no unit costs"
-                    )
-                volume[i], current[i], volume_unit[i] = v, c, u
+        volume, current, volume_unit = _volume_arrays(volumes, key_index, n_keys)
         lines = uc[["key", "provider", "service", "cost_line", "category", "component"]].copy()
         lines["cost_per_unit"] = uc["cost_per_unit"]
         lines = (

@@ -1,0 +1,51 @@
+"""The tables passed between steps, declared once, and their checks.
+
+>>> from costofcare.tables import TABLES
+>>> TABLES["volumes"].names
+('provider', 'service', 'volume_per_week', 'volume_unit', 'current_rate')
+
+See ``docs/tables.md`` (generated from :mod:`costofcare.tables.catalogue`).
+"""
+
+from .catalogue import (
+    CATEGORIES,
+    COMPARATORS,
+    CURRENT_RATES,
+    ISSUES,
+    RECOMMENDATIONS,
+    RETURNS,
+    SERVICE_UNITS,
+    TABLES,
+    UNIT_COSTS,
+    UNITS,
+    VALUES,
+    VOLUMES,
+    WORKFORCE,
+    get_table,
+)
+from .check import TableError, check, raise_errors, read_table, validate
+from .spec import Column, Table
+
+__all__ = [
+    "CATEGORIES",
+    "COMPARATORS",
+    "CURRENT_RATES",
+    "ISSUES",
+    "RECOMMENDATIONS",
+    "RETURNS",
+    "SERVICE_UNITS",
+    "TABLES",
+    "UNITS",
+    "UNIT_COSTS",
+    "VALUES",
+    "VOLUMES",
+    "WORKFORCE",
+    "Column",
+    "Table",
+    "TableError",
+    "check",
+    "get_table",
+    "raise_errors",
+    "read_table",
+    "validate",
+]

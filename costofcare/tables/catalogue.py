@@ -1,0 +1,379 @@
+"""The tables passed between steps, each declared once.
+
+Every step reads and writes these shapes; the documentation page ``docs/tables.md`` is
+generated from them (``python -m costofcare.tables.docs``). Column names and values have one
+spelling; the old spellings listed under ``renamed`` and ``old_values`` are still read, with
+a warning naming the file and today's spelling.
+"""
+
+from __future__ import annotations
+
+from .spec import Column, Table
+
+#: Costing units: what one unit of service (and of volume) is.
+UNITS = ("contact_hour", "resident_week", "support_hour", "sleep_in_night")
+#: The unit each service's costs and volumes are counted in, unless priced apart (sleep-ins).
+SERVICE_UNITS = {
+    "home_care": "contact_hour",
+    "care_home": "resident_week",
+    "supported_living": "support_hour",
+}
+#: Cost line categories the staffing share and the scenarios work from.
+CATEGORIES = ("staffing", "non_staffing", "return")
+
+#: Old spellings of a costing unit; ``None`` stands for the service's own unit.
+_OLD_UNITS: dict[str, str | None] = {
+    "contact hour": "contact_hour",
+    "contact hours": "contact_hour",
+    "gbp/contact_hour": "contact_hour",
+    "resident week": "resident_week",
+    "resident weeks": "resident_week",
+    "bed": "resident_week",
+    "beds": "resident_week",
+    "occupied bed": "resident_week",
+    "occupied beds": "resident_week",
+    "bed week": "resident_week",
+    "bed weeks": "resident_week",
+    "gbp/resident_week": "resident_week",
+    "support hour": "support_hour",
+    "support hours": "support_hour",
+    "gbp/support_hour": "support_hour",
+    "sleep-in night": "sleep_in_night",
+    "sleep-in nights": "sleep_in_night",
+    "sleep in nights": "sleep_in_night",
+    "gbp/sleep_in_night": "sleep_in_night",
+    "per week": None,
+    "week": None,
+    "weekly": None,
+}
+
+_PROVIDER = Column("provider", "text", "Provider name as given on its return.", not_blank=True)
+_SERVICE = Column(
+    "service",
+    "text",
+    "Service type: home_care, care_home or supported_living (the template's service id).",
+    not_blank=True,
+)
+_RETURN_ID = Column(
+    "return_id",
+    "text",
+    "First 12 hex digits of the SHA-256 of the return file: which return a row came from.",
+    required=False,
+)
+_VOLUME_PER_WEEK = Column(
+    "volume_per_week",
+    "number",
+    "Units of service the council buys from the provider in an average week.",
+    unit="units per week",
+    minimum=0.0,
+)
+_VOLUME_UNIT = Column(
+    "volume_unit",
+    "text",
+    "The unit volume_per_week counts; blank means the service's costing unit.",
+    required=False,
+    allowed=UNITS,
+)
+_CURRENT_RATE = Column(
+    "current_rate",
+    "number",
+    "The fee the council pays the provider today.",
+    unit="GBP per unit",
+    minimum=0.0,
+)
+
+VALUES = Table(
+    "values",
+    "One value read from one cell of one return (the tidy output of ingest).",
+    (
+        Column("return_id", "text", "First 12 hex digits of the SHA-256 of the return file."),
+        Column("provider", "text", "Provider name as given on the return."),
+        Column("service", "text", "Service type of the return's template."),
+        Column("template_version", "text", "Template version the return was read by."),
+        Column("table", "text", 'Template table the value sits in ("" for a single field).'),
+        Column("row", "integer", "0 for a single field, else the 1-based row in the table."),
+        Column("field", "text", "Field (or table column) id, as in docs/fields.md."),
+        Column("value", "number", "The value as a number; NaN for text.", unit="field's unit"),
+        Column("text", "text", "Text values, dates (ISO) and choices as the template spells."),
+        Column("unit", "text", "The field's unit from the template spec."),
+        Column("file", "text", "The return file."),
+        Column("sheet", "text", "Sheet of the cell."),
+        Column("cell", "text", "Cell reference (A1 style)."),
+        Column("raw", "text", "What was typed, as text."),
+    ),
+    produced_by="ingest",
+    used_by="costs, scenarios (workforce), report",
+)
+
+ISSUES = Table(
+    "issues",
+    "One problem found in an input: a cell of a return or a line of a table.",
+    (
+        Column(
+            "severity", "text", "error or warning (follows the code).", allowed=("error", "warning")
+        ),
+        Column("code", "text", "Issue code from costofcare.ingest.issues.ISSUE_CODES."),
+        Column("file", "text", "The file the problem is in."),
+        Column("sheet", "text", "Sheet of a workbook (blank for CSV tables)."),
+        Column(
+            "cell",
+            "text",
+            "Cell (A1 style) of a workbook, or line number of a CSV table (header is line 1).",
+        ),
+        Column("field", "text", "The field or column at fault."),
+        Column("message", "text", "What is wrong and what to do, for the person who fixes it."),
+        Column("raw_value", "text", "The value as given."),
+        Column("return_id", "text", "The return the problem is in, where known."),
+        Column("provider", "text", "The provider, where known."),
+    ),
+    produced_by="ingest, every table check",
+    used_by="report (validation workbook)",
+)
+
+RETURNS = Table(
+    "returns",
+    "One return file and its status after reading.",
+    (
+        Column("return_id", "text", "First 12 hex digits of the SHA-256 of the file."),
+        Column("file", "text", "The return file."),
+        Column(
+            "status",
+            "text",
+            "clean, warnings (read, with warnings), errors (read, with errors) or rejected.",
+            allowed=("clean", "warnings", "errors", "rejected"),
+        ),
+        Column("provider", "text", "Provider name from the return."),
+        Column("service", "text", "Service type of the template."),
+        Column("template_version", "text", "Template version it was read by."),
+        Column("service_name", "text", "Name of the service (home, branch) on the return."),
+        Column("registration_number", "text", "CQC registration number on the return."),
+        Column("period_start", "text", "First day of the return's period (ISO date)."),
+        Column("period_end", "text", "Last day of the return's period (ISO date)."),
+        Column("located_by", "text", "How the inputs were found (defined names or labels)."),
+        Column("values_read", "integer", "Values read from the return.", unit="values"),
+        Column("errors", "integer", "Error issues in the return.", unit="issues"),
+        Column("warnings", "integer", "Warning issues in the return.", unit="issues"),
+        Column("reason_code", "text", "Issue code of a rejection."),
+        Column("reason", "text", "Why a return was rejected."),
+    ),
+    key=("return_id",),
+    produced_by="ingest",
+    used_by="costs (which returns stand), report",
+)
+
+UNIT_COSTS = Table(
+    "unit_costs",
+    "One cost line of one provider's service, per unit, by one costing route.",
+    (
+        _PROVIDER,
+        _SERVICE,
+        Column(
+            "route",
+            "text",
+            "How the cost was worked out: reported (from the return's accounts), modelled "
+            "(bottom-up drivers) or a reported variant (reported_nights_apart, ...).",
+            required=False,
+        ),
+        Column("period_start", "date", "First day of the cost period.", required=False),
+        Column(
+            "period_end",
+            "date",
+            "Last day of the cost period.",
+            required=False,
+            not_before="period_start",
+        ),
+        Column(
+            "unit",
+            "text",
+            "The unit the cost is per (the service's costing unit, or sleep_in_night).",
+            allowed=UNITS,
+        ),
+        Column("line", "text", "Stable id of the cost line.", required=False),
+        Column("cost_line", "text", "Fair Cost of Care line label.", not_blank=True),
+        Column(
+            "category",
+            "text",
+            "staffing, non_staffing or return; blank counts in the total only.",
+            allowed=(*CATEGORIES, "total"),
+        ),
+        Column("group", "text", "Annex A heading the line sits under.", required=False),
+        Column("cost_per_unit", "number", "Cost of the line per unit.", unit="GBP per unit"),
+        Column(
+            "share_of_total",
+            "number",
+            "The line's share of the provider's total cost per unit.",
+            unit="fraction",
+            required=False,
+        ),
+        Column(
+            "source", "text", "Where the figure comes from (fields and arithmetic).", required=False
+        ),
+        _RETURN_ID,
+    ),
+    key=("provider", "service", "route", "cost_line"),
+    old_values={"unit": _OLD_UNITS},
+    produced_by="costs",
+    used_by="scenarios, benchmark, recommend, report",
+)
+
+WORKFORCE = Table(
+    "workforce",
+    "One role of one provider: pay, paid hours and headcount (the whole payroll).",
+    (
+        _PROVIDER,
+        Column("service", "text", "Service type.", required=False),
+        _RETURN_ID,
+        Column("role", "text", "Role as named on the return's staffing table."),
+        Column(
+            "rate_per_hour",
+            "number",
+            "Basic pay plus average enhancements.",
+            unit="GBP per hour",
+            minimum=0.0,
+            not_blank=True,
+        ),
+        Column(
+            "hours_per_week",
+            "number",
+            "Paid hours a week per worker in the role.",
+            unit="hours per week",
+            minimum=0.0,
+            not_blank=True,
+        ),
+        Column(
+            "headcount",
+            "number",
+            "Workers in the role.",
+            unit="people",
+            minimum=0.0,
+            not_blank=True,
+        ),
+    ),
+    renamed={"hourly_rate": "rate_per_hour", "weekly_hours": "hours_per_week"},
+    produced_by="ingest values (staffing table)",
+    used_by="scenarios, recommend (wage floor guardrail)",
+)
+
+VOLUMES = Table(
+    "volumes",
+    "What the council buys from one provider's service in an average week.",
+    (
+        _PROVIDER,
+        _SERVICE,
+        _VOLUME_PER_WEEK,
+        _VOLUME_UNIT,
+        Column(
+            "current_rate",
+            "number",
+            "The fee paid today, when the volumes file carries it (scenarios' budget impact).",
+            unit="GBP per unit",
+            required=False,
+            minimum=0.0,
+        ),
+    ),
+    key=("provider", "service"),
+    renamed={"volume": "volume_per_week"},
+    old_values={"volume_unit": _OLD_UNITS},
+    produced_by="the council (CSV)",
+    used_by="scenarios (budget impact), benchmark (weighted statistics), recommend",
+)
+
+CURRENT_RATES = Table(
+    "current_rates",
+    "The fee the council pays one provider's service today.",
+    (
+        _PROVIDER,
+        _SERVICE,
+        _CURRENT_RATE,
+        Column(
+            "volume_per_week",
+            "number",
+            "Volume bought a week, when no separate volumes file is given.",
+            unit="units per week",
+            required=False,
+            minimum=0.0,
+        ),
+        _VOLUME_UNIT,
+    ),
+    key=("provider", "service"),
+    renamed={"volume": "volume_per_week"},
+    old_values={"volume_unit": _OLD_UNITS},
+    produced_by="the council (CSV)",
+    used_by="scenarios, recommend, report",
+)
+
+COMPARATORS = Table(
+    "comparators",
+    "A published rate of another council, with its source.",
+    (
+        Column("authority", "text", "The council that published the rate.", not_blank=True),
+        Column("region", "text", "Its region."),
+        Column("service", "text", "Service type (home_care, care_home_residential, ...)."),
+        Column(
+            "rate",
+            "number",
+            "The published rate (£ and thousands commas allowed).",
+            unit="GBP per unit",
+        ),
+        Column("unit", "text", "What the rate is per (hour, week, ...)."),
+        Column("period", "text", "Financial year (2024-25), month (2024-09) or date."),
+        Column(
+            "source",
+            "text",
+            "Where it was published (or source_title / source_url).",
+            required=False,
+        ),
+        Column("source_title", "text", "Title of the publication.", required=False),
+        Column("source_url", "text", "Address of the publication.", required=False),
+    ),
+    row_label=("authority", "service"),
+    produced_by="the council (CSV or workbook); a shipped example",
+    used_by="benchmark (comparators)",
+)
+
+RECOMMENDATIONS = Table(
+    "recommendations",
+    "One provider's proposed rate for a service (the per-provider rows of a recommendation).",
+    (
+        Column("provider", "text", "Provider name."),
+        Column("service", "text", "Service type.", required=False),
+        Column("current_rate", "number", "Fee paid today (NaN: no proposal).", unit="GBP per unit"),
+        Column("volume_per_week", "number", "Volume bought a week.", unit="units per week"),
+        Column("proposed_rate", "number", "Rate proposed after guardrails.", unit="GBP per unit"),
+        Column("uplift", "number", "proposed_rate / current_rate - 1.", unit="fraction"),
+        Column(
+            "current_spend_annual", "number", "current_rate x volume a year.", unit="GBP a year"
+        ),
+        Column(
+            "proposed_spend_annual", "number", "proposed_rate x volume a year.", unit="GBP a year"
+        ),
+        Column("impact_annual", "number", "proposed minus current spend.", unit="GBP a year"),
+    ),
+    key=("provider", "service"),
+    produced_by="recommend",
+    used_by="report",
+)
+
+#: Every declared table by name.
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        VALUES,
+        ISSUES,
+        RETURNS,
+        UNIT_COSTS,
+        WORKFORCE,
+        VOLUMES,
+        CURRENT_RATES,
+        COMPARATORS,
+        RECOMMENDATIONS,
+    )
+}
+
+
+def get_table(name: str) -> Table:
+    """The declaration of a table by name; an unknown name lists the known ones."""
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}") from None
