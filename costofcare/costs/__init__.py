@@ -33,12 +33,11 @@ from .price import PriceResult, price, summarise
 from .reconcile import reconcile
 from .reported import reported_unit_cost, reported_unit_cost_with_issues
 from .wagefloor import WageFloor
-from .workforce import WORKFORCE_COLUMNS, workforce_from_values
+from .workforce import workforce_from_values
 
 __all__ = [
     "PriceResult",
     "TIDY_COLUMNS",
-    "WORKFORCE_COLUMNS",
     "WageFloor",
     "care_home_cost_arrays",
     "choose_returns",

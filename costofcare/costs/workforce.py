@@ -1,7 +1,7 @@
 """The workforce table from the returns' staffing tables: the one builder.
 
 One row per row of a return's ``staff_roles`` table, in the canonical columns
-:data:`WORKFORCE_COLUMNS`:
+:data:`costofcare.tables.WORKFORCE`:
 
 * ``role``: the row's job title or hours band (``role_description``) where given, else the
   role picked from the list (``role``);
@@ -24,18 +24,11 @@ import pandas as pd
 
 from ..ingest.batch import issues_frame
 from ..ingest.issues import Issue
+from ..tables import WORKFORCE
 
-__all__ = ["WORKFORCE_COLUMNS", "workforce_from_values"]
+__all__ = ["workforce_from_values"]
 
-WORKFORCE_COLUMNS = (
-    "provider",
-    "service",
-    "return_id",
-    "role",
-    "rate_per_hour",
-    "hours_per_week",
-    "headcount",
-)
+_COLUMNS = list(WORKFORCE.names)
 _KEY = ["return_id", "row"]
 _NUMBERS = ("basic_rate_per_hour", "enhancements_per_hour", "paid_hours_per_week", "headcount")
 _NEEDED = {
@@ -100,7 +93,7 @@ def workforce_from_values(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     Returns
     -------
     workforce : pandas.DataFrame
-        :data:`WORKFORCE_COLUMNS`, one row per staffing table row that can be repriced,
+        :data:`costofcare.tables.WORKFORCE`, one row per staffing table row that can be repriced,
         by provider, service, return and row.
     issues : pandas.DataFrame
         :data:`~costofcare.ingest.issues.ISSUE_COLUMNS`, one ``staffing_row_not_used`` row
@@ -113,7 +106,7 @@ def workforce_from_values(values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFr
     """
     staff = values[values["table"].fillna("") == "staff_roles"].copy()
     if staff.empty:
-        return pd.DataFrame(columns=list(WORKFORCE_COLUMNS)), issues_frame([])
+        return pd.DataFrame(columns=_COLUMNS), issues_frame([])
     for column in ("file", "sheet", "cell"):
         if column not in staff:
             staff[column] = ""

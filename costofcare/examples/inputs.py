@@ -68,7 +68,7 @@ def load_example(folder: str | Path | None = None, *, workers: int = 1) -> Examp
 
     folder = Path(folder) if folder is not None else default_folder()
     cfg = load_run_config(folder / "run.toml")
-    rates = read_council_rates(cfg.current_rates, cfg.volumes)
+    rates, council_issues = read_council_rates(cfg.current_rates, cfg.volumes)
     ingest = ingest_returns(cfg, workers=workers)
     tables = market_tables(cfg, ingest, rates)
     return ExampleInputs(
@@ -79,6 +79,6 @@ def load_example(folder: str | Path | None = None, *, workers: int = 1) -> Examp
         volumes=tables.volumes,
         current_rates=rates,
         comparators=pd.read_csv(cfg.comparators) if cfg.comparators else pd.DataFrame(),
-        issues=tables.issues,
+        issues=pd.concat([council_issues, tables.issues], ignore_index=True),
         config=tomllib.loads(cfg.source.read_text(encoding="utf-8")),
     )

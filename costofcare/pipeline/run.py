@@ -111,7 +111,7 @@ def run(
 
     cfg = config if isinstance(config, RunConfig) else load_run_config(config)
     configs = parse_config(cfg.recommend)
-    rates = read_council_rates(cfg.current_rates, cfg.volumes)
+    rates, council_issues = read_council_rates(cfg.current_rates, cfg.volumes)
     params = load()
     ingest = ingest_returns(cfg, workers=workers, progress=progress, say=say)
     tables = market_tables(cfg, ingest, rates)
@@ -141,6 +141,6 @@ def run(
         comparators=roll_comparators(cfg, params),
         recommendations=recs,
         parameters=parameters,
-        issues=pd.concat([ingest.issues, tables.issues], ignore_index=True),
+        issues=pd.concat([ingest.issues, council_issues, tables.issues], ignore_index=True),
         summary=summarise(recs),
     )

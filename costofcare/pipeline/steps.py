@@ -80,8 +80,8 @@ class MarketTables:
     unit_costs_all : unit costs of every readable return, every route, with ``included``
         (the return feeds the market).
     unit_costs : the market's unit costs: returns used, on the market route.
-    workforce : :data:`~costofcare.costs.workforce.WORKFORCE_COLUMNS` of the market's returns.
-    volumes : :data:`~costofcare.pipeline.council.VOLUME_COLUMNS` of the market.
+    workforce : :data:`~costofcare.tables.WORKFORCE` of the market's returns.
+    volumes : :data:`~costofcare.tables.VOLUMES` of the market.
     issues : issue rows for returns left out and staffing rows not used.
     """
 

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..tables import check
 from .budget import BudgetFit
 from .config import UNIT_LABELS, Figure, Resolved, ServiceConfig, resolve
 from .guardrails import Guardrails, apply_guardrails
 from .method import Method, MethodInputs, Proposal, RecommendationInputError, Row, require_columns
 from .methods import cost_by_category, rolled_cost
 
-RATE_COLUMNS = ("provider", "service", "current_rate", "volume_per_week")
-COST_COLUMNS = ("provider", "service", "cost_line", "category", "cost_per_unit")
-GUARDED_COLUMNS = (
+#: Columns of :data:`costofcare.tables.UNIT_COSTS` the methods read.
+_COSTS_READ = ("provider", "service", "cost_line", "category", "cost_per_unit")
+#: Columns of :func:`~costofcare.recommend.guardrails.apply_guardrails` kept per provider.
+_FROM_GUARDRAILS = (
     "method_rate",
     "method_uplift",
     "allowed_uplift",
@@ -107,8 +109,10 @@ class ServiceRecommendation:
 
 def provider_table(rates: pd.DataFrame, unit_costs: pd.DataFrame, service: str) -> pd.DataFrame:
     """Providers of one service: current rate and volume beside cost per unit by category."""
-    require_columns(rates, RATE_COLUMNS, "rates")
-    require_columns(unit_costs, COST_COLUMNS, "unit costs")
+    rates = check(
+        "current_rates", rates, error=RecommendationInputError, require=("volume_per_week",)
+    )
+    require_columns(unit_costs, _COSTS_READ, "unit costs")
     r = rates[rates["service"] == service]
     dupes = r["provider"][r["provider"].duplicated()].unique()
     if len(dupes):
@@ -186,7 +190,7 @@ def recommend_service(
     table = inputs.providers
     priced = table["current_rate"].notna()
     guarded = apply_guardrails(pd.Series(inputs.current_rate), proposal.method_rate, guardrails)
-    for col in GUARDED_COLUMNS:
+    for col in _FROM_GUARDRAILS:
         table[col] = np.nan
         table.loc[priced, col] = guarded[col].to_numpy()
     table["binding"] = ""
