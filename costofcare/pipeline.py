@@ -36,6 +36,8 @@ import pandas as pd
 from .configtools import close_matches
 from .errors import ConfigError, UserError
 
+__all__ = ["RunConfig", "RunResult", "example_config", "load_run_config", "run"]
+
 RUN_KEYS = {
     "council",
     "returns",

@@ -567,47 +567,6 @@ def test_write_outputs_writes_workbook_summary_and_provider_files(written, tmp_p
     assert len(files) == 13 and all(f.startswith("outcome-") for f in files)
 
 
-def test_public_api_is_pinned():
-    import costofcare.recommend as rec
-    import costofcare.report as rep
-
-    assert sorted(rep.__all__) == [
-        "DEFAULT_MIN_COUNT",
-        "LiveBook",
-        "LiveSheet",
-        "clean_text",
-        "safe_filename",
-        "summary",
-        "write_outputs",
-        "write_provider_workbook",
-        "write_provider_workbooks",
-        "write_recommendation_workbook",
-        "write_summary",
-    ]
-    assert sorted(rec.__all__) == sorted(
-        [
-            "METHODS",
-            "BudgetFit",
-            "Guardrails",
-            "ServiceConfig",
-            "ServiceRecommendation",
-            "WageFloor",
-            "apply_guardrails",
-            "fit_budget",
-            "parse_config",
-            "parse_service",
-            "percentile_inc",
-            "percentile_target",
-            "recommend_all",
-            "recommend_service",
-            "resolve",
-            "rolled_cost",
-            "round_half_up",
-            "weighted_index_uplift",
-        ]
-    )
-
-
 def test_benchmarks_sheet_links_each_service_total_and_charts_its_spread(written):
     wb = openpyxl.load_workbook(written["book1"].path)
     ws = wb["Benchmarks"]

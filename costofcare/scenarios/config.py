@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -291,6 +292,38 @@ def _label(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def percentiles_from_config(values, where: str = "monte_carlo.percentiles") -> tuple[float, ...]:
+    """Percentiles from a config list, as fractions from 0 to 1 (0.5 is the median).
+
+    A list on the old 0-100 scale (any value above 1, every value 100 or less, none a
+    fraction strictly between 0 and 1) is still read, divided by 100, with a
+    :class:`DeprecationWarning` naming the key and the new spelling. A list mixing the two
+    scales (such as ``[0.5, 90]``) is refused: it cannot be read either way with confidence.
+
+    >>> percentiles_from_config([0.1, 0.5, 0.9])
+    (0.1, 0.5, 0.9)
+    """
+    if not isinstance(values, list) or not values:
+        raise ConfigError(f"{where}: a list of fractions such as [0.1, 0.5, 0.9]")
+    numbers = [_number(p, where, 0) for p in values]
+    if all(p <= 1 for p in numbers):
+        return tuple(numbers)
+    fractions = [p for p in numbers if 0 < p < 1]
+    if fractions or any(p > 100 for p in numbers):
+        raise ConfigError(
+            f"{where}: {values} mixes scales or leaves 0 to 1; percentiles are fractions "
+            f"from 0 to 1, such as [0.1, 0.5, 0.9] (0.5 is the median)"
+        )
+    converted = tuple(p / 100 for p in numbers)
+    warnings.warn(
+        f"{where}: {values} is on the old 0-100 scale; write "
+        f"[{', '.join(f'{p:g}' for p in converted)}] (fractions, 0.5 is the median)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return converted
+
+
 @dataclass
 class MonteCarloConfig:
     """The ``[monte_carlo]`` table: which scenario, how many runs, which inputs."""
@@ -298,7 +331,7 @@ class MonteCarloConfig:
     scenario: Scenario
     runs: int
     seed: int | None
-    percentiles: tuple[float, ...]
+    percentiles: tuple[float, ...]  # fractions from 0 to 1
     inputs: dict[str, Distribution]
 
 
@@ -465,9 +498,7 @@ def config_from_dict(data: Mapping, base_dir: Path | None = None) -> Config:
         seed = table.get("seed")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise ConfigError(f"monte_carlo.seed: a whole number 0 or more, got {seed!r}")
-        percentiles = table.get("percentiles", [10, 50, 90])
-        if not isinstance(percentiles, list) or not percentiles:
-            raise ConfigError("monte_carlo.percentiles: a list such as [10, 50, 90]")
+        percentiles = percentiles_from_config(table.get("percentiles", [0.1, 0.5, 0.9]))
         mc_inputs = table.get("inputs", {})
         if not isinstance(mc_inputs, Mapping):
             raise ConfigError("[monte_carlo.inputs] must be a table of input = distribution")
@@ -482,7 +513,7 @@ def config_from_dict(data: Mapping, base_dir: Path | None = None) -> Config:
             scenario=match[0],
             runs=runs,
             seed=seed,
-            percentiles=tuple(_number(p, "monte_carlo.percentiles", 0, 100) for p in percentiles),
+            percentiles=percentiles,
             inputs={
                 k: Distribution.from_dict(v, f"monte_carlo.inputs.{k}") for k, v in flat.items()
             },

@@ -19,6 +19,12 @@ Uncertain inputs (keys of ``inputs``):
 ``employer_ni_rate``, ``employer_ni_threshold_annual``, ``employment_allowance_annual``,
 ``pension_employer_rate``
     Statutory figures for the target period.
+
+Percentiles are fractions from 0 to 1 (0.5 is the median), as everywhere in the package; the
+output columns are labelled on the familiar 0-100 scale (``required_rate_p10`` for 0.1):
+
+>>> percentile_label(0.1), percentile_label(0.5), percentile_label(0.025)
+('p10', 'p50', 'p2.5')
 """
 
 from __future__ import annotations
@@ -142,6 +148,31 @@ class MonteCarloResult:
     settings: dict = field(default_factory=dict)
 
 
+def percentile_label(fraction: float) -> str:
+    """Column label of a percentile given as a fraction: ``0.1`` -> ``"p10"``."""
+    return f"p{round(fraction * 100, 6):g}"
+
+
+def check_percentiles(percentiles: Sequence[float], where: str = "percentiles") -> np.ndarray:
+    """The percentiles as a float array, each a fraction from 0 to 1.
+
+    Raises
+    ------
+    ConfigError
+        An empty list, or a value outside 0 to 1 (an old 0-100 value such as 90 is named).
+    """
+    pct = np.asarray(list(percentiles), dtype=float)
+    if pct.size == 0:
+        raise ConfigError(f"{where}: give at least one percentile, such as [0.1, 0.5, 0.9]")
+    for p in pct:
+        if not 0 <= p <= 1:
+            raise ConfigError(
+                f"{where}: {p:g} is outside 0 to 1; percentiles are fractions "
+                f"(0.5 is the median, 0.9 the 90th percentile)"
+            )
+    return pct
+
+
 def draw_inputs(
     inputs: Mapping[str, Distribution], runs: int, seed: int | None
 ) -> dict[str, np.ndarray]:
@@ -211,18 +242,29 @@ def run_monte_carlo(
     inputs: Mapping[str, Distribution],
     runs: int,
     seed: int | None,
-    percentiles: Sequence[float] = (10, 50, 90),
+    percentiles: Sequence[float] = (0.1, 0.5, 0.9),
     max_cells: int = DEFAULT_MAX_CELLS,
 ) -> MonteCarloResult:
     """Simulate ``scenario`` ``runs`` times with ``inputs`` drawn from their distributions.
+
+    Parameters
+    ----------
+    ctx, scenario
+        The built context and the scenario the draws vary around.
+    inputs
+        Uncertain inputs by name (see the module notes) and their distributions.
+    runs, seed
+        Number of draws and the seed of the one generator they come from.
+    percentiles
+        Fractions from 0 to 1 (0.5 is the median); columns are labelled ``p10``, ``p50`` ...
+    max_cells
+        Memory bound of one block of providers x draws x roles.
 
     Percentiles use numpy's ``linear`` method (Excel ``PERCENTILE.INC``).
     """
     if runs < 1:
         raise ConfigError(f"monte_carlo.runs must be 1 or more, got {runs}")
-    for p in percentiles:
-        if not 0 <= p <= 100:
-            raise ConfigError(f"monte_carlo.percentiles: {p} is outside 0 to 100")
+    pct = check_percentiles(percentiles, "monte_carlo.percentiles")
     check_input_names(inputs, scenario, ctx)
     draws = draw_inputs(inputs, runs, seed) if inputs else {}
     if draws:
@@ -235,7 +277,7 @@ def run_monte_carlo(
 
     data = ctx.inputs
     n_keys = len(data.keys)
-    pct = np.asarray(percentiles, dtype=float)
+    labels = [percentile_label(p) for p in pct]
     rate_q = np.full((n_keys, len(pct)), np.nan)
     uplift_q = np.full((n_keys, len(pct)), np.nan)
     budget_q = np.full((n_keys, len(pct)), np.nan)
@@ -261,7 +303,7 @@ def run_monte_carlo(
         rate_mean[keys] = required.mean(axis=1)
         # uplift and budget are increasing in the rate (fixed weeks, volumes 0 or more),
         # so their percentiles are the rate's percentiles carried through
-        q = np.percentile(required, pct, axis=1).T
+        q = np.quantile(required, pct, axis=1).T
         rate_q[keys] = q
         uplift_q[keys] = q / data.base_rate[keys, None] - 1.0
         budget_q[keys] = volume[:, None] * arrays.full_year_weeks[0] * (q - current[:, None])
@@ -273,14 +315,14 @@ def run_monte_carlo(
     det[det_keys] = det_rate
     summary["required_rate"] = det
     summary["required_rate_mean"] = rate_mean
-    for j, p in enumerate(pct):
-        summary[f"required_rate_p{p:g}"] = rate_q[:, j]
-    for j, p in enumerate(pct):
-        summary[f"uplift_p{p:g}"] = uplift_q[:, j]
+    for j, label in enumerate(labels):
+        summary[f"required_rate_{label}"] = rate_q[:, j]
+    for j, label in enumerate(labels):
+        summary[f"uplift_{label}"] = uplift_q[:, j]
     summary["volume_per_week"] = data.volume_per_week
     summary["current_rate"] = data.current_rate
-    for j, p in enumerate(pct):
-        summary[f"budget_full_year_p{p:g}"] = budget_q[:, j]
+    for j, label in enumerate(labels):
+        summary[f"budget_full_year_{label}"] = budget_q[:, j]
     budget = pd.DataFrame(
         {
             "run": np.arange(1, runs + 1),
@@ -292,7 +334,7 @@ def run_monte_carlo(
     for column in ("budget_full_year", "budget_part_year"):
         values = budget[column].to_numpy()
         row = {"measure": column, "mean": values.mean()}
-        row.update({f"p{p:g}": q for p, q in zip(pct, np.percentile(values, pct), strict=True)})
+        row.update(dict(zip(labels, np.quantile(values, pct), strict=True)))
         rows.append(row)
     draws_frame = pd.DataFrame({"run": np.arange(1, runs + 1), **draws})
     return MonteCarloResult(
@@ -305,6 +347,6 @@ def run_monte_carlo(
             "runs": runs,
             "seed": seed,
             "inputs": {k: str(v) for k, v in inputs.items()},
-            "percentiles": list(pct),
+            "percentiles": [float(p) for p in pct],
         },
     )
