@@ -7,6 +7,7 @@ ranges from the published anchors named in ``workbooks/examples/README.md``.
 
 from __future__ import annotations
 
+import copy
 import math
 import tomllib
 from pathlib import Path
@@ -38,10 +39,8 @@ def clean_market():
 
 
 @pytest.fixture(scope="module")
-def ingested():
-    from costofcare.ingest.batch import ingest_files
-
-    result = ingest_files([RETURNS], workers=1)
+def ingested(example_ingest):
+    result = copy.deepcopy(example_ingest)  # the session's ingest of RETURNS, not to be changed
     for frame in (result.values, result.issues, result.returns):
         frame["name"] = frame["file"].map(lambda f: Path(f).name)
     return result
@@ -262,6 +261,7 @@ def test_run_config_parses_for_scenarios_and_recommendations():
 # ---------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.slow
 def test_cli_writes_a_small_market_deterministically(tmp_path, capsys):
     args = ["--seed", "3", "--home-care", "3", "--care-homes", "2", "--supported-living", "1"]
     assert main(["example-market", "-o", str(tmp_path / "a"), *args]) == 0

@@ -11,7 +11,7 @@ import pytest
 
 from costofcare.cli import main
 from costofcare.errors import ConfigError
-from costofcare.pipeline import choose_returns, load_run_config, run, workforce_from_values
+from costofcare.pipeline import choose_returns, load_run_config, workforce_from_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "examples" / "run.toml"
@@ -20,9 +20,8 @@ pytestmark = pytest.mark.xdist_group("pipeline")
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run")
-    return run(EXAMPLE, out, workers=1, progress=False, say=lambda _: None), out
+def result(example_run):
+    return example_run  # run(EXAMPLE, ...) once per test session (tests/conftest.py)
 
 
 def test_every_output_is_written(result):

@@ -269,3 +269,12 @@ def test_notebooks_import_only_exported_names_from_package_roots(path):
             assert name in PUBLIC[module], (
                 f"{path.name}: {name} is not exported by {module} (its __all__)"
             )
+
+
+def test_docstring_examples_are_collected_with_the_tests():
+    import tomllib
+
+    pytest_options = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]
+    options = pytest_options["ini_options"]
+    assert "--doctest-modules" in options["addopts"].split()
+    assert "costofcare" in options["testpaths"]
