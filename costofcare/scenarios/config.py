@@ -319,7 +319,7 @@ def percentiles_from_config(values, where: str = "monte_carlo.percentiles") -> t
         f"{where}: {values} is on the old 0-100 scale; write "
         f"[{', '.join(f'{p:g}' for p in converted)}] (fractions, 0.5 is the median)",
         DeprecationWarning,
-        stacklevel=3,
+        stacklevel=4,
     )
     return converted
 
@@ -481,45 +481,45 @@ def config_from_dict(data: Mapping, base_dir: Path | None = None) -> Config:
     if dupes:
         raise ConfigError(f"scenario names must be unique; repeated: {', '.join(dupes)}")
 
-    mc = None
-    if "monte_carlo" in data:
-        table = data["monte_carlo"]
-        check_keys(table, MONTE_CARLO_KEYS, "monte_carlo")
-        chosen = table.get("scenario", scenarios[0].name)
-        match = [s for s in scenarios if s.name == chosen]
-        if not match:
-            raise ConfigError(
-                f"monte_carlo.scenario: no scenario named {chosen!r}"
-                f"{close_matches(str(chosen), names)}; scenarios: {', '.join(names)}"
-            )
-        runs = table.get("runs", 1000)
-        if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
-            raise ConfigError(f"monte_carlo.runs: a whole number from 1 to 10000000, got {runs!r}")
-        seed = table.get("seed")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ConfigError(f"monte_carlo.seed: a whole number 0 or more, got {seed!r}")
-        percentiles = percentiles_from_config(table.get("percentiles", [0.1, 0.5, 0.9]))
-        mc_inputs = table.get("inputs", {})
-        if not isinstance(mc_inputs, Mapping):
-            raise ConfigError("[monte_carlo.inputs] must be a table of input = distribution")
-        flat = {}
-        for key, value in mc_inputs.items():
-            # TOML reads index.CPI = {...} as a nested table
-            if key == "index" and isinstance(value, Mapping) and "dist" not in value:
-                flat.update({f"index.{k}": v for k, v in value.items()})
-            else:
-                flat[key] = value
-        mc = MonteCarloConfig(
-            scenario=match[0],
-            runs=runs,
-            seed=seed,
-            percentiles=percentiles,
-            inputs={
-                k: Distribution.from_dict(v, f"monte_carlo.inputs.{k}") for k, v in flat.items()
-            },
-        )
+    mc = monte_carlo_from_dict(data["monte_carlo"], scenarios) if "monte_carlo" in data else None
     return Config(
         settings=settings, scenarios=scenarios, series=series, inputs=inputs, monte_carlo=mc
+    )
+
+
+def monte_carlo_from_dict(table: Mapping, scenarios: list[Scenario]) -> MonteCarloConfig:
+    """The checked ``[monte_carlo]`` table; its scenario is chosen by name from ``scenarios``."""
+    check_keys(table, MONTE_CARLO_KEYS, "monte_carlo")
+    names = [s.name for s in scenarios]
+    chosen = table.get("scenario", scenarios[0].name)
+    match = [s for s in scenarios if s.name == chosen]
+    if not match:
+        raise ConfigError(
+            f"monte_carlo.scenario: no scenario named {chosen!r}"
+            f"{close_matches(str(chosen), names)}; scenarios: {', '.join(names)}"
+        )
+    runs = table.get("runs", 1000)
+    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
+        raise ConfigError(f"monte_carlo.runs: a whole number from 1 to 10000000, got {runs!r}")
+    seed = table.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ConfigError(f"monte_carlo.seed: a whole number 0 or more, got {seed!r}")
+    mc_inputs = table.get("inputs", {})
+    if not isinstance(mc_inputs, Mapping):
+        raise ConfigError("[monte_carlo.inputs] must be a table of input = distribution")
+    flat = {}
+    for key, value in mc_inputs.items():
+        # TOML reads index.CPI = {...} as a nested table
+        if key == "index" and isinstance(value, Mapping) and "dist" not in value:
+            flat.update({f"index.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return MonteCarloConfig(
+        scenario=match[0],
+        runs=runs,
+        seed=seed,
+        percentiles=percentiles_from_config(table.get("percentiles", [0.1, 0.5, 0.9])),
+        inputs={k: Distribution.from_dict(v, f"monte_carlo.inputs.{k}") for k, v in flat.items()},
     )
 
 

@@ -272,62 +272,16 @@ def run_monte_carlo(
     else:
         arrays = ctx.arrays([scenario]).take(np.zeros(runs, dtype=np.int64))
     deterministic = ctx.evaluate(ctx.arrays([scenario]), slice(None))
-    det_rate = deterministic["required_rate"][:, 0]
-    det_keys = deterministic["keys"]
-
-    data = ctx.inputs
-    n_keys = len(data.keys)
+    required_rate = np.full(len(ctx.inputs.keys), np.nan)
+    required_rate[deterministic["keys"]] = deterministic["required_rate"][:, 0]
     labels = [percentile_label(p) for p in pct]
-    rate_q = np.full((n_keys, len(pct)), np.nan)
-    uplift_q = np.full((n_keys, len(pct)), np.nan)
-    budget_q = np.full((n_keys, len(pct)), np.nan)
-    rate_mean = np.full(n_keys, np.nan)
-    total_full = np.zeros(runs)
-    total_part = np.zeros(runs)
-    for providers, run_blocks in work_blocks(data.role_count, runs, max_cells):
-        keys = np.flatnonzero(np.isin(data.key_provider, np.arange(len(data.providers))[providers]))
-        required = np.empty((len(keys), runs))
-        for runs_block in run_blocks:
-            out = ctx.evaluate(arrays.take(runs_block), providers, minimal=True)
-            required[:, runs_block] = out["required_rate"]
-        volume = data.volume_per_week[keys]
-        current = data.current_rate[keys]
-        has_volume = np.isfinite(volume)
-        if has_volume.any():
-            # sum over providers of volume x (required - current), per draw
-            spend = (
-                volume[has_volume] @ required[has_volume] - volume[has_volume] @ current[has_volume]
-            )
-            total_full += spend * arrays.full_year_weeks
-            total_part += spend * arrays.part_year_weeks
-        rate_mean[keys] = required.mean(axis=1)
-        # uplift and budget are increasing in the rate (fixed weeks, volumes 0 or more),
-        # so their percentiles are the rate's percentiles carried through
-        q = np.quantile(required, pct, axis=1).T
-        rate_q[keys] = q
-        uplift_q[keys] = q / data.base_rate[keys, None] - 1.0
-        budget_q[keys] = volume[:, None] * arrays.full_year_weeks[0] * (q - current[:, None])
-
-    summary = data.keys[["provider", "service", "unit"]].copy()
-    summary.insert(0, "scenario", scenario.name)
-    summary["base_rate"] = data.base_rate
-    det = np.full(n_keys, np.nan)
-    det[det_keys] = det_rate
-    summary["required_rate"] = det
-    summary["required_rate_mean"] = rate_mean
-    for j, label in enumerate(labels):
-        summary[f"required_rate_{label}"] = rate_q[:, j]
-    for j, label in enumerate(labels):
-        summary[f"uplift_{label}"] = uplift_q[:, j]
-    summary["volume_per_week"] = data.volume_per_week
-    summary["current_rate"] = data.current_rate
-    for j, label in enumerate(labels):
-        summary[f"budget_full_year_{label}"] = budget_q[:, j]
+    sim = _simulate(ctx, arrays, runs, pct, max_cells)
+    summary = _summary_frame(ctx, scenario.name, required_rate, sim, labels)
     budget = pd.DataFrame(
         {
             "run": np.arange(1, runs + 1),
-            "budget_full_year": total_full,
-            "budget_part_year": total_part,
+            "budget_full_year": sim["total_full"],
+            "budget_part_year": sim["total_part"],
         }
     )
     rows = []
@@ -350,3 +304,63 @@ def run_monte_carlo(
             "percentiles": [float(p) for p in pct],
         },
     )
+
+
+def _simulate(ctx: Context, arrays, runs: int, pct: np.ndarray, max_cells: int) -> dict:
+    """Required rates drawn block by block: their mean and percentiles per provider and
+    service, and the budget totals per draw (only one block of rates is held at a time)."""
+    data = ctx.inputs
+    n_keys = len(data.keys)
+    out = {
+        "rate_q": np.full((n_keys, len(pct)), np.nan),
+        "uplift_q": np.full((n_keys, len(pct)), np.nan),
+        "budget_q": np.full((n_keys, len(pct)), np.nan),
+        "rate_mean": np.full(n_keys, np.nan),
+        "total_full": np.zeros(runs),
+        "total_part": np.zeros(runs),
+    }
+    for providers, run_blocks in work_blocks(data.role_count, runs, max_cells):
+        keys = np.flatnonzero(np.isin(data.key_provider, np.arange(len(data.providers))[providers]))
+        required = np.empty((len(keys), runs))
+        for runs_block in run_blocks:
+            block = ctx.evaluate(arrays.take(runs_block), providers, minimal=True)
+            required[:, runs_block] = block["required_rate"]
+        volume = data.volume_per_week[keys]
+        current = data.current_rate[keys]
+        has_volume = np.isfinite(volume)
+        if has_volume.any():
+            # sum over providers of volume x (required - current), per draw
+            spend = (
+                volume[has_volume] @ required[has_volume] - volume[has_volume] @ current[has_volume]
+            )
+            out["total_full"] += spend * arrays.full_year_weeks
+            out["total_part"] += spend * arrays.part_year_weeks
+        out["rate_mean"][keys] = required.mean(axis=1)
+        # uplift and budget are increasing in the rate (fixed weeks, volumes 0 or more),
+        # so their percentiles are the rate's percentiles carried through
+        q = np.quantile(required, pct, axis=1).T
+        out["rate_q"][keys] = q
+        out["uplift_q"][keys] = q / data.base_rate[keys, None] - 1.0
+        out["budget_q"][keys] = volume[:, None] * arrays.full_year_weeks[0] * (q - current[:, None])
+    return out
+
+
+def _summary_frame(
+    ctx: Context, name: str, required_rate: np.ndarray, sim: dict, labels: list[str]
+) -> pd.DataFrame:
+    """One row per provider and service: deterministic rate, mean and percentiles."""
+    data = ctx.inputs
+    summary = data.keys[["provider", "service", "unit"]].copy()
+    summary.insert(0, "scenario", name)
+    summary["base_rate"] = data.base_rate
+    summary["required_rate"] = required_rate
+    summary["required_rate_mean"] = sim["rate_mean"]
+    for j, label in enumerate(labels):
+        summary[f"required_rate_{label}"] = sim["rate_q"][:, j]
+    for j, label in enumerate(labels):
+        summary[f"uplift_{label}"] = sim["uplift_q"][:, j]
+    summary["volume_per_week"] = data.volume_per_week
+    summary["current_rate"] = data.current_rate
+    for j, label in enumerate(labels):
+        summary[f"budget_full_year_{label}"] = sim["budget_q"][:, j]
+    return summary
