@@ -147,7 +147,7 @@ def test_config_percentiles_are_fractions():
 
 
 def test_config_percentiles_on_the_old_scale_are_read_with_a_deprecation_message():
-    with pytest.warns(DeprecationWarning) as caught:
+    with pytest.warns(FutureWarning) as caught:
         config = _monte_carlo_config([10, 50, 90])
     assert config.monte_carlo.percentiles == pytest.approx((10 / 100, 50 / 100, 90 / 100))
     message = str(caught[0].message)

@@ -296,8 +296,9 @@ def percentiles_from_config(values, where: str = "monte_carlo.percentiles") -> t
     """Percentiles from a config list, as fractions from 0 to 1 (0.5 is the median).
 
     A list on the old 0-100 scale (any value above 1, every value 100 or less, none a
-    fraction strictly between 0 and 1) is still read, divided by 100, with a
-    :class:`DeprecationWarning` naming the key and the new spelling. A list mixing the two
+    fraction strictly between 0 and 1) is still read, divided by 100, with a deprecation
+    message naming the key and the new spelling (a :class:`FutureWarning`, the category Python
+    shows to the users of a tool, so it reaches the command line). A list mixing the two
     scales (such as ``[0.5, 90]``) is refused: it cannot be read either way with confidence.
 
     >>> percentiles_from_config([0.1, 0.5, 0.9])
@@ -318,7 +319,7 @@ def percentiles_from_config(values, where: str = "monte_carlo.percentiles") -> t
     warnings.warn(
         f"{where}: {values} is on the old 0-100 scale; write "
         f"[{', '.join(f'{p:g}' for p in converted)}] (fractions, 0.5 is the median)",
-        DeprecationWarning,
+        FutureWarning,
         stacklevel=4,
     )
     return converted
