@@ -28,17 +28,17 @@ NI_RATE_2024_25 = 0.138
 NI_THRESHOLD_2024_25_ANNUAL = 9_100.0  # 175 x 52
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def market():
     return generate_market()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clean_market():
     return generate_market(faults=False)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ingested(example_ingest):
     result = copy.deepcopy(example_ingest)  # the session's ingest of RETURNS, not to be changed
     for frame in (result.values, result.issues, result.returns):

@@ -200,7 +200,7 @@ def _change_cell(path: Path, out: Path, sheet: str, label: str, value: float) ->
     wb.save(out)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def written(tmp_path_factory):
     params = load()
     base = tmp_path_factory.mktemp("report")
@@ -235,7 +235,7 @@ def written(tmp_path_factory):
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def recalculated(written):
     if soffice_path() is None:
         pytest.skip("LibreOffice is not installed")
