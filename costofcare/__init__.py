@@ -10,6 +10,12 @@ The pipeline, one subpackage per step::
     benchmark/   local market statistics, comparator authorities, nearest neighbours
     recommend/   uplift methods, guardrails, fit to a budget
     report/      recommendation and provider outcome workbooks, JSON summary
+    examples/    a seeded synthetic market, and the committed one read as tables
+    pipeline     the whole job from one run config (``costofcare run``)
+
+Import public names from these package roots (each lists them in ``__all__``), for example
+``from costofcare.scenarios import ScenarioModel``. Percentiles are fractions from 0 to 1
+everywhere (0.5 is the median).
 """
 
 from importlib.metadata import PackageNotFoundError, version

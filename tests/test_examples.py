@@ -7,6 +7,7 @@ ranges from the published anchors named in ``workbooks/examples/README.md``.
 
 from __future__ import annotations
 
+import copy
 import math
 import tomllib
 from pathlib import Path
@@ -27,21 +28,19 @@ NI_RATE_2024_25 = 0.138
 NI_THRESHOLD_2024_25_ANNUAL = 9_100.0  # 175 x 52
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def market():
     return generate_market()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clean_market():
     return generate_market(faults=False)
 
 
-@pytest.fixture(scope="module")
-def ingested():
-    from costofcare.ingest.batch import ingest_files
-
-    result = ingest_files([RETURNS], workers=1)
+@pytest.fixture(scope="session")
+def ingested(example_ingest):
+    result = copy.deepcopy(example_ingest)  # the session's ingest of RETURNS, not to be changed
     for frame in (result.values, result.issues, result.returns):
         frame["name"] = frame["file"].map(lambda f: Path(f).name)
     return result
@@ -262,6 +261,7 @@ def test_run_config_parses_for_scenarios_and_recommendations():
 # ---------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.slow
 def test_cli_writes_a_small_market_deterministically(tmp_path, capsys):
     args = ["--seed", "3", "--home-care", "3", "--care-homes", "2", "--supported-living", "1"]
     assert main(["example-market", "-o", str(tmp_path / "a"), *args]) == 0

@@ -13,6 +13,7 @@ from costofcare.ingest.locate import cell_ref
 from costofcare.templates.spec import SERVICES, get_spec
 from costofcare.templates.writer import layout
 from tests.support.libreoffice import convert, soffice_path
+from tests.support.shared import once_per_run
 
 
 def expected_rows(service: str, values: dict, tables: dict) -> dict:
@@ -45,7 +46,7 @@ def expected_rows(service: str, values: dict, tables: dict) -> dict:
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def filled(tmp_path_factory):
     """One filled return per service (programmatic), with what went in."""
     folder = tmp_path_factory.mktemp("filled")
@@ -128,23 +129,28 @@ def _with_formula(path, out, sheet_part: str, ref: str, formula: str):
     return out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def libreoffice_saved(filled, tmp_path_factory):
     """The filled returns opened, recalculated and saved by LibreOffice as xlsx and as ods;
     and, last in each list, a home care return whose optional ``ppe_annual`` cell holds the
     provider's own formula ``=1/0`` (LibreOffice saves the #DIV/0! error it gives)."""
     if soffice_path() is None:
         pytest.skip("LibreOffice is not installed")
-    paths = [p for p, _ in filled.values()]
-    sheet, r, c = layout(get_spec("home_care")).cells["ppe_annual"]
-    part = f"xl/worksheets/sheet{_sheet_number(filled['home_care'][0], sheet)}.xml"
-    folder = tmp_path_factory.mktemp("formula")
-    broken = _with_formula(
-        filled["home_care"][0], folder / "own_formula.xlsx", part, cell_ref(r, c), "1/0"
-    )
-    xlsx = convert([*paths, broken], "xlsx", tmp_path_factory.mktemp("lo-xlsx"))
-    ods = convert([*paths, broken], "ods", tmp_path_factory.mktemp("lo-ods"))
-    return xlsx[:-1], ods[:-1], xlsx[-1], ods[-1]
+
+    def save_with_libreoffice(folder):
+        # ``filled`` is built from fixed seeds, so every worker's copy holds the same values
+        paths = [p for p, _ in filled.values()]
+        sheet, r, c = layout(get_spec("home_care")).cells["ppe_annual"]
+        part = f"xl/worksheets/sheet{_sheet_number(filled['home_care'][0], sheet)}.xml"
+        broken = _with_formula(
+            filled["home_care"][0], folder / "own_formula.xlsx", part, cell_ref(r, c), "1/0"
+        )
+        xlsx = convert([*paths, broken], "xlsx", folder / "lo-xlsx")
+        ods = convert([*paths, broken], "ods", folder / "lo-ods")
+        return xlsx[:-1], ods[:-1], xlsx[-1], ods[-1]
+
+    # one conversion per test run, whichever worker gets there first (read-only files)
+    return once_per_run(tmp_path_factory, "ingest-libreoffice", save_with_libreoffice)
 
 
 def _sheet_number(path, sheet: str) -> int:

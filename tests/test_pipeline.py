@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +19,6 @@ from costofcare.costs import choose_returns, workforce_from_values
 from costofcare.errors import ConfigError
 from costofcare.ingest import ISSUE_CODES
 from costofcare.pipeline import RunResult, load_run_config, run
-from costofcare.pipeline import commands as pipeline_commands
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "workbooks" / "examples" / "run.toml"
@@ -34,42 +32,10 @@ RUN_CODES = (
 pytestmark = pytest.mark.xdist_group("pipeline")
 
 
-def _tree(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file under ``folder`` with its size and modification time."""
-    return {
-        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-        for p in folder.rglob("*")
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
-def cli_run(tmp_path_factory):
-    """``costofcare run`` on the example, with ``run`` itself watched for file writes."""
-    out = tmp_path_factory.mktemp("cli") / "out"
-    cwd = tmp_path_factory.mktemp("cwd")
-    seen: dict = {}
-    real_run = pipeline_commands.run
-
-    def watched(config, **kwargs):
-        before = _tree(EXAMPLE.parent)
-        result = real_run(config, **kwargs)
-        seen.update(
-            result=result,
-            example_unchanged=_tree(EXAMPLE.parent) == before,
-            cwd_files=sorted(os.listdir(cwd)),
-            out_exists=out.exists(),
-        )
-        return result
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(pipeline_commands, "run", watched)
-    mp.chdir(cwd)
-    try:
-        code = main(["run", str(EXAMPLE), "-o", str(out), "--workers", "1", "--no-progress"])
-    finally:
-        mp.undo()
-    return code, out, seen
+def cli_run(example_cli_run):
+    """``costofcare run`` on the example, once per test run (tests/conftest.py)."""
+    return example_cli_run["code"], example_cli_run["out"], example_cli_run
 
 
 def test_run_writes_nothing(cli_run):

@@ -333,6 +333,7 @@ def random_tables(n_providers: int, seed: int = 1):
     return unit_costs(uc), workforce(wf)
 
 
+@pytest.mark.slow
 def test_vectorised_engine_matches_plain_loop(params):
     uc, wf = random_tables(12)
     scenarios = expand_grid(

@@ -509,24 +509,3 @@ def test_committed_field_reference_is_current():
     for service in SERVICES:
         for f in get_spec(service).fields():
             assert f"`{f.id}`" in page.read_text(encoding="utf-8")
-
-
-def test_public_api():
-    import costofcare.templates as templates
-
-    assert sorted(templates.__all__) == [
-        "Field",
-        "GenerationSettings",
-        "SERVICES",
-        "Section",
-        "SheetSpec",
-        "TEMPLATE_KIND",
-        "TEMPLATE_SHEET",
-        "Table",
-        "TemplateSpec",
-        "get_spec",
-        "layout",
-        "versions",
-        "write_for_providers",
-        "write_template",
-    ]

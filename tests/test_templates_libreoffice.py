@@ -17,6 +17,7 @@ from costofcare.templates import (
     write_template,
 )
 from tests.support.libreoffice import convert, soffice_path
+from tests.support.shared import once_per_run
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -29,9 +30,7 @@ SETTINGS = GenerationSettings(
 )
 
 
-@pytest.fixture(scope="module")
-def round_trip(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("templates-lo")
+def _round_trip(tmp):
     originals = [
         write_template(
             s,
@@ -44,6 +43,12 @@ def round_trip(tmp_path_factory):
     ods = convert(originals, "ods", tmp / "ods")
     back = convert(ods, "xlsx", tmp / "back")
     return {s: (orig, o, b) for s, orig, o, b in zip(SERVICES, originals, ods, back, strict=True)}
+
+
+@pytest.fixture(scope="session")
+def round_trip(tmp_path_factory):
+    # one conversion per test run, whichever worker gets there first (read-only files)
+    return once_per_run(tmp_path_factory, "templates-libreoffice", _round_trip)
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -1,7 +1,8 @@
 """benchmark step: local market statistics, comparator authorities, nearest neighbours.
 
 Quantiles match Excel's ``QUARTILE.INC``; see :mod:`costofcare.benchmark.quantiles` for the
-weighted definition. Plots live in :mod:`costofcare.benchmark.plots` (needs matplotlib).
+weighted definition. The plots (:func:`plot_market`, :func:`plot_comparators`) need the
+``plot`` extra (matplotlib), imported only when a plot is drawn.
 """
 
 from .comparators import (
@@ -25,6 +26,7 @@ from .market import (
     rate_coverage,
 )
 from .neighbours import NearestNeighbours, NeighboursError
+from .plots import plot_comparators, plot_market
 from .quantiles import (
     percentile_inc,
     percentrank_inc,
@@ -46,6 +48,8 @@ __all__ = [
     "percentile_positions",
     "percentrank_inc",
     "period_months",
+    "plot_comparators",
+    "plot_market",
     "provider_costs",
     "quartile_inc",
     "rank_position",

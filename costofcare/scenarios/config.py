@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -291,6 +292,39 @@ def _label(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
+def percentiles_from_config(values, where: str = "monte_carlo.percentiles") -> tuple[float, ...]:
+    """Percentiles from a config list, as fractions from 0 to 1 (0.5 is the median).
+
+    A list on the old 0-100 scale (any value above 1, every value 100 or less, none a
+    fraction strictly between 0 and 1) is still read, divided by 100, with a deprecation
+    message naming the key and the new spelling (a :class:`FutureWarning`, the category Python
+    shows to the users of a tool, so it reaches the command line). A list mixing the two
+    scales (such as ``[0.5, 90]``) is refused: it cannot be read either way with confidence.
+
+    >>> percentiles_from_config([0.1, 0.5, 0.9])
+    (0.1, 0.5, 0.9)
+    """
+    if not isinstance(values, list) or not values:
+        raise ConfigError(f"{where}: a list of fractions such as [0.1, 0.5, 0.9]")
+    numbers = [_number(p, where, 0) for p in values]
+    if all(p <= 1 for p in numbers):
+        return tuple(numbers)
+    fractions = [p for p in numbers if 0 < p < 1]
+    if fractions or any(p > 100 for p in numbers):
+        raise ConfigError(
+            f"{where}: {values} mixes scales or leaves 0 to 1; percentiles are fractions "
+            f"from 0 to 1, such as [0.1, 0.5, 0.9] (0.5 is the median)"
+        )
+    converted = tuple(p / 100 for p in numbers)
+    warnings.warn(
+        f"{where}: {values} is on the old 0-100 scale; write "
+        f"[{', '.join(f'{p:g}' for p in converted)}] (fractions, 0.5 is the median)",
+        FutureWarning,
+        stacklevel=4,
+    )
+    return converted
+
+
 @dataclass
 class MonteCarloConfig:
     """The ``[monte_carlo]`` table: which scenario, how many runs, which inputs."""
@@ -298,7 +332,7 @@ class MonteCarloConfig:
     scenario: Scenario
     runs: int
     seed: int | None
-    percentiles: tuple[float, ...]
+    percentiles: tuple[float, ...]  # fractions from 0 to 1
     inputs: dict[str, Distribution]
 
 
@@ -448,47 +482,45 @@ def config_from_dict(data: Mapping, base_dir: Path | None = None) -> Config:
     if dupes:
         raise ConfigError(f"scenario names must be unique; repeated: {', '.join(dupes)}")
 
-    mc = None
-    if "monte_carlo" in data:
-        table = data["monte_carlo"]
-        check_keys(table, MONTE_CARLO_KEYS, "monte_carlo")
-        chosen = table.get("scenario", scenarios[0].name)
-        match = [s for s in scenarios if s.name == chosen]
-        if not match:
-            raise ConfigError(
-                f"monte_carlo.scenario: no scenario named {chosen!r}"
-                f"{close_matches(str(chosen), names)}; scenarios: {', '.join(names)}"
-            )
-        runs = table.get("runs", 1000)
-        if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
-            raise ConfigError(f"monte_carlo.runs: a whole number from 1 to 10000000, got {runs!r}")
-        seed = table.get("seed")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise ConfigError(f"monte_carlo.seed: a whole number 0 or more, got {seed!r}")
-        percentiles = table.get("percentiles", [10, 50, 90])
-        if not isinstance(percentiles, list) or not percentiles:
-            raise ConfigError("monte_carlo.percentiles: a list such as [10, 50, 90]")
-        mc_inputs = table.get("inputs", {})
-        if not isinstance(mc_inputs, Mapping):
-            raise ConfigError("[monte_carlo.inputs] must be a table of input = distribution")
-        flat = {}
-        for key, value in mc_inputs.items():
-            # TOML reads index.CPI = {...} as a nested table
-            if key == "index" and isinstance(value, Mapping) and "dist" not in value:
-                flat.update({f"index.{k}": v for k, v in value.items()})
-            else:
-                flat[key] = value
-        mc = MonteCarloConfig(
-            scenario=match[0],
-            runs=runs,
-            seed=seed,
-            percentiles=tuple(_number(p, "monte_carlo.percentiles", 0, 100) for p in percentiles),
-            inputs={
-                k: Distribution.from_dict(v, f"monte_carlo.inputs.{k}") for k, v in flat.items()
-            },
-        )
+    mc = monte_carlo_from_dict(data["monte_carlo"], scenarios) if "monte_carlo" in data else None
     return Config(
         settings=settings, scenarios=scenarios, series=series, inputs=inputs, monte_carlo=mc
+    )
+
+
+def monte_carlo_from_dict(table: Mapping, scenarios: list[Scenario]) -> MonteCarloConfig:
+    """The checked ``[monte_carlo]`` table; its scenario is chosen by name from ``scenarios``."""
+    check_keys(table, MONTE_CARLO_KEYS, "monte_carlo")
+    names = [s.name for s in scenarios]
+    chosen = table.get("scenario", scenarios[0].name)
+    match = [s for s in scenarios if s.name == chosen]
+    if not match:
+        raise ConfigError(
+            f"monte_carlo.scenario: no scenario named {chosen!r}"
+            f"{close_matches(str(chosen), names)}; scenarios: {', '.join(names)}"
+        )
+    runs = table.get("runs", 1000)
+    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
+        raise ConfigError(f"monte_carlo.runs: a whole number from 1 to 10000000, got {runs!r}")
+    seed = table.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ConfigError(f"monte_carlo.seed: a whole number 0 or more, got {seed!r}")
+    mc_inputs = table.get("inputs", {})
+    if not isinstance(mc_inputs, Mapping):
+        raise ConfigError("[monte_carlo.inputs] must be a table of input = distribution")
+    flat = {}
+    for key, value in mc_inputs.items():
+        # TOML reads index.CPI = {...} as a nested table
+        if key == "index" and isinstance(value, Mapping) and "dist" not in value:
+            flat.update({f"index.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return MonteCarloConfig(
+        scenario=match[0],
+        runs=runs,
+        seed=seed,
+        percentiles=percentiles_from_config(table.get("percentiles", [0.1, 0.5, 0.9])),
+        inputs={k: Distribution.from_dict(v, f"monte_carlo.inputs.{k}") for k, v in flat.items()},
     )
 
 

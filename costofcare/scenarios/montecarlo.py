@@ -19,6 +19,12 @@ Uncertain inputs (keys of ``inputs``):
 ``employer_ni_rate``, ``employer_ni_threshold_annual``, ``employment_allowance_annual``,
 ``pension_employer_rate``
     Statutory figures for the target period.
+
+Percentiles are fractions from 0 to 1 (0.5 is the median), as everywhere in the package; the
+output columns are labelled on the familiar 0-100 scale (``required_rate_p10`` for 0.1):
+
+>>> percentile_label(0.1), percentile_label(0.5), percentile_label(0.025)
+('p10', 'p50', 'p2.5')
 """
 
 from __future__ import annotations
@@ -142,6 +148,31 @@ class MonteCarloResult:
     settings: dict = field(default_factory=dict)
 
 
+def percentile_label(fraction: float) -> str:
+    """Column label of a percentile given as a fraction: ``0.1`` -> ``"p10"``."""
+    return f"p{round(fraction * 100, 6):g}"
+
+
+def check_percentiles(percentiles: Sequence[float], where: str = "percentiles") -> np.ndarray:
+    """The percentiles as a float array, each a fraction from 0 to 1.
+
+    Raises
+    ------
+    ConfigError
+        An empty list, or a value outside 0 to 1 (an old 0-100 value such as 90 is named).
+    """
+    pct = np.asarray(list(percentiles), dtype=float)
+    if pct.size == 0:
+        raise ConfigError(f"{where}: give at least one percentile, such as [0.1, 0.5, 0.9]")
+    for p in pct:
+        if not 0 <= p <= 1:
+            raise ConfigError(
+                f"{where}: {p:g} is outside 0 to 1; percentiles are fractions "
+                f"(0.5 is the median, 0.9 the 90th percentile)"
+            )
+    return pct
+
+
 def draw_inputs(
     inputs: Mapping[str, Distribution], runs: int, seed: int | None
 ) -> dict[str, np.ndarray]:
@@ -211,18 +242,29 @@ def run_monte_carlo(
     inputs: Mapping[str, Distribution],
     runs: int,
     seed: int | None,
-    percentiles: Sequence[float] = (10, 50, 90),
+    percentiles: Sequence[float] = (0.1, 0.5, 0.9),
     max_cells: int = DEFAULT_MAX_CELLS,
 ) -> MonteCarloResult:
     """Simulate ``scenario`` ``runs`` times with ``inputs`` drawn from their distributions.
+
+    Parameters
+    ----------
+    ctx, scenario
+        The built context and the scenario the draws vary around.
+    inputs
+        Uncertain inputs by name (see the module notes) and their distributions.
+    runs, seed
+        Number of draws and the seed of the one generator they come from.
+    percentiles
+        Fractions from 0 to 1 (0.5 is the median); columns are labelled ``p10``, ``p50`` ...
+    max_cells
+        Memory bound of one block of providers x draws x roles.
 
     Percentiles use numpy's ``linear`` method (Excel ``PERCENTILE.INC``).
     """
     if runs < 1:
         raise ConfigError(f"monte_carlo.runs must be 1 or more, got {runs}")
-    for p in percentiles:
-        if not 0 <= p <= 100:
-            raise ConfigError(f"monte_carlo.percentiles: {p} is outside 0 to 100")
+    pct = check_percentiles(percentiles, "monte_carlo.percentiles")
     check_input_names(inputs, scenario, ctx)
     draws = draw_inputs(inputs, runs, seed) if inputs else {}
     if draws:
@@ -230,69 +272,23 @@ def run_monte_carlo(
     else:
         arrays = ctx.arrays([scenario]).take(np.zeros(runs, dtype=np.int64))
     deterministic = ctx.evaluate(ctx.arrays([scenario]), slice(None))
-    det_rate = deterministic["required_rate"][:, 0]
-    det_keys = deterministic["keys"]
-
-    data = ctx.inputs
-    n_keys = len(data.keys)
-    pct = np.asarray(percentiles, dtype=float)
-    rate_q = np.full((n_keys, len(pct)), np.nan)
-    uplift_q = np.full((n_keys, len(pct)), np.nan)
-    budget_q = np.full((n_keys, len(pct)), np.nan)
-    rate_mean = np.full(n_keys, np.nan)
-    total_full = np.zeros(runs)
-    total_part = np.zeros(runs)
-    for providers, run_blocks in work_blocks(data.role_count, runs, max_cells):
-        keys = np.flatnonzero(np.isin(data.key_provider, np.arange(len(data.providers))[providers]))
-        required = np.empty((len(keys), runs))
-        for runs_block in run_blocks:
-            out = ctx.evaluate(arrays.take(runs_block), providers, minimal=True)
-            required[:, runs_block] = out["required_rate"]
-        volume = data.volume_per_week[keys]
-        current = data.current_rate[keys]
-        has_volume = np.isfinite(volume)
-        if has_volume.any():
-            # sum over providers of volume x (required - current), per draw
-            spend = (
-                volume[has_volume] @ required[has_volume] - volume[has_volume] @ current[has_volume]
-            )
-            total_full += spend * arrays.full_year_weeks
-            total_part += spend * arrays.part_year_weeks
-        rate_mean[keys] = required.mean(axis=1)
-        # uplift and budget are increasing in the rate (fixed weeks, volumes 0 or more),
-        # so their percentiles are the rate's percentiles carried through
-        q = np.percentile(required, pct, axis=1).T
-        rate_q[keys] = q
-        uplift_q[keys] = q / data.base_rate[keys, None] - 1.0
-        budget_q[keys] = volume[:, None] * arrays.full_year_weeks[0] * (q - current[:, None])
-
-    summary = data.keys[["provider", "service", "unit"]].copy()
-    summary.insert(0, "scenario", scenario.name)
-    summary["base_rate"] = data.base_rate
-    det = np.full(n_keys, np.nan)
-    det[det_keys] = det_rate
-    summary["required_rate"] = det
-    summary["required_rate_mean"] = rate_mean
-    for j, p in enumerate(pct):
-        summary[f"required_rate_p{p:g}"] = rate_q[:, j]
-    for j, p in enumerate(pct):
-        summary[f"uplift_p{p:g}"] = uplift_q[:, j]
-    summary["volume_per_week"] = data.volume_per_week
-    summary["current_rate"] = data.current_rate
-    for j, p in enumerate(pct):
-        summary[f"budget_full_year_p{p:g}"] = budget_q[:, j]
+    required_rate = np.full(len(ctx.inputs.keys), np.nan)
+    required_rate[deterministic["keys"]] = deterministic["required_rate"][:, 0]
+    labels = [percentile_label(p) for p in pct]
+    sim = _simulate(ctx, arrays, runs, pct, max_cells)
+    summary = _summary_frame(ctx, scenario.name, required_rate, sim, labels)
     budget = pd.DataFrame(
         {
             "run": np.arange(1, runs + 1),
-            "budget_full_year": total_full,
-            "budget_part_year": total_part,
+            "budget_full_year": sim["total_full"],
+            "budget_part_year": sim["total_part"],
         }
     )
     rows = []
     for column in ("budget_full_year", "budget_part_year"):
         values = budget[column].to_numpy()
         row = {"measure": column, "mean": values.mean()}
-        row.update({f"p{p:g}": q for p, q in zip(pct, np.percentile(values, pct), strict=True)})
+        row.update(dict(zip(labels, np.quantile(values, pct), strict=True)))
         rows.append(row)
     draws_frame = pd.DataFrame({"run": np.arange(1, runs + 1), **draws})
     return MonteCarloResult(
@@ -305,6 +301,66 @@ def run_monte_carlo(
             "runs": runs,
             "seed": seed,
             "inputs": {k: str(v) for k, v in inputs.items()},
-            "percentiles": list(pct),
+            "percentiles": [float(p) for p in pct],
         },
     )
+
+
+def _simulate(ctx: Context, arrays, runs: int, pct: np.ndarray, max_cells: int) -> dict:
+    """Required rates drawn block by block: their mean and percentiles per provider and
+    service, and the budget totals per draw (only one block of rates is held at a time)."""
+    data = ctx.inputs
+    n_keys = len(data.keys)
+    out = {
+        "rate_q": np.full((n_keys, len(pct)), np.nan),
+        "uplift_q": np.full((n_keys, len(pct)), np.nan),
+        "budget_q": np.full((n_keys, len(pct)), np.nan),
+        "rate_mean": np.full(n_keys, np.nan),
+        "total_full": np.zeros(runs),
+        "total_part": np.zeros(runs),
+    }
+    for providers, run_blocks in work_blocks(data.role_count, runs, max_cells):
+        keys = np.flatnonzero(np.isin(data.key_provider, np.arange(len(data.providers))[providers]))
+        required = np.empty((len(keys), runs))
+        for runs_block in run_blocks:
+            block = ctx.evaluate(arrays.take(runs_block), providers, minimal=True)
+            required[:, runs_block] = block["required_rate"]
+        volume = data.volume_per_week[keys]
+        current = data.current_rate[keys]
+        has_volume = np.isfinite(volume)
+        if has_volume.any():
+            # sum over providers of volume x (required - current), per draw
+            spend = (
+                volume[has_volume] @ required[has_volume] - volume[has_volume] @ current[has_volume]
+            )
+            out["total_full"] += spend * arrays.full_year_weeks
+            out["total_part"] += spend * arrays.part_year_weeks
+        out["rate_mean"][keys] = required.mean(axis=1)
+        # uplift and budget are increasing in the rate (fixed weeks, volumes 0 or more),
+        # so their percentiles are the rate's percentiles carried through
+        q = np.quantile(required, pct, axis=1).T
+        out["rate_q"][keys] = q
+        out["uplift_q"][keys] = q / data.base_rate[keys, None] - 1.0
+        out["budget_q"][keys] = volume[:, None] * arrays.full_year_weeks[0] * (q - current[:, None])
+    return out
+
+
+def _summary_frame(
+    ctx: Context, name: str, required_rate: np.ndarray, sim: dict, labels: list[str]
+) -> pd.DataFrame:
+    """One row per provider and service: deterministic rate, mean and percentiles."""
+    data = ctx.inputs
+    summary = data.keys[["provider", "service", "unit"]].copy()
+    summary.insert(0, "scenario", name)
+    summary["base_rate"] = data.base_rate
+    summary["required_rate"] = required_rate
+    summary["required_rate_mean"] = sim["rate_mean"]
+    for j, label in enumerate(labels):
+        summary[f"required_rate_{label}"] = sim["rate_q"][:, j]
+    for j, label in enumerate(labels):
+        summary[f"uplift_{label}"] = sim["uplift_q"][:, j]
+    summary["volume_per_week"] = data.volume_per_week
+    summary["current_rate"] = data.current_rate
+    for j, label in enumerate(labels):
+        summary[f"budget_full_year_{label}"] = sim["budget_q"][:, j]
+    return summary
