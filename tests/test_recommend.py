@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from costofcare.benchmark import percentile_inc
+from costofcare.costs import WageFloor
 from costofcare.errors import ConfigError
 from costofcare.money import round_half_up
 from costofcare.recommend import (
     Guardrails,
-    WageFloor,
     apply_guardrails,
     fit_budget,
     parse_config,

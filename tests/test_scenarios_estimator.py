@@ -53,7 +53,7 @@ def tables():
     )
     workforce = pd.DataFrame(
         [],
-        columns=["provider", "role", "hourly_rate", "weekly_hours", "headcount"],
+        columns=["provider", "role", "rate_per_hour", "hours_per_week", "headcount"],
     )
     volumes = pd.DataFrame(
         [("A", "care_home", 10.0, "resident_week", 100.00)],

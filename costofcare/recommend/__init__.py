@@ -8,7 +8,7 @@ DataFrames; the workbooks that show the result are in :mod:`costofcare.report`.
 from .budget import BudgetFit, BudgetFloorFirst, BudgetUniform, fit_budget
 from .config import ServiceConfig, parse_config, parse_service, resolve
 from .engine import ServiceRecommendation, recommend_all, recommend_service
-from .guardrails import Guardrails, WageFloor, apply_guardrails
+from .guardrails import Guardrails, apply_guardrails
 from .method import (
     METHODS,
     Figure,
@@ -39,7 +39,6 @@ __all__ = [
     "Row",
     "ServiceConfig",
     "ServiceRecommendation",
-    "WageFloor",
     "WeightedIndex",
     "apply_guardrails",
     "fit_budget",

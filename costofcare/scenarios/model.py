@@ -169,7 +169,7 @@ class Inputs:
         Index into ``providers`` of each key.
     role_count : ndarray (P,)
         Workforce rows per provider (providers are ordered by it, then by name).
-    rate_per_hour, weekly_hours, headcount : ndarray (P, R)
+    rate_per_hour, hours_per_week, headcount : ndarray (P, R)
         Workforce by provider (``rate_per_hour``, ``hours_per_week`` per worker and
         ``headcount`` of the workforce table), padded with headcount 0.
     pay, ni, pension : ndarray (K,)
@@ -192,7 +192,7 @@ class Inputs:
     key_provider: np.ndarray
     role_count: np.ndarray
     rate_per_hour: np.ndarray
-    weekly_hours: np.ndarray
+    hours_per_week: np.ndarray
     headcount: np.ndarray
     pay: np.ndarray
     ni: np.ndarray
@@ -277,7 +277,7 @@ class Inputs:
             key_provider=key_provider,
             role_count=counts,
             rate_per_hour=rate,
-            weekly_hours=hours,
+            hours_per_week=hours,
             headcount=heads,
             pay=pay,
             ni=ni,
@@ -357,7 +357,7 @@ def base_workforce_costs(
     fig = {k: np.asarray(v, dtype=float)[:, None] for k, v in base_figures.items()}
     return workforce_costs(
         inputs.rate_per_hour,
-        inputs.weekly_hours,
+        inputs.hours_per_week,
         inputs.headcount,
         fig,
         apply_employment_allowance=apply_employment_allowance,
@@ -442,7 +442,7 @@ def evaluate(
     # scenarios on the last (contiguous) axis, roles before them: (P, R, S)
     width = max(1, int(inputs.role_count[providers].max(initial=0)))
     rate = inputs.rate_per_hour[providers, :width][:, :, None]
-    hours = inputs.weekly_hours[providers, :width][:, :, None]
+    hours = inputs.hours_per_week[providers, :width][:, :, None]
     heads = inputs.headcount[providers, :width][:, :, None]
     earnings = _new_earnings(rate, hours * WEEKS_PER_YEAR, arrays)
     fig = {k: v[None, None, :] for k, v in arrays.figures.items()}

@@ -65,7 +65,7 @@ def required_rates_loop(
     n_lines = len(inputs.non_staffing_lines)
     for p in range(len(inputs.providers)):
         rates = inputs.rate_per_hour[p].tolist()
-        hours = inputs.weekly_hours[p].tolist()
+        hours = inputs.hours_per_week[p].tolist()
         heads = inputs.headcount[p].tolist()
         fig0 = {k: float(v[p]) for k, v in base_figures.items()}
         pay0, ni0, pen0 = _workforce(rates, hours, heads, fig0, apply_employment_allowance)
