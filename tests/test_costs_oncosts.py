@@ -13,6 +13,7 @@ import pytest
 from costofcare.costs.oncosts import (
     effective_oncost_rates,
     employer_ni_annual,
+    employer_ni_annual_by_pay_period,
     employer_pension_annual,
     employment_allowance_used,
     holiday_pay_rate,
@@ -200,4 +201,51 @@ def test_ssp_before_and_after_the_april_2026_reform():
     low = 8 * 12.71  # £101.68 a week
     assert statutory_sick_pay_annual(low, 10, 2, 5, 123.25, 0, 0, 0.8) == pytest.approx(
         10 * 0.8 * 8 * 12.71 / 5  # £162.69
+    )
+
+
+# ----------------------------------------------------------------------------- NI per pay period
+def test_shipped_2025_weekly_threshold_is_96():
+    assert load().value("employer_ni_secondary_threshold_weekly", on="2025-04-06") == 96
+
+
+def test_ni_per_week_10_and_30_hours_equals_20_every_week_when_every_week_is_above_96():
+    # 2025-26: 15% above £96 a week, pay £12.21 an hour.
+    #   10 hours: £122.10;  NI 0.15 x (122.10 - 96) = 0.15 x  26.10 =  3.915
+    #   30 hours: £366.30;  NI 0.15 x (366.30 - 96) = 0.15 x 270.30 = 40.545
+    #   two weeks: 44.46, i.e. 22.23 a week
+    #   20 hours: £244.20;  NI 0.15 x (244.20 - 96) = 0.15 x 148.20 = 22.23 a week
+    # Both weeks are above the threshold, so the varying pattern pays the same NI.
+    varying = employer_ni_annual_by_pay_period([10 * 12.21, 30 * 12.21], 0.15, 96)
+    steady = employer_ni_annual_by_pay_period([20 * 12.21, 20 * 12.21], 0.15, 96)
+    assert varying == pytest.approx(22.23 * WEEKS, abs=1e-6)  # £1,159.14 a year
+    assert steady == pytest.approx(22.23 * WEEKS, abs=1e-6)
+
+
+def test_ni_per_week_is_higher_when_some_weeks_fall_below_the_threshold():
+    #    5 hours: £61.05, below £96: NI 0
+    #   35 hours: £427.35;  NI 0.15 x (427.35 - 96) = 0.15 x 331.35 = 49.7025
+    #   average 49.7025 / 2 = 24.85125 a week, against 22.23 for 20 hours every week:
+    #   2.62125 a week (11.8%) more, £136.68 a year (2.62125 x 365 / 7).
+    varying = employer_ni_annual_by_pay_period([5 * 12.21, 35 * 12.21], 0.15, 96)
+    steady = employer_ni_annual_by_pay_period([20 * 12.21] * 2, 0.15, 96)
+    assert varying == pytest.approx(24.85125 * WEEKS, abs=1e-6)
+    assert varying - steady == pytest.approx(2.62125 * WEEKS, abs=1e-6)
+
+
+def test_ni_per_pay_period_works_row_by_row_with_each_workers_figures():
+    # Two workers: the 5/35 pattern under 2025-26 (15% above £96) and 20 hours every week
+    # under 2024-25 (13.8% above £175 a week: £244.20 - 175 = 69.20, x 0.138 = 9.5496).
+    got = employer_ni_annual_by_pay_period(
+        [[5 * 12.21, 35 * 12.21], [20 * 12.21, 20 * 12.21]], [0.15, 0.138], [96, 175], 1
+    )
+    np.testing.assert_allclose(got, [24.85125, 9.5496], atol=1e-9)
+
+
+def test_annualised_ni_misses_the_quiet_week_effect():
+    # The annual kernel sees only the year's total: 5/35 hours averages £244.20 a week, the
+    # same as 20 hours every week, so it gives both workers the same NI.
+    annual_pay = 20 * 12.21 * WEEKS
+    assert employer_ni_annual(annual_pay, 0.15, 5000) == pytest.approx(
+        0.15 * (244.20 * 365 / 7 - 5000), abs=1e-6
     )

@@ -81,6 +81,7 @@ PUBLIC: dict[str, list[str]] = {
         "choose_returns",
         "effective_oncost_rates",
         "employer_ni_annual",
+        "employer_ni_annual_by_pay_period",
         "employer_pension_annual",
         "employment_allowance_used",
         "holiday_pay_rate",

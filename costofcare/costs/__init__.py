@@ -23,6 +23,7 @@ from .modelled import (
 from .oncosts import (
     effective_oncost_rates,
     employer_ni_annual,
+    employer_ni_annual_by_pay_period,
     employer_pension_annual,
     employment_allowance_used,
     holiday_pay_rate,
@@ -43,6 +44,7 @@ __all__ = [
     "choose_returns",
     "effective_oncost_rates",
     "employer_ni_annual",
+    "employer_ni_annual_by_pay_period",
     "employer_pension_annual",
     "employment_allowance_used",
     "holiday_pay_rate",

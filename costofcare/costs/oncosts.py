@@ -33,6 +33,7 @@ __all__ = [
     "WORKFORCE_FIGURES",
     "effective_oncost_rates",
     "employer_ni_annual",
+    "employer_ni_annual_by_pay_period",
     "employer_pension_annual",
     "employment_allowance_used",
     "holiday_pay_rate",
@@ -137,6 +138,55 @@ def employer_ni_annual(
     2250.0
     """
     return np.multiply(rate, ni_liable_earnings_annual(earnings_annual, threshold_annual))
+
+
+def employer_ni_annual_by_pay_period(
+    pay_per_period: ArrayLike,
+    rate: ArrayLike,
+    threshold_per_period: ArrayLike,
+    periods_per_year: float = WEEKS_PER_YEAR,
+) -> NDArray[np.float64]:
+    """Employer NI for a year of a worker whose pay varies from one pay period to the next.
+
+    Payroll works NI out each pay period against that period's threshold, so a week below
+    the threshold pays nothing while a busy week pays on everything above it.
+    :func:`employer_ni_annual` on the year's total nets the quiet weeks' unused threshold
+    against the busy weeks' and so understates NI for such workers. This applies the same
+    rule (:func:`employer_ni_annual`) to each period of the pattern, averages over the
+    pattern and scales to a year, the pattern repeating.
+
+    Parameters
+    ----------
+    pay_per_period : array_like
+        Gross pay in each pay period of the pattern, £ per period; periods on the last axis
+        (e.g. ``[122.10, 366.30]`` for 10 then 30 hours at £12.21).
+    rate : array_like
+        Employer NI rate as a fraction (``StatutoryFigures.employer_ni_rate``).
+    threshold_per_period : array_like
+        Secondary threshold for one pay period, £ (for weekly pay, the dated parameter
+        ``employer_ni_secondary_threshold_weekly``, e.g. £96 in 2025-26).
+    periods_per_year : float
+        Pay periods in a year; weeks by default (``WEEKS_PER_YEAR`` = 365 / 7).
+
+    Returns
+    -------
+    numpy.ndarray
+        Employer NI, £ per year per worker (the pattern's axis removed).
+
+    Examples
+    --------
+    Ten hours one week and thirty the next at £12.21 against 20 every week: both weeks are
+    above £96, so NI is the same (£22.23 a week on average).
+
+    >>> round(float(employer_ni_annual_by_pay_period([122.10, 366.30], 0.15, 96, 1)), 4)
+    22.23
+    >>> round(float(employer_ni_annual_by_pay_period([244.20, 244.20], 0.15, 96, 1)), 4)
+    22.23
+    """
+    # rate and threshold hold one value per worker: give them the pattern's axis
+    rate_each, threshold_each = (np.expand_dims(_arr(x), -1) for x in (rate, threshold_per_period))
+    per_period = employer_ni_annual(pay_per_period, rate_each, threshold_each)
+    return np.mean(per_period, axis=-1) * periods_per_year
 
 
 def employer_pension_annual(

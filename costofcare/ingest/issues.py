@@ -89,6 +89,16 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         WARNING,
         "An hourly pay rate is below the legal minimum wage in force for the return's period.",
     ),
+    "zero_pay": (
+        ERROR,
+        "A staffing row with staff or paid hours gives a basic pay of £0 an hour; its pay "
+        "would be priced at nothing. Ask the provider for the rate they pay.",
+    ),
+    "return_rate_mismatch": (
+        WARNING,
+        "The surplus reported, as a share of the costs before the return, is far from the "
+        "return on operations rate stated beside it; ask which figure is right.",
+    ),
     "totals_mismatch": (
         WARNING,
         "Figures that should add up do not (e.g. a total against its parts).",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..errors import ParameterError
 from ..money import WEEKS_PER_YEAR
-from ..templates.spec import Field, TemplateSpec
+from ..templates.spec import COST_GROUP_CATEGORY, Field, TemplateSpec
 from .issues import Issue
 
 STAFF_TABLE = "staff_roles"
@@ -64,6 +64,15 @@ TOTALS_TOLERANCE = 0.05
 
 OCCUPANCY_TOLERANCE = 0.15
 """Gap allowed between stated average occupancy and end-of-period residents / beds."""
+
+RETURN_RATE_TOLERANCE = 0.03
+"""Gap allowed, in fractions of cost (0.03 = 3 percentage points), between the return on
+operations rate a provider states and the surplus it reports as a share of its costs
+before the return, before a ``return_rate_mismatch`` warning."""
+
+OTHER_COSTS = ("other_costs", "annual_cost", "cost_group")
+"""(table, amount column, heading column) of the "other costs" table: the category of an
+amount is the one of its row's heading (:data:`~costofcare.templates.spec.COST_GROUP_CATEGORY`)."""
 
 NATION_OF_REGULATOR = {
     "Care Inspectorate (Scotland)": "scotland",
@@ -194,9 +203,11 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
 
     value = _values(singles)
     _check_period(add, singles, value)
+    _check_pay_given(add, tables)
     if wage_floors is not None:
         _check_wage_floor(add, result, singles, tables, wage_floors)
     _check_totals(add, result.service, singles, tables, value)
+    _check_return_rate(add, singles, tables, value)
 
 
 def _bounds(add, f: Field, fid: str, value: float, read, where: str) -> None:
@@ -325,6 +336,94 @@ def _check_wage_floor(add, result, singles: dict, tables: dict, wage_floors: Wag
                     "sleep_in_payment_per_night",
                     pay,
                 )
+
+
+def _read_number(rc) -> float:
+    """The number read from a cell, or NaN when none was."""
+    if rc is None or rc.got is None or not rc.got.ok:
+        return math.nan
+    return rc.got.value
+
+
+def _check_pay_given(add, tables: dict) -> None:
+    """A staffing row with people or paid hours gives a basic rate above £0 an hour.
+
+    £0 passes the field's bounds (a rate cannot be negative) but is never a rate anyone is
+    paid: the row's pay would price at nothing, so it is an error, not a wage floor warning.
+    """
+    for tid, columns in PAY_RATE_COLUMNS.items():
+        rt = tables.get(tid)
+        if rt is None:
+            continue
+        for row_no, cells in rt.rows:
+            people = _read_number(cells.get("headcount"))
+            hours = _read_number(cells.get("paid_hours_per_week"))
+            if not (people > 0 or hours > 0):
+                continue
+            for cid in columns:
+                rc = cells.get(cid)
+                if _read_number(rc) == 0:
+                    add(
+                        "zero_pay",
+                        f"{rt.table.label} row {row_no}: {rc.field.label} is £0.00 an hour "
+                        f"(cell {rc.sheet}!{rc.cell}) for a row with staff or paid hours; "
+                        "enter the average basic hourly rate they are paid",
+                        cid,
+                        rc,
+                    )
+
+
+def _costs_before_return_annual(singles: dict, tables: dict) -> float:
+    """Annual £ of every cost read, before the return: the base of the return rate.
+
+    The same lines as the reported unit cost (:mod:`costofcare.costs.reported`): single cost
+    fields and table columns with a cost category other than ``return``, and each "other
+    costs" row by the category of its heading.
+    """
+    total = 0.0
+    for read in singles.values():
+        f = read.field
+        if f.category not in (None, "return") and f.cost_line is not None:
+            amount = _read_number(read)
+            total += 0.0 if math.isnan(amount) else amount
+    other_table, other_amount, other_heading = OTHER_COSTS
+    for tid, rt in tables.items():
+        for _, cells in rt.rows:
+            for cid, rc in cells.items():
+                category = rc.field.category
+                if tid == other_table and cid == other_amount:
+                    heading = cells.get(other_heading)
+                    text = heading.got.text if heading is not None and heading.got else ""
+                    category = COST_GROUP_CATEGORY.get(text, "non_staffing")
+                amount = _read_number(rc)
+                if category not in (None, "return") and not math.isnan(amount):
+                    total += amount
+    return total
+
+
+def _check_return_rate(add, singles: dict, tables: dict, value: dict) -> None:
+    """The surplus reported, as a share of costs, is near the return on operations stated.
+
+    Skipped when either figure is missing or the surplus is 0 (a loss is entered as 0, and
+    the unit cost then prices the return at the stated rate).
+    """
+    surplus = value.get("return_on_operations_annual", 0.0)
+    rate = value.get("return_on_operations_rate")
+    if not surplus > 0 or rate is None:
+        return
+    cost = _costs_before_return_annual(singles, tables)
+    if cost <= 0:
+        return
+    made = surplus / cost
+    if abs(made - rate) > RETURN_RATE_TOLERANCE + 1e-12:
+        add(
+            "return_rate_mismatch",
+            f"the surplus of £{surplus:,.2f} is {made:.1%} of the costs before the return "
+            f"(£{cost:,.2f}), but the return on operations stated is {rate:.1%}: more than "
+            f"{RETURN_RATE_TOLERANCE * 100:g} percentage points apart; confirm both figures",
+            "return_on_operations_annual",
+            singles["return_on_operations_annual"],
+        )
 
 
 def _frontline_rows(rt, cost_line: str):

@@ -69,10 +69,14 @@ def headline(result: RunResult) -> str:
             parts.append(f"uplift {uplift:.1%}")
         if impact is not None:
             parts.append(f"budget impact £{impact:,.0f} a year")
+        if item.get("providers_behind") is not None:
+            parts.append(f"({item['providers_behind']} providers' cost returns behind it)")
         lines.append("  ".join(parts))
     total = result.summary.get("total", {})
     if total:
         lines.append(f"  total budget impact £{total.get('budget_impact_annual', 0):,.0f} a year")
+    # too few providers behind a rate (costofcare.recommend.sample)
+    lines += [f"  warning: {w}" for w in result.summary.get("sample_warnings", [])]
     return "\n".join(lines)
 
 

@@ -142,5 +142,5 @@ def run(
         recommendations=recs,
         parameters=parameters,
         issues=pd.concat([ingest.issues, council_issues, tables.issues], ignore_index=True),
-        summary=summarise(recs),
+        summary=summarise(recs, min_count=cfg.min_count),
     )

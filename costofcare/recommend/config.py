@@ -15,6 +15,8 @@ In the run's TOML config::
     wage_floor = "national_living_wage_hourly"    # parameter name of the legal wage floor
     paid_hours_per_unit = 1.25         # worked hours per contact hour (travel included)
     paid_hours_per_week = 37.5         # for the NI threshold and pension in the floor cost
+    min_providers = 3                  # refuse when fewer providers' cost returns stand behind
+                                       # the rate (optional; see costofcare.recommend.sample)
 
 The keys every method shares are checked here; each method's own keys are checked by its class
 (:mod:`costofcare.recommend.method`). :func:`parse_config` names the key at fault;
@@ -84,6 +86,7 @@ class ServiceConfig:
     paid_hours_per_unit: float | None = None
     paid_hours_per_week: float = 37.5
     weeks_per_year: float | None = None
+    min_providers: int | None = None
 
     @property
     def where(self) -> str:
@@ -120,15 +123,23 @@ _NUMBER_KEYS = {
     "paid_hours_per_week",
     "weeks_per_year",
 }
+_COUNT_KEYS = {"min_providers"}
 _TEXT_KEYS = {"method", "wage_floor"}
 _DATE_KEYS = {"effective_date", "base_date"}
 _CHANGE_KEYS = {"wage_change", "price_change"}
-_COMMON_KEYS = ("method", *sorted(_DATE_KEYS | _CHANGE_KEYS | _NUMBER_KEYS | {"wage_floor"}))
+_COMMON_KEYS = (
+    "method",
+    *sorted(_DATE_KEYS | _CHANGE_KEYS | _NUMBER_KEYS | _COUNT_KEYS | {"wage_floor"}),
+)
 #: Every key a ``[recommend.<service>]`` table may hold: the common ones and each method's own.
 KNOWN_KEYS = set(_COMMON_KEYS) | {k for cls in METHODS.values() for k in cls.keys()}
 
 
 def _common_value(key: str, value, name: str):
+    if key in _COUNT_KEYS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
+        return value
     if key in _NUMBER_KEYS:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{name}: expected a number, got {value!r}")

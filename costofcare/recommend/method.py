@@ -159,6 +159,11 @@ class MethodInputs:
     weeks_per_year: float
     scenario_costs: pd.DataFrame | None = None
 
+    def __post_init__(self) -> None:
+        from .sample import check_min_providers
+
+        check_min_providers(self.providers, self.config)
+
     @property
     def service(self) -> str:
         return self.config.service

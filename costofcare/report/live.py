@@ -69,6 +69,7 @@ STYLES: dict[str, dict] = {
     "general": {"num_format": "General"},
     "total_money0": {"num_format": "£#,##0", "bold": True, "top": 1},
     "total_label": {"bold": True, "top": 1},
+    "warning": {"bold": True, "font_color": "#9C0006"},
 }
 #: A named cell in a formula template: ``{current_rate}``, ``{providers.rolled_cost}``.
 NAME_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_.]*)\}")

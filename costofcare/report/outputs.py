@@ -45,8 +45,9 @@ def write_outputs(
         parameters=parameters,
         config_rows=config_rows,
         issues=issues,
+        min_count=min_count,
     )
-    summary = write_summary(outdir / SUMMARY_JSON, recommendations)
+    summary = write_summary(outdir / SUMMARY_JSON, recommendations, min_count)
     providers = outdir / PROVIDER_FOLDER
     write_provider_workbooks(
         providers, recommendations, unit_costs, market, min_count=min_count, council=council

@@ -9,19 +9,26 @@ from pathlib import Path
 
 from .. import __version__
 from ..recommend.engine import ServiceRecommendation
+from ..recommend.sample import sample_sizes
+from .provider import DEFAULT_MIN_COUNT
 
 
 def _num(value: float, digits: int = 6) -> float | None:
     return None if value is None or value != value else round(float(value), digits)
 
 
-def summary(recommendations: Mapping[str, ServiceRecommendation]) -> dict:
+def summary(
+    recommendations: Mapping[str, ServiceRecommendation], min_count: int = DEFAULT_MIN_COUNT
+) -> dict:
     """Recommended rates, uplifts and budget impact per service type, as plain data.
 
     Fractions are fractions (0.05 is 5%); ``uplift_percent`` is the same figure × 100.
-    Money is GBP; annual figures are a year at the volumes given.
+    Money is GBP; annual figures are a year at the volumes given. ``providers_behind`` is
+    how many providers' cost returns stand behind each rate; below ``min_count`` the service
+    has a ``sample_warning`` and the warning is listed in ``sample_warnings``.
     """
     services = {}
+    sizes = sample_sizes(recommendations, min_count)
     for service, rec in recommendations.items():
         priced = rec.providers[rec.providers["current_rate"].notna()]
         entry = {
@@ -53,6 +60,10 @@ def summary(recommendations: Mapping[str, ServiceRecommendation]) -> dict:
                 for _, row in priced.iterrows()
             ],
         }
+        # sample size (costofcare.recommend.sample)
+        entry["providers_behind"] = sizes[service].providers
+        if sizes[service].too_few:
+            entry["sample_warning"] = sizes[service].warning()
         if rec.fit is not None:
             entry["budget_fit"] = {
                 "how": rec.fit.how,
@@ -67,6 +78,8 @@ def summary(recommendations: Mapping[str, ServiceRecommendation]) -> dict:
         "generator": f"costofcare {__version__}",
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
         "services": services,
+        "min_count": min_count,
+        "sample_warnings": [s.warning() for s in sizes.values() if s.too_few],
         "total": {
             "current_spend_annual": _num(
                 sum(r.current_spend_annual for r in recommendations.values()), 2
@@ -81,10 +94,13 @@ def summary(recommendations: Mapping[str, ServiceRecommendation]) -> dict:
     }
 
 
-def write_summary(path: str | Path, recommendations: Mapping[str, ServiceRecommendation]) -> Path:
+def write_summary(
+    path: str | Path,
+    recommendations: Mapping[str, ServiceRecommendation],
+    min_count: int = DEFAULT_MIN_COUNT,
+) -> Path:
     """Write :func:`summary` as indented UTF-8 JSON."""
     path = Path(path)
-    path.write_text(
-        json.dumps(summary(recommendations), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    data = summary(recommendations, min_count)
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

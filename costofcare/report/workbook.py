@@ -22,8 +22,10 @@ import pandas as pd
 
 from ..benchmark.quantiles import percentile_inc
 from ..recommend.engine import ServiceRecommendation
+from ..recommend.sample import sample_sizes
 from .live import Cell, LiveBook, LiveSheet
 from .notes import method_notes
+from .provider import DEFAULT_MIN_COUNT
 from .service import SERVICE_TITLES, ServiceCells, service_sheet
 
 
@@ -32,7 +34,9 @@ def _sum(span) -> float:
 
 
 # ---------------------------------------------------------------------- other sheets
-def _summary_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells], title: str) -> None:
+def _summary_sheet(
+    sheet: LiveSheet, recs, services: dict[str, ServiceCells], title: str, min_count: int
+) -> None:
     sheet.text(0, 0, title, "title")
     sheet.text(
         1,
@@ -52,8 +56,10 @@ def _summary_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells], ti
         ("Current spend a year", "money0", 15),
         ("Proposed spend a year", "money0", 15),
         ("Budget impact a year", "money0", 15),
+        ("Cost returns behind the rate", "integer", 12),
     ]
     hr = 3
+    sizes = sample_sizes(recs, min_count)
     for j, (label, _s, width) in enumerate(headers):
         sheet.text(hr, j, label, "header")
         sheet.ws.set_column(j, j, width)
@@ -76,6 +82,7 @@ def _summary_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells], ti
             sheet.formula(r, 9, "{0}", [cells["proposed_spend_annual"]], link, "money0")
         )
         impacts.append(sheet.formula(r, 10, "{0}", [cells["budget_impact_annual"]], link, "money0"))
+        sheet.number(r, 11, sizes[service].providers, "integer")
     if recs:
         total = r + 1
         sheet.text(total, 0, "All services", "total_label")
@@ -95,7 +102,11 @@ def _summary_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells], ti
         chart.set_title({"name": "Budget impact a year by service"})
         chart.set_x_axis({"num_format": "£#,##0"})
         chart.set_legend({"none": True})
-        sheet.ws.insert_chart(total + 2, 0, chart)
+        # too few providers behind a rate (costofcare.recommend.sample): said under the table
+        warnings = [s.warning() for s in sizes.values() if s.too_few]
+        for i, warning in enumerate(warnings):
+            sheet.text(total + 2 + i, 0, f"Warning: {warning}", "warning")
+        sheet.ws.insert_chart(total + 2 + len(warnings) + (1 if warnings else 0), 0, chart)
     sheet.ws.freeze_panes(hr + 1, 1)
     sheet.print_setup()
 
@@ -331,6 +342,7 @@ def write_recommendation_workbook(
     config_rows: list[tuple[str, str]] | None = None,
     issues: pd.DataFrame | None = None,
     title: str = "Cost of care: fee recommendation",
+    min_count: int = DEFAULT_MIN_COUNT,
 ) -> LiveBook:
     """Write the recommendation workbook and return the closed :class:`LiveBook`.
 
@@ -353,6 +365,8 @@ def write_recommendation_workbook(
         (setting, value) pairs; by default every service's settings.
     issues
         The ingest issues table.
+    min_count
+        Providers a rate needs behind it; the Summary sheet warns below it.
 
     The returned book's ``formulas`` lists every formula with the value written for it.
     """
@@ -374,7 +388,7 @@ def write_recommendation_workbook(
         service: service_sheet(service_sheets[service], rec, params_cells)
         for service, rec in recommendations.items()
     }
-    _summary_sheet(summary, recommendations, cells, title)
+    _summary_sheet(summary, recommendations, cells, title, min_count)
     _providers_sheet(providers, recommendations, cells)
     _table_sheet(
         benchmarks, "Local market statistics", market, "No market statistics were supplied."
