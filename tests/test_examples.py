@@ -239,7 +239,7 @@ def test_the_surplus_far_from_its_stated_margin_is_questioned(ingested):
     issues = ingested.issues[ingested.issues["code"] == "return_rate_mismatch"]
     hit = issues[issues["message"].str.startswith("the surplus of £42,555.00 is 1.3% ")]
     assert len(hit) == 1
-    assert "the return on operations stated is 8.0%" in hit["message"].iloc[0]
+    assert "the return on operations the provider says it needs is 8.0%" in hit["message"].iloc[0]
 
 
 def test_committed_values_are_what_the_generator_entered(ingested, market):

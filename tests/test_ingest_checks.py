@@ -115,8 +115,9 @@ def test_surplus_far_below_the_stated_margin_is_questioned(filler, tmp_path):
     assert issue.severity == "warning" and issue.field == "return_on_operations_annual"
     assert issue.message == (
         "the surplus of £31,200.00 is 1.3% of the costs before the return (£2,400,000.00), "
-        "but the return on operations stated is 8.0%: more than 3 percentage points apart; "
-        "confirm both figures"
+        "but the return on operations the provider says it needs is 8.0%: more than 3 "
+        "percentage points apart; confirm the surplus (a loss is entered as 0) and the return "
+        "needed"
     )
 
 

@@ -97,7 +97,8 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "return_rate_mismatch": (
         WARNING,
         "The surplus reported, as a share of the costs before the return, is far from the "
-        "return on operations rate stated beside it; ask which figure is right.",
+        "return on operations the provider says it needs; ask whether the surplus is right. "
+        "If it is, a margin well below what is needed is a sign of a provider under pressure.",
     ),
     "totals_mismatch": (
         WARNING,

@@ -419,8 +419,9 @@ def _check_return_rate(add, singles: dict, tables: dict, value: dict) -> None:
         add(
             "return_rate_mismatch",
             f"the surplus of £{surplus:,.2f} is {made:.1%} of the costs before the return "
-            f"(£{cost:,.2f}), but the return on operations stated is {rate:.1%}: more than "
-            f"{RETURN_RATE_TOLERANCE * 100:g} percentage points apart; confirm both figures",
+            f"(£{cost:,.2f}), but the return on operations the provider says it needs is "
+            f"{rate:.1%}: more than {RETURN_RATE_TOLERANCE * 100:g} percentage points apart; "
+            "confirm the surplus (a loss is entered as 0) and the return needed",
             "return_on_operations_annual",
             singles["return_on_operations_annual"],
         )
