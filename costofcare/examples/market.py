@@ -42,6 +42,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -314,6 +315,7 @@ class ServiceAssumptions:
     :data:`ASSUMPTIONS_FILE` (its header describes each key). Ranges are ``(low, high)``."""
 
     real_living_wage_share: float
+    enhancement_per_hour: tuple[float, float]
     pension_rates: tuple[float, ...]
     standard_holiday_share: float
     training_hours_per_worker: tuple[float, float]
@@ -557,31 +559,32 @@ def _banded_workers(
     return out
 
 
+@dataclass(frozen=True)
+class _Shift:
+    """A front-line role staffed by the hour on the provider's pay terms (senior workers,
+    waking night staff): one worker per ``contracted_hours`` of paid hours a week."""
+
+    role: str
+    description: str
+    contracted_hours: float
+    opt_in: float = 0.9
+    extra_training_hours: float = 0.0
+
+
 def _shift_role(
-    role: str,
-    description: str,
-    paid_hours_per_week: float,
-    contracted_hours: float,
-    rate: float,
-    terms: _PayTerms,
-    *,
-    enhancement: float = 0.0,
-    opt_in: float = 0.9,
-    extra_training_hours: float = 0.0,
+    shift: _Shift, paid_hours_per_week: float, rate: float, terms: _PayTerms, enhancement=0.0
 ) -> _Role:
-    """A front-line role on the provider's pay terms, one worker per contracted week of
-    hours (senior workers, waking night staff)."""
     return _Role(
-        role,
-        description,
-        max(1, round(paid_hours_per_week / contracted_hours)),
-        contracted_hours,
+        shift.role,
+        shift.description,
+        max(1, round(paid_hours_per_week / shift.contracted_hours)),
+        shift.contracted_hours,
         paid_hours_per_week,
         rate,
         enhancement,
         terms.pension_rate,
-        opt_in,
-        training_hours=terms.training_hours + extra_training_hours,
+        shift.opt_in,
+        training_hours=terms.training_hours + shift.extra_training_hours,
         supervision_hours=terms.supervision_hours,
     )
 
@@ -682,15 +685,14 @@ def _running_costs(
     a: ServiceAssumptions,
     units_per_year: float,
     staff: pd.DataFrame,
-    size_factor: float = 1.0,
-    extra_lines: Callable[[], dict[str, float]] | None = None,
+    size_factor: float,
+    extra_lines: Callable[[], dict[str, float]],
 ) -> _Costs:
     """Draw the cost lines around the service's anchors (scaled for the provider's size),
     the service's own ``extra_lines`` after them, then the other costs table."""
     scale = _lognormal(rng, 1.0, a.cost_scale_sigma) * size_factor
     lines = _lines(rng, a.lines_per_unit, units_per_year, scale, a.zero_share)
-    if extra_lines is not None:
-        lines.update(extra_lines())
+    lines.update(extra_lines())
     other = _other_costs(rng, a.other_costs, units_per_year)
     annual = _staffing_annual(staff) + sum(lines.values()) + other["annual_cost"].sum()
     return _Costs(lines, other, annual)
@@ -803,6 +805,22 @@ def _workforce_and_cost_fields(
 
 
 @dataclass(frozen=True)
+class _Provider:
+    """Who a return is from and the period it covers."""
+
+    name: str
+    serial: int  # 1, 2, ... across the market: registration number, postcode, phone
+    period_start: dt.date
+    period_end: dt.date
+
+    def details(self, rng: np.random.Generator, service_name: str) -> dict[str, object]:
+        """The provider sheet and declaration (see :func:`_details`)."""
+        return _details(
+            rng, self.name, service_name, self.serial, self.period_start, self.period_end
+        )
+
+
+@dataclass(frozen=True)
 class _Drawn:
     """One provider's return as drawn, with its units a year and front-line rate per hour."""
 
@@ -812,17 +830,70 @@ class _Drawn:
     rate_per_hour: float
 
 
-def _drawn(
-    values: dict[str, object],
-    staff: pd.DataFrame,
-    costs: _Costs,
-    units_per_year: float,
-    rate_per_hour: float,
+@dataclass(frozen=True)
+class _Recipe:
+    """A service's own steps, called by :func:`_draw_return` in a fixed order (the order of
+    the draws is part of the market a seed gives).
+
+    Attributes
+    ----------
+    activity
+        ``(rng, figures) -> week``: the service's typical week (visits, beds or schemes), an
+        object with ``units_per_week`` and ``cost_size_factor``.
+    pay_extras
+        ``(rng, week, rate) -> extras``: pay besides the hourly rate (enhancement per hour,
+        or sleep-in and waking night pay).
+    roles
+        ``(rng, figures, week, rate, extras, terms) -> list of roles`` of the staffing table.
+    extra_lines
+        ``(rng, week, units_per_year) -> {line: annual £}``: cost lines drawn after the
+        anchored ones.
+    fields
+        ``(rng, provider, week, extras, staff, cost_per_unit) -> values``: the provider sheet
+        and the service's own fields, before the workforce and cost fields.
+    closing_fields
+        ``(rng, provider, week, values) -> values`` entered after the return on operations.
+    """
+
+    service: str
+    activity: Callable[..., Any]
+    pay_extras: Callable[..., Any]
+    roles: Callable[..., list[_Role]]
+    extra_lines: Callable[..., dict[str, float]]
+    fields: Callable[..., dict[str, object]]
+    closing_fields: Callable[..., dict[str, object]]
+
+
+def _draw_return(
+    recipe: _Recipe, rng: np.random.Generator, provider: _Provider, f: Figures
 ) -> _Drawn:
-    """The drawn return; fields that do not apply (``None``) are left blank."""
-    values = {k: v for k, v in values.items() if v is not None}
-    tables = {"staff_roles": staff, "other_costs": costs.other}
-    return _Drawn(values, tables, units_per_year, rate_per_hour)
+    """Draw one provider's return: its week, pay, staffing table, cost lines and fields."""
+    a = assumptions(recipe.service)
+    week = recipe.activity(rng, f)
+    rate = _front_line_rate(rng, f, a.real_living_wage_share)
+    extras = recipe.pay_extras(rng, week, rate)
+    terms = _pay_terms(rng, f, a)
+    roles = recipe.roles(rng, f, week, rate, extras, terms)
+    staff = _staff_table(recipe.service, roles, f, terms.holiday_weeks)
+    units = week.units_per_week * WEEKS_PER_YEAR
+    costs = _running_costs(
+        rng, a, units, staff, week.cost_size_factor, lambda: recipe.extra_lines(rng, week, units)
+    )
+    values = recipe.fields(rng, provider, week, extras, staff, costs.annual / units)
+    values |= _workforce_and_cost_fields(rng, a, terms, costs)
+    closing = recipe.closing_fields(rng, provider, week, values)
+    values = {k: v for k, v in values.items() if k not in closing} | closing  # entered last
+    values = {k: v for k, v in values.items() if v is not None}  # blank where not applicable
+    return _Drawn(values, {"staff_roles": staff, "other_costs": costs.other}, units, rate)
+
+
+def _enhancement_per_hour(rng: np.random.Generator, service: str) -> float:
+    """Pay on top of the hourly rate for unsocial hours, averaged over the hours."""
+    return _money(rng.uniform(*assumptions(service).enhancement_per_hour))
+
+
+def _no_fields(*_) -> dict[str, object]:
+    return {}
 
 
 # -------------------------------------------------------------------------- home care
@@ -844,6 +915,15 @@ class _Rounds:
     miles_per_visit: float
     mileage_paid_per_mile: float
     paid_hours_per_week: float  # contact, travel and other paid time
+
+    @property
+    def units_per_week(self) -> float:
+        return self.contact_hours_per_week
+
+    @property
+    def cost_size_factor(self) -> float:
+        """Larger branches spread their business costs over more hours."""
+        return (self.contact_hours_per_week / 900) ** -0.12
 
 
 def _home_care_rounds(rng: np.random.Generator, f: Figures) -> _Rounds:
@@ -868,6 +948,11 @@ def _home_care_rounds(rng: np.random.Generator, f: Figures) -> _Rounds:
     )
 
 
+_SENIOR_CARE_WORKERS = _Shift(
+    "Senior care worker", "senior care workers", 32.0, extra_training_hours=6.0
+)
+
+
 def _home_care_roles(
     rng: np.random.Generator,
     f: Figures,
@@ -880,48 +965,31 @@ def _home_care_roles(
     contact = rounds.contact_hours_per_week
     agency_share = float(rng.uniform(0.01, 0.05)) if rng.random() < 0.3 else 0.0
     senior_hours = rounds.paid_hours_per_week * float(rng.uniform(0.06, 0.12))
+    care_hours = rounds.paid_hours_per_week - senior_hours
     workers = _banded_workers(
-        rng,
-        rounds.paid_hours_per_week - senior_hours,
-        "Care worker",
-        rate,
-        enhancement,
-        terms,
-        agency_share,
+        rng, care_hours, "Care worker", rate, enhancement, terms, agency_share
     )
     seniors = _shift_role(
-        "Senior care worker",
-        "senior care workers",
-        senior_hours,
-        32.0,
-        _money(rate * 1.08),
-        terms,
-        enhancement=enhancement,
-        extra_training_hours=6.0,
+        _SENIOR_CARE_WORKERS, senior_hours, _money(rate * 1.08), terms, enhancement
     )
     care_headcount = sum(w.headcount for w in workers) + seniors.headcount
+    supervisors = max(1, round(care_headcount / 30))
+    coordinators = max(1, round(contact / 600))
+    administrators = 1 + int(contact > 1500)
     manager_rate = _lognormal(rng, 17.5, 0.08)
     office = [
         _office_role(rng, "Registered manager", "registered manager", 1, manager_rate),
         _office_role(
-            rng,
-            "Field supervisor or team leader",
-            "field supervisors",
-            max(1, round(care_headcount / 30)),
-            rate * 1.12,
+            rng, "Field supervisor or team leader", "field supervisors", supervisors, rate * 1.12
         ),
         _office_role(
-            rng,
-            "Care coordinator or scheduler",
-            "care coordinators",
-            max(1, round(contact / 600)),
-            rate * 1.15,
+            rng, "Care coordinator or scheduler", "care coordinators", coordinators, rate * 1.15
         ),
         _office_role(
             rng,
             "Administration",
             "office administrator",
-            1 + int(contact > 1500),
+            administrators,
             f.wage_floor_per_hour * 1.05,
         ),
     ]
@@ -944,12 +1012,20 @@ def _home_care_travel_lines(
 
 
 def _home_care_fields(
-    rng: np.random.Generator, rounds: _Rounds, staff: pd.DataFrame
+    rng: np.random.Generator,
+    provider: _Provider,
+    rounds: _Rounds,
+    enhancement: float,
+    staff: pd.DataFrame,
+    cost_per_unit: float,
 ) -> dict[str, object]:
+    """The provider sheet, then the branch's visits, care workers and travel."""
     contact = rounds.contact_hours_per_week
     counts = np.round(rounds.visits_per_week * rounds.visit_mix).astype(int)
     front_headcount, front_hours = _front_line_totals("home_care", staff)
+    branch = f"{provider.name.split(' ')[0]} {rng.choice(LOCALITIES)} branch"
     return {
+        **provider.details(rng, branch),
         "people_supported": int(round(contact / rng.uniform(7, 11))),
         "contact_hours_per_week": contact,
         "contact_hours_council_per_week": round(contact * float(rng.uniform(0.45, 0.9)), 1),
@@ -973,24 +1049,15 @@ def _home_care_fields(
     }
 
 
-def _home_care(rng, name, serial, f: Figures, period_start, period_end) -> _Drawn:
-    a = assumptions("home_care")
-    rounds = _home_care_rounds(rng, f)
-    rate = _front_line_rate(rng, f, a.real_living_wage_share)
-    enhancement = _money(float(rng.uniform(0.2, 0.6)))
-    terms = _pay_terms(rng, f, a)
-    roles = _home_care_roles(rng, f, rounds, rate, enhancement, terms)
-    staff = _staff_table("home_care", roles, f, terms.holiday_weeks)
-    units = rounds.contact_hours_per_week * WEEKS_PER_YEAR
-    size_factor = (rounds.contact_hours_per_week / 900) ** -0.12
-    costs = _running_costs(
-        rng, a, units, staff, size_factor, lambda: _home_care_travel_lines(rng, rounds, units)
-    )
-    branch = f"{name.split(' ')[0]} {rng.choice(LOCALITIES)} branch"
-    values = _details(rng, name, branch, serial, period_start, period_end)
-    values |= _home_care_fields(rng, rounds, staff)
-    values |= _workforce_and_cost_fields(rng, a, terms, costs)
-    return _drawn(values, staff, costs, units, rate)
+_HOME_CARE = _Recipe(
+    "home_care",
+    activity=_home_care_rounds,
+    pay_extras=lambda rng, _week, _rate: _enhancement_per_hour(rng, "home_care"),
+    roles=_home_care_roles,
+    extra_lines=_home_care_travel_lines,
+    fields=_home_care_fields,
+    closing_fields=_no_fields,
+)
 
 
 # -------------------------------------------------------------------------- care homes
@@ -1009,12 +1076,22 @@ class _Home:
     care_hours_per_resident_week: float
     nurse_hours_per_resident_week: float
 
+    @property
+    def units_per_week(self) -> float:
+        return self.residents
+
+    @property
+    def cost_size_factor(self) -> float:
+        """Larger homes spread their running costs over more residents."""
+        return (self.beds / 48) ** -0.1
+
 
 _HOME_TYPES = ["Residential"] * 11 + ["Nursing"] * 5 + ["Residential and nursing"] * 4
 _TENURES = ["Freehold (owned)"] * 6 + ["Rented or leased from a landlord"] * 3 + ["Long leasehold"]
+_RENTED = "Rented or leased from a landlord"
 
 
-def _care_home_beds(rng: np.random.Generator) -> _Home:
+def _care_home_beds(rng: np.random.Generator, _f: Figures) -> _Home:
     home_type = str(rng.choice(_HOME_TYPES))
     beds = int(np.clip(round(rng.normal(48, 16)), 16, 110))
     occupancy = round(float(np.clip(rng.beta(18, 2), 0.72, 0.99)), 3)
@@ -1068,6 +1145,9 @@ def _care_home_house_roles(
     return roles
 
 
+_SENIOR_CARERS = _Shift("Senior care worker", "senior carers", 36.0)
+
+
 def _care_home_roles(
     rng: np.random.Generator,
     f: Figures,
@@ -1084,17 +1164,7 @@ def _care_home_roles(
         rng, care_hours - senior_hours, "Care worker", rate, enhancement, terms, agency_share
     )
     senior_rate = _money(rate * 1.1)
-    roles.append(
-        _shift_role(
-            "Senior care worker",
-            "senior carers",
-            senior_hours,
-            36.0,
-            senior_rate,
-            terms,
-            enhancement=enhancement,
-        )
-    )
+    roles.append(_shift_role(_SENIOR_CARERS, senior_hours, senior_rate, terms, enhancement))
     if home.nurse_hours_per_resident_week > 0:
         roles.append(_care_home_nurses(rng, home))
     return roles + _care_home_house_roles(rng, f, home, rate)
@@ -1123,10 +1193,21 @@ def _care_home_residents(rng: np.random.Generator, home: _Home) -> dict[str, int
 
 
 def _care_home_fields(
-    rng: np.random.Generator, home: _Home, residents: dict[str, int], cost_per_week: float
+    rng: np.random.Generator,
+    provider: _Provider,
+    home: _Home,
+    enhancement: float,
+    staff: pd.DataFrame,
+    cost_per_week: float,
 ) -> dict[str, object]:
-    """The home's beds, residents and average fees (about its cost a resident week)."""
+    """The provider sheet, then the home's beds, residents, average fees (about its cost a
+    resident week) and tenure."""
+    residents = _care_home_residents(rng, home)
+    home_name = f"{provider.name.split(' ')[0]} {_NAME_SECOND['care_home'][provider.serial % 5]}"
+    details = provider.details(rng, home_name)
+    tenure = str(rng.choice(_TENURES))
     return {
+        **details,
         "home_type": home.home_type,
         "registered_beds": home.beds,
         "average_occupancy": home.occupancy,
@@ -1134,43 +1215,38 @@ def _care_home_fields(
         **residents,
         "average_fee_council_per_week": _money(cost_per_week * rng.uniform(0.85, 1.0)),
         "average_fee_self_funded_per_week": _money(cost_per_week * rng.uniform(1.15, 1.45)),
+        "tenure": tenure,
     }
 
 
-def _care_home_property(
-    rng: np.random.Generator, tenure: str, beds: int, period_start: dt.date
+def _care_home_capital(
+    rng: np.random.Generator, provider: _Provider, home: _Home, values: dict[str, object]
 ) -> dict[str, object]:
-    """Rent a year for a rented home; otherwise the property's value and valuation date."""
-    if tenure == "Rented or leased from a landlord":
-        return {"rent_annual": _whole(beds * float(rng.uniform(3200, 4600)))}
-    return {
-        "property_value": _whole(beds * float(rng.uniform(45_000, 85_000)) / 1000) * 1000,
-        "property_valuation_date": dt.date(
-            period_start.year - int(rng.integers(0, 4)), int(rng.integers(1, 13)), 1
-        ),
+    """The return on capital asked for, and the rent a year for a rented home or otherwise
+    the property's value and valuation date."""
+    out: dict[str, object] = {
+        "tenure": values["tenure"],  # entered after the return on operations
+        "return_on_capital_rate": float(rng.choice([0.06, 0.065, 0.07, 0.08])),
     }
+    if values["tenure"] == _RENTED:
+        out["rent_annual"] = _whole(home.beds * float(rng.uniform(3200, 4600)))
+        return out
+    out["property_value"] = _whole(home.beds * float(rng.uniform(45_000, 85_000)) / 1000) * 1000
+    out["property_valuation_date"] = dt.date(
+        provider.period_start.year - int(rng.integers(0, 4)), int(rng.integers(1, 13)), 1
+    )
+    return out
 
 
-def _care_home(rng, name, serial, f: Figures, period_start, period_end) -> _Drawn:
-    a = assumptions("care_home")
-    home = _care_home_beds(rng)
-    rate = _front_line_rate(rng, f, a.real_living_wage_share)
-    enhancement = _money(float(rng.uniform(0.3, 0.8)))
-    terms = _pay_terms(rng, f, a)
-    roles = _care_home_roles(rng, f, home, rate, enhancement, terms)
-    staff = _staff_table("care_home", roles, f, terms.holiday_weeks)
-    units = home.residents * WEEKS_PER_YEAR
-    costs = _running_costs(rng, a, units, staff, (home.beds / 48) ** -0.1)
-    residents = _care_home_residents(rng, home)
-    home_name = f"{name.split(' ')[0]} {_NAME_SECOND['care_home'][serial % 5]}"
-    values = _details(rng, name, home_name, serial, period_start, period_end)
-    tenure = str(rng.choice(_TENURES))
-    values |= _care_home_fields(rng, home, residents, costs.annual / units)
-    values |= _workforce_and_cost_fields(rng, a, terms, costs)
-    values["tenure"] = tenure
-    values["return_on_capital_rate"] = float(rng.choice([0.06, 0.065, 0.07, 0.08]))
-    values |= _care_home_property(rng, tenure, home.beds, period_start)
-    return _drawn(values, staff, costs, units, rate)
+_CARE_HOME = _Recipe(
+    "care_home",
+    activity=_care_home_beds,
+    pay_extras=lambda rng, _week, _rate: _enhancement_per_hour(rng, "care_home"),
+    roles=_care_home_roles,
+    extra_lines=_no_fields,
+    fields=_care_home_fields,
+    closing_fields=_care_home_capital,
+)
 
 
 # ------------------------------------------------------------------- supported living
@@ -1189,8 +1265,17 @@ class _Schemes:
     waking_nights_per_week: float
     waking_night_hours_per_night: float
 
+    @property
+    def units_per_week(self) -> float:
+        return self.support_hours_per_week
 
-def _supported_living_schemes(rng: np.random.Generator) -> _Schemes:
+    @property
+    def cost_size_factor(self) -> float:
+        """Running costs do not depend on the service's size."""
+        return 1.0
+
+
+def _supported_living_schemes(rng: np.random.Generator, _f: Figures) -> _Schemes:
     support = round(float(np.clip(_lognormal(rng, 1400, 0.55), 300, 6000)), 1)
     people = max(2, int(round(support / rng.uniform(25, 45))))
     schemes = max(1, int(round(people / rng.uniform(3, 6))))
@@ -1220,6 +1305,10 @@ def _night_pay(rng: np.random.Generator, s: _Schemes, rate: float) -> _NightPay:
     return _NightPay(sleep_in, _money(rate + float(rng.uniform(0.25, 0.75))))
 
 
+_SENIOR_SUPPORT_WORKERS = _Shift("Senior support worker", "senior support workers", 35.0)
+_WAKING_NIGHT_STAFF = _Shift("Waking night support worker", "waking night staff", 33.0, opt_in=0.85)
+
+
 def _supported_living_roles(
     rng: np.random.Generator,
     f: Figures,
@@ -1231,7 +1320,7 @@ def _supported_living_roles(
     """Support workers by hours band, seniors, waking night staff (if any) and the office."""
     day_paid = s.support_hours_per_week * (1 + float(rng.uniform(0.03, 0.07)))
     senior_hours = day_paid * float(rng.uniform(0.08, 0.14))
-    enhancement = _money(rng.uniform(0.1, 0.4))
+    enhancement = _enhancement_per_hour(rng, "supported_living")
     agency_share = float(rng.uniform(0.01, 0.04)) if rng.random() < 0.3 else 0.0
     roles = _banded_workers(
         rng, day_paid - senior_hours, "Support worker", rate, enhancement, terms, agency_share
@@ -1239,29 +1328,11 @@ def _supported_living_roles(
     # sleep-in allowances are paid to the longest-hours band (they cover the nights)
     sleep_in_annual = s.sleep_ins_per_week * nights.sleep_in_payment_per_night * WEEKS_PER_YEAR
     roles[-1].extra_pay_annual = sleep_in_annual
-    senior_rate = _money(rate * 1.08)
-    roles.append(
-        _shift_role(
-            "Senior support worker",
-            "senior support workers",
-            senior_hours,
-            35.0,
-            senior_rate,
-            terms,
-        )
-    )
+    roles.append(_shift_role(_SENIOR_SUPPORT_WORKERS, senior_hours, _money(rate * 1.08), terms))
     if s.waking_nights_per_week:
-        roles.append(
-            _shift_role(
-                "Waking night support worker",
-                "waking night staff",
-                s.waking_nights_per_week * s.waking_night_hours_per_night,
-                33.0,
-                nights.waking_night_rate_per_hour,
-                terms,
-                opt_in=0.85,
-            )
-        )
+        waking_hours = s.waking_nights_per_week * s.waking_night_hours_per_night
+        waking_rate = nights.waking_night_rate_per_hour
+        roles.append(_shift_role(_WAKING_NIGHT_STAFF, waking_hours, waking_rate, terms))
     return roles + _supported_living_office(rng, f, s, rate)
 
 
@@ -1282,7 +1353,7 @@ def _supported_living_office(
 
 
 def _supported_living_extra_lines(
-    rng: np.random.Generator, units_per_year: float
+    rng: np.random.Generator, _s: _Schemes, units_per_year: float
 ) -> dict[str, float]:
     """Mileage paid (a share of a pound a support hour) and CQC registration."""
     return {
@@ -1292,12 +1363,19 @@ def _supported_living_extra_lines(
 
 
 def _supported_living_fields(
-    rng: np.random.Generator, s: _Schemes, nights: _NightPay, staff: pd.DataFrame
+    rng: np.random.Generator,
+    provider: _Provider,
+    s: _Schemes,
+    nights: _NightPay,
+    staff: pd.DataFrame,
+    cost_per_unit: float,
 ) -> dict[str, object]:
+    """The provider sheet, then the people supported, support workers and night cover."""
     support = s.support_hours_per_week
     front_headcount, front_hours = _front_line_totals("supported_living", staff)
     waking = s.waking_nights_per_week
     return {
+        **provider.details(rng, f"{provider.name.split(' ')[0]} supported living"),
         "people_supported": s.people_supported,
         "schemes": s.schemes,
         "support_hours_per_week": support,
@@ -1315,30 +1393,17 @@ def _supported_living_fields(
     }
 
 
-def _supported_living(rng, name, serial, f: Figures, period_start, period_end) -> _Drawn:
-    a = assumptions("supported_living")
-    schemes = _supported_living_schemes(rng)
-    rate = _front_line_rate(rng, f, a.real_living_wage_share)
-    nights = _night_pay(rng, schemes, rate)
-    terms = _pay_terms(rng, f, a)
-    roles = _supported_living_roles(rng, f, schemes, rate, nights, terms)
-    staff = _staff_table("supported_living", roles, f, terms.holiday_weeks)
-    units = schemes.support_hours_per_week * WEEKS_PER_YEAR
-    costs = _running_costs(
-        rng, a, units, staff, extra_lines=lambda: _supported_living_extra_lines(rng, units)
-    )
-    service_name = f"{name.split(' ')[0]} supported living"
-    values = _details(rng, name, service_name, serial, period_start, period_end)
-    values |= _supported_living_fields(rng, schemes, nights, staff)
-    values |= _workforce_and_cost_fields(rng, a, terms, costs)
-    return _drawn(values, staff, costs, units, rate)
+_SUPPORTED_LIVING = _Recipe(
+    "supported_living",
+    activity=_supported_living_schemes,
+    pay_extras=_night_pay,
+    roles=_supported_living_roles,
+    extra_lines=_supported_living_extra_lines,
+    fields=_supported_living_fields,
+    closing_fields=_no_fields,
+)
 
-
-_BUILDERS = {
-    "home_care": _home_care,
-    "care_home": _care_home,
-    "supported_living": _supported_living,
-}
+_RECIPES = {r.service: r for r in (_HOME_CARE, _CARE_HOME, _SUPPORTED_LIVING)}
 
 
 # --------------------------------------------------------------------------- market
@@ -1475,7 +1540,8 @@ def _draw_returns(
     for service, n in counts.items():
         for i, name in enumerate(_names(rng, service, n, taken), start=1):
             serial += 1
-            drawn = _BUILDERS[service](rng, name, serial, figures, period_start, period_end)
+            provider = _Provider(name, serial, period_start, period_end)
+            drawn = _draw_return(_RECIPES[service], rng, provider, figures)
             file = f"{_FILE_PREFIX[service]}{i:02d}_{_slug(name)[:40]}.xlsx"
             r = ProviderReturn(file, service, name, drawn.values, drawn.tables)
             returns.append(r)
