@@ -35,6 +35,7 @@ Example
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import functools
 import math
@@ -42,7 +43,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -804,6 +805,9 @@ def _workforce_and_cost_fields(
     }
 
 
+# ------------------------------------------------------------------- drawing a return
+
+
 @dataclass(frozen=True)
 class _Provider:
     """Who a return is from and the period it covers."""
@@ -830,58 +834,86 @@ class _Drawn:
     rate_per_hour: float
 
 
-@dataclass(frozen=True)
-class _Recipe:
-    """A service's own steps, called by :func:`_draw_return` in a fixed order (the order of
-    the draws is part of the market a seed gives).
+class _Week(abc.ABC):
+    """A service's typical week (home care rounds, a care home's beds, supported living
+    schemes) with the service's own steps of drawing a return. :func:`_draw_return` calls
+    the steps in a fixed order (the order of the draws is part of the market a seed gives);
+    a subclass per service is a frozen dataclass of the week's figures."""
 
-    Attributes
-    ----------
-    activity
-        ``(rng, figures) -> week``: the service's typical week (visits, beds or schemes), an
-        object with ``units_per_week`` and ``cost_size_factor``.
-    pay_extras
-        ``(rng, week, rate) -> extras``: pay besides the hourly rate (enhancement per hour,
-        or sleep-in and waking night pay).
-    roles
-        ``(rng, figures, week, rate, extras, terms) -> list of roles`` of the staffing table.
-    extra_lines
-        ``(rng, week, units_per_year) -> {line: annual £}``: cost lines drawn after the
-        anchored ones.
-    fields
-        ``(rng, provider, week, extras, staff, cost_per_unit) -> values``: the provider sheet
-        and the service's own fields, before the workforce and cost fields.
-    closing_fields
-        ``(rng, provider, week, values) -> values`` entered after the return on operations.
-    """
+    service: ClassVar[str]
+    units_field: ClassVar[str]
+    """The field holding the units of the service's rate a week."""
 
-    service: str
-    activity: Callable[..., Any]
-    pay_extras: Callable[..., Any]
-    roles: Callable[..., list[_Role]]
-    extra_lines: Callable[..., dict[str, float]]
-    fields: Callable[..., dict[str, object]]
-    closing_fields: Callable[..., dict[str, object]]
+    def __init_subclass__(cls, *, service: str, units_field: str, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.service, cls.units_field = service, units_field
+
+    @classmethod
+    @abc.abstractmethod
+    def draw(cls, rng: np.random.Generator, f: Figures) -> _Week:
+        """Draw the week."""
+
+    @property
+    def units_per_week(self) -> float:
+        """Units of the service's rate a week (contact hours, residents, support hours)."""
+        return getattr(self, self.units_field)
+
+    @property
+    def cost_size_factor(self) -> float:
+        """How the provider's size moves its cost level around the anchors (not at all)."""
+        return 1.0
+
+    def pay_extras(self, rng: np.random.Generator, rate: float) -> Any:
+        """Front-line pay besides the hourly rate: an enhancement per hour."""
+        return _enhancement_per_hour(rng, self.service)
+
+    @abc.abstractmethod
+    def roles(
+        self, rng: np.random.Generator, f: Figures, rate: float, extras: Any, terms: _PayTerms
+    ) -> list[_Role]:
+        """The roles of the staffing table."""
+
+    def extra_lines(self, rng: np.random.Generator, units_per_year: float) -> dict[str, float]:
+        """Cost lines drawn after the anchored ones (none)."""
+        return {}
+
+    @abc.abstractmethod
+    def fields(
+        self,
+        rng: np.random.Generator,
+        provider: _Provider,
+        extras: Any,
+        staff: pd.DataFrame,
+        cost_per_unit: float,
+    ) -> dict[str, object]:
+        """The provider sheet and the service's own fields, before the workforce and cost
+        fields."""
+
+    def closing_fields(
+        self, rng: np.random.Generator, provider: _Provider, values: dict[str, object]
+    ) -> dict[str, object]:
+        """Fields entered after the return on operations (none)."""
+        return {}
 
 
 def _draw_return(
-    recipe: _Recipe, rng: np.random.Generator, provider: _Provider, f: Figures
+    week_type: type[_Week], rng: np.random.Generator, provider: _Provider, f: Figures
 ) -> _Drawn:
     """Draw one provider's return: its week, pay, staffing table, cost lines and fields."""
-    a = assumptions(recipe.service)
-    week = recipe.activity(rng, f)
+    a = assumptions(week_type.service)
+    week = week_type.draw(rng, f)
     rate = _front_line_rate(rng, f, a.real_living_wage_share)
-    extras = recipe.pay_extras(rng, week, rate)
+    extras = week.pay_extras(rng, rate)
     terms = _pay_terms(rng, f, a)
-    roles = recipe.roles(rng, f, week, rate, extras, terms)
-    staff = _staff_table(recipe.service, roles, f, terms.holiday_weeks)
+    roles = week.roles(rng, f, rate, extras, terms)
+    staff = _staff_table(week.service, roles, f, terms.holiday_weeks)
     units = week.units_per_week * WEEKS_PER_YEAR
     costs = _running_costs(
-        rng, a, units, staff, week.cost_size_factor, lambda: recipe.extra_lines(rng, week, units)
+        rng, a, units, staff, week.cost_size_factor, lambda: week.extra_lines(rng, units)
     )
-    values = recipe.fields(rng, provider, week, extras, staff, costs.annual / units)
+    values = week.fields(rng, provider, extras, staff, costs.annual / units)
     values |= _workforce_and_cost_fields(rng, a, terms, costs)
-    closing = recipe.closing_fields(rng, provider, week, values)
+    closing = week.closing_fields(rng, provider, values)
     values = {k: v for k, v in values.items() if k not in closing} | closing  # entered last
     values = {k: v for k, v in values.items() if v is not None}  # blank where not applicable
     return _Drawn(values, {"staff_roles": staff, "other_costs": costs.other}, units, rate)
@@ -892,10 +924,6 @@ def _enhancement_per_hour(rng: np.random.Generator, service: str) -> float:
     return _money(rng.uniform(*assumptions(service).enhancement_per_hour))
 
 
-def _no_fields(*_) -> dict[str, object]:
-    return {}
-
-
 # -------------------------------------------------------------------------- home care
 
 _VISIT_MINUTES = np.array([15.0, 30.0, 45.0, 60.0, 90.0])
@@ -903,7 +931,7 @@ _VISIT_MINUTES = np.array([15.0, 30.0, 45.0, 60.0, 90.0])
 
 
 @dataclass(frozen=True)
-class _Rounds:
+class _Rounds(_Week, service="home_care", units_field="contact_hours_per_week"):
     """A home care branch's visits and travel in a typical week."""
 
     contact_hours_per_week: float
@@ -917,35 +945,113 @@ class _Rounds:
     paid_hours_per_week: float  # contact, travel and other paid time
 
     @property
-    def units_per_week(self) -> float:
-        return self.contact_hours_per_week
-
-    @property
     def cost_size_factor(self) -> float:
         """Larger branches spread their business costs over more hours."""
         return (self.contact_hours_per_week / 900) ** -0.12
 
+    @classmethod
+    def draw(cls, rng, f) -> _Rounds:
+        """Draw the branch's contact hours, visit lengths, travel and mileage rate."""
+        contact = round(float(np.clip(_lognormal(rng, 900, 0.6), 150, 6000)), 1)
+        mix = rng.dirichlet(np.array([0.04, 0.50, 0.28, 0.15, 0.03]) * 40)
+        avg_visit_minutes = float((mix * _VISIT_MINUTES).sum())
+        travel_per_contact_hour = float(np.clip(rng.normal(15, 3), 8, 25))
+        travel_per_visit = travel_per_contact_hour * avg_visit_minutes / 60
+        miles_per_visit = travel_per_visit * float(rng.uniform(0.25, 0.55))
+        mileage_rate = float(rng.choice([0.25, 0.30, 0.30, 0.35, 0.40, f.mileage_rate_per_mile]))
+        non_contact_share = float(rng.uniform(0.03, 0.07))
+        return cls(
+            contact_hours_per_week=contact,
+            visit_mix=mix,
+            average_visit_minutes=avg_visit_minutes,
+            visits_per_week=contact * 60 / avg_visit_minutes,
+            travel_minutes_per_contact_hour=travel_per_contact_hour,
+            travel_minutes_per_visit=travel_per_visit,
+            miles_per_visit=miles_per_visit,
+            mileage_paid_per_mile=min(mileage_rate, f.mileage_rate_per_mile),
+            paid_hours_per_week=contact * (1 + travel_per_contact_hour / 60 + non_contact_share),
+        )
 
-def _home_care_rounds(rng: np.random.Generator, f: Figures) -> _Rounds:
-    contact = round(float(np.clip(_lognormal(rng, 900, 0.6), 150, 6000)), 1)
-    mix = rng.dirichlet(np.array([0.04, 0.50, 0.28, 0.15, 0.03]) * 40)
-    avg_visit_minutes = float((mix * _VISIT_MINUTES).sum())
-    travel_per_contact_hour = float(np.clip(rng.normal(15, 3), 8, 25))
-    travel_per_visit = travel_per_contact_hour * avg_visit_minutes / 60
-    miles_per_visit = travel_per_visit * float(rng.uniform(0.25, 0.55))
-    mileage_rate = float(rng.choice([0.25, 0.30, 0.30, 0.35, 0.40, f.mileage_rate_per_mile]))
-    non_contact_share = float(rng.uniform(0.03, 0.07))
-    return _Rounds(
-        contact_hours_per_week=contact,
-        visit_mix=mix,
-        average_visit_minutes=avg_visit_minutes,
-        visits_per_week=contact * 60 / avg_visit_minutes,
-        travel_minutes_per_contact_hour=travel_per_contact_hour,
-        travel_minutes_per_visit=travel_per_visit,
-        miles_per_visit=miles_per_visit,
-        mileage_paid_per_mile=min(mileage_rate, f.mileage_rate_per_mile),
-        paid_hours_per_week=contact * (1 + travel_per_contact_hour / 60 + non_contact_share),
-    )
+    def roles(self, rng, f, rate, enhancement, terms) -> list[_Role]:
+        """Care workers by hours band, senior care workers and the branch office."""
+        contact = self.contact_hours_per_week
+        agency_share = float(rng.uniform(0.01, 0.05)) if rng.random() < 0.3 else 0.0
+        senior_hours = self.paid_hours_per_week * float(rng.uniform(0.06, 0.12))
+        care_hours = self.paid_hours_per_week - senior_hours
+        workers = _banded_workers(
+            rng, care_hours, "Care worker", rate, enhancement, terms, agency_share
+        )
+        seniors = _shift_role(
+            _SENIOR_CARE_WORKERS, senior_hours, _money(rate * 1.08), terms, enhancement
+        )
+        care_headcount = sum(w.headcount for w in workers) + seniors.headcount
+        supervisors = max(1, round(care_headcount / 30))
+        coordinators = max(1, round(contact / 600))
+        administrators = 1 + int(contact > 1500)
+        manager_rate = _lognormal(rng, 17.5, 0.08)
+        office = [
+            _office_role(rng, "Registered manager", "registered manager", 1, manager_rate),
+            _office_role(
+                rng,
+                "Field supervisor or team leader",
+                "field supervisors",
+                supervisors,
+                rate * 1.12,
+            ),
+            _office_role(
+                rng, "Care coordinator or scheduler", "care coordinators", coordinators, rate * 1.15
+            ),
+            _office_role(
+                rng,
+                "Administration",
+                "office administrator",
+                administrators,
+                f.wage_floor_per_hour * 1.05,
+            ),
+        ]
+        if contact > 2000:
+            office.append(_office_role(rng, "Deputy manager", "deputy manager", 1, rate * 1.35))
+        return [*workers, seniors, *office]
+
+    def extra_lines(self, rng, units_per_year) -> dict[str, float]:
+        """Mileage paid (miles a contact hour x rate x contact hours) and CQC registration."""
+        miles_per_contact_hour = self.miles_per_visit * 60 / self.average_visit_minutes
+        mileage = miles_per_contact_hour * self.mileage_paid_per_mile * units_per_year
+        registration = float(rng.uniform(1500, 4500)) + self.contact_hours_per_week * 1.2
+        return {
+            "mileage_paid_annual": _whole(mileage),
+            "registration_fees_annual": _whole(registration),
+        }
+
+    def fields(self, rng, provider, enhancement, staff, cost_per_unit) -> dict[str, object]:
+        """The provider sheet, then the branch's visits, care workers and travel."""
+        contact = self.contact_hours_per_week
+        counts = np.round(self.visits_per_week * self.visit_mix).astype(int)
+        front_headcount, front_hours = _front_line_totals("home_care", staff)
+        branch = f"{provider.name.split(' ')[0]} {rng.choice(LOCALITIES)} branch"
+        return {
+            **provider.details(rng, branch),
+            "people_supported": int(round(contact / rng.uniform(7, 11))),
+            "contact_hours_per_week": contact,
+            "contact_hours_council_per_week": round(contact * float(rng.uniform(0.45, 0.9)), 1),
+            "visits_per_week_15min": int(counts[0]),
+            "visits_per_week_30min": int(counts[1]),
+            "visits_per_week_45min": int(counts[2]),
+            "visits_per_week_60min": int(counts[3]),
+            "visits_per_week_over_60min": int(counts[4]),
+            "care_worker_headcount": front_headcount,
+            "care_worker_paid_hours_per_week": front_hours,
+            "travel_minutes_per_visit": round(self.travel_minutes_per_visit, 1),
+            "miles_per_visit": round(self.miles_per_visit, 1),
+            "mileage_paid_per_mile": self.mileage_paid_per_mile,
+            "travel_time_paid_basis": str(
+                rng.choice(
+                    ["Paid by the hour of travel"] * 8
+                    + ["Included in a rate per visit or per contact hour"] * 2
+                )
+            ),
+            "share_zero_hours_contracts": round(float(rng.uniform(0.2, 0.8)), 2),
+        }
 
 
 _SENIOR_CARE_WORKERS = _Shift(
@@ -953,118 +1059,11 @@ _SENIOR_CARE_WORKERS = _Shift(
 )
 
 
-def _home_care_roles(
-    rng: np.random.Generator,
-    f: Figures,
-    rounds: _Rounds,
-    rate: float,
-    enhancement: float,
-    terms: _PayTerms,
-) -> list[_Role]:
-    """Care workers by hours band, senior care workers and the branch office."""
-    contact = rounds.contact_hours_per_week
-    agency_share = float(rng.uniform(0.01, 0.05)) if rng.random() < 0.3 else 0.0
-    senior_hours = rounds.paid_hours_per_week * float(rng.uniform(0.06, 0.12))
-    care_hours = rounds.paid_hours_per_week - senior_hours
-    workers = _banded_workers(
-        rng, care_hours, "Care worker", rate, enhancement, terms, agency_share
-    )
-    seniors = _shift_role(
-        _SENIOR_CARE_WORKERS, senior_hours, _money(rate * 1.08), terms, enhancement
-    )
-    care_headcount = sum(w.headcount for w in workers) + seniors.headcount
-    supervisors = max(1, round(care_headcount / 30))
-    coordinators = max(1, round(contact / 600))
-    administrators = 1 + int(contact > 1500)
-    manager_rate = _lognormal(rng, 17.5, 0.08)
-    office = [
-        _office_role(rng, "Registered manager", "registered manager", 1, manager_rate),
-        _office_role(
-            rng, "Field supervisor or team leader", "field supervisors", supervisors, rate * 1.12
-        ),
-        _office_role(
-            rng, "Care coordinator or scheduler", "care coordinators", coordinators, rate * 1.15
-        ),
-        _office_role(
-            rng,
-            "Administration",
-            "office administrator",
-            administrators,
-            f.wage_floor_per_hour * 1.05,
-        ),
-    ]
-    if contact > 2000:
-        office.append(_office_role(rng, "Deputy manager", "deputy manager", 1, rate * 1.35))
-    return [*workers, seniors, *office]
-
-
-def _home_care_travel_lines(
-    rng: np.random.Generator, rounds: _Rounds, units_per_year: float
-) -> dict[str, float]:
-    """Mileage paid (miles a contact hour x rate x contact hours) and CQC registration."""
-    miles_per_contact_hour = rounds.miles_per_visit * 60 / rounds.average_visit_minutes
-    mileage = miles_per_contact_hour * rounds.mileage_paid_per_mile * units_per_year
-    registration = float(rng.uniform(1500, 4500)) + rounds.contact_hours_per_week * 1.2
-    return {
-        "mileage_paid_annual": _whole(mileage),
-        "registration_fees_annual": _whole(registration),
-    }
-
-
-def _home_care_fields(
-    rng: np.random.Generator,
-    provider: _Provider,
-    rounds: _Rounds,
-    enhancement: float,
-    staff: pd.DataFrame,
-    cost_per_unit: float,
-) -> dict[str, object]:
-    """The provider sheet, then the branch's visits, care workers and travel."""
-    contact = rounds.contact_hours_per_week
-    counts = np.round(rounds.visits_per_week * rounds.visit_mix).astype(int)
-    front_headcount, front_hours = _front_line_totals("home_care", staff)
-    branch = f"{provider.name.split(' ')[0]} {rng.choice(LOCALITIES)} branch"
-    return {
-        **provider.details(rng, branch),
-        "people_supported": int(round(contact / rng.uniform(7, 11))),
-        "contact_hours_per_week": contact,
-        "contact_hours_council_per_week": round(contact * float(rng.uniform(0.45, 0.9)), 1),
-        "visits_per_week_15min": int(counts[0]),
-        "visits_per_week_30min": int(counts[1]),
-        "visits_per_week_45min": int(counts[2]),
-        "visits_per_week_60min": int(counts[3]),
-        "visits_per_week_over_60min": int(counts[4]),
-        "care_worker_headcount": front_headcount,
-        "care_worker_paid_hours_per_week": front_hours,
-        "travel_minutes_per_visit": round(rounds.travel_minutes_per_visit, 1),
-        "miles_per_visit": round(rounds.miles_per_visit, 1),
-        "mileage_paid_per_mile": rounds.mileage_paid_per_mile,
-        "travel_time_paid_basis": str(
-            rng.choice(
-                ["Paid by the hour of travel"] * 8
-                + ["Included in a rate per visit or per contact hour"] * 2
-            )
-        ),
-        "share_zero_hours_contracts": round(float(rng.uniform(0.2, 0.8)), 2),
-    }
-
-
-_HOME_CARE = _Recipe(
-    "home_care",
-    activity=_home_care_rounds,
-    pay_extras=lambda rng, _week, _rate: _enhancement_per_hour(rng, "home_care"),
-    roles=_home_care_roles,
-    extra_lines=_home_care_travel_lines,
-    fields=_home_care_fields,
-    closing_fields=_no_fields,
-)
-
-
 # -------------------------------------------------------------------------- care homes
 
 
 @dataclass(frozen=True)
-class _Home:
+class _Home(_Week, service="care_home", units_field="residents"):
     """A care home's beds, residents and the care hours they need."""
 
     home_type: str
@@ -1077,41 +1076,89 @@ class _Home:
     nurse_hours_per_resident_week: float
 
     @property
-    def units_per_week(self) -> float:
-        return self.residents
-
-    @property
     def cost_size_factor(self) -> float:
         """Larger homes spread their running costs over more residents."""
         return (self.beds / 48) ** -0.1
 
+    @classmethod
+    def draw(cls, rng, f) -> _Home:
+        """Draw the home's type, beds, occupancy and care hours a resident week."""
+        home_type = str(rng.choice(_HOME_TYPES))
+        beds = int(np.clip(round(rng.normal(48, 16)), 16, 110))
+        occupancy = round(float(np.clip(rng.beta(18, 2), 0.72, 0.99)), 3)
+        mixed = float(rng.uniform(0.3, 0.6))  # drawn for every home, used for mixed ones
+        nursing_share = {"Residential": 0.0, "Nursing": 1.0, "Residential and nursing": mixed}[
+            home_type
+        ]
+        enhanced_share = float(rng.uniform(0.15, 0.5))
+        care_hours = float(rng.normal(21.5, 2.0)) * (1 + 0.25 * enhanced_share)
+        nurse_hours = nursing_share * float(rng.normal(8.5, 1.0))
+        return cls(
+            home_type,
+            beds,
+            occupancy,
+            beds * occupancy,
+            nursing_share,
+            enhanced_share,
+            care_hours,
+            nurse_hours,
+        )
+
+    def roles(self, rng, f, rate, enhancement, terms) -> list[_Role]:
+        """Care workers by hours band, senior carers, nurses (if any) and the house staff."""
+        care_hours = self.care_hours_per_resident_week * self.residents
+        senior_hours = care_hours * float(rng.uniform(0.12, 0.2))
+        agency_share = float(rng.uniform(0.01, 0.06)) if rng.random() < 0.4 else 0.0
+        roles = _banded_workers(
+            rng, care_hours - senior_hours, "Care worker", rate, enhancement, terms, agency_share
+        )
+        senior_rate = _money(rate * 1.1)
+        roles.append(_shift_role(_SENIOR_CARERS, senior_hours, senior_rate, terms, enhancement))
+        if self.nurse_hours_per_resident_week > 0:
+            roles.append(_care_home_nurses(rng, self))
+        return roles + _care_home_house_roles(rng, f, self, rate)
+
+    def fields(self, rng, provider, enhancement, staff, cost_per_week) -> dict[str, object]:
+        """The provider sheet, then the home's beds, residents, average fees (about its cost a
+        resident week) and tenure."""
+        residents = _care_home_residents(rng, self)
+        home_name = (
+            f"{provider.name.split(' ')[0]} {_NAME_SECOND['care_home'][provider.serial % 5]}"
+        )
+        details = provider.details(rng, home_name)
+        tenure = str(rng.choice(_TENURES))
+        return {
+            **details,
+            "home_type": self.home_type,
+            "registered_beds": self.beds,
+            "average_occupancy": self.occupancy,
+            "single_rooms": int(round(self.beds * rng.uniform(0.8, 1.0))),
+            **residents,
+            "average_fee_council_per_week": _money(cost_per_week * rng.uniform(0.85, 1.0)),
+            "average_fee_self_funded_per_week": _money(cost_per_week * rng.uniform(1.15, 1.45)),
+            "tenure": tenure,
+        }
+
+    def closing_fields(self, rng, provider, values) -> dict[str, object]:
+        """The return on capital asked for, and the rent a year for a rented home or otherwise
+        the property's value and valuation date."""
+        out: dict[str, object] = {
+            "tenure": values["tenure"],  # entered after the return on operations
+            "return_on_capital_rate": float(rng.choice([0.06, 0.065, 0.07, 0.08])),
+        }
+        if values["tenure"] == _RENTED:
+            out["rent_annual"] = _whole(self.beds * float(rng.uniform(3200, 4600)))
+            return out
+        out["property_value"] = _whole(self.beds * float(rng.uniform(45_000, 85_000)) / 1000) * 1000
+        out["property_valuation_date"] = dt.date(
+            provider.period_start.year - int(rng.integers(0, 4)), int(rng.integers(1, 13)), 1
+        )
+        return out
+
 
 _HOME_TYPES = ["Residential"] * 11 + ["Nursing"] * 5 + ["Residential and nursing"] * 4
-_TENURES = ["Freehold (owned)"] * 6 + ["Rented or leased from a landlord"] * 3 + ["Long leasehold"]
 _RENTED = "Rented or leased from a landlord"
-
-
-def _care_home_beds(rng: np.random.Generator, _f: Figures) -> _Home:
-    home_type = str(rng.choice(_HOME_TYPES))
-    beds = int(np.clip(round(rng.normal(48, 16)), 16, 110))
-    occupancy = round(float(np.clip(rng.beta(18, 2), 0.72, 0.99)), 3)
-    mixed = float(rng.uniform(0.3, 0.6))  # drawn for every home, used for mixed ones
-    nursing_share = {"Residential": 0.0, "Nursing": 1.0, "Residential and nursing": mixed}[
-        home_type
-    ]
-    enhanced_share = float(rng.uniform(0.15, 0.5))
-    care_hours = float(rng.normal(21.5, 2.0)) * (1 + 0.25 * enhanced_share)
-    nurse_hours = nursing_share * float(rng.normal(8.5, 1.0))
-    return _Home(
-        home_type,
-        beds,
-        occupancy,
-        beds * occupancy,
-        nursing_share,
-        enhanced_share,
-        care_hours,
-        nurse_hours,
-    )
+_TENURES = ["Freehold (owned)"] * 6 + [_RENTED] * 3 + ["Long leasehold"]
 
 
 def _care_home_nurses(rng: np.random.Generator, home: _Home) -> _Role:
@@ -1148,28 +1195,6 @@ def _care_home_house_roles(
 _SENIOR_CARERS = _Shift("Senior care worker", "senior carers", 36.0)
 
 
-def _care_home_roles(
-    rng: np.random.Generator,
-    f: Figures,
-    home: _Home,
-    rate: float,
-    enhancement: float,
-    terms: _PayTerms,
-) -> list[_Role]:
-    """Care workers by hours band, senior carers, nurses (if any) and the house staff."""
-    care_hours = home.care_hours_per_resident_week * home.residents
-    senior_hours = care_hours * float(rng.uniform(0.12, 0.2))
-    agency_share = float(rng.uniform(0.01, 0.06)) if rng.random() < 0.4 else 0.0
-    roles = _banded_workers(
-        rng, care_hours - senior_hours, "Care worker", rate, enhancement, terms, agency_share
-    )
-    senior_rate = _money(rate * 1.1)
-    roles.append(_shift_role(_SENIOR_CARERS, senior_hours, senior_rate, terms, enhancement))
-    if home.nurse_hours_per_resident_week > 0:
-        roles.append(_care_home_nurses(rng, home))
-    return roles + _care_home_house_roles(rng, f, home, rate)
-
-
 def _care_home_residents(rng: np.random.Generator, home: _Home) -> dict[str, int]:
     """Residents by type of care (enhanced or not) and by who pays."""
     n_res = int(round(home.residents))
@@ -1192,68 +1217,11 @@ def _care_home_residents(rng: np.random.Generator, home: _Home) -> dict[str, int
     }
 
 
-def _care_home_fields(
-    rng: np.random.Generator,
-    provider: _Provider,
-    home: _Home,
-    enhancement: float,
-    staff: pd.DataFrame,
-    cost_per_week: float,
-) -> dict[str, object]:
-    """The provider sheet, then the home's beds, residents, average fees (about its cost a
-    resident week) and tenure."""
-    residents = _care_home_residents(rng, home)
-    home_name = f"{provider.name.split(' ')[0]} {_NAME_SECOND['care_home'][provider.serial % 5]}"
-    details = provider.details(rng, home_name)
-    tenure = str(rng.choice(_TENURES))
-    return {
-        **details,
-        "home_type": home.home_type,
-        "registered_beds": home.beds,
-        "average_occupancy": home.occupancy,
-        "single_rooms": int(round(home.beds * rng.uniform(0.8, 1.0))),
-        **residents,
-        "average_fee_council_per_week": _money(cost_per_week * rng.uniform(0.85, 1.0)),
-        "average_fee_self_funded_per_week": _money(cost_per_week * rng.uniform(1.15, 1.45)),
-        "tenure": tenure,
-    }
-
-
-def _care_home_capital(
-    rng: np.random.Generator, provider: _Provider, home: _Home, values: dict[str, object]
-) -> dict[str, object]:
-    """The return on capital asked for, and the rent a year for a rented home or otherwise
-    the property's value and valuation date."""
-    out: dict[str, object] = {
-        "tenure": values["tenure"],  # entered after the return on operations
-        "return_on_capital_rate": float(rng.choice([0.06, 0.065, 0.07, 0.08])),
-    }
-    if values["tenure"] == _RENTED:
-        out["rent_annual"] = _whole(home.beds * float(rng.uniform(3200, 4600)))
-        return out
-    out["property_value"] = _whole(home.beds * float(rng.uniform(45_000, 85_000)) / 1000) * 1000
-    out["property_valuation_date"] = dt.date(
-        provider.period_start.year - int(rng.integers(0, 4)), int(rng.integers(1, 13)), 1
-    )
-    return out
-
-
-_CARE_HOME = _Recipe(
-    "care_home",
-    activity=_care_home_beds,
-    pay_extras=lambda rng, _week, _rate: _enhancement_per_hour(rng, "care_home"),
-    roles=_care_home_roles,
-    extra_lines=_no_fields,
-    fields=_care_home_fields,
-    closing_fields=_care_home_capital,
-)
-
-
 # ------------------------------------------------------------------- supported living
 
 
 @dataclass(frozen=True)
-class _Schemes:
+class _Schemes(_Week, service="supported_living", units_field="support_hours_per_week"):
     """A supported living service's people, schemes and night cover in a typical week."""
 
     support_hours_per_week: float
@@ -1265,28 +1233,80 @@ class _Schemes:
     waking_nights_per_week: float
     waking_night_hours_per_night: float
 
-    @property
-    def units_per_week(self) -> float:
-        return self.support_hours_per_week
+    @classmethod
+    def draw(cls, rng, f) -> _Schemes:
+        """Draw the support hours, people supported, schemes and night cover."""
+        support = round(float(np.clip(_lognormal(rng, 1400, 0.55), 300, 6000)), 1)
+        people = max(2, int(round(support / rng.uniform(25, 45))))
+        schemes = max(1, int(round(people / rng.uniform(3, 6))))
+        sleep_ins = round(schemes * 7 * float(rng.uniform(0.6, 1.0)), 1)
+        sleep_in_hours = float(rng.choice([8.0, 9.0, 10.0]))
+        paid_hourly = bool(rng.random() < 0.6)
+        waking = round(schemes * 7 * float(rng.uniform(0.0, 0.35)), 1)
+        waking_hours = float(rng.choice([10.0, 10.0, 11.0]))
+        return cls(
+            support, people, schemes, sleep_ins, sleep_in_hours, paid_hourly, waking, waking_hours
+        )
 
-    @property
-    def cost_size_factor(self) -> float:
-        """Running costs do not depend on the service's size."""
-        return 1.0
+    def pay_extras(self, rng, rate) -> _NightPay:
+        """A sleep-in paid by the hour at the day rate or as a flat allowance; a waking night
+        at the day rate plus a premium."""
+        if self.sleep_in_paid_hourly:
+            sleep_in = _money(rate * self.sleep_in_hours_per_night)
+        else:
+            sleep_in = _money(rng.uniform(85, 115))
+        return _NightPay(sleep_in, _money(rate + float(rng.uniform(0.25, 0.75))))
 
+    def roles(self, rng, f, rate, nights, terms) -> list[_Role]:
+        """Support workers by hours band, seniors, waking night staff (if any) and the office."""
+        day_paid = self.support_hours_per_week * (1 + float(rng.uniform(0.03, 0.07)))
+        senior_hours = day_paid * float(rng.uniform(0.08, 0.14))
+        enhancement = _enhancement_per_hour(rng, "supported_living")
+        agency_share = float(rng.uniform(0.01, 0.04)) if rng.random() < 0.3 else 0.0
+        roles = _banded_workers(
+            rng, day_paid - senior_hours, "Support worker", rate, enhancement, terms, agency_share
+        )
+        # sleep-in allowances are paid to the longest-hours band (they cover the nights)
+        sleep_in_annual = (
+            self.sleep_ins_per_week * nights.sleep_in_payment_per_night * WEEKS_PER_YEAR
+        )
+        roles[-1].extra_pay_annual = sleep_in_annual
+        roles.append(_shift_role(_SENIOR_SUPPORT_WORKERS, senior_hours, _money(rate * 1.08), terms))
+        if self.waking_nights_per_week:
+            waking_hours = self.waking_nights_per_week * self.waking_night_hours_per_night
+            waking_rate = nights.waking_night_rate_per_hour
+            roles.append(_shift_role(_WAKING_NIGHT_STAFF, waking_hours, waking_rate, terms))
+        return roles + _supported_living_office(rng, f, self, rate)
 
-def _supported_living_schemes(rng: np.random.Generator, _f: Figures) -> _Schemes:
-    support = round(float(np.clip(_lognormal(rng, 1400, 0.55), 300, 6000)), 1)
-    people = max(2, int(round(support / rng.uniform(25, 45))))
-    schemes = max(1, int(round(people / rng.uniform(3, 6))))
-    sleep_ins = round(schemes * 7 * float(rng.uniform(0.6, 1.0)), 1)
-    sleep_in_hours = float(rng.choice([8.0, 9.0, 10.0]))
-    paid_hourly = bool(rng.random() < 0.6)
-    waking = round(schemes * 7 * float(rng.uniform(0.0, 0.35)), 1)
-    waking_hours = float(rng.choice([10.0, 10.0, 11.0]))
-    return _Schemes(
-        support, people, schemes, sleep_ins, sleep_in_hours, paid_hourly, waking, waking_hours
-    )
+    def extra_lines(self, rng, units_per_year) -> dict[str, float]:
+        """Mileage paid (a share of a pound a support hour) and CQC registration."""
+        return {
+            "mileage_paid_annual": _whole(units_per_year * float(rng.uniform(0.05, 0.2))),
+            "registration_fees_annual": _whole(float(rng.uniform(1500, 4000))),
+        }
+
+    def fields(self, rng, provider, nights, staff, cost_per_unit) -> dict[str, object]:
+        """The provider sheet, then the people supported, support workers and night cover."""
+        support = self.support_hours_per_week
+        front_headcount, front_hours = _front_line_totals("supported_living", staff)
+        waking = self.waking_nights_per_week
+        return {
+            **provider.details(rng, f"{provider.name.split(' ')[0]} supported living"),
+            "people_supported": self.people_supported,
+            "schemes": self.schemes,
+            "support_hours_per_week": support,
+            "shared_support_hours_per_week": round(support * float(rng.uniform(0.15, 0.4)), 1),
+            "support_hours_council_per_week": round(support * float(rng.uniform(0.6, 0.95)), 1),
+            "support_worker_headcount": front_headcount,
+            "support_worker_paid_hours_per_week": front_hours,
+            "sleep_ins_per_week": self.sleep_ins_per_week,
+            "sleep_in_hours_per_night": self.sleep_in_hours_per_night,
+            "sleep_in_payment_per_night": nights.sleep_in_payment_per_night,
+            "sleep_in_paid_hourly": "Yes" if self.sleep_in_paid_hourly else "No",
+            "waking_nights_per_week": waking,
+            "waking_night_hours_per_night": self.waking_night_hours_per_night if waking else None,
+            "waking_night_rate_per_hour": nights.waking_night_rate_per_hour if waking else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -1295,45 +1315,8 @@ class _NightPay:
     waking_night_rate_per_hour: float
 
 
-def _night_pay(rng: np.random.Generator, s: _Schemes, rate: float) -> _NightPay:
-    """A sleep-in paid by the hour at the day rate or as a flat allowance; a waking night
-    at the day rate plus a premium."""
-    if s.sleep_in_paid_hourly:
-        sleep_in = _money(rate * s.sleep_in_hours_per_night)
-    else:
-        sleep_in = _money(rng.uniform(85, 115))
-    return _NightPay(sleep_in, _money(rate + float(rng.uniform(0.25, 0.75))))
-
-
 _SENIOR_SUPPORT_WORKERS = _Shift("Senior support worker", "senior support workers", 35.0)
 _WAKING_NIGHT_STAFF = _Shift("Waking night support worker", "waking night staff", 33.0, opt_in=0.85)
-
-
-def _supported_living_roles(
-    rng: np.random.Generator,
-    f: Figures,
-    s: _Schemes,
-    rate: float,
-    nights: _NightPay,
-    terms: _PayTerms,
-) -> list[_Role]:
-    """Support workers by hours band, seniors, waking night staff (if any) and the office."""
-    day_paid = s.support_hours_per_week * (1 + float(rng.uniform(0.03, 0.07)))
-    senior_hours = day_paid * float(rng.uniform(0.08, 0.14))
-    enhancement = _enhancement_per_hour(rng, "supported_living")
-    agency_share = float(rng.uniform(0.01, 0.04)) if rng.random() < 0.3 else 0.0
-    roles = _banded_workers(
-        rng, day_paid - senior_hours, "Support worker", rate, enhancement, terms, agency_share
-    )
-    # sleep-in allowances are paid to the longest-hours band (they cover the nights)
-    sleep_in_annual = s.sleep_ins_per_week * nights.sleep_in_payment_per_night * WEEKS_PER_YEAR
-    roles[-1].extra_pay_annual = sleep_in_annual
-    roles.append(_shift_role(_SENIOR_SUPPORT_WORKERS, senior_hours, _money(rate * 1.08), terms))
-    if s.waking_nights_per_week:
-        waking_hours = s.waking_nights_per_week * s.waking_night_hours_per_night
-        waking_rate = nights.waking_night_rate_per_hour
-        roles.append(_shift_role(_WAKING_NIGHT_STAFF, waking_hours, waking_rate, terms))
-    return roles + _supported_living_office(rng, f, s, rate)
 
 
 def _supported_living_office(
@@ -1350,60 +1333,6 @@ def _supported_living_office(
         _office_role(rng, "Rota coordinator", "rota coordinator", 1, rate * 1.1),
         _office_role(rng, "Administration", "administrator", 1, f.wage_floor_per_hour * 1.05, 30.0),
     ]
-
-
-def _supported_living_extra_lines(
-    rng: np.random.Generator, _s: _Schemes, units_per_year: float
-) -> dict[str, float]:
-    """Mileage paid (a share of a pound a support hour) and CQC registration."""
-    return {
-        "mileage_paid_annual": _whole(units_per_year * float(rng.uniform(0.05, 0.2))),
-        "registration_fees_annual": _whole(float(rng.uniform(1500, 4000))),
-    }
-
-
-def _supported_living_fields(
-    rng: np.random.Generator,
-    provider: _Provider,
-    s: _Schemes,
-    nights: _NightPay,
-    staff: pd.DataFrame,
-    cost_per_unit: float,
-) -> dict[str, object]:
-    """The provider sheet, then the people supported, support workers and night cover."""
-    support = s.support_hours_per_week
-    front_headcount, front_hours = _front_line_totals("supported_living", staff)
-    waking = s.waking_nights_per_week
-    return {
-        **provider.details(rng, f"{provider.name.split(' ')[0]} supported living"),
-        "people_supported": s.people_supported,
-        "schemes": s.schemes,
-        "support_hours_per_week": support,
-        "shared_support_hours_per_week": round(support * float(rng.uniform(0.15, 0.4)), 1),
-        "support_hours_council_per_week": round(support * float(rng.uniform(0.6, 0.95)), 1),
-        "support_worker_headcount": front_headcount,
-        "support_worker_paid_hours_per_week": front_hours,
-        "sleep_ins_per_week": s.sleep_ins_per_week,
-        "sleep_in_hours_per_night": s.sleep_in_hours_per_night,
-        "sleep_in_payment_per_night": nights.sleep_in_payment_per_night,
-        "sleep_in_paid_hourly": "Yes" if s.sleep_in_paid_hourly else "No",
-        "waking_nights_per_week": waking,
-        "waking_night_hours_per_night": s.waking_night_hours_per_night if waking else None,
-        "waking_night_rate_per_hour": nights.waking_night_rate_per_hour if waking else None,
-    }
-
-
-_SUPPORTED_LIVING = _Recipe(
-    "supported_living",
-    activity=_supported_living_schemes,
-    pay_extras=_night_pay,
-    roles=_supported_living_roles,
-    extra_lines=_supported_living_extra_lines,
-    fields=_supported_living_fields,
-    closing_fields=_no_fields,
-)
-
-_RECIPES = {r.service: r for r in (_HOME_CARE, _CARE_HOME, _SUPPORTED_LIVING)}
 
 
 # --------------------------------------------------------------------------- market
@@ -1459,6 +1388,13 @@ def _framework_rate(costs: pd.Series, service: str) -> float:
     step = 5.0 if service == "care_home" else 0.10
     return round(math.floor(median * 0.92 / step) * step, 2)
 
+
+_WEEKS: dict[str, type[_Week]] = {
+    "home_care": _Rounds,
+    "care_home": _Home,
+    "supported_living": _Schemes,
+}
+"""Each service's week, with its steps of drawing a return."""
 
 _FILE_PREFIX = {"home_care": "HC", "care_home": "CH", "supported_living": "SL"}
 """Start of each service's return file names."""
@@ -1541,7 +1477,7 @@ def _draw_returns(
         for i, name in enumerate(_names(rng, service, n, taken), start=1):
             serial += 1
             provider = _Provider(name, serial, period_start, period_end)
-            drawn = _draw_return(_RECIPES[service], rng, provider, figures)
+            drawn = _draw_return(_WEEKS[service], rng, provider, figures)
             file = f"{_FILE_PREFIX[service]}{i:02d}_{_slug(name)[:40]}.xlsx"
             r = ProviderReturn(file, service, name, drawn.values, drawn.tables)
             returns.append(r)
