@@ -23,6 +23,11 @@ the example, not legal figures; the legal ones come from :func:`costofcare.param
   home costs about £800-950 a week and a nursing home about £1,000-1,200, with staffing about
   55-65% of the cost.
 
+The anchors, shares and ranges of each service are data, in ``examples/data/market.toml``
+(read by :func:`assumptions`). One recipe, :func:`_draw_return`, draws every return in the
+same steps (the service's week, pay, staffing table, cost lines, fields); each service's
+week is a small class holding that service's own steps.
+
 The same seed always gives the same market.
 
 Example
