@@ -92,22 +92,27 @@ def write_pasted(
             r += 1
             for item in section.items:
                 if isinstance(item, Table):
-                    rows = tables.get(item.id)
-                    for c, col in enumerate(item.columns, start=1):
-                        ws.cell(r, c, col.label)
-                    r += 1
-                    if rows is not None:
-                        for record in rows.to_dict("records"):
-                            for c, col in enumerate(item.columns, start=1):
-                                _set(ws.cell(r, c), record.get(col.id))
-                            r += 1
-                    r += 3
+                    r = _paste_table(ws, r, item, tables.get(item.id))
                 else:
                     ws.cell(r, 1, item.label + (" *" if item.required else ""))
                     _set(ws.cell(r, 2), values.get(item.id))
                     r += 1
             r += 1
     return save_deterministic(wb, path)
+
+
+def _paste_table(ws, r: int, table: Table, rows: pd.DataFrame | None) -> int:
+    """Paste a table at row ``r``: its column labels, its rows, then three blank rows.
+    Returns the next free row."""
+    for c, col in enumerate(table.columns, start=1):
+        ws.cell(r, c, col.label)
+    r += 1
+    if rows is not None:
+        for record in rows.to_dict("records"):
+            for c, col in enumerate(table.columns, start=1):
+                _set(ws.cell(r, c), record.get(col.id))
+            r += 1
+    return r + 3
 
 
 def save_deterministic(wb, path: str | Path) -> Path:

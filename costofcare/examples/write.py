@@ -105,10 +105,14 @@ def write_market(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
         "run_config": outdir / "run.toml",
         "truth": outdir / "truth.csv",
     }
-    market.manifest().to_csv(paths["manifest"], index=False, lineterminator="\n")
-    market.current_rates.to_csv(paths["current_rates"], index=False, lineterminator="\n")
-    market.volumes.to_csv(paths["volumes"], index=False, lineterminator="\n")
-    market.truth.to_csv(paths["truth"], index=False, lineterminator="\n")
-    shipped_comparators().to_csv(paths["comparators"], index=False, lineterminator="\n")
+    tables = {
+        "manifest": market.manifest(),
+        "current_rates": market.current_rates,
+        "volumes": market.volumes,
+        "truth": market.truth,
+        "comparators": shipped_comparators(),
+    }
+    for key, table in tables.items():
+        table.to_csv(paths[key], index=False, lineterminator="\n")
     paths["run_config"].write_text(RUN_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     return paths
