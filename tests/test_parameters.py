@@ -11,6 +11,7 @@ import io
 import tomllib
 from contextlib import redirect_stdout
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -572,9 +573,8 @@ def test_params_piped_into_head_gives_no_traceback(fmt):
 
 def test_price_runs_for_a_period_starting_1_april_2027(tmp_path):
     source = (
-        resources.files("costofcare")
-        .joinpath("..")
-        .joinpath("workbooks/examples/drivers/hca-minimum-price-2020-21-per-worker.toml")
+        Path(__file__).resolve().parents[1]
+        / "workbooks/examples/drivers/hca-minimum-price-2020-21-per-worker.toml"
     )
     text = source.read_text(encoding="utf-8")
     assert 'period_start = "2020-04-01"' in text
