@@ -437,13 +437,17 @@ def test_non_confirmed_lists_the_figures_a_2027_28_price_uses():
 def test_non_confirmed_is_empty_when_every_figure_is_confirmed():
     used = StatutoryFigures.values_in_force(P, "2025-04-06")
     assert non_confirmed(used).empty
-    assert list(non_confirmed(used).columns)[:6] == [
+    assert list(non_confirmed(used).columns) == [
         "name",
         "value",
         "unit",
         "effective_from",
         "effective_to",
+        "flags",
         "status",
+        "source_title",
+        "source_url",
+        "note",
     ]
 
 

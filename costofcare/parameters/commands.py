@@ -91,7 +91,7 @@ def check_covered(params: Parameters, on: str) -> None:
     span = f"{max(starts).isoformat()} to {last.isoformat() if last else 'open-ended'}"
     shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
     raise ParameterError(
-        f"no data for {on}: {shown} have no value (the statutory figures are covered "
+        f"no data for {on}: no value for {shown} (the statutory figures are covered "
         f"{span}); supply the missing figures with --overrides FILE (see docs/parameters.md)"
     )
 

@@ -22,37 +22,22 @@ import pandas as pd
 from ..errors import ParameterError
 from .dates import DateLike, to_date
 from .indices import IndexSet
-from .loader import NON_CONFIRMED, STATUSES, read_catalogue, read_overrides, read_shipped_values
+from .loader import (
+    NON_CONFIRMED,
+    STATUSES,
+    VALUE_COLUMNS,
+    read_catalogue,
+    read_overrides,
+    read_shipped_values,
+)
 
 _ONE_DAY = dt.timedelta(days=1)
 
-#: Columns of :meth:`Parameters.in_force`.
-IN_FORCE_COLUMNS = [
-    "name",
-    "value",
-    "unit",
-    "effective_from",
-    "effective_to",
-    "status",
-    "flags",
-    "description",
-    "source_title",
-    "source_url",
-    "note",
-]
-#: Columns of :func:`non_confirmed`.
-NON_CONFIRMED_COLUMNS = [
-    "name",
-    "value",
-    "unit",
-    "effective_from",
-    "effective_to",
-    "status",
-    "flags",
-    "source_title",
-    "source_url",
-    "note",
-]
+#: Columns of :func:`non_confirmed`: a value's columns (``VALUE_COLUMNS``, declared once in the
+#: loader) less its jurisdiction and implementation date.
+NON_CONFIRMED_COLUMNS = [c for c in VALUE_COLUMNS if c not in ("jurisdiction", "implement_by")]
+#: Columns of :meth:`Parameters.in_force`: the same, with the catalogue description.
+IN_FORCE_COLUMNS = [*NON_CONFIRMED_COLUMNS[:7], "description", *NON_CONFIRMED_COLUMNS[7:]]
 
 
 def _check_statuses(statuses: Iterable[str] | None) -> set[str] | None:
@@ -76,8 +61,9 @@ def non_confirmed(figures: Iterable[ParameterValue] | pd.DataFrame) -> pd.DataFr
     :meth:`StatutoryFigures.values_in_force`) or a table with a ``status`` column (from
     :meth:`Parameters.in_force`). A row is kept when its status is ``announced``,
     ``forecast`` or ``assumption``; a value looked up twice is listed once. The result has
-    the columns name, value, unit, effective_from, effective_to, status, flags,
-    source_title, source_url and note, so a run can print it, write it or put it in a sheet.
+    the columns name, value, unit, effective_from, effective_to, flags, status,
+    source_title, source_url and note (the order of ``parameters.csv``), so a run can print
+    it, write it or put it in a sheet.
 
     Examples
     --------
