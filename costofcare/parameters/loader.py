@@ -29,22 +29,47 @@ VALUE_COLUMNS = [
     "effective_to",
     "jurisdiction",
     "flags",
+    "status",
     "implement_by",
     "source_title",
     "source_url",
     "note",
 ]
 REQUIRED_VALUE_COLUMNS = ("name", "value", "effective_from")
+#: How settled a figure is (the ``status`` column). Every value has exactly one.
+STATUSES = {
+    "confirmed": "set in law or published as final by the body that sets it",
+    "announced": "announced by the government, not yet set in law",
+    "forecast": "an official forecast (e.g. OBR), not an outturn",
+    "assumption": "assumed: carried forward, from recollection, or supplied by the user",
+}
+#: Statuses that make a figure worth listing beside a result.
+NON_CONFIRMED = ("announced", "forecast", "assumption")
+#: Notes on the evidence behind a value (the ``flags`` column, ``;``-separated, any number).
 KNOWN_FLAGS = {
-    "unconfirmed",  # not seen in a source; from recollection or a start date assumed
+    "unconfirmed",  # a detail (usually the start date) not seen in a source
     "derived",  # computed from other published figures
     "secondary",  # quoted by a third party, not the official publication
     "conflict",  # sources disagree; the note says how
-    "projection",  # a value assumed for a future period (e.g. carried forward)
-    "forecast",  # an official forecast (e.g. OBR), not an outturn
+    "projection",  # older files: a value assumed for a future period (status assumption)
+    "forecast",  # an official forecast (e.g. OBR), not an outturn (status forecast)
     "superseded",  # a forecast vintage replaced by a later one
     "override",  # supplied by the user for this run
 }
+
+
+def status_from_flags(flags: str) -> str:
+    """The status implied by older flags when a file has no ``status`` column.
+
+    ``forecast`` gives ``forecast``; ``projection`` or ``override`` gives ``assumption``;
+    anything else ``confirmed``. Shipped data states the status on every row.
+    """
+    parts = set(flags.split(";"))
+    if "forecast" in parts:
+        return "forecast"
+    if parts & {"projection", "override"}:
+        return "assumption"
+    return "confirmed"
 
 
 def _read_text(name: str) -> tuple[str, str]:
@@ -79,8 +104,34 @@ def _parse_number(text: str, where: str, column: str) -> float:
         raise ParameterError(f"{where}, column {column}: {text!r} is not a number") from None
 
 
-def parse_value_rows(rows: list[dict], label: str, *, default_flags: str = "") -> pd.DataFrame:
-    """Check rows of a parameter values table and return them as a typed DataFrame."""
+def _parse_status(row: dict, flags: str, where: str, default_status: str | None) -> str:
+    status = (row.get("status") or "").strip().lower()
+    if not status:
+        if default_status is None:
+            raise ParameterError(
+                f"{where}, column status: empty; write one of {', '.join(STATUSES)}"
+            )
+        return default_status or status_from_flags(flags)
+    if status not in STATUSES:
+        raise ParameterError(
+            f"{where}, column status: {status!r} is not a status; "
+            f"write one of {', '.join(STATUSES)}"
+        )
+    return status
+
+
+def parse_value_rows(
+    rows: list[dict],
+    label: str,
+    *,
+    default_flags: str = "",
+    default_status: str | None = "",
+) -> pd.DataFrame:
+    """Check rows of a parameter values table and return them as a typed DataFrame.
+
+    ``default_status`` fills a blank ``status``: None makes a blank an error (the shipped
+    data), ``""`` reads it from the flags (:func:`status_from_flags`), a status name sets it.
+    """
     if rows:
         missing = [c for c in REQUIRED_VALUE_COLUMNS if c not in rows[0]]
         if missing:
@@ -118,6 +169,7 @@ def parse_value_rows(rows: list[dict], label: str, *, default_flags: str = "") -
                 "effective_to": end,
                 "jurisdiction": (row.get("jurisdiction") or "").strip(),
                 "flags": flags,
+                "status": _parse_status(row, flags, where, default_status),
                 "implement_by": _parse_date(row.get("implement_by", ""), where, "implement_by"),
                 "source_title": (row.get("source_title") or "").strip(),
                 "source_url": (row.get("source_url") or "").strip(),
@@ -152,7 +204,7 @@ def check_periods(frame: pd.DataFrame, label: str) -> None:
 
 def read_shipped_values() -> pd.DataFrame:
     text, label = _read_text("parameters.csv")
-    frame = parse_value_rows(list(csv.DictReader(io.StringIO(text))), label)
+    frame = parse_value_rows(list(csv.DictReader(io.StringIO(text))), label, default_status=None)
     catalogue = read_catalogue()
     undocumented = sorted(set(frame["name"]) - set(catalogue) - {"indices"})
     if undocumented:
@@ -164,25 +216,25 @@ def read_overrides(source: str | Path | Mapping) -> pd.DataFrame:
     """User-supplied values that take precedence over the shipped data within a run.
 
     ``source`` is a CSV file with the columns of the shipped ``parameters.csv`` (``name``,
-    ``value`` and ``effective_from`` required), or a dict in one of two forms::
+    ``value`` and ``effective_from`` required; ``status``, ``source_title`` and ``note``
+    recommended), or a dict in one of three forms::
 
         {"national_living_wage_hourly": {"2027-04-01": 13.10}}     # dated values
         {"council_care_worker_rate_hourly": 13.50}                  # one value for all dates
+        {"ssp_weekly": {"2027-04-06": {"value": 127.90, "status": "assumption",
+                                       "source": "council: 2026-27 rate + 3.8%"}}}
 
     A dated override with no ``effective_to`` runs until the next override of the same name
-    (or indefinitely). Override rows are flagged ``override``.
+    (or indefinitely). Override rows are flagged ``override``; their status is the one given,
+    else ``assumption`` (a user's figure is an assumption until they say it is confirmed).
     """
     if isinstance(source, Mapping):
-        rows = []
-        for name, spec in source.items():
-            if isinstance(spec, Mapping):
-                for start, value in spec.items():
-                    rows.append({"name": name, "value": value, "effective_from": str(start)})
-            else:
-                rows.append({"name": name, "value": spec, "effective_from": "1900-01-01"})
-        for row in rows:
-            row.setdefault("source_title", "user override (dict)")
-        return parse_value_rows(rows, "overrides", default_flags="override")
+        return parse_value_rows(
+            _override_dict_rows(source),
+            "overrides",
+            default_flags="override",
+            default_status="assumption",
+        )
     path = Path(source)
     if not path.exists():
         raise ParameterError(f"overrides file {path} does not exist")
@@ -193,7 +245,39 @@ def read_overrides(source: str | Path | Mapping) -> pd.DataFrame:
             row["source_title"] = f"user override ({path.name})"
         if "override" not in (row.get("flags") or ""):
             row["flags"] = ";".join(f for f in [(row.get("flags") or "").strip(), "override"] if f)
-    return parse_value_rows(rows, str(path))
+    return parse_value_rows(rows, str(path), default_status="assumption")
+
+
+def _override_dict_rows(source: Mapping) -> list[dict]:
+    rows = []
+    for name, spec in source.items():
+        if not isinstance(spec, Mapping):
+            rows.append({"name": name, "value": spec, "effective_from": "1900-01-01"})
+            continue
+        for start, entry in spec.items():
+            row = {"name": name, "effective_from": str(start)}
+            if isinstance(entry, Mapping):
+                unknown = set(entry) - {"value", "status", "source", "source_url", "note"}
+                if unknown:
+                    raise ParameterError(
+                        f"overrides, {name} from {start}: unknown key(s) "
+                        f"{', '.join(sorted(unknown))}; use value, status, source, "
+                        "source_url, note"
+                    )
+                row.update(
+                    value=entry.get("value", ""),
+                    status=entry.get("status", ""),
+                    source_title=entry.get("source", ""),
+                    source_url=entry.get("source_url", ""),
+                    note=entry.get("note", ""),
+                )
+            else:
+                row["value"] = entry
+            rows.append(row)
+    for row in rows:
+        if not (row.get("source_title") or "").strip():
+            row["source_title"] = "user override (dict)"
+    return rows
 
 
 def read_index_table(name: str) -> pd.DataFrame:

@@ -19,6 +19,12 @@ Examples
 (0.15, 5000.0)
 >>> f.ssp_earnings_replacement_cap_rate  # applies only from 6 April 2026
 nan
+>>> from costofcare.parameters import non_confirmed
+>>> used = StatutoryFigures.values_in_force(load(), "2027-04-06")
+>>> sorted(non_confirmed(used)["name"])  # doctest: +NORMALIZE_WHITESPACE
+['employer_ni_secondary_threshold_annual', 'pension_earnings_trigger_annual',
+ 'pension_qualifying_earnings_lower_annual', 'pension_qualifying_earnings_upper_annual',
+ 'ssp_weekly']
 """
 
 from __future__ import annotations
@@ -143,6 +149,23 @@ class StatutoryFigures:
                 return params.value(name, on=day)
 
         return cls.from_lookup(lookup, day, **overrides)
+
+    @staticmethod
+    def values_in_force(params, on: DateLike) -> list:
+        """The dated values behind the figures in force on ``on``, with status and source.
+
+        One :class:`~costofcare.parameters.ParameterValue` per figure (a figure that exists
+        only in some periods and has no value on ``on`` is left out), so a run can cite each
+        figure and list the ones not yet confirmed with
+        :func:`~costofcare.parameters.non_confirmed`.
+        """
+        day = to_date(on)
+        names = [
+            name
+            for field, name in STATUTORY_PARAMETERS.items()
+            if field not in OPTIONAL_FIGURES or params.has(name, day)
+        ]
+        return params.figures(names, day)
 
     def with_figures(self, **changes: float) -> StatutoryFigures:
         """A copy with some figures replaced (e.g. a scenario's NI threshold)."""

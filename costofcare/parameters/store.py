@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +22,68 @@ import pandas as pd
 from ..errors import ParameterError
 from .dates import DateLike, to_date
 from .indices import IndexSet
-from .loader import read_catalogue, read_overrides, read_shipped_values
+from .loader import (
+    NON_CONFIRMED,
+    STATUSES,
+    VALUE_COLUMNS,
+    read_catalogue,
+    read_overrides,
+    read_shipped_values,
+)
 
 _ONE_DAY = dt.timedelta(days=1)
+
+#: Columns of :func:`non_confirmed`: a value's columns (``VALUE_COLUMNS``, declared once in the
+#: loader) less its jurisdiction and implementation date.
+NON_CONFIRMED_COLUMNS = [c for c in VALUE_COLUMNS if c not in ("jurisdiction", "implement_by")]
+#: Columns of :meth:`Parameters.in_force`: the same, with the catalogue description.
+IN_FORCE_COLUMNS = [*NON_CONFIRMED_COLUMNS[:7], "description", *NON_CONFIRMED_COLUMNS[7:]]
+
+
+def _check_statuses(statuses: Iterable[str] | None) -> set[str] | None:
+    if statuses is None:
+        return None
+    wanted = {s.strip().lower() for s in ([statuses] if isinstance(statuses, str) else statuses)}
+    unknown = wanted - set(STATUSES)
+    if unknown:
+        raise ParameterError(
+            f"unknown status(es) {', '.join(sorted(unknown))}; "
+            f"the statuses are {', '.join(STATUSES)}"
+        )
+    return wanted
+
+
+def non_confirmed(figures: Iterable[ParameterValue] | pd.DataFrame) -> pd.DataFrame:
+    """The figures among ``figures`` that are not confirmed, one row per dated value.
+
+    ``figures`` is what a calculation looked up: :class:`ParameterValue` objects (from
+    :meth:`Parameters.get`, :meth:`Parameters.figures` or
+    :meth:`StatutoryFigures.values_in_force`) or a table with a ``status`` column (from
+    :meth:`Parameters.in_force`). A row is kept when its status is ``announced``,
+    ``forecast`` or ``assumption``; a value looked up twice is listed once. The result has
+    the columns name, value, unit, effective_from, effective_to, flags, status,
+    source_title, source_url and note (the order of ``parameters.csv``), so a run can print
+    it, write it or put it in a sheet.
+
+    Examples
+    --------
+    >>> p = load()
+    >>> used = p.figures(["employer_ni_rate", "employer_ni_secondary_threshold_annual"],
+    ...                  on="2027-04-06")
+    >>> non_confirmed(used)[["name", "value", "status"]].to_dict("records")
+    [{'name': 'employer_ni_secondary_threshold_annual', 'value': 5000.0, 'status': 'announced'}]
+    """
+    if isinstance(figures, pd.DataFrame):
+        records = figures.to_dict("records")
+    else:
+        records = [{c: getattr(f, c) for c in NON_CONFIRMED_COLUMNS} for f in figures]
+    kept: dict[tuple, dict] = {}
+    for r in records:
+        if r.get("status") in NON_CONFIRMED:
+            kept.setdefault((r["name"], r["effective_from"]), r)
+    rows = [{c: r.get(c, "") for c in NON_CONFIRMED_COLUMNS} for r in kept.values()]
+    rows.sort(key=lambda r: (r["name"], r["effective_from"]))
+    return pd.DataFrame(rows, columns=NON_CONFIRMED_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -42,13 +101,20 @@ class ParameterValue:
     note: str = ""
     jurisdiction: str = ""
     implement_by: dt.date | None = None
+    status: str = "confirmed"  # confirmed, announced, forecast or assumption
+
+    @property
+    def confirmed(self) -> bool:
+        """Whether the figure is set in law or published as final (status ``confirmed``)."""
+        return self.status == "confirmed"
 
     def __str__(self) -> str:
         end = self.effective_to.isoformat() if self.effective_to else "open"
         flags = f" [{self.flags}]" if self.flags else ""
         return (
             f"{self.name} = {self.value:g} {self.unit} "
-            f"({self.effective_from.isoformat()} to {end}){flags}; source: {self.source_title}"
+            f"({self.effective_from.isoformat()} to {end}) {self.status}{flags}; "
+            f"source: {self.source_title}"
         )
 
 
@@ -171,6 +237,7 @@ class Parameters:
                     note=row["note"],
                     jurisdiction=row["jurisdiction"],
                     implement_by=row["implement_by"],
+                    status=row["status"],
                 )
         first, last = self.coverage(name)
         end = last.isoformat() if last else "open-ended"
@@ -241,21 +308,37 @@ class Parameters:
             "unit",
             "effective_from",
             "effective_to",
+            "status",
             "flags",
             "source_title",
             "source_url",
             "note",
         ]
-        return pd.DataFrame([{c: r[c] for c in cols} for r in rows])
+        return pd.DataFrame([{c: r[c] for c in cols} for r in rows], columns=cols)
 
-    def in_force(self, on: DateLike) -> pd.DataFrame:
-        """Every parameter in force on a date: value, unit, period, flags and source."""
+    def figures(self, names: Iterable[str], on: DateLike) -> list[ParameterValue]:
+        """The values of ``names`` in force on ``on``, each with its status and source.
+
+        Pass the result to :func:`non_confirmed` to list the figures a calculation used that
+        are not yet confirmed.
+        """
+        return [self.get(name, on) for name in names]
+
+    def in_force(self, on: DateLike, statuses: Iterable[str] | None = None) -> pd.DataFrame:
+        """Every parameter in force on a date: value, unit, period, status, flags and source.
+
+        ``statuses`` keeps only rows with those statuses (e.g. ``NON_CONFIRMED``). A date
+        no parameter covers gives an empty table with the same columns.
+        """
         day = to_date(on)
+        wanted = _check_statuses(statuses)
         records = []
         for name in self.names:
             if not self.has(name, day):
                 continue
             v = self.get(name, day)
+            if wanted is not None and v.status not in wanted:
+                continue
             records.append(
                 {
                     "name": name,
@@ -263,6 +346,7 @@ class Parameters:
                     "unit": v.unit,
                     "effective_from": v.effective_from,
                     "effective_to": v.effective_to,
+                    "status": v.status,
                     "flags": v.flags,
                     "description": self._catalogue.get(name, {}).get("description", ""),
                     "source_title": v.source_title,
@@ -270,7 +354,11 @@ class Parameters:
                     "note": v.note,
                 }
             )
-        return pd.DataFrame.from_records(records)
+        return pd.DataFrame.from_records(records, columns=IN_FORCE_COLUMNS)
+
+    def missing(self, names: Iterable[str], on: DateLike) -> list[str]:
+        """Which of ``names`` have no value on ``on`` (unknown names count as missing)."""
+        return [name for name in names if name not in self._table or not self.has(name, on)]
 
     # -- price indices (delegated) -------------------------------------------------------
     def index_level(self, index: str, period: str | DateLike) -> float:
