@@ -16,6 +16,11 @@ In the run's TOML config::
     paid_hours_per_unit = 1.25         # worked hours per contact hour (travel included)
     paid_hours_per_week = 37.5         # for the NI threshold and pension in the floor cost
 
+    [recommend.home_care.roll_forward]  # how returned costs are rolled forward (all optional)
+    wage_policy = "national_living_wage"
+    differential = "percent"
+    index = "CPI"
+
 The keys every method shares are checked here; each method's own keys are checked by its class
 (:mod:`costofcare.recommend.method`). :func:`parse_config` names the key at fault;
 :func:`resolve` turns parameter references into numbers using the dated parameters.
@@ -36,6 +41,7 @@ from . import budget as _budget  # noqa: F401  (registers the budget methods)
 from . import methods as _methods  # noqa: F401  (registers the cost methods)
 from .guardrails import Guardrails, WageFloor
 from .method import METHODS, Figure, Method, method_class
+from .rollforward import RollForward
 
 __all__ = [
     "KNOWN_KEYS",
@@ -84,6 +90,7 @@ class ServiceConfig:
     paid_hours_per_unit: float | None = None
     paid_hours_per_week: float = 37.5
     weeks_per_year: float | None = None
+    roll_forward: RollForward = field(default_factory=RollForward)
 
     @property
     def where(self) -> str:
@@ -123,7 +130,10 @@ _NUMBER_KEYS = {
 _TEXT_KEYS = {"method", "wage_floor"}
 _DATE_KEYS = {"effective_date", "base_date"}
 _CHANGE_KEYS = {"wage_change", "price_change"}
-_COMMON_KEYS = ("method", *sorted(_DATE_KEYS | _CHANGE_KEYS | _NUMBER_KEYS | {"wage_floor"}))
+_COMMON_KEYS = (
+    "method",
+    *sorted(_DATE_KEYS | _CHANGE_KEYS | _NUMBER_KEYS | {"wage_floor", "roll_forward"}),
+)
 #: Every key a ``[recommend.<service>]`` table may hold: the common ones and each method's own.
 KNOWN_KEYS = set(_COMMON_KEYS) | {k for cls in METHODS.values() for k in cls.keys()}
 
@@ -139,6 +149,8 @@ def _common_value(key: str, value, name: str):
         return value
     if key in _DATE_KEYS:
         return config_date(value, name)
+    if key == "roll_forward":
+        return RollForward.parse(value, name)
     # a change: a fraction or a reference resolved later
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ConfigError(
