@@ -88,7 +88,25 @@ def _tables():
     costs = pd.DataFrame(
         lines, columns=["provider", "service", "cost_line", "category", "cost_per_unit"]
     )
+    costs["unit"] = "contact_hour"
+    costs["period_start"] = pd.Timestamp("2024-04-01")
+    costs["period_end"] = pd.Timestamp("2025-03-31")
     return rates, costs
+
+
+#: Staff tables of four home care providers (the other two take the ratio rule):
+#: provider, role, rate per hour, hours a week, headcount.
+WORKFORCE = pd.DataFrame(
+    [
+        (HOSTILE, "care worker", 11.44, 30.0, 12),
+        (HOSTILE, "senior", 12.50, 37.5, 3),
+        ("@SUM(A1:A9)", "care worker", 11.80, 16.0, 20),
+        ("+44 Care", "care worker", 11.44, 37.5, 25),
+        ("+44 Care", "manager", 16.00, 37.5, 1),
+        ("CON", "care worker", 11.60, 10.0, 30),
+    ],
+    columns=["provider", "role", "rate_per_hour", "hours_per_week", "headcount"],
+).assign(service="home_care", return_id="r1")
 
 
 MARKET = pd.DataFrame(
@@ -233,10 +251,12 @@ def _new_method_recommendation(params):
     return _recommend({"home_care": config}, params)
 
 
-def _recommend(configs, params):
+def _recommend(configs, params, workforce=None):
     rates, costs = _tables()
     return {
-        s: recommend_service(c, rates, costs, params=params, scenario_costs=SCENARIOS)
+        s: recommend_service(
+            c, rates, costs, params=params, scenario_costs=SCENARIOS, workforce=workforce
+        )
         for s, c in configs.items()
     }
 
@@ -259,7 +279,7 @@ def written(tmp_path_factory):
     params = load()
     base = tmp_path_factory.mktemp("report")
     rates, costs = _tables()
-    recs1 = _recommend(_configs_one(), params)
+    recs1 = _recommend(_configs_one(), params, WORKFORCE)
     recs2 = _recommend(_configs_two(), params)
     in_force = params.in_force(on=EFFECTIVE)
     book1 = write_recommendation_workbook(
@@ -356,11 +376,11 @@ def test_written_values_equal_the_python_recommendation(written):
                 )
             header = next(r for r in ws.iter_rows() if r[0].value == "Provider")
             cols = {c.value: c.column - 1 for c in header}
-            proposed = {
-                r[0].value: r[cols["Proposed rate"]].value
-                for r in ws.iter_rows(min_row=header[0].row + 1)
-                if r[0].value is not None
-            }
+            proposed = {}
+            for r in ws.iter_rows(min_row=header[0].row + 1):
+                if r[0].value is None:  # the end of the provider table
+                    break
+                proposed[r[0].value] = r[cols["Proposed rate"]].value
             expected = rec.providers.set_index("provider")["proposed_rate"]
             for provider, value in expected.items():
                 if pd.notna(value):
@@ -452,7 +472,7 @@ def test_changing_an_input_recalculates_like_python(written, recalculated):
         "paid_hours_per_unit": 1.2,
     }
     configs = {"home_care": parse_service("home_care", raw)}
-    rec = _recommend(configs, written["params"])["home_care"]
+    rec = _recommend(configs, written["params"], WORKFORCE)["home_care"]
     ws = openpyxl.load_workbook(recalculated[written["changed"]], data_only=True)["Home care"]
     header = next(r for r in ws.iter_rows() if r[0].value == "Provider")
     col = next(c.column - 1 for c in header if c.value == "Proposed rate")

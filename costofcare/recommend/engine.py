@@ -36,8 +36,8 @@ class ServiceRecommendation:
     ``provider``, ``current_rate``, ``volume_per_week``, cost per unit by category
     (``staffing``, ``non_staffing``, ``return``, ``other``, ``total``), ``rolled_cost``,
     ``roll_forward`` (how the cost was rolled forward: ``"scenario engine"`` or
-    ``"ratio rule: <reason>"``), ``method_rate``, ``method_uplift``, ``allowed_uplift``, ``guarded_rate``,
-    ``proposed_rate``, ``uplift``, ``binding``, ``current_spend_annual``,
+    ``"ratio rule: <reason>"``), ``method_rate``, ``method_uplift``, ``allowed_uplift``,
+    ``guarded_rate``, ``proposed_rate``, ``uplift``, ``binding``, ``current_spend_annual``,
     ``proposed_spend_annual``, ``impact_annual``. Providers without a current rate have no
     proposal (NaN). ``proposal`` is what the method returned; ``result_rows`` the rows it adds
     to the results once the guardrails are applied; ``roll_forward`` the cost rolled forward
@@ -139,8 +139,9 @@ def provider_table(rates: pd.DataFrame, unit_costs: pd.DataFrame, service: str) 
     return table.reset_index()
 
 
-def _method_inputs(config, resolved, guardrails, rates, unit_costs, scenario_costs, extra):
-    workforce, params = extra
+def _method_inputs(
+    config, resolved, guardrails, rates, unit_costs, scenario_costs, workforce=None, params=None
+):
     table = provider_table(rates, unit_costs, config.service)
     if not table["current_rate"].notna().any():
         raise RecommendationInputError(f"rates: no current rates for {config.service}")
@@ -148,7 +149,7 @@ def _method_inputs(config, resolved, guardrails, rates, unit_costs, scenario_cos
     price = resolved.price_change.value if resolved.price_change else 0.0
     rolled = roll_costs(table, unit_costs, workforce, config, wage, price, params)
     table["rolled_cost"] = table["provider"].map(rolled.total).astype(float)
-    table["roll_forward"] = table["provider"].map(rolled.basis).fillna("")
+    table["roll_forward"] = table["provider"].map(rolled.basis).astype(object).fillna("")
     inputs = MethodInputs(
         config=config,
         unit=UNIT_LABELS[config.service],
@@ -199,7 +200,7 @@ def recommend_service(
     floor_rate = None if resolved.floor_rate is None else resolved.floor_rate.value
     guardrails = config.guardrails(floor_rate)
     inputs = _method_inputs(
-        config, resolved, guardrails, rates, unit_costs, scenario_costs, (workforce, params)
+        config, resolved, guardrails, rates, unit_costs, scenario_costs, workforce, params
     )
     proposal = config.method.propose(inputs)
     table = inputs.providers

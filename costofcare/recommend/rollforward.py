@@ -228,17 +228,17 @@ def _engine_costs(unit_costs: pd.DataFrame, staff: pd.DataFrame, settings, rf, p
 
 def _figure_text(ctx) -> dict[str, dict[str, str]]:
     """Per provider, the NI and pension figures before and after, as text."""
-    before, after = ctx.base_figures, ctx.target_figures
+    b, a = ctx.base_figures, ctx.target_figures
     ni, pension = {}, {}
     for p, provider in enumerate(ctx.inputs.providers):
         ni[provider] = (
-            f"{before['employer_ni_rate'][p]:.1%} above £{before['employer_ni_threshold_annual'][p]:,.0f}"
-            f" -> {after['employer_ni_rate']:.1%} above £{after['employer_ni_threshold_annual']:,.0f}"
+            f"{b['employer_ni_rate'][p]:.1%} above £{b['employer_ni_threshold_annual'][p]:,.0f}"
+            f" -> {a['employer_ni_rate']:.1%} above £{a['employer_ni_threshold_annual']:,.0f}"
         )
         pension[provider] = (
-            f"{before['pension_employer_rate'][p]:.1%} on £{before['pension_lower_annual'][p]:,.0f}"
-            f"-£{before['pension_upper_annual'][p]:,.0f} -> {after['pension_employer_rate']:.1%} "
-            f"on £{after['pension_lower_annual']:,.0f}-£{after['pension_upper_annual']:,.0f}"
+            f"{b['pension_employer_rate'][p]:.1%} on £{b['pension_lower_annual'][p]:,.0f}"
+            f"-£{b['pension_upper_annual'][p]:,.0f} -> {a['pension_employer_rate']:.1%} "
+            f"on £{a['pension_lower_annual']:,.0f}-£{a['pension_upper_annual']:,.0f}"
         )
     return {"employer_ni": ni, "employer_pension": pension}
 
@@ -304,7 +304,7 @@ def roll_costs(
         )
     lines = pd.concat(frames, ignore_index=True) if frames else _empty_lines()
     order = {p: i for i, p in enumerate(costed["provider"])}
-    rank = {c: i for i, c in enumerate((*ROLL_CATEGORIES, "staffing"))}
+    rank = {c: i for i, c in enumerate((*ROLL_CATEGORIES[:3], *RATIO_CATEGORIES))}
     lines = lines.sort_values(
         ["provider", "category"],
         key=lambda c: c.map(order) if c.name == "provider" else c.map(rank),
