@@ -26,6 +26,7 @@ falls back to the ratio rule (:func:`~costofcare.recommend.methods.rolled_cost`:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -102,13 +103,10 @@ class RollForward:
         for key in ("wage_policy", "differential", "index", "index_to"):
             if key in values and not isinstance(values[key], str):
                 raise ConfigError(f"{where}.{key}: expected text, got {values[key]!r}")
-        if "index_to" in values:
-            try:
-                values["index_to"] = str(pd.Period(values["index_to"], freq="M"))
-            except ValueError:
-                raise ConfigError(
-                    f"{where}.index_to: {values['index_to']!r} is not a month; write YYYY-MM"
-                ) from None
+        if "index_to" in values and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", values["index_to"]):
+            raise ConfigError(
+                f"{where}.index_to: {values['index_to']!r} is not a month; write YYYY-MM"
+            )
         if not isinstance(values.get("employment_allowance", True), bool):
             raise ConfigError(f"{where}.employment_allowance: use true or false")
         try:
