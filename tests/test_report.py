@@ -658,6 +658,11 @@ def test_json_summary_matches_the_recommendation(written, tmp_path):
     )
     total = sum(s["budget_impact_annual"] for s in data["services"].values())
     assert data["total"]["budget_impact_annual"] == pytest.approx(total, abs=0.02)
+    # four home care providers have a staff table; two, and the one without a rate, do not
+    assert data["services"]["home_care"]["roll_forward"]["providers_by_basis"] == {
+        "scenario engine": 4,
+        "ratio rule: no staff table in the return": 3,
+    }
 
 
 def test_write_outputs_writes_workbook_summary_and_provider_files(written, tmp_path):
@@ -716,3 +721,25 @@ def test_benchmark_spread_picks_the_unweighted_total_with_outliers_from_the_mark
     ws = openpyxl.load_workbook(tmp_path / "bench.xlsx", data_only=True)["Benchmarks"]
     found = [r for r in ws.iter_rows(values_only=True) if r[0] == "Home care"]
     assert found == [("Home care", "contact_hour", 9, 20.0, 21.0, 22.0, 23.0, 24.0) + found[0][8:]]
+
+
+def test_service_sheet_shows_the_roll_forward_by_provider_and_category(written):
+    formulas = openpyxl.load_workbook(written["book1"].path)["Home care"]
+    rows = [[c.value for c in r[:6]] for r in formulas.iter_rows()]
+    top = next(
+        i for i, r in enumerate(rows) if r[0] == "Cost rolled forward, by provider and category"
+    )
+    assert rows[top + 1] == ["Provider", "Category", "Base cost per unit", "Change",
+                             "Target cost per unit", "How"]  # fmt: skip
+    con = {r[1]: r for r in rows[top + 2 :] if r[0] == "CON"}
+    # CON has a staff table but no NI or pension line: its pay moves with the whole bill
+    pay = con["Pay (staffing lines other than NI and pension)"]
+    assert pay[2] == 16.90 and pay[4].startswith("=$C$") and "pay + NI + pension bill" in pay[5]
+    assert con["Return"][3].startswith("=IF(SUM(")  # the return keeps its share, live
+    # a provider without a staff table follows the wage and price change inputs
+    dash = {r[1]: r for r in rows[top + 2 :] if r[0] == "-Dash Care Ltd"}
+    assert dash["Staffing"][3] == "=$B$7" and "ratio rule" in dash["Staffing"][5]
+    header = next(r for r in formulas.iter_rows() if r[0].value == "Provider")
+    col = next(c.column for c in header if c.value == "Cost rolled forward")
+    first = formulas.cell(header[0].row + 1, col).value
+    assert first.startswith("=SUM($E$")  # the targets of the block, added up
