@@ -59,7 +59,7 @@ FORMULA_NAMES = {
     "return": "return (surplus) per unit",
     "other": "uncategorised cost per unit",
     "total": "total cost per unit",
-    "rolled_cost": "total cost rolled forward to the effective date",
+    "rolled_cost": "total cost rolled forward to the year from the effective date",
     "method_rate": "the method's rate, before guardrails",
     # the service sheet's inputs
     "weeks_per_year": "weeks in the year from the effective date",

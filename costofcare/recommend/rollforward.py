@@ -273,13 +273,11 @@ def roll_costs(
     costed = table.dropna(subset=["total"])
     service = config.service
     staff = _staffed(workforce, service)
-    reason = {p: "no workforce table given" for p in costed["provider"]}
-    if workforce is not None:
-        reason = {p: "no staff table in the return" for p in costed["provider"]}
-    needs = {"period_start", "period_end"}
-    if workforce is not None and not needs <= set(unit_costs.columns):
-        reason = dict.fromkeys(costed["provider"], "unit costs give no return period")
-        staff = staff.iloc[0:0]
+    why = "no staff table in the return"
+    if workforce is None:
+        why = "no workforce table given"
+    elif not {"period_start", "period_end"} <= set(unit_costs.columns):
+        why, staff = "unit costs give no return period", staff.iloc[0:0]
     frames = []
     engine = [p for p in costed["provider"] if p in set(staff["provider"])]
     if engine:
@@ -292,14 +290,7 @@ def roll_costs(
         frames.append(_engine_costs(uc, wf, settings, config.roll_forward, params))
     ratio = costed[~costed["provider"].isin(engine)]
     if len(ratio):
-        frames.append(
-            pd.concat(
-                [
-                    _ratio_lines(group, wage_change, price_change, f"ratio rule: {why}")
-                    for why, group in ratio.groupby(ratio["provider"].map(reason), sort=False)
-                ]
-            )
-        )
+        frames.append(_ratio_lines(ratio, wage_change, price_change, f"ratio rule: {why}"))
     lines = pd.concat(frames, ignore_index=True) if frames else _empty_lines()
     order = {p: i for i, p in enumerate(costed["provider"])}
     rank = {c: i for i, c in enumerate((*ROLL_CATEGORIES[:3], *RATIO_CATEGORIES))}
@@ -314,10 +305,7 @@ def roll_costs(
     lines = lines[["provider", "category", "label", "base", "change", "target", "how"]]
     total = lines.groupby("provider", sort=False)["target"].sum()
     basis = pd.Series(
-        {
-            p: SCENARIO_ENGINE if p in engine else f"ratio rule: {reason[p]}"
-            for p in costed["provider"]
-        },
+        {p: SCENARIO_ENGINE if p in engine else f"ratio rule: {why}" for p in costed["provider"]},
         dtype=object,
     )
     return RolledCosts(lines=lines, total=total, basis=basis)
