@@ -436,7 +436,7 @@ def _provider_inputs(
 
 
 #: Columns of the roll-forward block under the provider table.
-ROLL_COLUMNS = ("Provider", "Category", "Base cost per unit", "Change", "Target cost per unit",
+ROLL_HEADERS = ("Provider", "Category", "Base cost per unit", "Change", "Target cost per unit",
                 "How")  # fmt: skip
 #: Rows of the roll-forward block whose change is a figure of the ratio rule's inputs.
 RATIO_CHANGE = {"staffing": "{wage_change}", "non_staffing": "{price_change}"}
@@ -455,7 +455,7 @@ def _roll_forward_block(
     """
     lines = rec.roll_forward.lines
     sheet.text(top, 0, "Cost rolled forward, by provider and category", "heading")
-    for j, label in enumerate(ROLL_COLUMNS):
+    for j, label in enumerate(ROLL_HEADERS):
         sheet.text(top + 1, j, label, "header")
     r, targets = top + 2, {}
     ratio_rule = rec.roll_forward.basis != SCENARIO_ENGINE
