@@ -502,3 +502,135 @@ def test_the_year_from_the_effective_date_has_its_days_over_seven_weeks():
     assert _config(effective_date="2027-04-06").weeks == pytest.approx(366 / 7)
     assert _config().weeks == pytest.approx(365 / 7)
     assert _config(weeks_per_year=52.0).weeks == 52.0  # a council may fix it
+
+
+# ----------------------------------------------------------------------- roll-forward
+# One home care provider whose 2024-25 return (1 April 2024 to 31 March 2025) is rolled
+# forward to the year from 6 April 2026, with three workers on its staff table.
+W = 365 / 7  # weeks paid in a year
+STAFF = [  # rate per hour, paid hours a week (one worker each)
+    (11.44, 37.5),  # on the 2024-25 National Living Wage
+    (12.00, 10.0),  # part-time: under every threshold in 2024-25
+    (13.00, 30.0),
+]
+
+
+def _rolled_provider(**roll_forward):
+    rates = pd.DataFrame(
+        {"provider": ["P"], "service": "home_care", "current_rate": [26.0],
+         "volume_per_week": [100.0]}
+    )  # fmt: skip
+    lines = [
+        ("Care worker pay", "staffing", 20.00),
+        ("Employer NI", "staffing", 1.00),
+        ("Employer pension", "staffing", 0.30),
+        ("Rent", "non_staffing", 4.00),
+        ("Return on operations", "return", 1.50),
+    ]
+    costs = pd.DataFrame(
+        [("P", "home_care", line, cat, cost) for line, cat, cost in lines],
+        columns=["provider", "service", "cost_line", "category", "cost_per_unit"],
+    ).assign(
+        unit="contact_hour",
+        period_start=pd.Timestamp("2024-04-01"),
+        period_end=pd.Timestamp("2025-03-31"),
+    )
+    workforce = pd.DataFrame(
+        [("P", "home_care", "r", f"worker {i}", rate, hours, 1.0)
+         for i, (rate, hours) in enumerate(STAFF)],
+        columns=["provider", "service", "return_id", "role", "rate_per_hour", "hours_per_week",
+                 "headcount"],
+    )  # fmt: skip
+    config = _config(
+        percentile=0.5,
+        roll_forward={"employment_allowance": False, **roll_forward},
+    )
+    from costofcare.parameters import load
+
+    return recommend_service(config, rates, costs, params=load(), workforce=workforce)
+
+
+def test_roll_forward_recomputes_ni_and_pension_per_worker_under_the_target_years_rules():
+    rec = _rolled_provider()
+    got = rec.roll_forward.lines.set_index("category")
+    # middle of the return's period: 30 September 2024 (NLW £11.44, NI 13.8% above £9,100);
+    # middle of the year from 6 April 2026: 5 October 2026 (NLW £12.71, NI 15% above £5,000)
+    earnings = [rate * hours * W for rate, hours in STAFF]
+    pay_factor = 12.71 / 11.44  # every rate keeps its percentage above the floor
+    after = [e * pay_factor for e in earnings]
+    ni_before = sum(0.138 * max(0, e - 9_100) for e in earnings)
+    ni_after = sum(0.15 * max(0, e - 5_000) for e in after)
+    # pension: 3% on earnings between £6,240 and £50,270 for workers earning £10,000 or more
+    pension_before = sum(0.03 * (min(e, 50_270) - 6_240) for e in earnings if e >= 10_000)
+    pension_after = sum(0.03 * (min(e, 50_270) - 6_240) for e in after if e >= 10_000)
+    # the part-timer (£6,257 a year, then £6,952) now pays NI but is still below the trigger
+    assert earnings[1] < 9_100 and 5_000 < after[1] < 10_000
+    assert got.loc["pay", "target"] == pytest.approx(20.00 * pay_factor)
+    assert got.loc["employer_ni", "target"] == pytest.approx(1.00 * ni_after / ni_before)
+    assert got.loc["employer_pension", "target"] == pytest.approx(
+        0.30 * pension_after / pension_before
+    )
+    # CPI (ONS D7BT) from the middle month of the return, September 2024 (134.2), to the
+    # middle of the target year, October 2026, which is not published in the shipped series:
+    # its latest month, July 2026 (143.0), stands in, and the text says so
+    assert got.loc["non_staffing", "target"] == pytest.approx(4.00 * 143.0 / 134.2)
+    assert (
+        "2024-09 to 2026-07 (latest published month; 2026-10 wanted)"
+        in (got.loc["non_staffing", "how"])
+    )
+    costs_after = (
+        20.00 * pay_factor
+        + 1.00 * ni_after / ni_before
+        + 0.30 * pension_after / pension_before
+        + 4.00 * 143.0 / 134.2
+    )
+    # the return keeps its share of cost: 1.50 / 25.30 of it
+    assert got.loc["return", "target"] == pytest.approx(1.50 * costs_after / 25.30)
+    total = costs_after * (1 + 1.50 / 25.30)
+    assert rec.providers.set_index("provider").loc["P", "rolled_cost"] == pytest.approx(total)
+    assert rec.figures["target_rate"].value == pytest.approx(total)  # the median of one
+    assert rec.providers["roll_forward"].tolist() == ["scenario engine"]
+
+
+def test_roll_forward_index_month_and_wage_policy_come_from_the_config():
+    rec = _rolled_provider(index_to="2026-03", differential="compress")
+    got = rec.roll_forward.lines.set_index("category")
+    # CPI September 2024 134.2 -> March 2026 141.0
+    assert got.loc["non_staffing", "target"] == pytest.approx(4.00 * 141.0 / 134.2)
+    # compress: rates under the new floor rise to it (£11.44 and £12.00 to £12.71); £13 stays
+    earnings = [rate * hours * W for rate, hours in STAFF]
+    after = [12.71 * 37.5 * W, 12.71 * 10.0 * W, earnings[2]]
+    assert got.loc["pay", "target"] == pytest.approx(20.00 * sum(after) / sum(earnings))
+
+
+def test_a_provider_without_a_staff_table_takes_the_ratio_rule_with_the_reason():
+    rates, costs = _tables()
+    costs = costs.assign(period_start=pd.Timestamp("2024-04-01"), unit="contact_hour",
+                         period_end=pd.Timestamp("2025-03-31"))  # fmt: skip
+    workforce = pd.DataFrame(
+        columns=["provider", "service", "return_id", "role", "rate_per_hour", "hours_per_week",
+                 "headcount"]
+    )  # fmt: skip
+    config = _config(wage_change=0.10, price_change=0.04)
+    rec = recommend_service(config, rates, costs, workforce=workforce)
+    basis = rec.providers.set_index("provider")["roll_forward"]
+    assert set(basis) == {"ratio rule: no staff table in the return"}
+    a = rec.roll_forward.lines[rec.roll_forward.lines["provider"] == "A"].set_index("category")
+    # A: staffing 18 × 1.10 = 19.80, rent 4 × 1.04 = 4.16, return 1 × 23.96 / 22
+    assert a["target"].tolist() == pytest.approx([19.80, 4.16, 23.96 / 22])
+    assert "3 by the ratio rule" in rec.reasoning[0]
+
+
+@pytest.mark.parametrize(
+    "table, words",
+    [
+        ({"indx": "CPI"}, "roll_forward: unknown key(s) indx"),
+        ({"differential": "keep"}, "'keep' is not a differential rule"),
+        ({"index_to": "March"}, "roll_forward.index_to: 'March' is not a month"),
+        ({"employment_allowance": "yes"}, "employment_allowance: use true or false"),
+    ],
+)
+def test_roll_forward_config_errors_name_the_key(table, words):
+    with pytest.raises(ConfigError) as err:
+        _config(roll_forward=table)
+    assert words in str(err.value)

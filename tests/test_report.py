@@ -88,7 +88,25 @@ def _tables():
     costs = pd.DataFrame(
         lines, columns=["provider", "service", "cost_line", "category", "cost_per_unit"]
     )
+    costs["unit"] = "contact_hour"
+    costs["period_start"] = pd.Timestamp("2024-04-01")
+    costs["period_end"] = pd.Timestamp("2025-03-31")
     return rates, costs
+
+
+#: Staff tables of four home care providers (the other two take the ratio rule):
+#: provider, role, rate per hour, hours a week, headcount.
+WORKFORCE = pd.DataFrame(
+    [
+        (HOSTILE, "care worker", 11.44, 30.0, 12),
+        (HOSTILE, "senior", 12.50, 37.5, 3),
+        ("@SUM(A1:A9)", "care worker", 11.80, 16.0, 20),
+        ("+44 Care", "care worker", 11.44, 37.5, 25),
+        ("+44 Care", "manager", 16.00, 37.5, 1),
+        ("CON", "care worker", 11.60, 10.0, 30),
+    ],
+    columns=["provider", "role", "rate_per_hour", "hours_per_week", "headcount"],
+).assign(service="home_care", return_id="r1")
 
 
 MARKET = pd.DataFrame(
@@ -233,10 +251,12 @@ def _new_method_recommendation(params):
     return _recommend({"home_care": config}, params)
 
 
-def _recommend(configs, params):
+def _recommend(configs, params, workforce=None):
     rates, costs = _tables()
     return {
-        s: recommend_service(c, rates, costs, params=params, scenario_costs=SCENARIOS)
+        s: recommend_service(
+            c, rates, costs, params=params, scenario_costs=SCENARIOS, workforce=workforce
+        )
         for s, c in configs.items()
     }
 
@@ -259,7 +279,7 @@ def written(tmp_path_factory):
     params = load()
     base = tmp_path_factory.mktemp("report")
     rates, costs = _tables()
-    recs1 = _recommend(_configs_one(), params)
+    recs1 = _recommend(_configs_one(), params, WORKFORCE)
     recs2 = _recommend(_configs_two(), params)
     in_force = params.in_force(on=EFFECTIVE)
     book1 = write_recommendation_workbook(
@@ -356,11 +376,11 @@ def test_written_values_equal_the_python_recommendation(written):
                 )
             header = next(r for r in ws.iter_rows() if r[0].value == "Provider")
             cols = {c.value: c.column - 1 for c in header}
-            proposed = {
-                r[0].value: r[cols["Proposed rate"]].value
-                for r in ws.iter_rows(min_row=header[0].row + 1)
-                if r[0].value is not None
-            }
+            proposed = {}
+            for r in ws.iter_rows(min_row=header[0].row + 1):
+                if r[0].value is None:  # the end of the provider table
+                    break
+                proposed[r[0].value] = r[cols["Proposed rate"]].value
             expected = rec.providers.set_index("provider")["proposed_rate"]
             for provider, value in expected.items():
                 if pd.notna(value):
@@ -452,7 +472,7 @@ def test_changing_an_input_recalculates_like_python(written, recalculated):
         "paid_hours_per_unit": 1.2,
     }
     configs = {"home_care": parse_service("home_care", raw)}
-    rec = _recommend(configs, written["params"])["home_care"]
+    rec = _recommend(configs, written["params"], WORKFORCE)["home_care"]
     ws = openpyxl.load_workbook(recalculated[written["changed"]], data_only=True)["Home care"]
     header = next(r for r in ws.iter_rows() if r[0].value == "Provider")
     col = next(c.column - 1 for c in header if c.value == "Proposed rate")
@@ -638,6 +658,11 @@ def test_json_summary_matches_the_recommendation(written, tmp_path):
     )
     total = sum(s["budget_impact_annual"] for s in data["services"].values())
     assert data["total"]["budget_impact_annual"] == pytest.approx(total, abs=0.02)
+    # four home care providers have a staff table; two, and the one without a rate, do not
+    assert data["services"]["home_care"]["roll_forward"]["providers_by_basis"] == {
+        "scenario engine": 4,
+        "ratio rule: no staff table in the return": 3,
+    }
 
 
 def test_write_outputs_writes_workbook_summary_and_provider_files(written, tmp_path):
@@ -696,3 +721,25 @@ def test_benchmark_spread_picks_the_unweighted_total_with_outliers_from_the_mark
     ws = openpyxl.load_workbook(tmp_path / "bench.xlsx", data_only=True)["Benchmarks"]
     found = [r for r in ws.iter_rows(values_only=True) if r[0] == "Home care"]
     assert found == [("Home care", "contact_hour", 9, 20.0, 21.0, 22.0, 23.0, 24.0) + found[0][8:]]
+
+
+def test_service_sheet_shows_the_roll_forward_by_provider_and_category(written):
+    formulas = openpyxl.load_workbook(written["book1"].path)["Home care"]
+    rows = [[c.value for c in r[:6]] for r in formulas.iter_rows()]
+    top = next(
+        i for i, r in enumerate(rows) if r[0] == "Cost rolled forward, by provider and category"
+    )
+    assert rows[top + 1] == ["Provider", "Category", "Base cost per unit", "Change",
+                             "Target cost per unit", "How"]  # fmt: skip
+    con = {r[1]: r for r in rows[top + 2 :] if r[0] == "CON"}
+    # CON has a staff table but no NI or pension line: its pay moves with the whole bill
+    pay = con["Pay (staffing lines other than NI and pension)"]
+    assert pay[2] == 16.90 and pay[4].startswith("=$C$") and "pay + NI + pension bill" in pay[5]
+    assert con["Return"][3].startswith("=IF(SUM(")  # the return keeps its share, live
+    # a provider without a staff table follows the wage and price change inputs
+    dash = {r[1]: r for r in rows[top + 2 :] if r[0] == "-Dash Care Ltd"}
+    assert dash["Staffing"][3] == "=$B$7" and "ratio rule" in dash["Staffing"][5]
+    header = next(r for r in formulas.iter_rows() if r[0].value == "Provider")
+    col = next(c.column for c in header if c.value == "Cost rolled forward")
+    first = formulas.cell(header[0].row + 1, col).value
+    assert first.startswith("=SUM($E$")  # the targets of the block, added up

@@ -122,7 +122,9 @@ def run(
     )
     scenarios = run_scenarios(cfg, tables, params, say=say)
     bench = benchmark_market(tables.unit_costs, tables.volumes, say=say)
-    recs, parameters = recommend(configs, rates, tables.unit_costs, scenarios, params, say=say)
+    recs, parameters = recommend(
+        configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
+    )
     return RunResult(
         config=cfg,
         values=ingest.values,

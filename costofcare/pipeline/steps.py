@@ -210,11 +210,13 @@ def recommend(
     scenarios: ScenarioResults | None,
     params,
     *,
+    workforce: pd.DataFrame | None = None,
     say: Say = _quiet,
 ) -> tuple[dict, pd.DataFrame]:
     """Recommendations per service and the parameters in force on the earliest effective
     date. With scenarios, each scenario's median required rate per service is offered to
-    the methods that use it."""
+    the methods that use it; the workforce lets each return be rolled forward by the
+    scenario engine."""
     from ..recommend.engine import recommend_all
 
     scenario_costs = None
@@ -223,7 +225,14 @@ def recommend(
             "required_rate"
         ].median()
         scenario_costs = per_service.rename(columns={"required_rate": "cost_per_unit"})
-    recs = recommend_all(configs, rates, unit_costs, params=params, scenario_costs=scenario_costs)
+    recs = recommend_all(
+        configs,
+        rates,
+        unit_costs,
+        params=params,
+        scenario_costs=scenario_costs,
+        workforce=workforce,
+    )
     effective = min(c.effective_date for c in configs.values())
     say(f"[5/5] recommendation: {', '.join(recs)}")
     return recs, params.in_force(effective)

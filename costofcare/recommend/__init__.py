@@ -21,6 +21,7 @@ from .method import (
     register,
 )
 from .methods import BottomUp, Percentile, WeightedIndex, rolled_cost, weighted_index_uplift
+from .rollforward import RolledCosts, RollForward, roll_costs
 
 __all__ = [
     "METHODS",
@@ -36,6 +37,8 @@ __all__ = [
     "Percentile",
     "Proposal",
     "RecommendationInputError",
+    "RollForward",
+    "RolledCosts",
     "Row",
     "ServiceConfig",
     "ServiceRecommendation",
@@ -48,6 +51,7 @@ __all__ = [
     "recommend_service",
     "register",
     "resolve",
+    "roll_costs",
     "rolled_cost",
     "weighted_index_uplift",
 ]

@@ -18,6 +18,11 @@ In the run's TOML config::
     min_providers = 3                  # refuse when fewer providers' cost returns stand behind
                                        # the rate (optional; see costofcare.recommend.sample)
 
+    [recommend.home_care.roll_forward]  # how returned costs are rolled forward (all optional)
+    wage_policy = "national_living_wage"
+    differential = "percent"
+    index = "CPI"
+
 The keys every method shares are checked here; each method's own keys are checked by its class
 (:mod:`costofcare.recommend.method`). :func:`parse_config` names the key at fault;
 :func:`resolve` turns parameter references into numbers using the dated parameters.
@@ -38,6 +43,7 @@ from . import budget as _budget  # noqa: F401  (registers the budget methods)
 from . import methods as _methods  # noqa: F401  (registers the cost methods)
 from .guardrails import Guardrails, WageFloor
 from .method import METHODS, Figure, Method, method_class
+from .rollforward import RollForward
 
 __all__ = [
     "KNOWN_KEYS",
@@ -87,6 +93,7 @@ class ServiceConfig:
     paid_hours_per_week: float = 37.5
     weeks_per_year: float | None = None
     min_providers: int | None = None
+    roll_forward: RollForward = field(default_factory=RollForward)
 
     @property
     def where(self) -> str:
@@ -129,7 +136,9 @@ _DATE_KEYS = {"effective_date", "base_date"}
 _CHANGE_KEYS = {"wage_change", "price_change"}
 _COMMON_KEYS = (
     "method",
-    *sorted(_DATE_KEYS | _CHANGE_KEYS | _NUMBER_KEYS | _COUNT_KEYS | {"wage_floor"}),
+    *sorted(
+        _DATE_KEYS | _CHANGE_KEYS | _NUMBER_KEYS | _COUNT_KEYS | {"wage_floor", "roll_forward"}
+    ),
 )
 #: Every key a ``[recommend.<service>]`` table may hold: the common ones and each method's own.
 KNOWN_KEYS = set(_COMMON_KEYS) | {k for cls in METHODS.values() for k in cls.keys()}
@@ -150,6 +159,8 @@ def _common_value(key: str, value, name: str):
         return value
     if key in _DATE_KEYS:
         return config_date(value, name)
+    if key == "roll_forward":
+        return RollForward.parse(value, name)
     # a change: a fraction or a reference resolved later
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ConfigError(

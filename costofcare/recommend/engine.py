@@ -12,7 +12,8 @@ from .budget import BudgetFit
 from .config import UNIT_LABELS, Figure, Resolved, ServiceConfig, resolve
 from .guardrails import Guardrails, apply_guardrails
 from .method import Method, MethodInputs, Proposal, RecommendationInputError, Row, require_columns
-from .methods import cost_by_category, rolled_cost
+from .methods import cost_by_category
+from .rollforward import RolledCosts, roll_costs
 
 #: Columns of :data:`costofcare.tables.UNIT_COSTS` the methods read.
 _COSTS_READ = ("provider", "service", "cost_line", "category", "cost_per_unit")
@@ -34,11 +35,13 @@ class ServiceRecommendation:
     ``providers`` has one row per provider (with a current rate, a cost return or both):
     ``provider``, ``current_rate``, ``volume_per_week``, cost per unit by category
     (``staffing``, ``non_staffing``, ``return``, ``other``, ``total``), ``rolled_cost``,
-    ``method_rate``, ``method_uplift``, ``allowed_uplift``, ``guarded_rate``,
-    ``proposed_rate``, ``uplift``, ``binding``, ``current_spend_annual``,
+    ``roll_forward`` (how the cost was rolled forward: ``"scenario engine"`` or
+    ``"ratio rule: <reason>"``), ``method_rate``, ``method_uplift``, ``allowed_uplift``,
+    ``guarded_rate``, ``proposed_rate``, ``uplift``, ``binding``, ``current_spend_annual``,
     ``proposed_spend_annual``, ``impact_annual``. Providers without a current rate have no
     proposal (NaN). ``proposal`` is what the method returned; ``result_rows`` the rows it adds
-    to the results once the guardrails are applied.
+    to the results once the guardrails are applied; ``roll_forward`` the cost rolled forward
+    by provider and category (:class:`~costofcare.recommend.rollforward.RolledCosts`).
     """
 
     config: ServiceConfig
@@ -47,6 +50,7 @@ class ServiceRecommendation:
     providers: pd.DataFrame
     proposal: Proposal
     weeks_per_year: float
+    roll_forward: RolledCosts | None = None
     reasoning: list[str] = field(default_factory=list)
     result_rows: tuple[Row, ...] = ()
 
@@ -135,16 +139,18 @@ def provider_table(rates: pd.DataFrame, unit_costs: pd.DataFrame, service: str) 
     return table.reset_index()
 
 
-def _method_inputs(config, resolved, guardrails, rates, unit_costs, scenario_costs):
+def _method_inputs(
+    config, resolved, guardrails, rates, unit_costs, scenario_costs, workforce=None, params=None
+):
     table = provider_table(rates, unit_costs, config.service)
     if not table["current_rate"].notna().any():
         raise RecommendationInputError(f"rates: no current rates for {config.service}")
     wage = resolved.wage_change.value if resolved.wage_change else 0.0
     price = resolved.price_change.value if resolved.price_change else 0.0
-    parts = [table[c].fillna(0.0) for c in ("staffing", "non_staffing", "return", "other")]
-    table["rolled_cost"] = rolled_cost(*parts, wage, price)
-    table.loc[table["total"].isna(), "rolled_cost"] = np.nan
-    return MethodInputs(
+    rolled = roll_costs(table, unit_costs, workforce, config, wage, price, params)
+    table["rolled_cost"] = table["provider"].map(rolled.total).astype(float)
+    table["roll_forward"] = table["provider"].map(rolled.basis).astype(object).fillna("")
+    inputs = MethodInputs(
         config=config,
         unit=UNIT_LABELS[config.service],
         providers=table,
@@ -153,7 +159,9 @@ def _method_inputs(config, resolved, guardrails, rates, unit_costs, scenario_cos
         guardrails=guardrails,
         weeks_per_year=config.weeks,
         scenario_costs=scenario_costs,
+        roll_forward=rolled,
     )
+    return inputs
 
 
 def recommend_service(
@@ -164,6 +172,7 @@ def recommend_service(
     params=None,
     scenario_costs: pd.DataFrame | None = None,
     resolved: Resolved | None = None,
+    workforce: pd.DataFrame | None = None,
 ) -> ServiceRecommendation:
     """Recommend rates for one service type.
 
@@ -174,18 +183,25 @@ def recommend_service(
     rates
         ``provider``, ``service``, ``current_rate`` (GBP per unit), ``volume_per_week``.
     unit_costs
-        ``provider``, ``service``, ``cost_line``, ``category``, ``cost_per_unit``.
+        ``provider``, ``service``, ``cost_line``, ``category``, ``cost_per_unit`` (and
+        ``period_start``, ``period_end`` for the roll-forward by the scenario engine).
     params
         Loaded dated parameters, to resolve references and the wage floor.
     scenario_costs
         For ``bottom_up``: ``service``, ``scenario``, ``cost_per_unit`` (modelled).
     resolved
         Already resolved figures (skips ``params``); mainly for tests and notebooks.
+    workforce
+        :data:`costofcare.tables.WORKFORCE` of the returns: each provider with a staff table
+        is rolled forward by the scenario engine (:mod:`costofcare.recommend.rollforward`);
+        without it every provider takes the ratio rule.
     """
     resolved = resolved if resolved is not None else resolve(config, params)
     floor_rate = None if resolved.floor_rate is None else resolved.floor_rate.value
     guardrails = config.guardrails(floor_rate)
-    inputs = _method_inputs(config, resolved, guardrails, rates, unit_costs, scenario_costs)
+    inputs = _method_inputs(
+        config, resolved, guardrails, rates, unit_costs, scenario_costs, workforce, params
+    )
     proposal = config.method.propose(inputs)
     table = inputs.providers
     priced = table["current_rate"].notna()
@@ -206,6 +222,7 @@ def recommend_service(
         providers=table,
         proposal=proposal,
         weeks_per_year=inputs.weeks_per_year,
+        roll_forward=inputs.roll_forward,
         reasoning=list(proposal.reasoning),
     )
     totals = {
@@ -254,11 +271,17 @@ def recommend_all(
     *,
     params=None,
     scenario_costs: pd.DataFrame | None = None,
+    workforce: pd.DataFrame | None = None,
 ) -> dict[str, ServiceRecommendation]:
     """:func:`recommend_service` for each configured service type."""
     return {
         service: recommend_service(
-            config, rates, unit_costs, params=params, scenario_costs=scenario_costs
+            config,
+            rates,
+            unit_costs,
+            params=params,
+            scenario_costs=scenario_costs,
+            workforce=workforce,
         )
         for service, config in configs.items()
     }

@@ -47,6 +47,7 @@ from .guardrails import Guardrails
 if TYPE_CHECKING:  # pragma: no cover
     from .budget import BudgetFit
     from .config import ServiceConfig
+    from .rollforward import RolledCosts
 
 #: Cell names every formula template may use, besides the keys of the method's own rows.
 FORMULA_NAMES = {
@@ -58,7 +59,7 @@ FORMULA_NAMES = {
     "return": "return (surplus) per unit",
     "other": "uncategorised cost per unit",
     "total": "total cost per unit",
-    "rolled_cost": "total cost rolled forward to the effective date",
+    "rolled_cost": "total cost rolled forward to the year from the effective date",
     "method_rate": "the method's rate, before guardrails",
     # the service sheet's inputs
     "weeks_per_year": "weeks in the year from the effective date",
@@ -147,7 +148,8 @@ class MethodInputs:
 
     ``providers`` has one row per provider: ``provider``, ``current_rate``,
     ``volume_per_week``, cost per unit by category (``staffing``, ``non_staffing``,
-    ``return``, ``other``, ``total``) and ``rolled_cost``.
+    ``return``, ``other``, ``total``), ``rolled_cost`` and ``roll_forward`` (how it was
+    rolled forward); ``roll_forward`` holds the roll-forward by provider and category.
     """
 
     config: ServiceConfig
@@ -158,6 +160,7 @@ class MethodInputs:
     guardrails: Guardrails
     weeks_per_year: float
     scenario_costs: pd.DataFrame | None = None
+    roll_forward: RolledCosts | None = None
 
     def __post_init__(self) -> None:
         from .sample import check_min_providers

@@ -110,7 +110,22 @@ def ordinal_percentile(fraction: float) -> str:
 
 
 def _changes(inputs: MethodInputs) -> str:
-    return f"staffing {inputs.wage_change:+.2%}, other costs {inputs.price_change:+.2%}"
+    """How the costs were rolled forward, in words."""
+    ratio = f"staffing {inputs.wage_change:+.2%}, other costs {inputs.price_change:+.2%}"
+    rolled = inputs.roll_forward
+    if rolled is None:
+        return ratio
+    engine, n = rolled.engine_count, len(rolled.basis)
+    rf = inputs.config.roll_forward
+    parts = []
+    if engine:
+        parts.append(
+            f"{engine} by the scenario engine: pay under {rf.wage()}, employer NI and pension "
+            f"recomputed per worker under the target year's rules, other lines by {rf.index}"
+        )
+    if engine < n:
+        parts.append(f"{n - engine} by the ratio rule ({ratio})")
+    return "; ".join(parts)
 
 
 @register
@@ -122,8 +137,12 @@ class Percentile(Method):
     label = "percentile of local costs, rolled forward"
     note = (
         "Each provider's returned cost per unit is rolled forward to the year the new rates "
-        "apply: staffing lines by the wage change, other cost lines by the price change, and "
-        "the return (surplus) lines in proportion to the costs they are a return on. The "
+        "apply by the scenario engine: pay lines by the wage policy with its differentials, "
+        "employer NI and pension recomputed per worker from the return's staff table under "
+        "the rules of the target year, other lines by the index from the middle of the "
+        "return's period to the middle of the target year, and the return (surplus) kept as "
+        "the same share of cost. A provider without a staff table is rolled forward by the "
+        "ratio rule (staffing by the wage change, other lines by the price change). The "
         "target rate is PERCENTILE.INC of these rolled-forward totals at the chosen "
         "percentile (0.5, the median, is the usual 'fair' point). Every provider is offered "
         "the target rate, subject to the guardrails."

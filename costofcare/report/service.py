@@ -1,8 +1,9 @@
 """A service type's sheet of the recommendation workbook.
 
 Top to bottom: the inputs (effective date, weeks, wage and price change, the guardrails and
-the wage floor calculation), the method's block, the results, the reasoning and the provider
-by provider calculation. The method's block and each provider's method rate are laid out from
+the wage floor calculation), the method's block, the results, the reasoning, the provider
+by provider calculation and, under it, each provider's cost rolled forward by category (base,
+change, target). The method's block and each provider's method rate are laid out from
 what the method returned (:class:`~costofcare.recommend.method.Proposal`: labelled rows with
 Excel templates and values); this module never asks which method it is. Every formula names
 its cells (``{current_rate}``) and is written with its value
@@ -20,7 +21,7 @@ from ..costs.oncosts import employer_ni_annual, employer_pension_annual
 from ..costs.wagefloor import WageFloor
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.method import Row
-from ..recommend.methods import ROLLED_COST_FORMULA
+from ..recommend.rollforward import SCENARIO_ENGINE
 from .live import Cell, LiveSheet, Span
 
 SERVICE_TITLES = {
@@ -49,6 +50,7 @@ PROVIDER_COLUMNS = (
     ("current_spend_annual", "Current spend a year", "money0", 14),
     ("proposed_spend_annual", "Proposed spend a year", "money0", 14),
     ("impact_annual", "Change a year", "money0", 13),
+    ("roll_forward", "How the cost was rolled forward", None, 30),
 )
 COL = {key: i for i, (key, *_rest) in enumerate(PROVIDER_COLUMNS)}
 STYLE = {key: style for key, _label, style, _width in PROVIDER_COLUMNS}
@@ -395,7 +397,8 @@ def _result_rows(rec: ServiceRecommendation) -> list[Row]:
 def _provider_inputs(
     sheet: LiveSheet, rec: ServiceRecommendation, header: int, names: Mapping[str, Cell | Span]
 ) -> _Table:
-    """The provider table's headers, inputs, cost build-up and rolled-forward cost."""
+    """The provider table's headers, inputs, cost build-up and rolled-forward cost (the sum of
+    the provider's targets in the roll-forward block)."""
     for j, (_key, label, _style, width) in enumerate(PROVIDER_COLUMNS):
         sheet.text(header, j, label, "header")
         sheet.ws.set_column(j, j, width)
@@ -403,6 +406,8 @@ def _provider_inputs(
     sheet.ws.set_column(3, 3, 16)
     providers = rec.providers.reset_index(drop=True)
     table = _Table(header, header + 1, header + len(providers), [])
+    # under the table and its chart (about 16 rows high)
+    targets = _roll_forward_block(sheet, rec, table.last + 20, names)
     for i, row in providers.iterrows():
         r = table.first + i
         priced, costed = pd.notna(row["current_rate"]), pd.notna(row["total"])
@@ -416,17 +421,79 @@ def _provider_inputs(
         )
         for key in COST_PARTS:
             cells[key] = sheet.number(r, COL[key], row[key] if costed else None, "money")
+        cells["roll_forward"] = sheet.text(r, COL["roll_forward"], row.get("roll_forward", ""))
         if costed:
             parts = sheet.span(cells["staffing"], cells["other"])
             cells["total"] = sheet.named_formula(
                 r, COL["total"], "SUM({parts})", {"parts": parts}, row["total"], "money"
             )
             cells["rolled_cost"] = sheet.named_formula(
-                r, COL["rolled_cost"], ROLLED_COST_FORMULA, {**names, **cells},
+                r, COL["rolled_cost"], "SUM({targets})", {"targets": targets[row["provider"]]},
                 row["rolled_cost"], "money",
             )  # fmt: skip
         table.cells.append(cells)
     return table
+
+
+#: Columns of the roll-forward block under the provider table.
+ROLL_HEADERS = ("Provider", "Category", "Base cost per unit", "Change", "Target cost per unit",
+                "How")  # fmt: skip
+#: Rows of the roll-forward block whose change is a figure of the ratio rule's inputs.
+RATIO_CHANGE = {"staffing": "{wage_change}", "non_staffing": "{price_change}"}
+
+
+def _roll_forward_block(
+    sheet: LiveSheet, rec: ServiceRecommendation, top: int, names: Mapping[str, Cell | Span]
+) -> dict[str, Span]:
+    """Each costed provider's cost rolled forward by category: base, change, target.
+
+    A change worked out by the scenario engine (pay under the wage policy, NI and pension per
+    worker, an index ratio) is written as a value with its rule in *How*; a change of the ratio
+    rule points at the wage or price change input; the return's change is a live formula (it
+    keeps its share of cost), and every target is ``base × (1 + change)``. Returns the target
+    cells of each provider, which its rolled-forward cost adds up.
+    """
+    lines = rec.roll_forward.lines
+    sheet.text(top, 0, "Cost rolled forward, by provider and category", "heading")
+    for j, label in enumerate(ROLL_HEADERS):
+        sheet.text(top + 1, j, label, "header")
+    r, targets = top + 2, {}
+    ratio_rule = rec.roll_forward.basis != SCENARIO_ENGINE
+    for provider, group in lines.groupby("provider", sort=False):
+        first, bases, tgts = r, [], []
+        for line in group.itertuples(index=False):
+            sheet.text(r, 0, provider)
+            sheet.text(r, 1, line.label)
+            base = sheet.number(r, 2, line.base, "money4")
+            if line.category == "return" and bases:
+                costs = {"b": sheet.span(bases[0], bases[-1]), "t": sheet.span(tgts[0], tgts[-1])}
+                before, after = sum(c.value for c in bases), sum(c.value for c in tgts)
+                value = after / before - 1 if before > 0 else 0.0
+                change = sheet.named_formula(
+                    r, 3, "IF(SUM({b})>0,SUM({t})/SUM({b})-1,0)", costs, value, "percent"
+                )
+            elif ratio_rule[provider] and line.category in RATIO_CHANGE:
+                template = RATIO_CHANGE[line.category]
+                value = names[template[1:-1]].value
+                change = sheet.named_formula(r, 3, template, names, value, "percent")
+            elif line.base == 0 or line.category == "return":
+                change = None
+                sheet.text(r, 3, "")
+            else:
+                change = sheet.number(r, 3, line.change, "percent")
+            if change is None:
+                target = sheet.number(r, 4, line.target, "money4")
+            else:
+                target = sheet.named_formula(
+                    r, 4, "{base}*(1+{change})", {"base": base, "change": change},
+                    line.base * (1 + change.value), "money4",
+                )  # fmt: skip
+            sheet.text(r, 5, line.how, "subtitle")
+            bases.append(base)
+            tgts.append(target)
+            r += 1
+        targets[provider] = sheet.column_span(4, first, r - 1)
+    return targets
 
 
 def _provider_formulas(

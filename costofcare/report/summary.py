@@ -64,6 +64,12 @@ def summary(
         entry["providers_behind"] = sizes[service].providers
         if sizes[service].too_few:
             entry["sample_warning"] = sizes[service].warning()
+        if rec.roll_forward is not None:
+            basis = rec.roll_forward.basis
+            entry["roll_forward"] = {
+                "settings": str(rec.config.roll_forward),
+                "providers_by_basis": {str(k): int(v) for k, v in basis.value_counts().items()},
+            }
         if rec.fit is not None:
             entry["budget_fit"] = {
                 "how": rec.fit.how,
