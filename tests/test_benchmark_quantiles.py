@@ -219,9 +219,7 @@ def test_a_provider_with_most_of_the_weight_sets_the_median(pairs, data):
     st.floats(0.01, 1000),
     st.floats(0, 1),
 )
-def test_zero_weights_are_left_out_and_the_unit_of_measure_does_not_matter(
-    pairs, stray, scale, p
-):
+def test_zero_weights_are_left_out_and_the_unit_of_measure_does_not_matter(pairs, stray, scale, p):
     values = [v for v, _ in pairs]
     weights = [w for _, w in pairs]
     base = weighted_percentile(values, weights, p)

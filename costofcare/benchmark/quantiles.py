@@ -19,7 +19,8 @@ match Excel exactly:
   is, and across the boundary between two blocks the result runs linearly from one value to
   the next. With equal weights the window starts at ``(n - 1) * p`` units, which is
   ``PERCENTILE.INC`` exactly; with weights that are whole multiples of the smallest it is
-  ``PERCENTILE.INC`` of the list in which each value is repeated that many times.
+  ``PERCENTILE.INC`` of the list in which each value is repeated weight / smallest weight
+  times.
 
   Properties (tested): equal weights give ``PERCENTILE.INC`` / ``QUARTILE.INC``; raising one
   provider's weight never moves any percentile away from that provider's value; a provider
@@ -28,7 +29,7 @@ match Excel exactly:
   the median more than half-way from its neighbour to its own value: no definition that keeps
   ``QUARTILE.INC`` for equal weights can do more without jumping, see ``docs/methods.md``).
 
-Values with a missing value are left out, as Excel leaves out blank cells; so are values with a
+Pairs with a missing value are left out, as Excel leaves out blank cells; so are pairs with a
 zero weight. A negative, missing or infinite weight is an error.
 """
 
