@@ -116,11 +116,15 @@ def test_unweighted_total_statistics_match_quartile_inc(bench):
 
 def test_weighted_total_statistics_hand_worked(bench):
     # sorted totals 16, 17.5, 19, 20.5, 37 with hours 100, 300, 200, 400, 50
-    # cumulative 100, 400, 600, 1000, 1050; mid-points 50, 250, 500, 800, 1025
-    # positions (mid - 50) / 975 = 0, 200/975, 450/975, 750/975, 1
+    # the unit is the smallest volume, 50 hours: 2, 6, 4, 8 and 1 units, total 21
+    # blocks: 16 (0, 2], 17.5 (2, 8], 19 (8, 12], 20.5 (12, 20], 37 (20, 21]
+    # the percentile at p averages the one-unit window starting at p x (21 - 1) = 20p
     row = stat(bench, "Total", weighting="volume")
-    assert row["median"] == pytest.approx(19 + (0.5 - 450 / 975) / (300 / 975) * (20.5 - 19))
-    assert row["lower_quartile"] == pytest.approx(17.5 + (0.25 - 200 / 975) / (250 / 975) * 1.5)
+    assert row["p10"] == pytest.approx(17.5)  # window [2, 3] in 17.5's block
+    assert row["lower_quartile"] == pytest.approx(17.5)  # [5, 6]
+    assert row["median"] == pytest.approx(19)  # [10, 11] in 19's block (8, 12]
+    assert row["upper_quartile"] == pytest.approx(20.5)  # [15, 16]
+    assert row["p90"] == pytest.approx(20.5)  # [18, 19]
     assert row["mean"] == pytest.approx(
         (16 * 100 + 17.5 * 300 + 19 * 200 + 20.5 * 400 + 37 * 50) / 1050
     )

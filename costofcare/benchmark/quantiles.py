@@ -9,18 +9,28 @@ match Excel exactly:
   This is numpy's ``method="linear"`` (Hyndman and Fan type 7).
 * :func:`percentrank_inc` is ``PERCENTRANK.INC``: a value found in the data ranks at
   ``(number of smaller values) / (n - 1)``; a value between two data points is interpolated.
-* :func:`weighted_percentile` extends ``PERCENTILE.INC`` to weights (e.g. contact hours or
-  occupied beds) so that equal weights give exactly ``PERCENTILE.INC``:
+* :func:`weighted_percentile` extends ``PERCENTILE.INC`` to weights (contact hours or occupied
+  beds a week) with the weighted Hyndman-Fan type 7 estimator of Akinshin (2023), "Weighted
+  quantile estimators", arXiv:2304.07265, taking the smallest provider's weight as one
+  observation (effective sample size ``W / u``, ``W`` the total weight and ``u`` the smallest
+  weight). Sort the values; value ``i`` owns the block ``(C_{i-1}, C_i]`` of the cumulative
+  weight. The percentile at ``p`` is the average value over a window one unit ``u`` wide
+  starting at ``p * (W - u)``: a value whose block holds the whole window is returned as it
+  is, and across the boundary between two blocks the result runs linearly from one value to
+  the next. With equal weights the window starts at ``(n - 1) * p`` units, which is
+  ``PERCENTILE.INC`` exactly; with weights that are whole multiples of the smallest it is
+  ``PERCENTILE.INC`` of the list in which each value is repeated weight / smallest weight
+  times.
 
-  each value owns a block of the cumulative weight as wide as its weight; its *plotting
-  position* is the middle of its block, rescaled so the first value sits at 0 and the last
-  at 1: ``position_i = (C_i - w_i/2 - w_1/2) / (W - w_1/2 - w_n/2)`` where ``C_i`` is the
-  cumulative weight up to and including value ``i`` (values sorted ascending) and ``W`` the
-  total weight. The weighted percentile at ``p`` interpolates linearly between the values at
-  the positions either side of ``p``. With equal weights ``position_i = (i - 1) / (n - 1)``,
-  which is ``PERCENTILE.INC``.
+  Properties (tested): equal weights give ``PERCENTILE.INC`` / ``QUARTILE.INC``; raising one
+  provider's weight never moves any percentile away from that provider's value; a provider
+  whose weight exceeds all the others' together by at least the smallest weight sets the
+  weighted median (a provider holding more than half the weight but by a smaller margin pulls
+  the median more than half-way from its neighbour to its own value: no definition that keeps
+  ``QUARTILE.INC`` for equal weights can do more without jumping, see ``docs/methods.md``).
 
-Values with a missing value or a zero or missing weight are left out.
+Pairs with a missing value are left out, as Excel leaves out blank cells; so are pairs with a
+zero weight. A negative, missing or infinite weight is an error.
 """
 
 from __future__ import annotations
@@ -33,8 +43,8 @@ import numpy as np
 #: Stated in every statistics table so readers know how the figures were computed.
 UNWEIGHTED_METHOD = "Excel PERCENTILE.INC / QUARTILE.INC (linear interpolation, type 7)"
 WEIGHTED_METHOD = (
-    "volume-weighted PERCENTILE.INC: values at the mid-points of their cumulative-volume "
-    "blocks, first at 0 and last at 1, linear interpolation (equal volumes give QUARTILE.INC)"
+    "volume-weighted PERCENTILE.INC: weighted type 7 (Akinshin 2023) counting the smallest "
+    "provider's volume as one observation (equal volumes give QUARTILE.INC)"
 )
 
 
@@ -88,63 +98,103 @@ def quartile_inc(values: Sequence[float] | np.ndarray, quart: int) -> float:
     return float(percentile_inc(values, quart / 4))
 
 
+def _weighted_pairs(
+    values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The values and weights to use: checked, missing values and zero weights left out."""
+    data = np.asarray(values, dtype=float).ravel()
+    weight = np.asarray(weights, dtype=float).ravel()
+    if data.shape != weight.shape:
+        raise ValueError(f"{data.size} values but {weight.size} weights")
+    for bad, what in ((~np.isfinite(weight), "missing or infinite"), (weight < 0, "negative")):
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"weights must be zero or more: {int(bad.sum())} {what} (the first at "
+                f"position {first}, weight {float(weight[first])!r}, value "
+                f"{float(data[first])!r})"
+            )
+    keep = ~np.isnan(data) & (weight > 0)
+    return data[keep], weight[keep]
+
+
 def weighted_percentile(
     values: Sequence[float] | np.ndarray,
     weights: Sequence[float] | np.ndarray,
     p: float | Sequence[float] | np.ndarray,
 ) -> float | np.ndarray:
-    """Volume-weighted ``PERCENTILE.INC`` (definition in the module docstring).
+    """Volume-weighted ``PERCENTILE.INC`` (weighted type 7; definition in the module docstring).
+
+    Measured in units of the smallest weight ``u``, value ``i`` (sorted ascending) owns the
+    block ``(C_{i-1}, C_i]`` of the cumulative weight. The result at ``p`` is the mean value
+    over the one-unit window ``[p (W - 1), p (W - 1) + 1]``: the value itself while the
+    window's centre lies in ``[C_{i-1} + 1/2, C_i - 1/2]``, then linear to the next value
+    over the unit across the boundary ``C_i``.
 
     Parameters
     ----------
     values, weights
-        Equal-length sequences; weights must not be negative. Pairs with a missing value or a
-        zero/missing weight are left out.
+        Equal-length sequences. Pairs with a missing value or a zero weight are left out.
     p
         A fraction from 0 to 1, or an array of them.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        NaN when no value has a weight.
+
+    Raises
+    ------
+    ValueError
+        When a weight is negative, missing (NaN) or infinite, or the lengths differ.
+
     Examples
     --------
-    Values 10, 20, 30 with weights 1, 1, 2 have cumulative weights 1, 2, 4, block mid-points
-    0.5, 1.5, 3, and positions 0, 1/2.5 = 0.4, 1; the median lies 0.1/0.6 of the way from 20
-    to 30:
+    Values 10, 20, 30 with weights 1, 1, 2: the unit is 1, the blocks are (0, 1], (1, 2] and
+    (2, 4], total 4. The median's window starts at 0.5 x (4 - 1) = 1.5, so it is
+    [1.5, 2.5]: half in 20's block and half in 30's, giving 25.
 
-    >>> round(weighted_percentile([10, 20, 30], [1, 1, 2], 0.5), 4)
-    21.6667
+    >>> weighted_percentile([10, 20, 30], [1, 1, 2], 0.5)
+    25.0
+
+    The cheapest provider's weight counts: 1,000 hours at 10 against 1 hour at 20 give a
+    median of 10 (window [500, 501] inside 10's block (0, 1000]).
+
+    >>> weighted_percentile([10, 20], [1000, 1], 0.5)
+    10.0
     """
     fractions = _check_fraction(p)
-    data = np.asarray(values, dtype=float).ravel()
-    weight = np.asarray(weights, dtype=float).ravel()
-    if data.shape != weight.shape:
-        raise ValueError(f"{data.size} values but {weight.size} weights")
-    if np.any(weight < 0):
-        raise ValueError("weights must not be negative")
-    keep = ~np.isnan(data) & ~np.isnan(weight) & (weight > 0)
-    data, weight = data[keep], weight[keep]
+    data, weight = _weighted_pairs(values, weights)
     if data.size == 0:
         result = np.full(fractions.shape, np.nan)
-    elif data.size == 1:
-        result = np.full(fractions.shape, data[0])
+    elif np.all(weight == weight[0]):
+        # the same figure as below, computed as numpy's type 7 so it matches to the last bit
+        result = np.percentile(data, fractions * 100, method="linear")
     else:
         order = np.argsort(data, kind="mergesort")
-        data, weight = data[order], weight[order]
-        midpoints = np.cumsum(weight) - weight / 2
-        span = midpoints[-1] - midpoints[0]
-        positions = (midpoints - midpoints[0]) / span
-        result = np.interp(fractions, positions, data)
+        data, units = data[order], weight[order] / weight.min()
+        upper = np.cumsum(units)
+        lower = upper - units
+        # the value holds from C_{i-1} + 1/2 to C_i - 1/2 (window centre), linear in between;
+        # the running maximum only absorbs rounding in the cumulative sums
+        knots = np.maximum.accumulate(np.column_stack((lower + 0.5, upper - 0.5)).ravel())
+        centre = 0.5 + fractions * (upper[-1] - 1.0)
+        result = np.interp(centre, knots, np.repeat(data, 2))
     return float(result) if np.ndim(result) == 0 else result
 
 
 def weighted_mean(
     values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray
 ) -> float:
-    """Sum of value x weight over the sum of weights (NaN when no weight)."""
-    data = np.asarray(values, dtype=float).ravel()
-    weight = np.asarray(weights, dtype=float).ravel()
-    keep = ~np.isnan(data) & ~np.isnan(weight) & (weight > 0)
-    if not keep.any():
+    """Sum of value x weight over the sum of weights (NaN when no value has a weight).
+
+    Missing values and zero weights are left out; a negative, missing or infinite weight is
+    an error, as in :func:`weighted_percentile`.
+    """
+    data, weight = _weighted_pairs(values, weights)
+    if data.size == 0:
         return math.nan
-    return float(np.sum(data[keep] * weight[keep]) / np.sum(weight[keep]))
+    return float(np.sum(data * weight) / np.sum(weight))
 
 
 def percentrank_inc(
