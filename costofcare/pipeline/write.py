@@ -16,6 +16,7 @@ Layout (keys of the returned dict in brackets)::
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -97,4 +98,14 @@ def write_run(result: RunResult, outdir: str | Path) -> dict[str, Path]:
             council=cfg.council,
         )
     )
+    _add_council_files(paths["summary"], result.summary.get("council_files"))
     return paths
+
+
+def _add_council_files(path: Path, council_files: dict | None) -> None:
+    """Add the council files' rows and matching issues to the JSON summary."""
+    if council_files is None:
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["council_files"] = council_files
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -362,6 +362,7 @@ def validate(
     file: str | Path | None = None,
     require: tuple[str, ...] = (),
     lines: np.ndarray | None = None,
+    line_column: str = "",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check ``frame`` against the declaration of ``table``; never raises on bad data.
 
@@ -372,6 +373,8 @@ def validate(
     file : the file the rows came from, named in each issue (blank: an in-memory table).
     require : optional columns this caller needs (e.g. ``route`` for the benchmark).
     lines : the line number of each row (default: a CSV written with a header, 2, 3, ...).
+    line_column : when given, the clean table carries each row's line number in a column
+        of this name (for a later step that reports on the rows it cannot use).
 
     Returns
     -------
@@ -421,11 +424,13 @@ def validate(
     _duplicates(clean, spec, report)
     extra = [c for c in frame.columns if c not in spec.names]
     clean = pd.concat([clean, frame[extra]], axis=1) if extra else clean
+    if line_column:
+        clean[line_column] = lines
     return clean[~report.bad].reset_index(drop=True), report.frame()
 
 
 def read_table(
-    table: str | Table, path: str | Path, *, require: tuple[str, ...] = ()
+    table: str | Table, path: str | Path, *, require: tuple[str, ...] = (), line_column: str = ""
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a CSV (or Parquet, or a workbook's first sheet) and :func:`validate` it.
 
@@ -436,7 +441,7 @@ def read_table(
 
     Returns
     -------
-    clean, issues : as :func:`validate`.
+    clean, issues : as :func:`validate` (``line_column`` as there).
     """
     spec = get_table(table) if isinstance(table, str) else table
     path = Path(path)
@@ -459,7 +464,9 @@ def read_table(
     if len(frame.columns):
         empty = _blank_rows(frame)
         frame, lines = frame[~empty], lines[~empty]
-    return validate(spec, frame, file=str(path), require=require, lines=lines)
+    return validate(
+        spec, frame, file=str(path), require=require, lines=lines, line_column=line_column
+    )
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:
