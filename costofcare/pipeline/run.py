@@ -64,6 +64,7 @@ class RunResult:
     summary : the JSON summary as plain data (``council_files``: the council files' rows
         used, reported and not matched).
     council_rows : one row per line of the council's files: ``file, line, used, reported``.
+    council_issues : the council files' issues, reading and matching (also in ``issues``).
     """
 
     config: RunConfig
@@ -86,6 +87,7 @@ class RunResult:
     issues: pd.DataFrame
     summary: dict
     council_rows: pd.DataFrame | None = None
+    council_issues: pd.DataFrame | None = None
 
     @property
     def scenarios(self) -> pd.DataFrame | None:
@@ -158,4 +160,5 @@ def run(
         issues=pd.concat([ingest.issues, council.issues, tables.issues], ignore_index=True),
         summary={**summarise(recs), "council_files": council_summary(council)},
         council_rows=council.rows,
+        council_issues=council.issues,
     )
