@@ -24,8 +24,8 @@ A run is described by one TOML file (see ``workbooks/examples/run.toml``)::
     paths = write_run(result, "out/run")
 
 Modules: :mod:`.config` (the config and its checks), :mod:`.council` (the council's rates
-and volumes, matched to the returns), :mod:`.steps` (each step as a small pure function), :mod:`.run`,
-:mod:`.write` and :mod:`.commands` (the command line). Which returns feed the market:
+and volumes, matched to the returns), :mod:`.steps` (each step as a small pure function),
+:mod:`.run`, :mod:`.write` and :mod:`.commands` (the command line). Which returns feed the market:
 :func:`costofcare.costs.choose_returns`.
 """
 
