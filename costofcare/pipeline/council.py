@@ -42,6 +42,7 @@ import pandas as pd
 from ..errors import ConfigError
 from ..ingest.issues import ISSUE_CODES, ISSUE_COLUMNS
 from ..tables import VOLUMES, raise_errors, read_table
+from ..tables.catalogue import MATCH_COLUMNS
 
 __all__ = [
     "LEGAL_ENDINGS",
@@ -72,8 +73,6 @@ MATCH_CODES = (
 #: Most unmatched rows listed in the message that stops a run.
 MESSAGE_LIMIT = 10
 _LINE = "line"
-#: Columns of the council's files used only to match rows (not passed to the scenarios).
-_MATCH_COLUMNS = ("registration_number", "provider_reference")
 
 
 def provider_key(name: str) -> str:
@@ -498,5 +497,5 @@ def market_volumes(rates: pd.DataFrame, unit_costs: pd.DataFrame) -> pd.DataFram
     """:data:`costofcare.tables.VOLUMES` for the provider services with unit costs in the
     market (``volume_unit`` as the checks filled it: the file's, else the service's unit)."""
     in_market = unit_costs[["provider", "service"]].drop_duplicates()
-    columns = [c for c in VOLUMES.names if c not in _MATCH_COLUMNS]
+    columns = [c for c in VOLUMES.names if c not in MATCH_COLUMNS]
     return rates[columns].merge(in_market, on=["provider", "service"])

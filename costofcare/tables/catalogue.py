@@ -92,6 +92,9 @@ _PROVIDER_REFERENCE = Column(
     "it, a volume is matched to its rate by it.",
     required=False,
 )
+#: Columns of the council's files used only to match a row to its return or rate.
+MATCH_COLUMNS = (_REGISTRATION_NUMBER.name, _PROVIDER_REFERENCE.name)
+
 _RETURN_ID = Column(
     "return_id",
     "text",
