@@ -20,6 +20,7 @@ from costofcare.errors import ConfigError
 from costofcare.money import WEEKS_PER_YEAR
 from costofcare.pipeline import load_run_config, run
 from costofcare.pipeline.council import (
+    council_line,
     match_council,
     provider_key,
     read_council_files,
@@ -303,6 +304,17 @@ def test_home_care_spelled_home_care_keeps_the_budget_impact(bad_run, example_cl
     assert issue["cell"].tolist() == [""] and "first on line 2" in issue.iloc[0]["message"]
     summary = result.summary["council_files"]
     assert summary["unmatched"] == {"rate_without_return": 2}  # the two returns not read
+    assert council_line(council_tables(result)).endswith(
+        "63 of 65 rates matched to a return; 2 row(s) not matched; 1 warning(s) reading them "
+        "(old spellings, assumed numbers) (see the issues)"
+    )
+
+
+def council_tables(result):
+    """The run's council tables again, for the command line's one-line count."""
+    from costofcare.pipeline.council import CouncilTables
+
+    return CouncilTables(result.rates, result.council_issues, result.council_rows)
 
 
 def test_a_misspelled_provider_stops_the_run_unless_told_to_carry_on(bad_run):

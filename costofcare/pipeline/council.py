@@ -444,11 +444,14 @@ def council_line(tables: CouncilTables) -> str:
     matched = int((rates["matched_by"] != "").sum())
     unmatched = len(tables.unmatched)
     renamed = int((tables.issues["code"] == "name_differs").sum())
+    read = tables.issues[~tables.issues["code"].isin((*MATCH_CODES, "name_differs"))]
     text = f"      council files: {matched} of {len(rates)} rates matched to a return"
     text += f"; {unmatched} row(s) not matched" if unmatched else "; every row matched"
     if renamed:
         text += f"; {renamed} provider name(s) spelled differently from the return"
-    return text + (" (see the issues)" if unmatched or renamed else "")
+    if len(read):
+        text += f"; {len(read)} warning(s) reading them (old spellings, assumed numbers)"
+    return text + (" (see the issues)" if unmatched or renamed or len(read) else "")
 
 
 def stop_on_unmatched(tables: CouncilTables, on_unmatched: str) -> None:
