@@ -68,8 +68,10 @@ def load_example(folder: str | Path | None = None, *, workers: int = 1) -> Examp
 
     folder = Path(folder) if folder is not None else default_folder()
     cfg = load_run_config(folder / "run.toml")
-    rates, council_issues = read_council_rates(cfg.current_rates, cfg.volumes)
     ingest = ingest_returns(cfg, workers=workers)
+    rates, council_issues = read_council_rates(
+        cfg.current_rates, cfg.volumes, ingest.returns, on_unmatched=cfg.on_unmatched
+    )
     tables = market_tables(cfg, ingest, rates)
     return ExampleInputs(
         folder=folder,

@@ -134,6 +134,41 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         "A staffing table row has no headcount, paid hours or basic rate, so it is not in "
         "the workforce the scenarios reprice; its costs still count in the unit costs.",
     ),
+    # the council's current rates and volumes matched to the returns (costofcare.pipeline)
+    "rate_without_return": (
+        ERROR,
+        "A current rate matches no return read (by registration number, or by name ignoring "
+        "case, spacing, punctuation and Ltd/Limited) for its service; with "
+        'run.on_unmatched = "continue" it is priced with no return behind it. Correct the '
+        "name or service, or chase the return.",
+    ),
+    "return_without_rate": (
+        ERROR,
+        "A return matches no row of the current rates for its service, so its provider gets "
+        "no proposed rate; add the rate or correct the name.",
+    ),
+    "volume_without_rate": (
+        ERROR,
+        "A volumes row matches no current rate; it was not used (nothing to price it at). "
+        "Correct the name or service.",
+    ),
+    "rate_without_volume": (
+        ERROR,
+        "A current rate has no volume, so it adds nothing to the spend and budget impact; "
+        "add its volume_per_week.",
+    ),
+    "ambiguous_match": (
+        ERROR,
+        "A council row matches more than one return or rate, or shares its return or rate "
+        "with another row, so it was not used; make the names (or registration numbers) "
+        "tell the rows apart.",
+    ),
+    "name_differs": (
+        WARNING,
+        "A council row was matched to a return whose provider name is written differently "
+        "(matched by registration number, or by the name with case, spacing, punctuation "
+        "and Ltd/Limited ignored); it is shown under the return's name.",
+    ),
     # tables passed between steps (costofcare.tables): CSV lines instead of cells
     "missing_column": (
         ERROR,

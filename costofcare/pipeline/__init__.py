@@ -12,6 +12,7 @@ A run is described by one TOML file (see ``workbooks/examples/run.toml``)::
     supported_living_nights = "spread"   # or "apart": hourly rate with nights priced apart
     min_count = 5                        # provider workbooks: aggregates of >= 5 providers
     comparators_to = "2025-09"           # optional: month comparator rates are rolled to
+    on_unmatched = "stop"                # or "continue": council rows matching no return
 
     [scenarios...]                       # optional: docs/scenarios.md, without [inputs]
     [recommend.<service>...]             # docs/recommend.md
@@ -23,8 +24,8 @@ A run is described by one TOML file (see ``workbooks/examples/run.toml``)::
     paths = write_run(result, "out/run")
 
 Modules: :mod:`.config` (the config and its checks), :mod:`.council` (the council's rates
-and volumes), :mod:`.steps` (each step as a small pure function), :mod:`.run`,
-:mod:`.write` and :mod:`.commands` (the command line). Which returns feed the market:
+and volumes, matched to the returns), :mod:`.steps` (each step as a small pure function),
+:mod:`.run`, :mod:`.write` and :mod:`.commands` (the command line). Which returns feed the market:
 :func:`costofcare.costs.choose_returns`.
 """
 

@@ -43,6 +43,7 @@ SHOWN = [
     ("validation workbook (what to chase)", "ingest/validation.xlsx"),
     ("tidy values read", "ingest/values.csv"),
     ("issues", "ingest/issues.csv"),
+    ("council files' issues (matching)", "council_issues"),
     ("unit costs (every readable return)", "unit_costs"),
     ("unit costs used for the market", "market_unit_costs"),
     ("market statistics", "market_statistics"),
@@ -137,6 +138,13 @@ def _report(result: RunResult, paths: dict[str, Path], out: Path) -> int:
     for label, key in SHOWN:
         if key in paths:
             print(f"  {label:<38} {paths[key]}")
+    unmatched = result.summary.get("council_files", {}).get("unmatched", {})
+    if unmatched:
+        counts = ", ".join(f"{n} {code}" for code, n in unmatched.items())
+        print(
+            f"\nCouncil files: {sum(unmatched.values())} row(s) not matched ({counts}): see "
+            "council/issues.csv."
+        )
     bad = result.returns["status"].isin(["rejected", "errors"]).sum()
     if bad:
         print(f"\n{bad} return(s) were rejected or have errors: see the validation workbook.")

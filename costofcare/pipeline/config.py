@@ -14,7 +14,7 @@ from pathlib import Path
 from ..configtools import close_matches
 from ..errors import ConfigError, UserError
 
-__all__ = ["NIGHTS", "RUN_KEYS", "RunConfig", "example_config", "load_run_config"]
+__all__ = ["NIGHTS", "ON_UNMATCHED", "RUN_KEYS", "RunConfig", "example_config", "load_run_config"]
 
 RUN_KEYS = {
     "council",
@@ -27,7 +27,12 @@ RUN_KEYS = {
     "min_count",
     "comparators_to",
     "comparator_index",
+    "on_unmatched",
 }
+ON_UNMATCHED = ("stop", "continue")
+"""``run.on_unmatched``: what a run does when a row of the council's files matches no return
+(or a return, or a volume, no rate): ``stop`` (default) with a message listing the rows, or
+``continue`` with each listed as an issue (``costofcare.pipeline.council``)."""
 TOP_KEYS = {"run", "scenarios", "recommend"}
 NIGHTS = {"spread": "reported", "apart": "reported_nights_apart"}
 """``run.supported_living_nights``: the supported living unit cost route the market uses.
@@ -52,6 +57,7 @@ class RunConfig:
     scenarios: dict | None
     recommend: dict
     source: Path
+    on_unmatched: str = "stop"
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -68,6 +74,7 @@ class RunConfig:
             ),
             ("run.supported_living_nights", self.supported_living_nights),
             ("run.min_count", str(self.min_count)),
+            ("run.on_unmatched", self.on_unmatched),
         ]
         for service, table in self.recommend.items():
             for key, value in table.items():
@@ -150,6 +157,16 @@ def _settings(path: Path, run: Mapping) -> tuple[float | None, int, str]:
     return occupancy, min_count, nights
 
 
+def _on_unmatched(path: Path, run: Mapping) -> str:
+    value = run.get("on_unmatched", "stop")
+    if value not in ON_UNMATCHED:
+        raise ConfigError(
+            f"{path}: run.on_unmatched must be one of {', '.join(ON_UNMATCHED)}, "
+            f"got {value!r}{close_matches(str(value), ON_UNMATCHED)}"
+        )
+    return value
+
+
 def load_run_config(path: str | Path) -> RunConfig:
     """Read and check a run config; every problem names the key at fault.
 
@@ -193,4 +210,5 @@ def load_run_config(path: str | Path) -> RunConfig:
         scenarios=dict(scenarios) if scenarios else None,
         recommend=dict(recommend),
         source=path,
+        on_unmatched=_on_unmatched(path, run),
     )

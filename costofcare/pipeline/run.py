@@ -12,7 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from .config import RunConfig, load_run_config
-from .council import read_council_rates
+from .council import (
+    council_line,
+    council_summary,
+    match_council,
+    read_council_files,
+    stop_on_unmatched,
+)
 from .steps import (
     Say,
     ScenarioResults,
@@ -53,8 +59,12 @@ class RunResult:
     comparators : comparator rates rolled forward (None without ``run.comparators``).
     recommendations : :class:`~costofcare.recommend.engine.ServiceRecommendation` per service.
     parameters : the dated parameters in force on the earliest effective date.
-    issues : every issue: ingest's, then returns left out and staffing rows not used.
-    summary : the JSON summary as plain data.
+    issues : every issue: ingest's, the council files' (reading and matching), then returns
+        left out and staffing rows not used.
+    summary : the JSON summary as plain data (``council_files``: the council files' rows
+        used, reported and not matched).
+    council_rows : one row per line of the council's files: ``file, line, used, reported``.
+    council_issues : the council files' issues, reading and matching (also in ``issues``).
     """
 
     config: RunConfig
@@ -76,6 +86,8 @@ class RunResult:
     parameters: pd.DataFrame
     issues: pd.DataFrame
     summary: dict
+    council_rows: pd.DataFrame | None = None
+    council_issues: pd.DataFrame | None = None
 
     @property
     def scenarios(self) -> pd.DataFrame | None:
@@ -111,9 +123,13 @@ def run(
 
     cfg = config if isinstance(config, RunConfig) else load_run_config(config)
     configs = parse_config(cfg.recommend)
-    rates, council_issues = read_council_rates(cfg.current_rates, cfg.volumes)
+    council_files = read_council_files(cfg.current_rates, cfg.volumes)
     params = load()
     ingest = ingest_returns(cfg, workers=workers, progress=progress, say=say)
+    council = match_council(council_files, ingest.returns)
+    stop_on_unmatched(council, cfg.on_unmatched)
+    rates = council.rates
+    say(council_line(council))
     tables = market_tables(cfg, ingest, rates)
     left_out = left_out_table(ingest.returns, tables.issues)
     say(
@@ -143,6 +159,11 @@ def run(
         comparators=roll_comparators(cfg, params),
         recommendations=recs,
         parameters=parameters,
-        issues=pd.concat([ingest.issues, council_issues, tables.issues], ignore_index=True),
-        summary=summarise(recs, min_count=cfg.min_count),
+        issues=pd.concat([ingest.issues, council.issues, tables.issues], ignore_index=True),
+        summary={
+            **summarise(recs, min_count=cfg.min_count),
+            "council_files": council_summary(council),
+        },
+        council_rows=council.rows,
+        council_issues=council.issues,
     )

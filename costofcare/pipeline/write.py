@@ -4,6 +4,7 @@ Layout (keys of the returned dict in brackets)::
 
     ingest/     values.csv, values.parquet, issues.csv/.parquet, returns.csv/.parquet,
                 validation.xlsx                       [ingest/<file name>]
+    council/    issues.csv [council_issues], rates.csv [council_rates] (the rates as matched)
     costs/      unit_costs.csv [unit_costs], market_unit_costs.csv [market_unit_costs],
                 left_out.csv [left_out], workforce.csv [workforce]
     scenarios/  scenarios.csv [scenarios], by_line.csv [scenarios_by_line],
@@ -16,6 +17,7 @@ Layout (keys of the returned dict in brackets)::
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +43,7 @@ def _write_ingest(result: RunResult, outdir: Path) -> dict[str, Path]:
 
 
 def _write_tables(result: RunResult, outdir: Path) -> dict[str, Path]:
-    """The costs, scenarios and benchmark CSV files."""
+    """The council, costs, scenarios and benchmark CSV files."""
     costs, bench = outdir / "costs", outdir / "benchmark"
     paths = {
         "unit_costs": _csv(result.unit_costs_all, costs / "unit_costs.csv"),
@@ -61,6 +63,9 @@ def _write_tables(result: RunResult, outdir: Path) -> dict[str, Path]:
             paths["monte_carlo_budget"] = _csv(
                 tables.monte_carlo_budget, scenarios / "monte_carlo_budget.csv"
             )
+    if result.council_issues is not None:
+        paths["council_issues"] = _csv(result.council_issues, outdir / "council" / "issues.csv")
+        paths["council_rates"] = _csv(result.rates, outdir / "council" / "rates.csv")
     paths["market_statistics"] = _csv(result.market, bench / "market_statistics.csv")
     paths["outliers"] = _csv(result.outliers, bench / "outliers.csv")
     paths["positions"] = _csv(result.positions, bench / "positions.csv")
@@ -97,4 +102,14 @@ def write_run(result: RunResult, outdir: str | Path) -> dict[str, Path]:
             council=cfg.council,
         )
     )
+    _add_council_files(paths["summary"], result.summary.get("council_files"))
     return paths
+
+
+def _add_council_files(path: Path, council_files: dict | None) -> None:
+    """Add the council files' rows and matching issues to the JSON summary."""
+    if council_files is None:
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["council_files"] = council_files
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

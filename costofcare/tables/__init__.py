@@ -1,8 +1,8 @@
 """The tables passed between steps, declared once, and their checks.
 
 >>> from costofcare.tables import TABLES
->>> TABLES["volumes"].names
-('provider', 'service', 'volume_per_week', 'volume_unit', 'current_rate')
+>>> TABLES["workforce"].names
+('provider', 'service', 'return_id', 'role', 'rate_per_hour', 'hours_per_week', 'headcount')
 
 See ``docs/tables.md`` (generated from :mod:`costofcare.tables.catalogue`).
 """

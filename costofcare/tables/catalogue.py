@@ -47,6 +47,15 @@ _OLD_UNITS: dict[str, str | None] = {
     "weekly": None,
 }
 
+#: Spellings of a service the council's files may use: as the template command reads a
+#: service (``costofcare template home-care``), case aside and with a space or hyphen for
+#: the underscore, so ``Home care``, ``home-care`` and ``HOME_CARE`` are ``home_care``.
+SERVICE_ALIASES: dict[str, str] = {
+    spelling: service
+    for service in SERVICE_UNITS
+    for spelling in (service.replace("_", " "), service.replace("_", "-"))
+}
+
 _PROVIDER = Column("provider", "text", "Provider name as given on its return.", not_blank=True)
 _SERVICE = Column(
     "service",
@@ -54,6 +63,38 @@ _SERVICE = Column(
     "Service type: home_care, care_home or supported_living (the template's service id).",
     not_blank=True,
 )
+_COUNCIL_PROVIDER = Column(
+    "provider",
+    "text",
+    "Provider name; matched to its return's name ignoring case, spacing, punctuation and a "
+    "legal ending such as Ltd or Limited (docs/pipeline.md).",
+    not_blank=True,
+)
+_COUNCIL_SERVICE = Column(
+    "service",
+    "text",
+    "Service type: home_care, care_home or supported_living (Home care, home-care, ... are "
+    "read as home_care, with a warning).",
+    not_blank=True,
+    allowed=tuple(SERVICE_UNITS),
+)
+_REGISTRATION_NUMBER = Column(
+    "registration_number",
+    "text",
+    "The regulator's registration number (CQC location ID) of the service, as on its "
+    "return; when given, the row is matched to its return by it before the name.",
+    required=False,
+)
+_PROVIDER_REFERENCE = Column(
+    "provider_reference",
+    "text",
+    "The council's own reference for the provider's service; when both council files have "
+    "it, a volume is matched to its rate by it.",
+    required=False,
+)
+#: Columns of the council's files used only to match a row to its return or rate.
+MATCH_COLUMNS = (_REGISTRATION_NUMBER.name, _PROVIDER_REFERENCE.name)
+
 _RETURN_ID = Column(
     "return_id",
     "text",
@@ -258,8 +299,8 @@ VOLUMES = Table(
     "volumes",
     "What the council buys from one provider's service in an average week.",
     (
-        _PROVIDER,
-        _SERVICE,
+        _COUNCIL_PROVIDER,
+        _COUNCIL_SERVICE,
         _VOLUME_PER_WEEK,
         _VOLUME_UNIT,
         Column(
@@ -270,10 +311,12 @@ VOLUMES = Table(
             required=False,
             minimum=0.0,
         ),
+        _REGISTRATION_NUMBER,
+        _PROVIDER_REFERENCE,
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
-    old_values={"volume_unit": _OLD_UNITS},
+    old_values={"service": SERVICE_ALIASES, "volume_unit": _OLD_UNITS},
     produced_by="the council (CSV)",
     used_by="scenarios (budget impact), benchmark (weighted statistics), recommend",
 )
@@ -282,8 +325,8 @@ CURRENT_RATES = Table(
     "current_rates",
     "The fee the council pays one provider's service today.",
     (
-        _PROVIDER,
-        _SERVICE,
+        _COUNCIL_PROVIDER,
+        _COUNCIL_SERVICE,
         _CURRENT_RATE,
         Column(
             "volume_per_week",
@@ -294,10 +337,12 @@ CURRENT_RATES = Table(
             minimum=0.0,
         ),
         _VOLUME_UNIT,
+        _REGISTRATION_NUMBER,
+        _PROVIDER_REFERENCE,
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
-    old_values={"volume_unit": _OLD_UNITS},
+    old_values={"service": SERVICE_ALIASES, "volume_unit": _OLD_UNITS},
     produced_by="the council (CSV)",
     used_by="scenarios, recommend, report",
 )

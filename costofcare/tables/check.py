@@ -67,12 +67,16 @@ class _Report:
         row.update(code=code, file=self.file, field=field, message=message, raw_value=raw)
         self.parts.append(pd.DataFrame([row]))
 
-    def rows(self, mask, code: str, field: str, what, raw, name_provider: bool = True) -> None:
-        """One issue per row in ``mask``; ``what`` says what is wrong with each."""
+    def rows(
+        self, mask, code: str, field: str, what, raw, name_provider: bool = True, flag=True
+    ) -> None:
+        """One issue per row in ``mask``; ``what`` says what is wrong with each. ``flag``:
+        the rows leave the clean table (False for a warning on a row still used)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
-        self.bad |= mask
+        if flag:
+            self.bad |= mask
         lines = pd.Series(self.lines[mask]).astype(str).to_numpy()
         who = ""
         provider = "" if self.provider is None else self.provider.to_numpy()[mask]
@@ -164,15 +168,60 @@ def _quoted(column: Column, values: pd.Series, words: str):
     return what
 
 
+#: How a number column's text is read by :func:`costofcare.ingest.coerce.coerce`: money for
+#: columns in pounds (``£24.50``, ``45p``), percent for fractions (``10%`` -> 0.1).
+def _coerce_kind(column: Column) -> str:
+    if column.kind == "integer":
+        return "integer"
+    if column.unit == "fraction":
+        return "percent"
+    return "money" if column.unit.startswith("GBP") else "number"
+
+
+def _parse_numbers(text: pd.Series, column: Column) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers typed as text, read as ingest reads a cell (one parser for the project).
+
+    Plain numbers are read in one vectorised step; only the rest (``1,700``, ``£24.50``,
+    ``10%``, ``nil``) go through :func:`~costofcare.ingest.coerce.coerce`, cell by cell.
+
+    Returns
+    -------
+    values : the numbers (NaN where blank or unreadable).
+    unreadable : why a cell could not be read ("" where it could).
+    assumed : what was assumed to read a cell ("" where nothing was).
+    """
+    from ..ingest.coerce import coerce
+
+    plain = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    if column.unit == "fraction":  # a bare 15 in a fraction column needs coerce's rule
+        plain = plain.where(plain.abs() <= 1)
+    unreadable = pd.Series("", index=text.index, dtype=object)
+    assumed = pd.Series("", index=text.index, dtype=object)
+    kind = _coerce_kind(column)
+    for i in text.index[plain.isna() & (text != "")]:
+        read = coerce(text[i], kind)
+        if read.code in ("", "assumed"):
+            plain[i] = read.value
+            assumed[i] = read.message
+        else:
+            unreadable[i] = read.message
+    return plain.astype(float), unreadable, assumed
+
+
 def _number(frame: pd.DataFrame, column: Column, report: _Report) -> pd.Series:
     raw = frame[column.name]
     if raw.dtype == object or pd.api.types.is_string_dtype(raw):
-        cleaned = _text(raw).str.replace(",", "", regex=False).str.replace("£", "", regex=False)
-        values = pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
-        bad = values.isna() & (cleaned != "")
+        text = _text(raw)
+        values, unreadable, assumed = _parse_numbers(text, column)
         report.rows(
-            bad, "unreadable_value", column.name, _quoted(column, cleaned, "is not a number"), raw
+            unreadable != "",
+            "unreadable_value",
+            column.name,
+            _quoted(column, text, "is not a number"),
+            raw,
         )
+        note = (f"{column.name} " + assumed.astype(object)).to_numpy()
+        report.rows(assumed != "", "assumed", column.name, note, raw, flag=False)
     else:
         values = pd.to_numeric(raw, errors="coerce")
     values = values.astype(float)
@@ -313,6 +362,7 @@ def validate(
     file: str | Path | None = None,
     require: tuple[str, ...] = (),
     lines: np.ndarray | None = None,
+    line_column: str = "",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check ``frame`` against the declaration of ``table``; never raises on bad data.
 
@@ -323,6 +373,8 @@ def validate(
     file : the file the rows came from, named in each issue (blank: an in-memory table).
     require : optional columns this caller needs (e.g. ``route`` for the benchmark).
     lines : the line number of each row (default: a CSV written with a header, 2, 3, ...).
+    line_column : when given, the clean table carries each row's line number in a column
+        of this name (for a later step that reports on the rows it cannot use).
 
     Returns
     -------
@@ -372,11 +424,13 @@ def validate(
     _duplicates(clean, spec, report)
     extra = [c for c in frame.columns if c not in spec.names]
     clean = pd.concat([clean, frame[extra]], axis=1) if extra else clean
+    if line_column:
+        clean[line_column] = lines
     return clean[~report.bad].reset_index(drop=True), report.frame()
 
 
 def read_table(
-    table: str | Table, path: str | Path, *, require: tuple[str, ...] = ()
+    table: str | Table, path: str | Path, *, require: tuple[str, ...] = (), line_column: str = ""
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a CSV (or Parquet, or a workbook's first sheet) and :func:`validate` it.
 
@@ -387,7 +441,7 @@ def read_table(
 
     Returns
     -------
-    clean, issues : as :func:`validate`.
+    clean, issues : as :func:`validate` (``line_column`` as there).
     """
     spec = get_table(table) if isinstance(table, str) else table
     path = Path(path)
@@ -410,7 +464,9 @@ def read_table(
     if len(frame.columns):
         empty = _blank_rows(frame)
         frame, lines = frame[~empty], lines[~empty]
-    return validate(spec, frame, file=str(path), require=require, lines=lines)
+    return validate(
+        spec, frame, file=str(path), require=require, lines=lines, line_column=line_column
+    )
 
 
 def _blank_rows(frame: pd.DataFrame) -> np.ndarray:

@@ -91,11 +91,15 @@ def tables_markdown(tables=TABLES) -> str:
         "usable rows and one issue row per problem (columns of the `issues` table; codes "
         "from `costofcare.ingest.ISSUE_CODES`: `missing_column`, `unreadable_value`, "
         "`not_allowed`, `out_of_bounds`, `required_missing`, `blank_key`, `duplicate_key`, "
-        "`old_spelling`); `costofcare.tables.read_table(name, path)` does the same for a CSV, "
+        "`old_spelling`, `assumed`); `costofcare.tables.read_table(name, path)` does the same "
+        "for a CSV, "
         "Parquet or workbook file, giving each problem its line (the header is line 1). A "
         "row with an error is left out of the usable rows and always has an issue row, so "
         "every input row is either used or reported. Old spellings are read as today's with "
-        "an `old_spelling` warning naming the file and the new spelling.",
+        "an `old_spelling` warning naming the file and the new spelling. Numbers typed as text are "
+        "read as ingest reads a cell (`costofcare.ingest.coerce`): `£24.50` and `1,700` "
+        "silently, `10%` in a fraction column as 0.1, and an ambiguous entry such as `12,5` "
+        "as 12.5 with an `assumed` warning.",
         "",
         f"Kinds: {kinds}. *req.*: `key` (part of the key: required, never blank, no two rows "
         "share the key), `yes` (the column must be present); optional columns are added "
