@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 
 import pandas as pd
 
+from ..cli import add_verb
 from .store import load
 
 EXAMPLES = """\
@@ -25,13 +25,14 @@ disagree: see the note), projection / forecast (not an outturn), override (yours
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "params",
+        run,
         help="show the dated parameters (wage floors, NI, pensions, indices) in force on a date",
         description="Show the official figures in force on a date, each with its effective "
         "period, flags and source; or one parameter's history; or a price index change.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--on", default=None, help="date, YYYY-MM-DD (default: today)")
     p.add_argument("--series", metavar="NAME", help="show the whole history of one parameter")
@@ -40,7 +41,6 @@ def register(subparsers) -> None:
     p.add_argument("--to", dest="end", metavar="PERIOD", help="end period for --index")
     p.add_argument("--overrides", metavar="CSV", help="user values that take precedence")
     p.add_argument("--format", choices=["table", "csv"], default="table")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:
