@@ -91,6 +91,12 @@ def _number(value, where: str, low: float | None = None, high: float | None = No
     return float(value)
 
 
+def _whole_number(value, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{where}: a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
 def _text(value, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: expected text, got {value!r}")
@@ -420,9 +426,7 @@ def _settings_from_dict(data: Mapping) -> RunSettings:
     allowance = oncosts.get("employment_allowance", True)
     if not isinstance(allowance, bool):
         raise ConfigError(f"oncosts.employment_allowance: use true or false, got {allowance!r}")
-    years = budget.get("years", 1)
-    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 50:
-        raise ConfigError(f"budget.years: a whole number from 1 to 50, got {years!r}")
+    years = _whole_number(budget.get("years", 1), "budget.years", 1, 50)
     return RunSettings(
         target_start=_date(target["start"], "target.start"),
         target_end=_date(target["end"], "target.end"),
@@ -456,9 +460,7 @@ def _series_from_dict(name: str, spec: Mapping) -> UserSeries:
     rates = spec.get("annual_rates", [])
     if not isinstance(rates, list):
         raise ConfigError(f"{where}.annual_rates: a list of fractions, e.g. [0.025, 0.02]")
-    months = spec.get("months", 36)
-    if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600:
-        raise ConfigError(f"{where}.months: a whole number from 1 to 600, got {months!r}")
+    months = _whole_number(spec.get("months", 36), f"{where}.months", 1, 600)
     return UserSeries(
         name=name,
         levels={
@@ -509,9 +511,7 @@ def monte_carlo_from_dict(table: Mapping, scenarios: list[Scenario]) -> MonteCar
             f"monte_carlo.scenario: no scenario named {chosen!r}"
             f"{close_matches(str(chosen), names)}; scenarios: {', '.join(names)}"
         )
-    runs = table.get("runs", 1000)
-    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
-        raise ConfigError(f"monte_carlo.runs: a whole number from 1 to 10000000, got {runs!r}")
+    runs = _whole_number(table.get("runs", 1000), "monte_carlo.runs", 1, 10_000_000)
     seed = table.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise ConfigError(f"monte_carlo.seed: a whole number 0 or more, got {seed!r}")
