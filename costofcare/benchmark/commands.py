@@ -59,7 +59,20 @@ def register(subparsers) -> None:
         "and percentile, regional median, nearest neighbours).",
         epilog=EXAMPLES,
     )
-    market = p.add_argument_group("local market")
+    _market_options(p.add_argument_group("local market"))
+    _comparator_options(p.add_argument_group("comparator authorities"))
+    near = p.add_argument_group("nearest neighbours")
+    near.add_argument("--characteristics", metavar="FILE", help="authority characteristics (CSV)")
+    near.add_argument("--neighbours", type=int, default=5, metavar="K", help="how many (5)")
+    near.add_argument(
+        "--weight", action="append", default=[], metavar="NAME=W", help="characteristic weight"
+    )
+    near.add_argument("--log", action="append", default=[], metavar="NAME", help="use log(NAME)")
+    p.add_argument("-o", "--out", metavar="DIR", required=True, help="folder for the tables")
+
+
+def _market_options(market) -> None:
+    """The local market options of ``costofcare benchmark``."""
     market.add_argument("--unit-costs", metavar="FILE", help="unit-cost table (CSV, XLSX, Parquet)")
     market.add_argument("--volumes", metavar="FILE", help="volumes table for weighted figures")
     market.add_argument(
@@ -86,7 +99,10 @@ def register(subparsers) -> None:
         default="line",
         help="outliers leave their own line (default), or the whole provider when its total is one",
     )
-    comp = p.add_argument_group("comparator authorities")
+
+
+def _comparator_options(comp) -> None:
+    """The comparator authority options of ``costofcare benchmark``."""
     comp.add_argument(
         "--comparators", metavar="FILE", help="comparator table (CSV or workbook; default: shipped)"
     )
@@ -118,14 +134,6 @@ def register(subparsers) -> None:
     comp.add_argument("--to", metavar="PERIOD", help="roll rates to this period, e.g. 2025-26")
     comp.add_argument("--index", default="CPI", help="price index for the roll-forward (CPI)")
     comp.add_argument("--anchor", choices=["month", "average"], default="month")
-    near = p.add_argument_group("nearest neighbours")
-    near.add_argument("--characteristics", metavar="FILE", help="authority characteristics (CSV)")
-    near.add_argument("--neighbours", type=int, default=5, metavar="K", help="how many (5)")
-    near.add_argument(
-        "--weight", action="append", default=[], metavar="NAME=W", help="characteristic weight"
-    )
-    near.add_argument("--log", action="append", default=[], metavar="NAME", help="use log(NAME)")
-    p.add_argument("-o", "--out", metavar="DIR", required=True, help="folder for the tables")
 
 
 def _pairs(items: list[str], option: str) -> dict[str, float]:
