@@ -3,7 +3,8 @@
 Thin by design: each verb lives in the ``commands`` module of its pipeline step, which
 adds a sub-parser through ``register(subparsers)`` and sets ``func`` to a function taking the
 parsed arguments and returning an exit code. This module only wires them together and turns
-user errors into one clear line on stderr (``--debug`` shows the traceback).
+user errors into one clear line on stderr (``--debug`` shows the traceback); the verbs add
+themselves with :func:`add_verb` and read input tables with :func:`read_checked`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,39 @@ exit codes: 0 success; 2 a usage or input mistake (message on stderr);
 """
 
 
+def add_verb(
+    subparsers, name: str, func, *, help: str, description: str, epilog: str
+) -> argparse.ArgumentParser:
+    """Add the verb ``costofcare NAME``, which runs ``func(args)`` for its exit code.
+
+    ``help`` is its line in ``costofcare --help``; ``description`` and ``epilog`` (examples
+    and notes, line breaks kept as written) make up its own ``--help``. Returns the verb's
+    parser, for its arguments.
+    """
+    parser = subparsers.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(func=func)
+    return parser
+
+
+def read_checked(table: str, path, error: type[UserError] = UserError, require=()):
+    """A declared table (:mod:`costofcare.tables`) read from a file for a command.
+
+    Old spellings and other warnings are printed on stderr; any error raises ``error`` with
+    every problem and its line.
+    """
+    from . import tables
+
+    clean, issues = tables.read_table(table, path, require=require)
+    tables.raise_errors(issues, error, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
+    return clean
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="costofcare",
@@ -69,12 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     try:
         return int(args.func(args) or 0)
-    except UserError as exc:
-        if args.debug:
-            raise
-        print(f"costofcare {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USER_ERROR
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+    except (UserError, FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         if args.debug:
             raise
         print(f"costofcare {args.command}: error: {exc}", file=sys.stderr)

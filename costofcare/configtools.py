@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from .errors import ConfigError
@@ -14,6 +15,20 @@ def close_matches(word: str, allowed) -> str:
     if not found:
         return ""
     return "; did you mean " + " or ".join(repr(f) for f in found) + "?"
+
+
+def refuse_unknown(keys: Iterable, allowed, describe: Callable[[str], str], listed=None) -> None:
+    """Raise :class:`ConfigError` for the first of ``keys`` not in ``allowed``.
+
+    The message is ``describe(key)``, then the close matches and the allowed keys (``listed``
+    when given, else ``allowed``, in their order).
+    """
+    for key in keys:
+        if key not in allowed:
+            raise ConfigError(
+                f"{describe(key)}{close_matches(key, allowed)}; "
+                f"allowed: {', '.join(allowed if listed is None else listed)}"
+            )
 
 
 def config_date(value, where: str) -> date:

@@ -316,6 +316,8 @@ NOT_SHARED_TABLES = {
     ("parameters/loader.py", "VALUE_COLUMNS"),
     ("parameters/loader.py", "REQUIRED_VALUE_COLUMNS"),
     ("scenarios/scenario.py", "RESULT_COLUMNS"),
+    # the benchmark's own output (costs_, positions_, outliers_), not a table between steps
+    ("benchmark/market.py", "COST_COLUMNS"),
     # recommend's inputs: the current_rates and unit_costs tables, to be checked by
     # costofcare.tables when the recommendation methods take their new shape
     ("recommend/engine.py", "RATE_COLUMNS"),

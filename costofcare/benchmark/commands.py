@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from .. import tables
+from ..cli import add_verb, read_checked
 from ..errors import UserError
 from .comparators import (
     BASIS_KINDS,
@@ -50,17 +48,31 @@ tables written to the output folder (CSV, those the inputs allow):
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "benchmark",
+        run,
         help="benchmark provider costs (quartiles, outliers, coverage) and comparator rates",
         description="Benchmark the local market (cost statistics per line, weighted and "
         "unweighted, outliers, each provider's position, the share of providers and volume "
         "a rate covers) and comparator authorities (rates rolled to common prices, our rank "
         "and percentile, regional median, nearest neighbours).",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    market = p.add_argument_group("local market")
+    _market_options(p.add_argument_group("local market"))
+    _comparator_options(p.add_argument_group("comparator authorities"))
+    near = p.add_argument_group("nearest neighbours")
+    near.add_argument("--characteristics", metavar="FILE", help="authority characteristics (CSV)")
+    near.add_argument("--neighbours", type=int, default=5, metavar="K", help="how many (5)")
+    near.add_argument(
+        "--weight", action="append", default=[], metavar="NAME=W", help="characteristic weight"
+    )
+    near.add_argument("--log", action="append", default=[], metavar="NAME", help="use log(NAME)")
+    p.add_argument("-o", "--out", metavar="DIR", required=True, help="folder for the tables")
+
+
+def _market_options(market) -> None:
+    """The local market options of ``costofcare benchmark``."""
     market.add_argument("--unit-costs", metavar="FILE", help="unit-cost table (CSV, XLSX, Parquet)")
     market.add_argument("--volumes", metavar="FILE", help="volumes table for weighted figures")
     market.add_argument(
@@ -87,7 +99,10 @@ def register(subparsers) -> None:
         default="line",
         help="outliers leave their own line (default), or the whole provider when its total is one",
     )
-    comp = p.add_argument_group("comparator authorities")
+
+
+def _comparator_options(comp) -> None:
+    """The comparator authority options of ``costofcare benchmark``."""
     comp.add_argument(
         "--comparators", metavar="FILE", help="comparator table (CSV or workbook; default: shipped)"
     )
@@ -119,15 +134,6 @@ def register(subparsers) -> None:
     comp.add_argument("--to", metavar="PERIOD", help="roll rates to this period, e.g. 2025-26")
     comp.add_argument("--index", default="CPI", help="price index for the roll-forward (CPI)")
     comp.add_argument("--anchor", choices=["month", "average"], default="month")
-    near = p.add_argument_group("nearest neighbours")
-    near.add_argument("--characteristics", metavar="FILE", help="authority characteristics (CSV)")
-    near.add_argument("--neighbours", type=int, default=5, metavar="K", help="how many (5)")
-    near.add_argument(
-        "--weight", action="append", default=[], metavar="NAME=W", help="characteristic weight"
-    )
-    near.add_argument("--log", action="append", default=[], metavar="NAME", help="use log(NAME)")
-    p.add_argument("-o", "--out", metavar="DIR", required=True, help="folder for the tables")
-    p.set_defaults(func=run)
 
 
 def _pairs(items: list[str], option: str) -> dict[str, float]:
@@ -158,15 +164,6 @@ def read_table(path: str | Path, what: str) -> pd.DataFrame:
     if suffix == ".parquet":
         return pd.read_parquet(path)
     raise UserError(f"{what} file {path}: use a .csv, .xlsx or .parquet file")
-
-
-def _checked(table: str, path: str | Path, require: tuple[str, ...] = ()) -> pd.DataFrame:
-    """A declared table read from a file; every problem with its line, or a refusal."""
-    clean, issues = tables.read_table(table, path, require=require)
-    tables.raise_errors(
-        issues, MarketDataError, warn=lambda m: print(f"warning: {m}", file=sys.stderr)
-    )
-    return clean
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -205,8 +202,9 @@ def _market(args, out: Path, written: list[str]) -> None:
     if args.fence is not None:
         fence = {"k": args.fence} if args.outlier_rule == "tukey" else {"mad_threshold": args.fence}
     bench = MarketBenchmark(rule=args.outlier_rule, exclude=args.exclude, **fence)
-    volumes = _checked("volumes", args.volumes) if args.volumes else None
-    bench.fit(_checked("unit_costs", args.unit_costs, require=("route",)), volumes)
+    volumes = read_checked("volumes", args.volumes, MarketDataError) if args.volumes else None
+    unit_costs = read_checked("unit_costs", args.unit_costs, MarketDataError, require=("route",))
+    bench.fit(unit_costs, volumes)
     _write(bench.quartiles_, out, "market_statistics.csv", written)
     _write(bench.costs_, out, "provider_positions.csv", written)
     _write(bench.outliers_, out, "outliers.csv", written)

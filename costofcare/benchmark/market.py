@@ -59,6 +59,19 @@ STAT_FRACTIONS = {
 }
 
 
+#: Columns naming one provider's cost on one line (or subtotal, or total) of a market.
+COST_COLUMNS = (
+    "provider",
+    "service",
+    "route",
+    "level",
+    "category",
+    "cost_line",
+    "unit",
+    "cost_per_unit",
+)
+
+
 class MarketDataError(UserError):
     """A unit-cost or volumes table that cannot be benchmarked."""
 
@@ -164,17 +177,7 @@ def provider_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
         cost_line=TOTAL_LABEL,
         line_order=base + len(category_order),
     )
-    columns = [
-        "provider",
-        "service",
-        "route",
-        "level",
-        "category",
-        "cost_line",
-        "unit",
-        "cost_per_unit",
-        "line_order",
-    ]
+    columns = [*COST_COLUMNS, "line_order"]
     combined = pd.concat([lines[columns], categories[columns], totals[columns]], ignore_index=True)
     combined["line_order"] = combined["line_order"].astype(int)
     return combined.sort_values(
@@ -592,34 +595,11 @@ class MarketBenchmark:
         self.costs_ = _attach_volumes(positioned, self.volumes_).drop(columns="line_order")
         self.outliers_ = self.costs_.loc[
             self.costs_["outlier"],
-            [
-                "provider",
-                "service",
-                "route",
-                "level",
-                "cost_line",
-                "unit",
-                "cost_per_unit",
-                "lower_fence",
-                "upper_fence",
-                "outlier_reason",
-            ],
+            [c for c in COST_COLUMNS if c != "category"]
+            + ["lower_fence", "upper_fence", "outlier_reason"],
         ].reset_index(drop=True)
         self.positions_ = self.costs_[
-            [
-                "provider",
-                "service",
-                "route",
-                "level",
-                "category",
-                "cost_line",
-                "unit",
-                "cost_per_unit",
-                "percentile",
-                "rank_from_lowest",
-                "count",
-                "outlier",
-            ]
+            [*COST_COLUMNS, "percentile", "rank_from_lowest", "count", "outlier"]
         ].reset_index(drop=True)
         return self
 

@@ -59,6 +59,28 @@ def plot_market(
     """
     if kind not in ("strip", "box"):
         raise UserError(f"unknown plot kind {kind!r}; use 'strip' or 'box'")
+    data, route = _market_rows(costs, service, route, level)
+    ax = _axes(ax, (max(4.0, 1.2 * data["cost_line"].nunique() + 2), 4.5))
+    lines = list(dict.fromkeys(data["cost_line"]))
+    for position, line in enumerate(lines):
+        _plot_line(ax, data[data["cost_line"] == line], position, kind)
+    _draw_rates(ax, rates)
+    ax.set_xticks(range(len(lines)))
+    ax.set_xticklabels(
+        lines, rotation=30 if len(lines) > 3 else 0, ha="right" if len(lines) > 3 else "center"
+    )
+    ax.set_xlim(-0.6, len(lines) - 0.4)
+    ax.set_ylabel(f"cost ({data['unit'].iloc[0]})")
+    ax.set_title(title or f"{service}: provider costs ({route}, n={data['provider'].nunique()})")
+    ax.legend(loc="best", fontsize="small")
+    ax.grid(axis="y", alpha=0.3)
+    return ax
+
+
+def _market_rows(
+    costs: pd.DataFrame, service: str, route: str | None, level: str
+) -> tuple[pd.DataFrame, str]:
+    """The costs of one service, level and route (the only route when none is given)."""
     data = costs[(costs["service"] == service) & (costs["level"] == level)]
     if data.empty:
         raise UserError(f"no {level} costs for service {service!r} to plot")
@@ -70,42 +92,46 @@ def plot_market(
                 "choose one with route="
             )
         route = routes[0]
-    data = data[(data["route"] == route) & data["cost_per_unit"].notna()]
-    ax = _axes(ax, (max(4.0, 1.2 * data["cost_line"].nunique() + 2), 4.5))
-    lines = list(dict.fromkeys(data["cost_line"]))
-    for position, line in enumerate(lines):
-        values = data[data["cost_line"] == line]
-        n = len(values)
-        offsets = np.linspace(-0.15, 0.15, n) if n > 1 else np.zeros(1)
-        order = np.argsort(values["cost_per_unit"].to_numpy(), kind="mergesort")
-        x = position + offsets[np.argsort(order)]
-        outlier = values["outlier"].to_numpy(bool) if "outlier" in values else np.zeros(n, bool)
-        if kind == "box":
-            ax.boxplot(
-                values["cost_per_unit"],
-                positions=[position],
-                widths=0.5,
-                whis=1.5,
-                showfliers=False,
-            )
-        ax.scatter(
-            x[~outlier],
-            values["cost_per_unit"].to_numpy()[~outlier],
-            s=22,
-            color=OTHER_COLOUR,
-            zorder=3,
-            label="provider" if position == 0 else None,
+    return data[(data["route"] == route) & data["cost_per_unit"].notna()], route
+
+
+def _plot_line(ax, values: pd.DataFrame, position: int, kind: str) -> None:
+    """One cost line's providers at ``position``: dots spread by rank, outliers in red."""
+    n = len(values)
+    offsets = np.linspace(-0.15, 0.15, n) if n > 1 else np.zeros(1)
+    order = np.argsort(values["cost_per_unit"].to_numpy(), kind="mergesort")
+    x = position + offsets[np.argsort(order)]
+    outlier = values["outlier"].to_numpy(bool) if "outlier" in values else np.zeros(n, bool)
+    if kind == "box":
+        ax.boxplot(
+            values["cost_per_unit"],
+            positions=[position],
+            widths=0.5,
+            whis=1.5,
+            showfliers=False,
         )
-        if outlier.any():
-            ax.scatter(
-                x[outlier],
-                values["cost_per_unit"].to_numpy()[outlier],
-                s=30,
-                marker="D",
-                color=OUTLIER_COLOUR,
-                zorder=3,
-                label="outlier" if position == 0 else None,
-            )
+    ax.scatter(
+        x[~outlier],
+        values["cost_per_unit"].to_numpy()[~outlier],
+        s=22,
+        color=OTHER_COLOUR,
+        zorder=3,
+        label="provider" if position == 0 else None,
+    )
+    if outlier.any():
+        ax.scatter(
+            x[outlier],
+            values["cost_per_unit"].to_numpy()[outlier],
+            s=30,
+            marker="D",
+            color=OUTLIER_COLOUR,
+            zorder=3,
+            label="outlier" if position == 0 else None,
+        )
+
+
+def _draw_rates(ax, rates: Mapping[str, float] | None) -> None:
+    """Our rates as labelled horizontal lines, one line style each."""
     for i, (label, rate) in enumerate((rates or {}).items()):
         ax.axhline(
             rate,
@@ -114,16 +140,6 @@ def plot_market(
             linewidth=1.5,
             label=f"{label} rate {rate:,.2f}",
         )
-    ax.set_xticks(range(len(lines)))
-    ax.set_xticklabels(
-        lines, rotation=30 if len(lines) > 3 else 0, ha="right" if len(lines) > 3 else "center"
-    )
-    ax.set_xlim(-0.6, len(lines) - 0.4)
-    ax.set_ylabel(f"cost ({data['unit'].iloc[0]})")
-    ax.set_title(title or f"{service}: provider costs ({route}, n={data['provider'].nunique()})")
-    ax.legend(loc="best", fontsize="small")
-    ax.grid(axis="y", alpha=0.3)
-    return ax
 
 
 def plot_comparators(

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any
 
+from ..cli import add_verb
 from ..errors import ConfigError
 from ..money import round_half_up
 from .drivers import DRIVER_KEYS, load_drivers_file
@@ -39,14 +40,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     keys += "\n\ncare homes also (no travel, mileage or overheads keys):\n" + "\n".join(
         f"  {k:<38} {desc}" for k, desc in care_home_only.items()
     )
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "price",
+        run,
         help="build a bottom-up unit price from a drivers file, line by line",
         description="Build a bottom-up unit price (home care and supported living: £ per "
         "contact/support hour; care homes: £ per occupied resident week) from a small TOML file "
         "of drivers, and print the build-up line by line with £ per unit and % of total.",
         epilog=EXAMPLES + "\nhome care / supported living drivers:\n" + keys + "\n",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("service", choices=list(UNITS), help="service type")
     p.add_argument("drivers", help="drivers file (TOML)")
@@ -63,7 +65,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--parameters", metavar="FILE", help="parameter overrides file (see costofcare params)"
     )
-    p.set_defaults(func=run)
 
 
 def _parse_set(items: list[str]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..cli import add_verb
 from ..errors import EXIT_OK, UserError
 
 EXAMPLES = """\
@@ -28,8 +29,10 @@ The same seed always writes the same files, byte for byte.
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "example-market",
+        run,
         help="write a seeded synthetic market of provider returns, rates and volumes",
         description="Generate a synthetic market of care providers (home care, care homes, "
         "supported living) whose costs, volumes and pay follow published figures, fill "
@@ -37,7 +40,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "real returns have) and write the council's current rates, volumes, comparators and "
         "an example run config beside them.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("-o", "--output", type=Path, required=True, help="folder to write to")
     p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
@@ -47,7 +49,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--supported-living", type=int, default=10, help="supported living services (10)"
     )
     p.add_argument("--no-faults", action="store_true", help="write clean returns only (no faults)")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

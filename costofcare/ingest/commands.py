@@ -7,6 +7,7 @@ import sys
 import time
 from dataclasses import replace
 
+from ..cli import add_verb
 from ..errors import EXIT_OK, EXIT_VALIDATION_ERRORS, UserError
 from .archive import DEFAULT_LIMITS
 
@@ -42,14 +43,15 @@ exit codes: 0 all read (warnings allowed); 3 some returns rejected or with error
 
 def register(subparsers) -> None:
     """Add the ``ingest`` verb."""
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "ingest",
+        run,
         help="read completed provider returns into tidy tables and a validation workbook",
         description="Read completed cost of care returns (xlsx, xlsm, ods), check every "
         "value, and write tidy values, issues, a per-return status and a validation "
         "workbook for chasing providers.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="return files or folders of them")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder for the outputs")
@@ -80,7 +82,6 @@ def register(subparsers) -> None:
         help=f"reject files larger than this (default {DEFAULT_LIMITS.max_file_bytes // 2**20})",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -21,8 +21,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import xlsxwriter
 
+from ..xlsx import safe_workbook
 from .issues import ISSUE_CODES, REJECTION_CODES
 
 STATUS_LABELS = {
@@ -80,15 +80,7 @@ def write_validation_workbook(
     path.parent.mkdir(parents=True, exist_ok=True)
     labels = field_labels()
     service_of = dict(zip(returns["file"], returns["service"], strict=False))
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "use_future_functions": True,
-        },
-    )
+    wb = safe_workbook(path)
     try:
         bold = wb.add_format({"bold": True})
         title = wb.add_format({"bold": True, "font_size": 14})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
 
 import pandas as pd
 
+from ..cli import add_verb
 from ..errors import ParameterError
 from .dates import to_date
 from .loader import STATUSES
@@ -34,13 +34,14 @@ A date the data does not cover for the statutory on-cost figures is an error (ex
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "params",
+        run,
         help="show the dated parameters (wage floors, NI, pensions, indices) in force on a date",
         description="Show the official figures in force on a date, each with its effective "
         "period, flags and source; or one parameter's history; or a price index change.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--on", default=None, help="date, YYYY-MM-DD (default: today)")
     p.add_argument("--series", metavar="NAME", help="show the whole history of one parameter")
@@ -54,7 +55,6 @@ def register(subparsers) -> None:
     )
     p.add_argument("--overrides", metavar="CSV", help="user values that take precedence")
     p.add_argument("--format", choices=["table", "csv"], default="table")
-    p.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -11,6 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
+from ..cli import add_verb
 from .config import example_config
 from .run import RunResult, run
 from .write import write_run
@@ -93,31 +94,31 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers) -> None:
     """Add ``run`` and ``demo`` to the ``costofcare`` command line."""
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "run",
+        _run_command,
         help="run the whole pipeline (ingest, unit costs, scenarios, benchmarks, recommendation)",
         description="Run the whole cost of care pipeline for a council's config and write "
         "every output: tidy data and a validation workbook, unit costs, scenarios, "
         "benchmarks, the recommendation workbook, provider outcome workbooks and a JSON summary.",
         epilog=RUN_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("config", help="run config (TOML)")
     p.add_argument("-o", "--output", required=True, help="folder for the outputs (created)")
     _add_common(p)
-    p.set_defaults(func=_run_command)
 
-    d = subparsers.add_parser(
+    d = add_verb(
+        subparsers,
         "demo",
+        _demo_command,
         help="run the whole pipeline on the bundled example market",
         description="Run the whole pipeline on the bundled example market and print the "
         "headline results and where each output is.",
         epilog=DEMO_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     d.add_argument("-o", "--output", default="out/demo", help="output folder (default out/demo)")
     _add_common(d)
-    d.set_defaults(func=_demo_command)
 
 
 def _run_and_write(config, args) -> tuple[RunResult, dict[str, Path]]:

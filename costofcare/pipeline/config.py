@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..configtools import close_matches
+from ..configtools import close_matches, refuse_unknown
 from ..errors import ConfigError, UserError
 
 __all__ = ["NIGHTS", "ON_UNMATCHED", "RUN_KEYS", "RunConfig", "example_config", "load_run_config"]
@@ -105,21 +105,13 @@ def _read_toml(path: Path) -> dict:
 
 def _check_keys(path: Path, data: dict) -> Mapping:
     """The ``[run]`` table, once every table and key is known."""
-    for key in data:
-        if key not in TOP_KEYS:
-            raise ConfigError(
-                f"{path}: unknown table [{key}]{close_matches(key, TOP_KEYS)}; "
-                f"allowed: {', '.join(sorted(TOP_KEYS))}"
-            )
+    refuse_unknown(data, TOP_KEYS, lambda key: f"{path}: unknown table [{key}]", sorted(TOP_KEYS))
     run = data.get("run")
     if not isinstance(run, Mapping):
         raise ConfigError(f"{path}: a [run] table is required (returns, current_rates, ...)")
-    for key in run:
-        if key not in RUN_KEYS:
-            raise ConfigError(
-                f"{path}: run.{key} is not a setting{close_matches(key, RUN_KEYS)}; "
-                f"allowed: {', '.join(sorted(RUN_KEYS))}"
-            )
+    refuse_unknown(
+        run, RUN_KEYS, lambda key: f"{path}: run.{key} is not a setting", sorted(RUN_KEYS)
+    )
     return run
 
 

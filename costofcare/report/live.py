@@ -31,18 +31,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
+from ..xlsx import safe_workbook
 from .safe import clean_text
-
-WORKBOOK_OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "use_future_functions": True,
-    "nan_inf_to_errors": False,
-}
 
 STYLES: dict[str, dict] = {
     "title": {"bold": True, "font_size": 14},
@@ -132,7 +124,7 @@ class LiveBook:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.workbook = xlsxwriter.Workbook(str(self.path), WORKBOOK_OPTIONS)
+        self.workbook = safe_workbook(self.path)
         self.formulas: list[FormulaRecord] = []
         self._formats: dict[tuple[str, bool], Any] = {}
         self.sheets: dict[str, LiveSheet] = {}

@@ -159,6 +159,15 @@ class _Inputs:
 def _wage_floor_block(
     ins: _Inputs, floor: WageFloor, weeks: Cell, assumptions: Mapping[str, Cell]
 ) -> Cell:
+    ins.heading("Wage floor: the cost of paying the legal minimum wage with statutory on-costs")
+    given = _wage_floor_inputs(ins, floor, assumptions)
+    return _wage_floor_formulas(ins, given, weeks)
+
+
+def _wage_floor_inputs(
+    ins: _Inputs, floor: WageFloor, assumptions: Mapping[str, Cell]
+) -> dict[str, Cell]:
+    """The wage floor's inputs, each linked to the Assumptions sheet where it holds the value."""
     names = floor.parameter_names()
     on = f"in force on {floor.on}" if floor.on else ""
 
@@ -169,37 +178,46 @@ def _wage_floor_block(
             return ins.number(label, value, style, unit, "config")
         return ins.linked(label, name, value, style, unit, assumptions, f"{name} {on}")
 
-    ins.heading("Wage floor: the cost of paying the legal minimum wage with statutory on-costs")
-    wage = link("Minimum wage", "wage_per_hour", "money", "GBP/hour")
-    hours = ins.number(
-        "Paid hours a week (a typical worker)",
-        floor.paid_hours_per_week,
-        "number",
-        "hours/week",
-        "config",
-    )
-    holiday = link("Statutory holiday", "holiday_weeks", "number", "weeks/year")
-    ni_rate = link("Employer NI rate", "employer_ni_rate", "percent", "fraction")
-    ni_threshold = link(
-        "Employer NI secondary threshold", "employer_ni_threshold_annual", "money0", "GBP/year"
-    )
-    p_rate = link("Employer pension, minimum", "pension_employer_rate", "percent", "fraction")
-    p_lower = link("Qualifying earnings, lower limit", "pension_lower_annual", "money0", "GBP/year")
-    p_upper = link("Qualifying earnings, upper limit", "pension_upper_annual", "money0", "GBP/year")
-    p_trigger = link(
-        "Auto-enrolment earnings trigger", "pension_trigger_annual", "money0", "GBP/year"
-    )
-    per_unit = ins.number(
-        "Worked hours per unit of service",
-        floor.paid_hours_per_unit,
-        "number",
-        "hours/unit",
-        "config",
-    )
+    return {
+        "wage": link("Minimum wage", "wage_per_hour", "money", "GBP/hour"),
+        "hours": ins.number(
+            "Paid hours a week (a typical worker)",
+            floor.paid_hours_per_week,
+            "number",
+            "hours/week",
+            "config",
+        ),
+        "holiday": link("Statutory holiday", "holiday_weeks", "number", "weeks/year"),
+        "ni_rate": link("Employer NI rate", "employer_ni_rate", "percent", "fraction"),
+        "ni_threshold": link(
+            "Employer NI secondary threshold", "employer_ni_threshold_annual", "money0", "GBP/year"
+        ),
+        "p_rate": link("Employer pension, minimum", "pension_employer_rate", "percent", "fraction"),
+        "p_lower": link(
+            "Qualifying earnings, lower limit", "pension_lower_annual", "money0", "GBP/year"
+        ),
+        "p_upper": link(
+            "Qualifying earnings, upper limit", "pension_upper_annual", "money0", "GBP/year"
+        ),
+        "p_trigger": link(
+            "Auto-enrolment earnings trigger", "pension_trigger_annual", "money0", "GBP/year"
+        ),
+        "per_unit": ins.number(
+            "Worked hours per unit of service",
+            floor.paid_hours_per_unit,
+            "number",
+            "hours/unit",
+            "config",
+        ),
+    }
+
+
+def _wage_floor_formulas(ins: _Inputs, cells: Mapping[str, Cell], weeks: Cell) -> Cell:
+    """Gross pay, NI, pension, cost per hour worked and the floor per unit, as live formulas."""
     gross = ins.formula(
         "Gross pay a year (holiday pay included)",
         "{0}*{1}*{2}",
-        [wage, hours, weeks],
+        [cells["wage"], cells["hours"], weeks],
         lambda w, h, k: w * h * k,
         "money",
         "GBP/year",
@@ -207,7 +225,7 @@ def _wage_floor_block(
     ni = ins.formula(
         "Employer NI a year",
         "{0}*MAX(0,{1}-{2})",
-        [ni_rate, gross, ni_threshold],
+        [cells["ni_rate"], gross, cells["ni_threshold"]],
         lambda r, g, t: float(employer_ni_annual(g, r, t)),
         "money",
         "GBP/year",
@@ -215,7 +233,7 @@ def _wage_floor_block(
     pension = ins.formula(
         "Employer pension a year",
         "IF({0}>={1},{2}*MAX(0,MIN({0},{3})-{4}),0)",
-        [gross, p_trigger, p_rate, p_upper, p_lower],
+        [gross, cells["p_trigger"], cells["p_rate"], cells["p_upper"], cells["p_lower"]],
         lambda g, trig, r, up, lo: float(employer_pension_annual(g, r, lo, up, trig)),
         "money",
         "GBP/year",
@@ -223,7 +241,7 @@ def _wage_floor_block(
     per_hour = ins.formula(
         "Cost per hour worked",
         "({0}+{1}+{2})/({3}*({4}-{5}))",
-        [gross, ni, pension, hours, weeks, holiday],
+        [gross, ni, pension, cells["hours"], weeks, cells["holiday"]],
         lambda g, n, p, h, k, hol: (g + n + p) / (h * (k - hol)),
         "money4",
         "GBP/hour",
@@ -231,7 +249,7 @@ def _wage_floor_block(
     return ins.formula(
         "Wage floor cost per unit",
         "{0}*{1}",
-        [per_hour, per_unit],
+        [per_hour, cells["per_unit"]],
         lambda c, u: c * u,
         "money4",
         "GBP/unit",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from .. import tables
+from ..cli import add_verb, read_checked
 from ..errors import EXIT_OK, UserError
 from .config import check_against_data, load_config
 from .montecarlo import run_monte_carlo
@@ -41,14 +40,15 @@ writes to OUT:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "scenarios",
+        run,
         help="roll unit costs forward under wage, on-cost and inflation scenarios",
         description="Price the scenarios a TOML file defines for every provider: wage policy "
         "and differentials, statutory on-costs recomputed per worker, non-staffing indices, "
         "the weighted-index comparison, grids, Monte Carlo and budget impact.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("config", type=Path, help="scenario config (TOML)")
     p.add_argument("-o", "--output", type=Path, required=True, help="folder for the results")
@@ -58,20 +58,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--runs", type=int, help="Monte Carlo runs (overrides [monte_carlo] runs)")
     p.add_argument("--seed", type=int, help="Monte Carlo seed (overrides [monte_carlo] seed)")
     p.add_argument("--check", action="store_true", help="check the config and inputs, then stop")
-    p.set_defaults(func=run)
 
 
 #: Columns the scenarios need beyond each declared table's required ones.
 _NEEDS = {"unit_costs": ("period_start", "period_end"), "volumes": ("current_rate",)}
 
 
-def read_input(table: str, path: Path) -> pd.DataFrame:
+def _read(table: str, paths: dict) -> pd.DataFrame:
     """One input table (CSV or Parquet) checked against its declaration in
     :mod:`costofcare.tables`: every problem is named with its line, old spellings are read
     with a warning on stderr, and any error stops the run."""
-    clean, issues = tables.read_table(table, path, require=_NEEDS.get(table, ()))
-    tables.raise_errors(issues, UserError, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
-    return clean
+    return read_checked(table, paths[table], UserError, require=_NEEDS.get(table, ()))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -85,9 +82,9 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(
                 f"{args.config}: [inputs] {key} is missing (or pass --{key.replace('_', '-')})"
             )
-    unit_costs = read_input("unit_costs", paths["unit_costs"])
-    workforce = read_input("workforce", paths["workforce"])
-    volumes = read_input("volumes", paths["volumes"]) if "volumes" in paths else None
+    unit_costs = _read("unit_costs", paths)
+    workforce = _read("workforce", paths)
+    volumes = _read("volumes", paths) if "volumes" in paths else None
     ctx = make_context(unit_costs, workforce, volumes, config.settings, None, config.series)
     mc = config.monte_carlo
     if mc is not None:

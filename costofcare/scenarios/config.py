@@ -16,9 +16,10 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from ..configtools import close_matches, config_date
+from ..configtools import close_matches, config_date, refuse_unknown
 from ..errors import ConfigError, UserError
 from .indexation import UserSeries
 from .montecarlo import Distribution
@@ -61,12 +62,7 @@ def check_keys(table: Mapping, allowed, where: str) -> None:
     """Raise :class:`ConfigError` for the first key of ``table`` not in ``allowed``."""
     if not isinstance(table, Mapping):
         raise ConfigError(f"[{where}] must be a table of keys, got {table!r}")
-    for key in table:
-        if key not in allowed:
-            raise ConfigError(
-                f"unknown key {key!r} in [{where}]{close_matches(key, allowed)}; "
-                f"allowed: {', '.join(allowed)}"
-            )
+    refuse_unknown(table, allowed, lambda key: f"unknown key {key!r} in [{where}]")
 
 
 _date = config_date
@@ -95,66 +91,87 @@ def _number(value, where: str, low: float | None = None, high: float | None = No
     return float(value)
 
 
+def _whole_number(value, where: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{where}: a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
 def _text(value, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: expected text, got {value!r}")
     return value
 
 
+def _given(table: Mapping, where: str, readers: Mapping) -> dict:
+    """``{keyword: value}`` for each key of ``table`` that ``readers`` names.
+
+    ``readers`` maps a config key to ``(keyword, read)``; ``read(value, place)`` checks the
+    value and raises :class:`ConfigError` naming ``place`` (``where.key``).
+    """
+    return {
+        keyword: read(table[key], f"{where}.{key}")
+        for key, (keyword, read) in readers.items()
+        if key in table
+    }
+
+
+def _optional(table: Mapping, key: str, where: str, read, *bounds):
+    """``read(table[key], where, *bounds)`` when ``key`` is given, else ``None``."""
+    return read(table[key], where, *bounds) if key in table else None
+
+
+def _base_floor(value, where: str) -> str | float:
+    return value if isinstance(value, str) else _number(value, where, 0)
+
+
+_WAGE_READERS = {
+    "policy": ("policy", _text),
+    "differential": ("differential", _text),
+    "rate_per_hour": ("rate_per_hour", partial(_number, low=0)),
+    "pay_increase": ("pay_increase", partial(_number, low=-0.99, high=10)),
+    "adoption_date": ("adoption_date", _date),
+    "base_floor": ("base_floor", _base_floor),
+}
+_INDEXATION_READERS = {
+    "index": ("index", _text),
+    "from": ("start", _month),
+    "to": ("end", _month),
+}
+
+
 def wage_from_dict(table: Mapping, where: str) -> WagePolicy:
     """A :class:`WagePolicy` from a config table."""
     check_keys(table, WAGE_KEYS, where)
-    kw = {}
-    if "policy" in table:
-        kw["policy"] = _text(table["policy"], f"{where}.policy")
-    if "differential" in table:
-        kw["differential"] = _text(table["differential"], f"{where}.differential")
-    if "rate_per_hour" in table:
-        kw["rate_per_hour"] = _number(table["rate_per_hour"], f"{where}.rate_per_hour", 0)
-    if "pay_increase" in table:
-        kw["pay_increase"] = _number(table["pay_increase"], f"{where}.pay_increase", -0.99, 10)
-    if "adoption_date" in table:
-        kw["adoption_date"] = _date(table["adoption_date"], f"{where}.adoption_date")
-    if "base_floor" in table:
-        value = table["base_floor"]
-        kw["base_floor"] = (
-            value if isinstance(value, str) else _number(value, f"{where}.base_floor", 0)
-        )
+    kw = _given(table, where, _WAGE_READERS)
     try:
         return WagePolicy(**kw)
     except ConfigError as exc:
         raise ConfigError(f"[{where}] {exc}") from None
 
 
+def _line_index(spec, here: str) -> LineIndex:
+    if isinstance(spec, str):
+        spec = {"index": spec}
+    check_keys(spec, LINE_INDEX_KEYS, here)
+    if "index" not in spec:
+        raise ConfigError(f"[{here}]: 'index' is required")
+    return LineIndex(
+        _text(spec["index"], f"{here}.index"),
+        _month(spec["from"], f"{here}.from") if "from" in spec else None,
+        _month(spec["to"], f"{here}.to") if "to" in spec else None,
+    )
+
+
 def indexation_from_dict(table: Mapping, where: str) -> Indexation:
     """An :class:`Indexation` from a config table."""
     check_keys(table, INDEXATION_KEYS, where)
-    kw = {}
-    if "index" in table:
-        kw["index"] = _text(table["index"], f"{where}.index")
-    if "from" in table:
-        kw["start"] = _month(table["from"], f"{where}.from")
-    if "to" in table:
-        kw["end"] = _month(table["to"], f"{where}.to")
-    lines = []
-    for line, spec in dict(table.get("lines", {})).items():
-        here = f"{where}.lines.{line}"
-        if isinstance(spec, str):
-            spec = {"index": spec}
-        check_keys(spec, LINE_INDEX_KEYS, here)
-        if "index" not in spec:
-            raise ConfigError(f"[{here}]: 'index' is required")
-        lines.append(
-            (
-                str(line),
-                LineIndex(
-                    _text(spec["index"], f"{here}.index"),
-                    _month(spec["from"], f"{here}.from") if "from" in spec else None,
-                    _month(spec["to"], f"{here}.to") if "to" in spec else None,
-                ),
-            )
-        )
-    return Indexation(lines=tuple(lines), **kw)
+    kw = _given(table, where, _INDEXATION_READERS)
+    lines = tuple(
+        (str(line), _line_index(spec, f"{where}.lines.{line}"))
+        for line, spec in dict(table.get("lines", {})).items()
+    )
+    return Indexation(lines=lines, **kw)
 
 
 def scenario_from_dict(table: Mapping, where: str = "scenario") -> Scenario:
@@ -166,16 +183,8 @@ def scenario_from_dict(table: Mapping, where: str = "scenario") -> Scenario:
         name=_text(table["name"], f"{where}.name"),
         wage=wage_from_dict(table.get("wage", {}), f"{where}.wage"),
         indexation=indexation_from_dict(table.get("indexation", {}), f"{where}.indexation"),
-        weighted_index=(
-            _text(table["weighted_index"], f"{where}.weighted_index")
-            if "weighted_index" in table
-            else None
-        ),
-        effective_date=(
-            _date(table["effective_date"], f"{where}.effective_date")
-            if "effective_date" in table
-            else None
-        ),
+        weighted_index=_optional(table, "weighted_index", f"{where}.weighted_index", _text),
+        effective_date=_optional(table, "effective_date", f"{where}.effective_date", _date),
     )
 
 
@@ -378,13 +387,29 @@ def load_config(path: str | Path) -> Config:
 def config_from_dict(data: Mapping, base_dir: Path | None = None) -> Config:
     """A :class:`Config` from a parsed TOML document (or an equivalent dict)."""
     check_keys(data, TOP_KEYS, "top level")
-    inputs_table = data.get("inputs", {})
-    check_keys(inputs_table, INPUT_KEYS, "inputs")
+    inputs = _inputs_from_dict(data.get("inputs", {}), base_dir)
+    settings = _settings_from_dict(data)
+    series = _all_series(data.get("series", {}))
+    scenarios = _scenarios_from_dict(data)
+    mc = monte_carlo_from_dict(data["monte_carlo"], scenarios) if "monte_carlo" in data else None
+    return Config(
+        settings=settings, scenarios=scenarios, series=series, inputs=inputs, monte_carlo=mc
+    )
+
+
+def _inputs_from_dict(table: Mapping, base_dir: Path | None) -> dict[str, Path]:
+    """The ``[inputs]`` paths, resolved against ``base_dir`` (the config file's folder)."""
+    check_keys(table, INPUT_KEYS, "inputs")
     inputs = {}
-    for key, value in inputs_table.items():
+    for key, value in table.items():
         p = Path(_text(value, f"inputs.{key}"))
         inputs[key] = p if p.is_absolute() or base_dir is None else base_dir / p
+    return inputs
 
+
+def _settings_from_dict(data: Mapping) -> RunSettings:
+    """The :class:`RunSettings` of the ``[target]``, ``[base]``, ``[oncosts]`` and
+    ``[budget]`` tables of a config document."""
     target = data.get("target")
     if not isinstance(target, Mapping):
         raise ConfigError("[target] is required, with start and end dates (YYYY-MM-DD)")
@@ -401,64 +426,55 @@ def config_from_dict(data: Mapping, base_dir: Path | None = None) -> Config:
     allowance = oncosts.get("employment_allowance", True)
     if not isinstance(allowance, bool):
         raise ConfigError(f"oncosts.employment_allowance: use true or false, got {allowance!r}")
-    years = budget.get("years", 1)
-    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= 50:
-        raise ConfigError(f"budget.years: a whole number from 1 to 50, got {years!r}")
-    settings = RunSettings(
+    years = _whole_number(budget.get("years", 1), "budget.years", 1, 50)
+    return RunSettings(
         target_start=_date(target["start"], "target.start"),
         target_end=_date(target["end"], "target.end"),
-        parameters_on=(
-            _date(target["parameters_on"], "target.parameters_on")
-            if "parameters_on" in target
-            else None
-        ),
-        base_parameters_on=(
-            _date(base["parameters_on"], "base.parameters_on") if "parameters_on" in base else None
-        ),
+        parameters_on=_optional(target, "parameters_on", "target.parameters_on", _date),
+        base_parameters_on=_optional(base, "parameters_on", "base.parameters_on", _date),
         employment_allowance=allowance,
-        pension_employer_rate=(
-            _number(oncosts["pension_employer_rate"], "oncosts.pension_employer_rate", 0, 1)
-            if "pension_employer_rate" in oncosts
-            else None
+        pension_employer_rate=_optional(
+            oncosts, "pension_employer_rate", "oncosts.pension_employer_rate", _number, 0, 1
         ),
-        weeks_per_year=(
-            _number(budget["weeks_per_year"], "budget.weeks_per_year", 1, 53)
-            if "weeks_per_year" in budget
-            else None
-        ),
+        weeks_per_year=_optional(budget, "weeks_per_year", "budget.weeks_per_year", _number, 1, 53),
         years=years,
         volume_growth_per_year=_number(
             budget.get("volume_growth_per_year", 0.0), "budget.volume_growth_per_year", -0.99, 10
         ),
     )
 
-    series = {}
-    series_table = data.get("series", {})
-    if not isinstance(series_table, Mapping):
-        raise ConfigError("[series] must be a table of named series")
-    for name, spec in series_table.items():
-        where = f"series.{name}"
-        check_keys(spec, SERIES_KEYS, where)
-        levels = spec.get("levels", {})
-        if not isinstance(levels, Mapping):
-            raise ConfigError(f"{where}.levels: a table of month = level")
-        rates = spec.get("annual_rates", [])
-        if not isinstance(rates, list):
-            raise ConfigError(f"{where}.annual_rates: a list of fractions, e.g. [0.025, 0.02]")
-        months = spec.get("months", 36)
-        if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 600:
-            raise ConfigError(f"{where}.months: a whole number from 1 to 600, got {months!r}")
-        series[str(name)] = UserSeries(
-            name=str(name),
-            levels={
-                _month(m, f"{where}.levels"): _number(v, f"{where}.levels.{m}", 0)
-                for m, v in levels.items()
-            },
-            base=_text(spec["base"], f"{where}.base") if "base" in spec else None,
-            annual_rates=tuple(_number(r, f"{where}.annual_rates", -0.99, 10) for r in rates),
-            months=months,
-        )
 
+def _all_series(table: Mapping) -> dict[str, UserSeries]:
+    """The ``[series]`` table: each named series checked."""
+    if not isinstance(table, Mapping):
+        raise ConfigError("[series] must be a table of named series")
+    return {str(name): _series_from_dict(str(name), spec) for name, spec in table.items()}
+
+
+def _series_from_dict(name: str, spec: Mapping) -> UserSeries:
+    where = f"series.{name}"
+    check_keys(spec, SERIES_KEYS, where)
+    levels = spec.get("levels", {})
+    if not isinstance(levels, Mapping):
+        raise ConfigError(f"{where}.levels: a table of month = level")
+    rates = spec.get("annual_rates", [])
+    if not isinstance(rates, list):
+        raise ConfigError(f"{where}.annual_rates: a list of fractions, e.g. [0.025, 0.02]")
+    months = _whole_number(spec.get("months", 36), f"{where}.months", 1, 600)
+    return UserSeries(
+        name=name,
+        levels={
+            _month(m, f"{where}.levels"): _number(v, f"{where}.levels.{m}", 0)
+            for m, v in levels.items()
+        },
+        base=_optional(spec, "base", f"{where}.base", _text),
+        annual_rates=tuple(_number(r, f"{where}.annual_rates", -0.99, 10) for r in rates),
+        months=months,
+    )
+
+
+def _scenarios_from_dict(data: Mapping) -> list[Scenario]:
+    """Listed ``[[scenario]]`` tables then grid combinations, ``[defaults]`` merged in."""
     defaults = data.get("defaults", {})
     check_keys(defaults, tuple(k for k in SCENARIO_KEYS if k != "name"), "defaults")
     scenarios: list[Scenario] = []
@@ -481,11 +497,7 @@ def config_from_dict(data: Mapping, base_dir: Path | None = None) -> Config:
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"scenario names must be unique; repeated: {', '.join(dupes)}")
-
-    mc = monte_carlo_from_dict(data["monte_carlo"], scenarios) if "monte_carlo" in data else None
-    return Config(
-        settings=settings, scenarios=scenarios, series=series, inputs=inputs, monte_carlo=mc
-    )
+    return scenarios
 
 
 def monte_carlo_from_dict(table: Mapping, scenarios: list[Scenario]) -> MonteCarloConfig:
@@ -499,9 +511,7 @@ def monte_carlo_from_dict(table: Mapping, scenarios: list[Scenario]) -> MonteCar
             f"monte_carlo.scenario: no scenario named {chosen!r}"
             f"{close_matches(str(chosen), names)}; scenarios: {', '.join(names)}"
         )
-    runs = table.get("runs", 1000)
-    if isinstance(runs, bool) or not isinstance(runs, int) or not 1 <= runs <= 10_000_000:
-        raise ConfigError(f"monte_carlo.runs: a whole number from 1 to 10000000, got {runs!r}")
+    runs = _whole_number(table.get("runs", 1000), "monte_carlo.runs", 1, 10_000_000)
     seed = table.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise ConfigError(f"monte_carlo.seed: a whole number 0 or more, got {seed!r}")

@@ -224,27 +224,8 @@ class Inputs:
         """
         uc = _unit_costs(unit_costs)
         wf = check("workforce", workforce, error=UserError)
-
-        keys = (
-            uc.groupby(["provider", "service"], sort=True)
-            .agg(
-                unit=("unit", "first"),
-                period_start=("period_start", "min"),
-                period_end=("period_end", "max"),
-            )
-            .reset_index()
-        )
-        # providers in order of workforce size, so a block of neighbours needs few padding roles
-        wf = wf[wf["provider"].isin(set(keys["provider"]))]
-        role_counts = wf.groupby("provider").size()
-        providers = sorted(keys["provider"].unique(), key=lambda p: (int(role_counts.get(p, 0)), p))
+        keys, providers, wf = _ordered_keys(uc, wf)
         provider_index = {p: i for i, p in enumerate(providers)}
-        keys = (
-            keys.assign(_rank=keys["provider"].map(provider_index))
-            .sort_values(["_rank", "service"], kind="stable")
-            .drop(columns="_rank")
-            .reset_index(drop=True)
-        )
         key_index = {
             (p, s): i for i, (p, s) in enumerate(zip(keys.provider, keys.service, strict=True))
         }
@@ -264,13 +245,7 @@ class Inputs:
         counts, rate, hours, heads = _workforce_arrays(wf, needs_workforce, provider_index)
 
         volume, current, volume_unit = _volume_arrays(volumes, key_index, n_keys)
-        lines = uc[["key", "provider", "service", "cost_line", "category", "component"]].copy()
-        lines["cost_per_unit"] = uc["cost_per_unit"]
-        lines = (
-            lines.groupby(["key", "provider", "service", "cost_line", "category", "component"])
-            .agg(cost_per_unit=("cost_per_unit", "sum"))
-            .reset_index()
-        )
+        lines = _base_lines(uc)
         return cls(
             keys=keys,
             providers=providers,
@@ -302,6 +277,42 @@ class Inputs:
         g = self.keys.groupby("provider")
         start, end = g["period_start"].min(), g["period_end"].max()
         return (start + (end - start) / 2).dt.normalize().reindex(self.providers)
+
+
+def _ordered_keys(uc: pd.DataFrame, wf: pd.DataFrame):
+    """The (provider, service) keys, the providers and their workforce rows, in order.
+
+    Providers come in order of workforce size, so a block of neighbours needs few padding
+    roles; keys follow their provider, then service.
+    """
+    keys = (
+        uc.groupby(["provider", "service"], sort=True)
+        .agg(
+            unit=("unit", "first"),
+            period_start=("period_start", "min"),
+            period_end=("period_end", "max"),
+        )
+        .reset_index()
+    )
+    wf = wf[wf["provider"].isin(set(keys["provider"]))]
+    role_counts = wf.groupby("provider").size()
+    providers = sorted(keys["provider"].unique(), key=lambda p: (int(role_counts.get(p, 0)), p))
+    rank = {p: i for i, p in enumerate(providers)}
+    keys = (
+        keys.assign(_rank=keys["provider"].map(rank))
+        .sort_values(["_rank", "service"], kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
+    return keys, providers, wf
+
+
+def _base_lines(uc: pd.DataFrame) -> pd.DataFrame:
+    """Every base line, cost per unit summed over repeats of the same line."""
+    by = ["key", "provider", "service", "cost_line", "category", "component"]
+    lines = uc[by].copy()
+    lines["cost_per_unit"] = uc["cost_per_unit"]
+    return lines.groupby(by).agg(cost_per_unit=("cost_per_unit", "sum")).reset_index()
 
 
 @dataclass
@@ -434,11 +445,30 @@ def evaluate(
         ``staffing, non_staffing, returns, required_rate, weighted_index_rate`` and the factors
         ``pay_factor, ni_factor, pension_factor, employment_factor``.
     """
+    keys, kp = _block_keys(inputs, providers)
+    new = _block_workforce(inputs, arrays, providers, apply_employment_allowance)
+    if minimal:
+        return {
+            "keys": keys,
+            "required_rate": _required_only(inputs, keys, kp, base, providers, arrays, *new),
+        }
+    old = tuple(b[providers][:, None] for b in base)
+    staffing = _staffing_parts(inputs, keys, kp, old, new)
+    return _rate_parts(inputs, keys, kp, arrays, staffing)
+
+
+def _block_keys(inputs: Inputs, providers: slice) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of a block of providers, and each key's row in the block."""
     p_idx = np.arange(len(inputs.providers))[providers]
     p0 = int(p_idx[0]) if len(p_idx) else 0
     keys = np.flatnonzero(np.isin(inputs.key_provider, p_idx))
-    kp = inputs.key_provider[keys] - p0  # key -> row in this provider block
+    return keys, inputs.key_provider[keys] - p0
 
+
+def _block_workforce(
+    inputs: Inputs, arrays: ScenarioArrays, providers: slice, apply_employment_allowance: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(P_block, S) pay bill, employer NI and employer pension after each scenario."""
     # scenarios on the last (contiguous) axis, roles before them: (P, R, S)
     width = max(1, int(inputs.role_count[providers].max(initial=0)))
     rate = inputs.rate_per_hour[providers, :width][:, :, None]
@@ -446,20 +476,21 @@ def evaluate(
     heads = inputs.headcount[providers, :width][:, :, None]
     earnings = _new_earnings(rate, hours * WEEKS_PER_YEAR, arrays)
     fig = {k: v[None, None, :] for k, v in arrays.figures.items()}
-    pay1, ni1, pen1 = workforce_oncosts_annual(
+    return workforce_oncosts_annual(
         earnings, heads, fig, apply_employment_allowance=apply_employment_allowance, role_axis=-2
     )
-    pay0, ni0, pen0 = (b[providers][:, None] for b in base)
-    if minimal:
-        return {
-            "keys": keys,
-            "required_rate": _required_only(
-                inputs, keys, kp, base, providers, arrays, pay1, ni1, pen1
-            ),
-        }
+
+
+def _staffing_parts(inputs: Inputs, keys, kp, old: tuple, new: tuple) -> dict[str, np.ndarray]:
+    """(K_block, S) pay, employer NI and pension per unit, and the pay and employment factors.
+
+    ``old`` and ``new`` are each provider's (P_block, 1) base and (P_block, S) scenario pay
+    bill, NI and pension.
+    """
+    pay0, ni0, pen0 = old
+    pay1, ni1, pen1 = new
     pay_factor = _safe_ratio(pay1, pay0, 1.0)
-    emp0, emp1 = pay0 + ni0 + pen0, pay1 + ni1 + pen1
-    employment_factor = _safe_ratio(emp1, emp0, 1.0)
+    employment_factor = _safe_ratio(pay1 + ni1 + pen1, pay0 + ni0 + pen0, 1.0)
     # where the model finds no NI (or pension) in the base period, the line is re-based on
     # the modelled share of pay in the target period
     ni_share1 = _safe_ratio(ni1, pay1, 0.0)
@@ -473,8 +504,19 @@ def evaluate(
     new_pen = np.where(
         pen0[kp] > 0, pen_k * _safe_ratio(pen1, pen0, 0.0)[kp], new_pay * pen_share1[kp]
     )
-    new_ni = np.where(explicit, new_ni, ni_k * ef)
-    new_pen = np.where(explicit, new_pen, pen_k * ef)
+    return {
+        "pay": new_pay,
+        "employer_ni": np.where(explicit, new_ni, ni_k * ef),
+        "employer_pension": np.where(explicit, new_pen, pen_k * ef),
+        "pay_factor": pf,
+        "employment_factor": ef,
+    }
+
+
+def _rate_parts(inputs: Inputs, keys, kp, arrays: ScenarioArrays, staff: dict) -> dict:
+    """Every part of :func:`evaluate`'s result from the new staffing parts."""
+    new_pay, new_ni, new_pen = staff["pay"], staff["employer_ni"], staff["employer_pension"]
+    pay_k, ni_k, pen_k = inputs.pay[keys, None], inputs.ni[keys, None], inputs.pension[keys, None]
     staffing = new_pay + new_ni + new_pen
     non_staffing = inputs.non_staffing[keys] @ arrays.line_ratio.T
     base_staff = (pay_k + ni_k + pen_k)[:, 0]
@@ -499,10 +541,10 @@ def evaluate(
         "staffing_share": np.broadcast_to(share, required.shape),
         "weighted_index_uplift": uplift,
         "weighted_index_rate": base_rate * (1.0 + uplift),
-        "pay_factor": pf,
+        "pay_factor": staff["pay_factor"],
         "ni_factor": _safe_ratio(new_ni, ni_k, np.nan),
         "pension_factor": _safe_ratio(new_pen, pen_k, np.nan),
-        "employment_factor": ef,
+        "employment_factor": staff["employment_factor"],
     }
 
 

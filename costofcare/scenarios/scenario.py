@@ -425,78 +425,61 @@ def explain_by_line(ctx: Context, scenarios: Sequence[Scenario]) -> pd.DataFrame
     row_of_key = np.empty(len(inputs.keys), dtype=np.int64)
     row_of_key[keys] = np.arange(len(keys))
     lines = inputs.lines
-    r = row_of_key[lines["key"].to_numpy()]
-    base = lines["cost_per_unit"].to_numpy()
-    ns_index = {name: j for j, name in enumerate(inputs.non_staffing_lines)}
-    wage_change = arrays.wage_change[inputs.key_provider[keys]]
-    before = {k: np.asarray(v) for k, v in ctx.base_figures.items()}
-    frames = []
-    for s, sc in enumerate(scenarios):
-        comp = lines["component"].to_numpy()
-        cat = lines["category"].to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            factor = {
-                "pay": out["pay"][:, s] / inputs.pay[keys],
-                "employer_ni": out["employer_ni"][:, s] / inputs.ni[keys],
-                "employer_pension": out["employer_pension"][:, s] / inputs.pension[keys],
-                "return": out["returns"][:, s] / inputs.returns[keys],
-            }
+    row = row_of_key[lines["key"].to_numpy()]
+    view = _LineView(
+        ctx=ctx,
+        arrays=arrays,
+        out=out,
+        row=row,
+        wage_change=arrays.wage_change[inputs.key_provider[keys]],
+        before={k: np.asarray(v) for k, v in ctx.base_figures.items()},
+        component=lines["component"].to_numpy(),
+        explicit=inputs.explicit_oncosts[keys][row],
+        provider=inputs.key_provider[lines["key"].to_numpy()],
+        line_column={name: j for j, name in enumerate(inputs.non_staffing_lines)},
+    )
+    frames = [view.scenario_frame(s, sc) for s, sc in enumerate(scenarios)]
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class _LineView:
+    """What :func:`explain_by_line` needs to explain each base line under each scenario.
+
+    ``row`` is each line's row in ``out`` (the evaluated keys); ``wage_change`` is (K, S);
+    ``before`` holds the base-period statutory figures per provider; ``component``,
+    ``explicit`` and ``provider`` are per line; ``line_column`` is each non-staffing line's
+    column in ``arrays.line_ratio``.
+    """
+
+    ctx: Context
+    arrays: ScenarioArrays
+    out: dict
+    row: np.ndarray
+    wage_change: np.ndarray
+    before: dict
+    component: np.ndarray
+    explicit: np.ndarray
+    provider: np.ndarray
+    line_column: dict
+
+    def scenario_frame(self, s: int, sc: Scenario) -> pd.DataFrame:
+        """Every line of scenario ``s``: base, bottom-up, weighted index and the reason."""
+        lines = self.ctx.inputs.lines
         bottom_factor = np.ones(len(lines))
         weighted_factor = np.ones(len(lines))
         text = np.empty(len(lines), dtype=object)
-        explicit = inputs.explicit_oncosts[keys][r]
-        w = wage_change[r, s]
-        uplift = out["weighted_index_uplift"][r, s]
-        wi_name = sc.weighted_index or sc.indexation.index
-        c = arrays.index_change[s]
-        p_of_line = inputs.key_provider[lines["key"].to_numpy()]
+        factor = self._factors(s)
+        category = lines["category"].to_numpy()
         for i in range(len(lines)):
-            if cat[i] == "staffing":
-                bottom_factor[i] = np.nan_to_num(factor[comp[i]][r[i]], nan=1.0)
-                weighted_factor[i] = 1.0 + w[i]
-                if comp[i] == "pay":
-                    what = "pay bill" if explicit[i] else "pay + NI + pension bill"
-                    text[i] = (
-                        f"{what} {bottom_factor[i] - 1:+.2%} ({sc.wage}) vs pay change {w[i]:+.2%}"
-                    )
-                else:
-                    p = p_of_line[i]
-                    if comp[i] == "employer_ni":
-                        rule = (
-                            f"rate {before['employer_ni_rate'][p]:.2%} -> "
-                            f"{arrays.figures['employer_ni_rate'][s]:.2%}, threshold "
-                            f"£{before['employer_ni_threshold_annual'][p]:,.0f} -> "
-                            f"£{arrays.figures['employer_ni_threshold_annual'][s]:,.0f}"
-                        )
-                    else:
-                        rule = (
-                            f"rate {before['pension_employer_rate'][p]:.2%} -> "
-                            f"{arrays.figures['pension_employer_rate'][s]:.2%} on qualifying "
-                            "earnings"
-                        )
-                    label = comp[i].replace("_", " ").replace("ni", "NI")
-                    text[i] = (
-                        f"{label} recomputed per worker {bottom_factor[i] - 1:+.2%} ({rule}) "
-                        f"vs pay change {w[i]:+.2%}"
-                    )
-            elif cat[i] == "non_staffing":
-                line = lines["cost_line"].iat[i]
-                bottom_factor[i] = arrays.line_ratio[s, ns_index[line]]
-                weighted_factor[i] = 1.0 + c
-                index, start, end = sc.indexation.for_line(line)
-                if start is None or end is None:
-                    d_start, d_end = ctx.default_months()
-                    start, end = start or d_start, end or d_end
-                text[i] = (
-                    f"{index} {start} to {end} {bottom_factor[i] - 1:+.2%} vs {wi_name} {c:+.2%}"
-                )
+            if category[i] == "staffing":
+                explain = self._staffing
+            elif category[i] == "non_staffing":
+                explain = self._non_staffing
             else:
-                bottom_factor[i] = np.nan_to_num(factor["return"][r[i]], nan=1.0)
-                weighted_factor[i] = 1.0 + uplift[i]
-                text[i] = (
-                    f"return keeps its share of costs {bottom_factor[i] - 1:+.2%} "
-                    f"vs weighted uplift {uplift[i]:+.2%}"
-                )
+                explain = self._return
+            bottom_factor[i], weighted_factor[i], text[i] = explain(i, s, sc, factor)
+        base = lines["cost_per_unit"].to_numpy()
         frame = lines[["provider", "service", "cost_line", "category", "component"]].copy()
         frame.insert(0, "scenario", sc.name)
         frame["base"] = base
@@ -504,8 +487,70 @@ def explain_by_line(ctx: Context, scenarios: Sequence[Scenario]) -> pd.DataFrame
         frame["weighted_index"] = base * weighted_factor
         frame["difference"] = frame["bottom_up"] - frame["weighted_index"]
         frame["explanation"] = text
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+        return frame
+
+    def _factors(self, s: int) -> dict[str, np.ndarray]:
+        """Each evaluated key's new over base pay, NI, pension and return in scenario ``s``."""
+        inputs, out, keys = self.ctx.inputs, self.out, self.out["keys"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return {
+                "pay": out["pay"][:, s] / inputs.pay[keys],
+                "employer_ni": out["employer_ni"][:, s] / inputs.ni[keys],
+                "employer_pension": out["employer_pension"][:, s] / inputs.pension[keys],
+                "return": out["returns"][:, s] / inputs.returns[keys],
+            }
+
+    def _staffing(self, i: int, s: int, sc: Scenario, factor: dict) -> tuple:
+        r = self.row[i]
+        component = self.component[i]
+        bottom = np.nan_to_num(factor[component][r], nan=1.0)
+        w = self.wage_change[r, s]
+        if component == "pay":
+            what = "pay bill" if self.explicit[i] else "pay + NI + pension bill"
+            return bottom, 1.0 + w, f"{what} {bottom - 1:+.2%} ({sc.wage}) vs pay change {w:+.2%}"
+        rule = self._oncost_rule(component, self.provider[i], s)
+        label = component.replace("_", " ").replace("ni", "NI")
+        return (
+            bottom,
+            1.0 + w,
+            f"{label} recomputed per worker {bottom - 1:+.2%} ({rule}) vs pay change {w:+.2%}",
+        )
+
+    def _oncost_rule(self, component: str, p: int, s: int) -> str:
+        """The NI or pension rule before and after, for provider ``p`` in scenario ``s``."""
+        before, after = self.before, self.arrays.figures
+        if component == "employer_ni":
+            return (
+                f"rate {before['employer_ni_rate'][p]:.2%} -> "
+                f"{after['employer_ni_rate'][s]:.2%}, threshold "
+                f"£{before['employer_ni_threshold_annual'][p]:,.0f} -> "
+                f"£{after['employer_ni_threshold_annual'][s]:,.0f}"
+            )
+        return (
+            f"rate {before['pension_employer_rate'][p]:.2%} -> "
+            f"{after['pension_employer_rate'][s]:.2%} on qualifying earnings"
+        )
+
+    def _non_staffing(self, i: int, s: int, sc: Scenario, factor: dict) -> tuple:
+        line = self.ctx.inputs.lines["cost_line"].iat[i]
+        bottom = self.arrays.line_ratio[s, self.line_column[line]]
+        c = self.arrays.index_change[s]
+        index, start, end = sc.indexation.for_line(line)
+        if start is None or end is None:
+            d_start, d_end = self.ctx.default_months()
+            start, end = start or d_start, end or d_end
+        wi_name = sc.weighted_index or sc.indexation.index
+        return bottom, 1.0 + c, f"{index} {start} to {end} {bottom - 1:+.2%} vs {wi_name} {c:+.2%}"
+
+    def _return(self, i: int, s: int, sc: Scenario, factor: dict) -> tuple:
+        r = self.row[i]
+        bottom = np.nan_to_num(factor["return"][r], nan=1.0)
+        uplift = self.out["weighted_index_uplift"][r, s]
+        return (
+            bottom,
+            1.0 + uplift,
+            f"return keeps its share of costs {bottom - 1:+.2%} vs weighted uplift {uplift:+.2%}",
+        )
 
 
 def _result_frame(ctx: Context, arrays: ScenarioArrays, names: np.ndarray, block: slice):

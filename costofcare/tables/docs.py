@@ -9,16 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..markdown import cell, page, row, write_page
 from .catalogue import TABLES
 from .spec import KINDS, Column, Table
 
 DEFAULT_PATH = Path("docs") / "tables.md"
 
 COLUMN_HEADER = "| column | kind | unit | req. | allowed | description |\n|---|---|---|---|---|---|"
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _allowed(column: Column) -> str:
@@ -44,9 +41,9 @@ def _column_row(column: Column, table: Table) -> str:
         column.unit,
         required,
         _allowed(column),
-        _cell(column.description),
+        cell(column.description),
     ]
-    return "| " + " | ".join(cells) + " |"
+    return row(cells)
 
 
 def _old_spellings(table: Table) -> list[str]:
@@ -74,7 +71,7 @@ def table_markdown(table: Table) -> str:
     old = _old_spellings(table)
     if old:
         out += ["Old spellings read on input, with a warning:", "", *old, ""]
-    return "\n".join(out).rstrip() + "\n"
+    return page(out)
 
 
 def tables_markdown(tables=TABLES) -> str:
@@ -108,17 +105,12 @@ def tables_markdown(tables=TABLES) -> str:
         "Values of a column with allowed values may differ in capitals only.",
         "",
     ]
-    for table in tables.values():
-        parts.append(table_markdown(table))
-    return "\n".join(parts).rstrip() + "\n"
+    return page([*parts, *(table_markdown(table) for table in tables.values())])
 
 
 def write_tables_doc(path: str | Path = DEFAULT_PATH) -> Path:
     """Write the table reference page; returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tables_markdown(), encoding="utf-8")
-    return path
+    return write_page(path, tables_markdown())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
+from ..cli import add_verb
 from ..errors import UserError
 from .spec import SERVICES, get_spec
 from .writer import GenerationSettings, parse_date, write_for_providers, write_template
@@ -30,14 +30,15 @@ homes). Files are named <service>_<provider>_<registration number>.xlsx.
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = add_verb(
+        subparsers,
         "template",
+        run,
         help="write provider cost workbooks (home care, care homes, supported living)",
         description="Write the cost of care workbook providers fill in: a cover sheet with "
         "your guidance, input sheets with help on every cell, validation and locked labels, "
         "and names the ingest step reads. Optionally one pre-filled workbook per provider.",
         epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("service", metavar="SERVICE", help=f"one of {', '.join(SERVICES)}, or all")
     p.add_argument(
@@ -54,7 +55,6 @@ def register(subparsers) -> None:
     p.add_argument("--period-start", metavar="DATE", help="first day of the 12 months asked for")
     p.add_argument("--period-end", metavar="DATE", help="last day of the 12 months asked for")
     p.add_argument("--providers", metavar="CSV", help="one pre-filled workbook per CSV row")
-    p.set_defaults(func=run)
 
 
 def _services(name: str) -> list[str]:

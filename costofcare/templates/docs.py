@@ -9,14 +9,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..markdown import cell, page, row, write_page
 from .spec import SERVICES, Field, Table, TemplateSpec, get_spec
 from .writer import layout
 
 DEFAULT_PATH = Path("docs") / "fields.md"
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _bounds(f: Field, low, high) -> str:
@@ -44,7 +41,7 @@ def _detail(f: Field) -> str:
         )
     if f.prefill:
         parts.append("council may pre-fill")
-    return "<br>".join(_cell(p) for p in parts)
+    return "<br>".join(cell(p) for p in parts)
 
 
 FIELD_HEADER = (
@@ -60,7 +57,7 @@ COLUMN_HEADER = (
 def _field_row(f: Field, where: str | None) -> str:
     cols = [
         f"`{f.id}`",
-        _cell(f.label),
+        cell(f.label),
         f.kind,
         f.unit,
         "yes" if f.required else "",
@@ -69,8 +66,8 @@ def _field_row(f: Field, where: str | None) -> str:
     ]
     if where is not None:
         cols.append(where)
-    cols += [_detail(f), _cell(f.help)]
-    return "| " + " | ".join(cols) + " |"
+    cols += [_detail(f), cell(f.help)]
+    return row(cols)
 
 
 def service_markdown(spec: TemplateSpec) -> str:
@@ -99,7 +96,7 @@ def service_markdown(spec: TemplateSpec) -> str:
             for table in (i for i in section.items if isinstance(i, Table)):
                 place = places.tables[table.id]
                 out += [
-                    f"Excel table `{table.id}` ({_cell(table.label)}), "
+                    f"Excel table `{table.id}` ({cell(table.label)}), "
                     f"{table.rows} blank rows at `{place.ref}`. {table.help}",
                     "",
                     COLUMN_HEADER,
@@ -127,17 +124,13 @@ def fields_markdown(services=SERVICES) -> str:
         "",
     ]
     for service in services:
-        parts.append(service_markdown(get_spec(service)))
-        parts.append("")
-    return "\n".join(parts).rstrip() + "\n"
+        parts += [service_markdown(get_spec(service)), ""]
+    return page(parts)
 
 
 def write_fields_doc(path: str | Path = DEFAULT_PATH) -> Path:
     """Write the field reference page; returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(fields_markdown(), encoding="utf-8")
-    return path
+    return write_page(path, fields_markdown())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,6 +34,7 @@ import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from ..errors import UserError
+from ..xlsx import safe_workbook
 from .spec import TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec, get_spec
 
 COVER_SHEET = "Cover"
@@ -575,15 +576,7 @@ def write_template(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     places = layout(spec)
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "use_future_functions": True,
-        },
-    )
+    wb = safe_workbook(path)
     try:
         wb.set_properties(
             {
