@@ -424,7 +424,7 @@ def main(argv=None) -> None:
         f"speed-up (CPU):        {statistics.median(ratios):,.0f} x median of {len(rounds)} "
         f"rounds ({ratios[0]:,.0f} x to {ratios[-1]:,.0f} x); wall "
         f"{statistics.median(wall_ratios):,.0f} x; results identical: True "
-        f"({len(fast[0]):,} unit cost rows, {len(fast[1])} returns not costed)"
+        f"({len(fast[0]):,} unit cost rows; returns not costed: {len(fast[1])})"
     )
 
 
