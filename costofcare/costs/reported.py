@@ -31,6 +31,7 @@ are looked up by name rather than filtered out of the whole table.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -90,8 +91,9 @@ def _spec(service: str, version: str | None):
 
 @dataclass(frozen=True)
 class _Period:
-    start: object
-    end: object
+    start: dt.date
+    end: dt.date
+    #: days in the period (both ends counted) / 7
     weeks: float
 
 
