@@ -305,20 +305,22 @@ _COMMON_ARGS = (
     "employer_ni_rate_of_pay",
     "employer_pension_rate_of_pay",
 )
-#: core argument <- drivers column, taken as it is (the core makes it a float array)
-_CARE_HOME_COLUMNS = {
+#: care home core argument <- drivers column, taken as it is (the core makes it a float array)
+_CARE_HOME_ARGS = {
     "return_on_operations_rate": "return_on_operations_rate",
     "freehold_value_per_bed": "freehold_value_per_bed",
     "return_on_capital_rate": "return_on_capital_rate",
 }
-_CARE_HOME_DICT_COLUMNS = (
+#: core arguments given per line, from drivers columns of ``{line: value}`` cells
+_CARE_HOME_BY_LINE_ARGS = (
     "staff_rate_per_hour",
     "staff_hours_per_week",
     "staff_hours_per_resident_week",
     "non_staffing_annual",
     "non_staffing_per_resident_week",
 )
-_HOURLY_COLUMNS = {
+#: home care (and supported living) core argument <- drivers column
+_HOURLY_ARGS = {
     "travel_minutes_per_contact_hour": "travel_minutes_per_contact_hour",
     "non_contact_minutes_per_contact_hour": "non_contact_minutes_per_contact_hour",
     "miles_per_contact_hour": "miles_per_contact_hour",
@@ -338,8 +340,8 @@ def _care_home_arrays(
     arrays = care_home_cost_arrays(
         beds=_col(drivers, "beds").astype(float),
         occupancy=_col(drivers, "occupancy").astype(float),
-        **{name: _dict_column(drivers, name) for name in _CARE_HOME_DICT_COLUMNS},
-        **{arg: _col(drivers, column) for arg, column in _CARE_HOME_COLUMNS.items()},
+        **{name: _dict_column(drivers, name) for name in _CARE_HOME_BY_LINE_ARGS},
+        **{arg: _col(drivers, column) for arg, column in _CARE_HOME_ARGS.items()},
         return_on_operations_basis=_col(drivers, "overheads_basis", "markup_on_cost"),
         weeks_per_year=_col(drivers, "weeks_per_year", WEEKS_PER_YEAR).astype(float),
         **{name: _col(drivers, name) for name in _COMMON_ARGS},
@@ -357,7 +359,7 @@ def _hourly_arrays(
         pay_rate_per_hour=_col(drivers, "pay_rate_per_hour").astype(float),
         business_costs_per_contact_hour=business,
         overheads_basis=_col(drivers, "overheads_basis", "share_of_price"),
-        **{arg: _col(drivers, column) for arg, column in _HOURLY_COLUMNS.items()},
+        **{arg: _col(drivers, column) for arg, column in _HOURLY_ARGS.items()},
         **{name: _col(drivers, name) for name in _COMMON_ARGS},
     )
     return arrays, {k: _business_line(k, service) for k in business}
