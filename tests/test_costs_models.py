@@ -277,3 +277,49 @@ def test_arrays_broadcast_over_providers_and_draws():
     )
     assert lines["travel_time_pay"].shape == (4, 1000)
     assert lines["contact_pay"].shape == (4, 1000)
+
+
+def test_flat_ni_beside_per_worker_pension_by_hand(params):
+    # NI as a flat 5% of pay for time worked, pension worked out per worker (one band of
+    # 16 hours at £12.60: £10,512 a year, over the £10,000 trigger; 3% above £6,240)
+    from costofcare.costs.drivers import resolve
+
+    raw = {
+        "period_start": "2025-04-01",
+        "pay_rate_per_hour": 12.60,
+        "holiday_rate": 0.10,
+        "sick_pay_rate": 0.03,
+        "training_rate": 0.02,
+        "ni_basis": "flat_percent",
+        "employer_ni_rate_of_pay": 0.05,
+        "pension_basis": "per_worker",
+        "workers": [{"hours_per_week": 16, "count": 1}],
+    }
+    resolved = resolve(raw, "home_care", params)
+    v = resolved.values
+    earnings = 16 * 12.60 * 365 / 7  # £10,512.00
+    pension_share = 0.03 * (earnings - 6240) / earnings  # 1.219% of all pay
+    assert v["employer_ni_rate_of_pay"] == 0.05
+    assert "employer_ni_share_of_pay" not in v
+    assert v["employer_pension_share_of_pay"] == pytest.approx(pension_share, rel=1e-12)
+    assert v["employer_pension_rate_of_pay"] == pytest.approx(
+        pension_share * (1 + 0.10 + 0.03 + 0.02), rel=1e-12
+    )
+    used = list(resolved.defaults_frame()["driver"])
+    assert "employer_ni_rate" not in used  # the flat rule reads no NI figure
+    pension_figures = [
+        "pension_employer_min_rate",
+        "pension_qualifying_earnings_lower_annual",
+        "pension_qualifying_earnings_upper_annual",
+        "pension_earnings_trigger_annual",
+    ]
+    assert [d for d in used if d in pension_figures] == pension_figures
+
+
+def test_per_worker_rules_ask_for_a_yes_or_no_employment_allowance(params):
+    from costofcare.costs.drivers import resolve
+    from costofcare.errors import ConfigError
+
+    raw = {"period_start": "2025-04-01", "ni_basis": "per_worker", "employment_allowance": 1}
+    with pytest.raises(ConfigError, match="employment_allowance must be true or false"):
+        resolve(raw, "home_care", params)

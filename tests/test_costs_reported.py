@@ -271,3 +271,68 @@ def test_supported_living_nights_that_cannot_be_worked_out_keep_only_the_reporte
     assert set(reported_unit_cost(no_length)["route"]) == {"reported"}
     no_pay = _supported_living(sleep_ins_per_week=14)
     assert set(reported_unit_cost(no_pay)["route"]) == {"reported"}
+
+
+def _two_returns():
+    hc = tidy(
+        "home_care",
+        {
+            "period_start": "2025-04-01",
+            "period_end": "2026-03-31",
+            "contact_hours_per_week": 1000,
+            "mileage_paid_annual": 52_000,
+        },
+        [
+            (
+                "staff_roles",
+                [
+                    {"role": "Care worker", "annual_gross_pay": 300_000},
+                    {"role": "Care worker", "annual_gross_pay": 100_000},
+                ],
+            )
+        ],
+        provider="Home care A",
+        return_id="r-hc",
+    )
+    sl = _supported_living(sleep_ins_per_week=7, sleep_in_payment_per_night=100)
+    sl["return_id"], sl["provider"] = "r-sl", "Supported B"
+    return pd.concat([hc, sl], ignore_index=True)
+
+
+def test_returns_are_split_once_and_keep_their_order():
+    from costofcare.costs.returnvalues import split_returns
+
+    values = _two_returns()
+    hc, sl = split_returns(values)
+    assert (hc.return_id, hc.provider, sl.return_id) == ("r-hc", "Home care A", "r-sl")
+    assert hc.number("contact_hours_per_week") == 1000
+    assert hc.date("period_end").isoformat() == "2026-03-31"
+    assert [row["annual_gross_pay"].value for row in hc.rows("staff_roles")] == [
+        300_000,
+        100_000,
+    ]
+    # staffing table totals for the return's own on-cost rate (supported living B)
+    assert sl.staff_totals["annual_gross_pay"] == 800_000 + 50_000
+    assert sl.staff_totals["employer_ni_annual"] == 80_000
+    # a field given twice: the first value read wins; a blank text reads as ""
+    doubled = pd.concat([values, values.iloc[[3]].assign(value=1.0)], ignore_index=True)
+    assert split_returns(doubled)[0].number("mileage_paid_annual") == 52_000
+    assert split_returns(values.assign(text=None))[0].singles["mileage_paid_annual"].text == ""
+
+
+def test_two_returns_in_one_table_by_hand():
+    out = reported_unit_cost(_two_returns())
+    hc = out[out["return_id"] == "r-hc"].set_index("cost_line")["cost_per_unit"]
+    hours = 1000 * 365 / 7
+    assert hc["Care worker costs"] == pytest.approx((300_000 + 100_000) / hours)  # £7.67
+    assert hc["Mileage"] == pytest.approx(52_000 / hours)  # £1.00 (52,000 / 52,142.86)
+    sl = out[(out["return_id"] == "r-sl") & (out["route"] == "reported_sleep_in")]
+    assert sl["cost_per_unit"].iloc[0] == pytest.approx(100 * (1 + 104_000 / 850_000))
+    assert list(dict.fromkeys(out["return_id"])) == ["r-hc", "r-sl"]
+
+
+def test_unit_costs_do_not_depend_on_the_order_of_the_values():
+    values = _two_returns()
+    shuffled = values.sample(frac=1.0, random_state=7)
+    shuffled = shuffled.sort_values("return_id", kind="stable")  # same return order
+    pd.testing.assert_frame_equal(reported_unit_cost(values), reported_unit_cost(shuffled))

@@ -6,6 +6,9 @@
 * :mod:`.drivers` — drivers files, dated defaults, on-cost rules turned into rates.
 * :mod:`.price` — ``costofcare price``: one build-up from a drivers file.
 * :mod:`.reported` — actual costs / stated units, from ingested tidy values.
+* :mod:`.returnvalues` — one return's values, indexed once (fields by name, rows by number).
+* :mod:`.annual` — a return's annual cost lines and the routes dividing them by units.
+* :mod:`.nights` — supported living nights priced apart (per support hour, per sleep-in).
 * :mod:`.workforce` — the workforce table from the returns' staffing tables.
 * :mod:`.choose` — which returns feed the market.
 * :mod:`.reconcile` — modelled beside reported, per line and per provider.

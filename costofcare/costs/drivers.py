@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -173,7 +173,16 @@ def _to_date(value: Any, key: str) -> dt.date:
         raise ConfigError(f"{key} = {value!r} is not a date: write it as YYYY-MM-DD") from None
 
 
+Bands = tuple[np.ndarray, np.ndarray, np.ndarray, float]
+
+
 class _Resolver:
+    """Drivers being resolved: the file's values, the defaults used, and the values filled.
+
+    Every default and dated figure read goes through :meth:`get`, :meth:`param` or
+    :meth:`figure`, which record it in ``used`` in the order read.
+    """
+
     def __init__(self, raw: Mapping[str, Any], service: str, params: Any, where: str) -> None:
         self.raw = dict(raw)
         self.service = service
@@ -181,6 +190,10 @@ class _Resolver:
         self.where = where
         self.used: list[DefaultUsed] = []
         self.assumed = _assumptions().get(service, {})
+        self.values: dict[str, Any] = {}
+        #: pay per hour of workers bands that give none (set by the service's pay step)
+        self.base_rate = float("nan")
+        self._bands: Bands | None = None
 
     def number(
         self, key: str, value: Any, lo: float | None = 0.0, hi: float | None = None
@@ -196,6 +209,16 @@ class _Resolver:
             span = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
             raise ConfigError(f"{self.where}{key} must be {span}; got {value}")
         return value
+
+    def required(self, key: str, lo: float | None = 0.0, hi: float | None = None) -> float:
+        """A number the file must give (no shipped assumption stands in for it)."""
+        if key not in self.raw:
+            raise ConfigError(f"{self.where}{key} is required ({DRIVER_KEYS[self.service][key]})")
+        return self.number(key, self.raw[key], lo, hi)
+
+    def given_or(self, key: str, default: Callable[[], float]) -> float:
+        """The file's number for ``key``, else ``default()`` (a dated figure, recorded)."""
+        return self.number(key, self.raw[key]) if key in self.raw else default()
 
     def param(self, name: str, on: dt.date) -> float:
         try:
@@ -261,6 +284,272 @@ class _Resolver:
             raise ConfigError(f"{self.where}{key} must be a table of line = £ amounts")
         return {str(k): self.number(f"{key}.{k}", v) for k, v in value.items()}
 
+    def workforce(self) -> Bands:
+        """Hours, counts and pay of the worker bands, and weeks paid a year: read from the
+        file the first time a per-worker rule needs them."""
+        if self._bands is None:
+            weeks = self.get("weeks_paid_per_year", 1.0, 53.0)
+            self.values["weeks_paid_per_year"] = weeks
+            self._bands = (*_bands(self, self.base_rate), weeks)
+        return self._bands
+
+
+@dataclass(frozen=True)
+class _OncostRule:
+    """An employer on-cost charged at a flat rate of pay or worked out per worker."""
+
+    #: driver choosing the basis (flat_percent | per_worker)
+    basis_key: str
+    #: driver holding the rate of pay for time worked (given when flat, worked out else)
+    rate_key: str
+    #: value holding the share of total pay (per worker)
+    share_key: str
+    #: key of that share in :func:`~costofcare.costs.oncosts.effective_oncost_rates`
+    kernel_share: str
+    #: statutory figures the per-worker rule reads (also the kernel's argument names)
+    figures: tuple[str, ...]
+
+
+ONCOST_RULES = (
+    _OncostRule(
+        "ni_basis",
+        "employer_ni_rate_of_pay",
+        "employer_ni_share_of_pay",
+        "ni_share",
+        ("employer_ni_rate", "employer_ni_threshold_annual"),
+    ),
+    _OncostRule(
+        "pension_basis",
+        "employer_pension_rate_of_pay",
+        "employer_pension_share_of_pay",
+        "pension_share",
+        (
+            "pension_employer_rate",
+            "pension_lower_annual",
+            "pension_upper_annual",
+            "pension_trigger_annual",
+        ),
+    ),
+)
+#: keys of a care home ``[staff.<line>]`` table
+STAFF_KEYS = ("pay_rate_per_hour", "hours_per_week", "hours_per_resident_week")
+#: hourly services' drivers taken as given or from the shipped assumptions
+HOURLY_ASSUMED = (
+    "travel_minutes_per_contact_hour",
+    "non_contact_minutes_per_contact_hour",
+    "miles_per_contact_hour",
+    "ppe_per_unit",
+    "overheads_per_unit",
+    "surplus_per_unit",
+)
+
+
+def _check_keys(raw: Mapping[str, Any], service: str, where: str) -> None:
+    """Refuse an unknown service, unknown drivers, or a file for another service."""
+    if service not in UNITS:
+        raise UserError(f"unknown service '{service}'; use one of {', '.join(UNITS)}")
+    allowed = DRIVER_KEYS[service]
+    unknown = sorted(set(raw) - set(allowed) - {"service"})
+    if unknown:
+        raise ConfigError(
+            f"{where}unknown driver(s) for {service}: {', '.join(unknown)}. "
+            f"Known drivers: {', '.join(allowed)}"
+        )
+    if "service" in raw and raw["service"] != service:
+        raise ConfigError(f"{where}the file is for service '{raw['service']}', not '{service}'")
+
+
+def _period(raw: Mapping[str, Any], where: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the period (a year less a day when no end is given)."""
+    if "period_start" not in raw:
+        raise ConfigError(f"{where}period_start is required (first day of the period, YYYY-MM-DD)")
+    start = _to_date(raw["period_start"], f"{where}period_start")
+    end = (
+        _to_date(raw["period_end"], f"{where}period_end")
+        if "period_end" in raw
+        else dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1)
+    )
+    if end < start:
+        raise ConfigError(f"{where}period_end {end} is before period_start {start}")
+    return start, end
+
+
+def _staff_line(r: _Resolver, line_id: str, spec: Any, nlw: Callable[[], float]):
+    """Pay per hour, fixed hours a week and hours per resident week of one staff line."""
+    known = {line.id for line in CARE_HOME_STAFF_LINES}
+    if line_id not in known:
+        raise ConfigError(
+            f"{r.where}unknown staff line '{line_id}'; use one of {', '.join(sorted(known))}"
+        )
+    if not isinstance(spec, Mapping):
+        raise ConfigError(f"{r.where}staff.{line_id} must be a table")
+    bad = sorted(set(spec) - set(STAFF_KEYS))
+    if bad:
+        raise ConfigError(f"{r.where}staff.{line_id}: unknown key(s) {', '.join(bad)}")
+    key = f"staff.{line_id}."
+    rate = (
+        r.number(key + "pay_rate_per_hour", spec["pay_rate_per_hour"])
+        if "pay_rate_per_hour" in spec
+        else nlw()
+    )
+    fixed = r.number(key + "hours_per_week", spec.get("hours_per_week", 0))
+    variable = r.number(key + "hours_per_resident_week", spec.get("hours_per_resident_week", 0))
+    return rate, fixed, variable
+
+
+def _care_home_staff(r: _Resolver, nlw: Callable[[], float]) -> None:
+    """The ``[staff.<line>]`` tables: pay and hours per staff line."""
+    staff = r.raw.get("staff", {})
+    if not isinstance(staff, Mapping) or not staff:
+        raise ConfigError(f"{r.where}[staff.<line>] tables are required for a care home")
+    lines = {line_id: _staff_line(r, line_id, spec, nlw) for line_id, spec in staff.items()}
+    rates = {line_id: rate for line_id, (rate, _, _) in lines.items()}
+    r.values.update(
+        staff_rate_per_hour=rates,
+        staff_hours_per_week={line_id: fixed for line_id, (_, fixed, _) in lines.items()},
+        staff_hours_per_resident_week={line_id: v for line_id, (_, _, v) in lines.items()},
+    )
+    r.base_rate = rates.get("care_staff", next(iter(rates.values())))
+
+
+def _care_home_drivers(r: _Resolver, on: dict[str, dt.date]) -> None:
+    """Staff, beds and occupancy, non-staffing lines and the returns of a care home."""
+    _care_home_staff(r, lambda: r.param("national_living_wage_hourly", on["wage"]))
+    v = r.values
+    v["beds"] = r.required("beds", 1)
+    v["occupancy"] = r.required("occupancy", 0.0, 1.0)
+    if v["occupancy"] == 0:
+        raise ConfigError(f"{r.where}occupancy must be above 0")
+    known = {line.id for line in CARE_HOME_NON_STAFFING_LINES}
+    for key in ("non_staffing_annual", "non_staffing_per_resident_week"):
+        table = r.table(key)
+        bad = sorted(set(table) - known)
+        if bad:
+            raise ConfigError(
+                f"{r.where}{key}: unknown line(s) {', '.join(bad)}; use one of "
+                f"{', '.join(sorted(known))}"
+            )
+        v[key] = table
+    v["return_on_operations_rate"] = r.get("return_on_operations_rate")
+    v["freehold_value_per_bed"] = r.get("freehold_value_per_bed")
+    v["return_on_capital_rate"] = r.get("return_on_capital_rate", 0.0, 1.0)
+    v["weeks_per_year"] = float(r.raw.get("weeks_per_year", WEEKS_PER_YEAR))
+
+
+def _hourly_drivers(r: _Resolver, on: dict[str, dt.date]) -> None:
+    """Pay, time, mileage and business costs of home care or supported living."""
+    v = r.values
+    v["pay_rate_per_hour"] = r.given_or(
+        "pay_rate_per_hour", lambda: r.param("national_living_wage_hourly", on["wage"])
+    )
+    r.base_rate = v["pay_rate_per_hour"]
+    for key in HOURLY_ASSUMED:
+        v[key] = r.get(key)
+    v["mileage_rate_per_mile"] = r.given_or(
+        "mileage_rate_per_mile", lambda: r.param("mileage_rate_per_mile", on["tax"])
+    )
+    v["overheads_rate"] = r.get("overheads_rate", 0.0, None)
+    v["surplus_rate"] = r.get("surplus_rate", 0.0, None)
+    v["business_costs_per_unit"] = r.table("business_costs_per_unit")
+
+
+def _holiday_rate(r: _Resolver, on: dict[str, dt.date]) -> float:
+    """Holiday pay as a fraction of pay for time worked: given, or the statutory weeks."""
+    if "holiday_rate" in r.raw:
+        return r.number("holiday_rate", r.raw["holiday_rate"], 0.0, 1.0)
+    holiday_weeks = r.figure("holiday_weeks", on["wage"])
+    year = _weeks_in_year(r, r.service)
+    rate = float(holiday_pay_rate(holiday_weeks, year))
+    r.used.append(
+        DefaultUsed(
+            "holiday_rate",
+            rate,
+            f"statutory_holiday_weeks / ({year:.6g} - statutory_holiday_weeks)",
+        )
+    )
+    return rate
+
+
+def _sick_pay_rate(r: _Resolver, on: dict[str, dt.date]) -> float:
+    """Sick pay as a fraction of pay for time worked: flat, or SSP over the worker bands."""
+    if r.choice("sick_pay_basis", SICK_BASES) == "flat_percent":
+        return r.get("sick_pay_rate", 0.0, 1.0)
+    hours, counts, band_rates, weeks_paid = r.workforce()
+    weekly = hours * band_rates
+    ssp = statutory_sick_pay_annual(
+        weekly,
+        r.get("sick_days_per_worker_year", 0.0, 366.0),
+        r.get("sick_spells_per_worker_year", 0.0, 366.0),
+        r.get("qualifying_days_per_week", 1.0, 7.0),
+        r.figure("ssp_weekly", on["tax"]),
+        r.figure("ssp_waiting_days", on["tax"]),
+        r.figure_or_nan("ssp_lower_earnings_limit_weekly", on["tax"]),
+        r.figure_or_nan("ssp_earnings_replacement_cap_rate", on["tax"]),
+    )
+    return float(np.sum(counts * ssp) / np.sum(counts * weekly * weeks_paid))
+
+
+def _flat_oncost(r: _Resolver, rule: _OncostRule) -> None:
+    """An on-cost given as a flat rate of pay: the file must state it."""
+    if rule.rate_key not in r.raw:
+        raise ConfigError(f"{r.where}{rule.basis_key} = flat_percent needs {rule.rate_key}")
+    r.values[rule.rate_key] = r.number(rule.rate_key, r.raw[rule.rate_key], 0.0, 1.0)
+
+
+def _per_worker_oncosts(r: _Resolver, on: dict[str, dt.date], per_worker: dict) -> None:
+    """Employer NI and/or pension worked out per worker band by the on-cost kernels, as
+    shares of all pay and as rates of pay for time worked."""
+    hours, counts, band_rates, weeks_paid = r.workforce()
+    use_ea = r.get("employment_allowance")
+    if not isinstance(use_ea, bool):
+        raise ConfigError(f"{r.where}employment_allowance must be true or false")
+    figures = {
+        name: r.figure(name, on["tax"]) if per_worker[rule] else 0.0
+        for rule in ONCOST_RULES
+        for name in rule.figures
+    }
+    ni, pension = ONCOST_RULES
+    eff = effective_oncost_rates(
+        hours,
+        counts,
+        band_rates,
+        weeks_paid,
+        **figures,
+        pension_opt_out=r.get("pension_opt_out_rate", 0.0, 1.0) if per_worker[pension] else 0.0,
+        employment_allowance_annual=(
+            r.figure("employment_allowance_annual", on["tax"])
+            if (use_ea and per_worker[ni])
+            else 0.0
+        ),
+    )
+    v = r.values
+    all_pay_factor = 1.0 + v["holiday_rate"] + v["sick_pay_rate"] + v["training_rate"]
+    for rule in ONCOST_RULES:
+        if per_worker[rule]:
+            v[rule.share_key] = float(eff[rule.kernel_share])
+            v[rule.rate_key] = float(eff[rule.kernel_share]) * all_pay_factor
+
+
+def _employer_oncosts(r: _Resolver, on: dict[str, dt.date]) -> None:
+    """Employer NI and pension under their bases (see :data:`ONCOST_RULES`)."""
+    bases = {rule: r.choice(rule.basis_key, BASES) for rule in ONCOST_RULES}
+    for rule, basis in bases.items():
+        r.values[rule.basis_key] = basis
+    for rule, basis in bases.items():
+        if basis == "flat_percent":
+            _flat_oncost(r, rule)
+    per_worker = {rule: basis == "per_worker" for rule, basis in bases.items()}
+    if any(per_worker.values()):
+        _per_worker_oncosts(r, on, per_worker)
+
+
+#: the pay, time and non-pay drivers of each service
+_SERVICE_DRIVERS = {
+    "care_home": _care_home_drivers,
+    "home_care": _hourly_drivers,
+    "supported_living": _hourly_drivers,
+}
+
 
 def resolve(
     raw: Mapping[str, Any], service: str, params: Any, *, where: str = ""
@@ -287,234 +576,22 @@ def resolve(
         as fractions of pay for time worked; ``defaults_used`` lists every default and dated
         figure used.
     """
-    if service not in UNITS:
-        raise UserError(f"unknown service '{service}'; use one of {', '.join(UNITS)}")
-    allowed = DRIVER_KEYS[service]
-    unknown = sorted(set(raw) - set(allowed) - {"service"})
-    if unknown:
-        raise ConfigError(
-            f"{where}unknown driver(s) for {service}: {', '.join(unknown)}. "
-            f"Known drivers: {', '.join(allowed)}"
-        )
-    if "service" in raw and raw["service"] != service:
-        raise ConfigError(f"{where}the file is for service '{raw['service']}', not '{service}'")
+    _check_keys(raw, service, where)
     r = _Resolver(raw, service, params, where)
-    if "period_start" not in raw:
-        raise ConfigError(f"{where}period_start is required (first day of the period, YYYY-MM-DD)")
-    start = _to_date(raw["period_start"], f"{where}period_start")
-    end = (
-        _to_date(raw["period_end"], f"{where}period_end")
-        if "period_end" in raw
-        else dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1)
-    )
-    if end < start:
-        raise ConfigError(f"{where}period_end {end} is before period_start {start}")
+    start, end = _period(raw, where)
     on = parameter_date(start)
-    v: dict[str, Any] = {
-        "provider": str(raw.get("provider", "drivers")),
-        "period_start": start.isoformat(),
-        "period_end": end.isoformat(),
-    }
-
-    # pay rate(s)
-    def nlw() -> float:
-        return r.param("national_living_wage_hourly", on["wage"])
-
-    if service == "care_home":
-        staff = raw.get("staff", {})
-        if not isinstance(staff, Mapping) or not staff:
-            raise ConfigError(f"{where}[staff.<line>] tables are required for a care home")
-        known = {line.id for line in CARE_HOME_STAFF_LINES}
-        rates, fixed, variable = {}, {}, {}
-        for line_id, spec in staff.items():
-            if line_id not in known:
-                raise ConfigError(
-                    f"{where}unknown staff line '{line_id}'; use one of {', '.join(sorted(known))}"
-                )
-            if not isinstance(spec, Mapping):
-                raise ConfigError(f"{where}staff.{line_id} must be a table")
-            bad = sorted(
-                set(spec) - {"pay_rate_per_hour", "hours_per_week", "hours_per_resident_week"}
-            )
-            if bad:
-                raise ConfigError(f"{where}staff.{line_id}: unknown key(s) {', '.join(bad)}")
-            rates[line_id] = (
-                r.number(f"staff.{line_id}.pay_rate_per_hour", spec["pay_rate_per_hour"])
-                if "pay_rate_per_hour" in spec
-                else nlw()
-            )
-            fixed[line_id] = r.number(
-                f"staff.{line_id}.hours_per_week", spec.get("hours_per_week", 0)
-            )
-            variable[line_id] = r.number(
-                f"staff.{line_id}.hours_per_resident_week", spec.get("hours_per_resident_week", 0)
-            )
-        v.update(
-            staff_rate_per_hour=rates,
-            staff_hours_per_week=fixed,
-            staff_hours_per_resident_week=variable,
-        )
-        base_rate = rates.get("care_staff", next(iter(rates.values())))
-        v["beds"] = r.number(
-            "beds", raw.get("beds", None) if "beds" in raw else _missing(where, "beds"), 1
-        )
-        v["occupancy"] = r.number(
-            "occupancy",
-            raw["occupancy"] if "occupancy" in raw else _missing(where, "occupancy"),
-            0.0,
-            1.0,
-        )
-        if v["occupancy"] == 0:
-            raise ConfigError(f"{where}occupancy must be above 0")
-        known_ns = {line.id for line in CARE_HOME_NON_STAFFING_LINES}
-        for key in ("non_staffing_annual", "non_staffing_per_resident_week"):
-            table = r.table(key)
-            bad = sorted(set(table) - known_ns)
-            if bad:
-                raise ConfigError(
-                    f"{where}{key}: unknown line(s) {', '.join(bad)}; use one of "
-                    f"{', '.join(sorted(known_ns))}"
-                )
-            v[key] = table
-        v["return_on_operations_rate"] = r.get("return_on_operations_rate")
-        v["freehold_value_per_bed"] = r.get("freehold_value_per_bed")
-        v["return_on_capital_rate"] = r.get("return_on_capital_rate", 0.0, 1.0)
-        v["weeks_per_year"] = float(raw.get("weeks_per_year", WEEKS_PER_YEAR))
-    else:
-        v["pay_rate_per_hour"] = (
-            r.number("pay_rate_per_hour", raw["pay_rate_per_hour"])
-            if "pay_rate_per_hour" in raw
-            else nlw()
-        )
-        base_rate = v["pay_rate_per_hour"]
-        for key in (
-            "travel_minutes_per_contact_hour",
-            "non_contact_minutes_per_contact_hour",
-            "miles_per_contact_hour",
-            "ppe_per_unit",
-            "overheads_per_unit",
-            "surplus_per_unit",
-        ):
-            v[key] = r.get(key)
-        v["mileage_rate_per_mile"] = (
-            r.number("mileage_rate_per_mile", raw["mileage_rate_per_mile"])
-            if "mileage_rate_per_mile" in raw
-            else r.param("mileage_rate_per_mile", on["tax"])
-        )
-        v["overheads_rate"] = r.get("overheads_rate", 0.0, None)
-        v["surplus_rate"] = r.get("surplus_rate", 0.0, None)
-        v["business_costs_per_unit"] = r.table("business_costs_per_unit")
-    v["overheads_basis"] = r.choice("overheads_basis", OVERHEADS_BASES)
-
-    # holiday, training
-    if "holiday_rate" in raw:
-        v["holiday_rate"] = r.number("holiday_rate", raw["holiday_rate"], 0.0, 1.0)
-    else:
-        holiday_weeks = r.figure("holiday_weeks", on["wage"])
-        year = _weeks_in_year(r, service)
-        v["holiday_rate"] = float(holiday_pay_rate(holiday_weeks, year))
-        r.used.append(
-            DefaultUsed(
-                "holiday_rate",
-                v["holiday_rate"],
-                f"statutory_holiday_weeks / ({year:.6g} - statutory_holiday_weeks)",
-            )
-        )
-    v["training_rate"] = r.get("training_rate", 0.0, 1.0)
-
-    # workforce bands: read only when a per-worker rule needs them
-    cache: dict[str, Any] = {}
-
-    def workforce() -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-        if not cache:
-            cache["weeks"] = r.get("weeks_paid_per_year", 1.0, 53.0)
-            v["weeks_paid_per_year"] = cache["weeks"]
-            cache["bands"] = _bands(r, base_rate)
-        return (*cache["bands"], cache["weeks"])
-
-    sick_basis = r.choice("sick_pay_basis", SICK_BASES)
-    if sick_basis == "flat_percent":
-        v["sick_pay_rate"] = r.get("sick_pay_rate", 0.0, 1.0)
-    else:
-        hours, counts, band_rates, weeks_paid = workforce()
-        weekly = hours * band_rates
-        ssp = statutory_sick_pay_annual(
-            weekly,
-            r.get("sick_days_per_worker_year", 0.0, 366.0),
-            r.get("sick_spells_per_worker_year", 0.0, 366.0),
-            r.get("qualifying_days_per_week", 1.0, 7.0),
-            r.figure("ssp_weekly", on["tax"]),
-            r.figure("ssp_waiting_days", on["tax"]),
-            r.figure_or_nan("ssp_lower_earnings_limit_weekly", on["tax"]),
-            r.figure_or_nan("ssp_earnings_replacement_cap_rate", on["tax"]),
-        )
-        v["sick_pay_rate"] = float(np.sum(counts * ssp) / np.sum(counts * weekly * weeks_paid))
-
-    all_pay_factor = 1.0 + v["holiday_rate"] + v["sick_pay_rate"] + v["training_rate"]
-    ni_basis = r.choice("ni_basis", BASES)
-    pension_basis = r.choice("pension_basis", BASES)
-    v["ni_basis"], v["pension_basis"] = ni_basis, pension_basis
-    if ni_basis == "flat_percent":
-        if "employer_ni_rate_of_pay" not in raw:
-            raise ConfigError(f"{where}ni_basis = flat_percent needs employer_ni_rate_of_pay")
-        v["employer_ni_rate_of_pay"] = r.number(
-            "employer_ni_rate_of_pay", raw["employer_ni_rate_of_pay"], 0.0, 1.0
-        )
-    if pension_basis == "flat_percent":
-        if "employer_pension_rate_of_pay" not in raw:
-            raise ConfigError(
-                f"{where}pension_basis = flat_percent needs employer_pension_rate_of_pay"
-            )
-        v["employer_pension_rate_of_pay"] = r.number(
-            "employer_pension_rate_of_pay", raw["employer_pension_rate_of_pay"], 0.0, 1.0
-        )
-    if "per_worker" in (ni_basis, pension_basis):
-        hours, counts, band_rates, weeks_paid = workforce()
-        use_ea = r.get("employment_allowance")
-        if not isinstance(use_ea, bool):
-            raise ConfigError(f"{where}employment_allowance must be true or false")
-        ni_args = dict(employer_ni_rate=0.0, employer_ni_threshold_annual=0.0)
-        if ni_basis == "per_worker":
-            ni_args = dict(
-                employer_ni_rate=r.figure("employer_ni_rate", on["tax"]),
-                employer_ni_threshold_annual=r.figure("employer_ni_threshold_annual", on["tax"]),
-            )
-        pension_args = dict(
-            pension_employer_rate=0.0,
-            pension_lower_annual=0.0,
-            pension_upper_annual=0.0,
-            pension_trigger_annual=0.0,
-        )
-        if pension_basis == "per_worker":
-            pension_args = dict(
-                pension_employer_rate=r.figure("pension_employer_rate", on["tax"]),
-                pension_lower_annual=r.figure("pension_lower_annual", on["tax"]),
-                pension_upper_annual=r.figure("pension_upper_annual", on["tax"]),
-                pension_trigger_annual=r.figure("pension_trigger_annual", on["tax"]),
-            )
-        eff = effective_oncost_rates(
-            hours,
-            counts,
-            band_rates,
-            weeks_paid,
-            **ni_args,
-            **pension_args,
-            pension_opt_out=r.get("pension_opt_out_rate", 0.0, 1.0)
-            if pension_basis == "per_worker"
-            else 0.0,
-            employment_allowance_annual=(
-                r.figure("employment_allowance_annual", on["tax"])
-                if (use_ea and ni_basis == "per_worker")
-                else 0.0
-            ),
-        )
-        if ni_basis == "per_worker":
-            v["employer_ni_share_of_pay"] = float(eff["ni_share"])
-            v["employer_ni_rate_of_pay"] = float(eff["ni_share"]) * all_pay_factor
-        if pension_basis == "per_worker":
-            v["employer_pension_share_of_pay"] = float(eff["pension_share"])
-            v["employer_pension_rate_of_pay"] = float(eff["pension_share"]) * all_pay_factor
-    return ResolvedDrivers(service, v, r.used)
+    r.values.update(
+        provider=str(raw.get("provider", "drivers")),
+        period_start=start.isoformat(),
+        period_end=end.isoformat(),
+    )
+    _SERVICE_DRIVERS[service](r, on)
+    r.values["overheads_basis"] = r.choice("overheads_basis", OVERHEADS_BASES)
+    r.values["holiday_rate"] = _holiday_rate(r, on)
+    r.values["training_rate"] = r.get("training_rate", 0.0, 1.0)
+    r.values["sick_pay_rate"] = _sick_pay_rate(r, on)
+    _employer_oncosts(r, on)
+    return ResolvedDrivers(service, r.values, r.used)
 
 
 def _weeks_in_year(r: _Resolver, service: str) -> float:
@@ -525,10 +602,6 @@ def _weeks_in_year(r: _Resolver, service: str) -> float:
     if key in r.raw:
         return r.number(key, r.raw[key], 1.0, 53.0)
     return WEEKS_PER_YEAR
-
-
-def _missing(where: str, key: str) -> Any:
-    raise ConfigError(f"{where}{key} is required ({DRIVER_KEYS['care_home'][key]})")
 
 
 def _bands(r: _Resolver, base_rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

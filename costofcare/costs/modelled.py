@@ -297,6 +297,136 @@ def _col(drivers: pd.DataFrame, name: str, default: object = 0.0) -> np.ndarray:
     return np.full(len(drivers), default, dtype=object if isinstance(default, str) else float)
 
 
+#: on-cost rates of pay, the same column and core argument for every service
+_COMMON_ARGS = (
+    "holiday_rate",
+    "sick_pay_rate",
+    "training_rate",
+    "employer_ni_rate_of_pay",
+    "employer_pension_rate_of_pay",
+)
+#: care home core argument <- drivers column, taken as it is (the core makes it a float array)
+_CARE_HOME_ARGS = {
+    "return_on_operations_rate": "return_on_operations_rate",
+    "freehold_value_per_bed": "freehold_value_per_bed",
+    "return_on_capital_rate": "return_on_capital_rate",
+}
+#: core arguments given per line, from drivers columns of ``{line: value}`` cells
+_CARE_HOME_BY_LINE_ARGS = (
+    "staff_rate_per_hour",
+    "staff_hours_per_week",
+    "staff_hours_per_resident_week",
+    "non_staffing_annual",
+    "non_staffing_per_resident_week",
+)
+#: home care (and supported living) core argument <- drivers column
+_HOURLY_ARGS = {
+    "travel_minutes_per_contact_hour": "travel_minutes_per_contact_hour",
+    "non_contact_minutes_per_contact_hour": "non_contact_minutes_per_contact_hour",
+    "miles_per_contact_hour": "miles_per_contact_hour",
+    "mileage_rate_per_mile": "mileage_rate_per_mile",
+    "ppe_per_contact_hour": "ppe_per_unit",
+    "overheads_rate": "overheads_rate",
+    "overheads_per_unit": "overheads_per_unit",
+    "surplus_rate": "surplus_rate",
+    "surplus_per_unit": "surplus_per_unit",
+}
+
+
+def _care_home_arrays(
+    drivers: pd.DataFrame, service: str
+) -> tuple[dict[str, NDArray[np.float64]], dict[str, Line]]:
+    """The care home core over every row, and the lines it gave that are not built in."""
+    arrays = care_home_cost_arrays(
+        beds=_col(drivers, "beds").astype(float),
+        occupancy=_col(drivers, "occupancy").astype(float),
+        **{name: _dict_column(drivers, name) for name in _CARE_HOME_BY_LINE_ARGS},
+        **{arg: _col(drivers, column) for arg, column in _CARE_HOME_ARGS.items()},
+        return_on_operations_basis=_col(drivers, "overheads_basis", "markup_on_cost"),
+        weeks_per_year=_col(drivers, "weeks_per_year", WEEKS_PER_YEAR).astype(float),
+        **{name: _col(drivers, name) for name in _COMMON_ARGS},
+    )
+    known = _line_meta(service, {})
+    return arrays, {k: _business_line(k, service) for k in arrays if k not in known}
+
+
+def _hourly_arrays(
+    drivers: pd.DataFrame, service: str
+) -> tuple[dict[str, NDArray[np.float64]], dict[str, Line]]:
+    """The home care core over every row (also supported living), and its business lines."""
+    business = _dict_column(drivers, "business_costs_per_unit")
+    arrays = home_care_cost_arrays(
+        pay_rate_per_hour=_col(drivers, "pay_rate_per_hour").astype(float),
+        business_costs_per_contact_hour=business,
+        overheads_basis=_col(drivers, "overheads_basis", "share_of_price"),
+        **{arg: _col(drivers, column) for arg, column in _HOURLY_ARGS.items()},
+        **{name: _col(drivers, name) for name in _COMMON_ARGS},
+    )
+    return arrays, {k: _business_line(k, service) for k in business}
+
+
+#: the array core of each service, over a drivers table
+_SERVICE_ARRAYS = {
+    "care_home": _care_home_arrays,
+    "home_care": _hourly_arrays,
+    "supported_living": _hourly_arrays,
+}
+
+
+def _line_values(
+    arrays: Mapping[str, NDArray[np.float64]], order: list[str], providers: pd.Series
+) -> NDArray[np.float64]:
+    """£ per unit, one row per provider and one column per line; a NaN line is refused."""
+    values = np.column_stack([np.asarray(arrays[k], dtype=float) for k in order])
+    if np.isnan(values).any():
+        rows, cols = np.nonzero(np.isnan(values))
+        raise UserError(
+            f"modelled cost line '{order[cols[0]]}' is not a number for provider "
+            f"'{providers.iloc[rows[0]]}': check its drivers"
+        )
+    return values
+
+
+def _tidy(
+    drivers: pd.DataFrame,
+    service: str,
+    values: NDArray[np.float64],
+    order: list[str],
+    meta: Mapping[str, Line],
+) -> pd.DataFrame:
+    """The unit cost table: one row per provider and line, with each line's share."""
+    totals = values.sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(totals != 0, values / totals, 0.0)
+    n_rows, n_lines = values.shape
+    sources = _SOURCES.get(service, {})
+
+    def per_row(column: NDArray) -> NDArray:
+        return np.repeat(column, n_lines)
+
+    def per_line(items: list) -> NDArray:
+        return np.tile(items, n_rows)
+
+    frame = pd.DataFrame(
+        {
+            "provider": per_row(drivers["provider"].astype(str).to_numpy()),
+            "service": service,
+            "route": "modelled",
+            "period_start": per_row(_col(drivers, "period_start", "").astype(str)),
+            "period_end": per_row(_col(drivers, "period_end", "").astype(str)),
+            "unit": UNITS[service],
+            "line": per_line(order),
+            "cost_line": per_line([meta[k].cost_line for k in order]),
+            "category": per_line([meta[k].category for k in order]),
+            "group": per_line([meta[k].group for k in order]),
+            "cost_per_unit": values.ravel(),
+            "share_of_total": shares.ravel(),
+            "source": per_line([sources.get(k, "drivers: " + k) for k in order]),
+        }
+    )
+    return frame[TIDY_COLUMNS]
+
+
 def modelled_unit_cost(drivers: pd.DataFrame, service: str) -> pd.DataFrame:
     """Modelled cost per unit for every provider row of resolved drivers, one row per line.
 
@@ -322,85 +452,11 @@ def modelled_unit_cost(drivers: pd.DataFrame, service: str) -> pd.DataFrame:
         raise UserError(f"unknown service '{service}'; use one of {', '.join(UNITS)}")
     if drivers.empty:
         return pd.DataFrame(columns=TIDY_COLUMNS)
-    common = {
-        "holiday_rate": _col(drivers, "holiday_rate"),
-        "sick_pay_rate": _col(drivers, "sick_pay_rate"),
-        "training_rate": _col(drivers, "training_rate"),
-        "employer_ni_rate_of_pay": _col(drivers, "employer_ni_rate_of_pay"),
-        "employer_pension_rate_of_pay": _col(drivers, "employer_pension_rate_of_pay"),
-    }
-    extra_meta: dict[str, Line] = {}
-    if service == "care_home":
-        arrays = care_home_cost_arrays(
-            beds=_col(drivers, "beds").astype(float),
-            occupancy=_col(drivers, "occupancy").astype(float),
-            staff_rate_per_hour=_dict_column(drivers, "staff_rate_per_hour"),
-            staff_hours_per_week=_dict_column(drivers, "staff_hours_per_week"),
-            staff_hours_per_resident_week=_dict_column(drivers, "staff_hours_per_resident_week"),
-            non_staffing_annual=_dict_column(drivers, "non_staffing_annual"),
-            non_staffing_per_resident_week=_dict_column(drivers, "non_staffing_per_resident_week"),
-            return_on_operations_rate=_col(drivers, "return_on_operations_rate"),
-            return_on_operations_basis=_col(drivers, "overheads_basis", "markup_on_cost"),
-            freehold_value_per_bed=_col(drivers, "freehold_value_per_bed"),
-            return_on_capital_rate=_col(drivers, "return_on_capital_rate"),
-            weeks_per_year=_col(drivers, "weeks_per_year", WEEKS_PER_YEAR).astype(float),
-            **common,
-        )
-        known = _line_meta(service, {})
-        extra_meta = {k: _business_line(k, service) for k in arrays if k not in known}
-    else:
-        business = _dict_column(drivers, "business_costs_per_unit")
-        arrays = home_care_cost_arrays(
-            pay_rate_per_hour=_col(drivers, "pay_rate_per_hour").astype(float),
-            travel_minutes_per_contact_hour=_col(drivers, "travel_minutes_per_contact_hour"),
-            non_contact_minutes_per_contact_hour=_col(
-                drivers, "non_contact_minutes_per_contact_hour"
-            ),
-            miles_per_contact_hour=_col(drivers, "miles_per_contact_hour"),
-            mileage_rate_per_mile=_col(drivers, "mileage_rate_per_mile"),
-            ppe_per_contact_hour=_col(drivers, "ppe_per_unit"),
-            business_costs_per_contact_hour=business,
-            overheads_rate=_col(drivers, "overheads_rate"),
-            overheads_per_unit=_col(drivers, "overheads_per_unit"),
-            surplus_rate=_col(drivers, "surplus_rate"),
-            surplus_per_unit=_col(drivers, "surplus_per_unit"),
-            overheads_basis=_col(drivers, "overheads_basis", "share_of_price"),
-            **common,
-        )
-        extra_meta = {k: _business_line(k, service) for k in business}
+    arrays, extra_meta = _SERVICE_ARRAYS[service](drivers, service)
     meta = _line_meta(service, extra_meta)
     order = [k for k in meta if k in arrays]
-    values = np.column_stack([np.asarray(arrays[k], dtype=float) for k in order])
-    if np.isnan(values).any():
-        rows, cols = np.nonzero(np.isnan(values))
-        provider = drivers["provider"].iloc[rows[0]]
-        raise UserError(
-            f"modelled cost line '{order[cols[0]]}' is not a number for provider "
-            f"'{provider}': check its drivers"
-        )
-    totals = values.sum(axis=1, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(totals != 0, values / totals, 0.0)
-    n_rows, n_lines = values.shape
-    sources = _SOURCES.get(service, {})
-    frame = pd.DataFrame(
-        {
-            "provider": np.repeat(drivers["provider"].astype(str).to_numpy(), n_lines),
-            "service": service,
-            "route": "modelled",
-            "period_start": np.repeat(_col(drivers, "period_start", "").astype(str), n_lines),
-            "period_end": np.repeat(_col(drivers, "period_end", "").astype(str), n_lines),
-            "unit": UNITS[service],
-            "line": np.tile(order, n_rows),
-            "cost_line": np.tile([meta[k].cost_line for k in order], n_rows),
-            "category": np.tile([meta[k].category for k in order], n_rows),
-            "group": np.tile([meta[k].group for k in order], n_rows),
-            "cost_per_unit": values.ravel(),
-            "share_of_total": shares.ravel(),
-            "source": np.tile([sources.get(k, "drivers: " + k) for k in order], n_rows),
-        }
-    )
-    return frame[TIDY_COLUMNS]
+    values = _line_values(arrays, order, drivers["provider"])
+    return _tidy(drivers, service, values, order, meta)
 
 
 _HC_SOURCES = {
