@@ -82,6 +82,27 @@ def headline(result: RunResult) -> str:
     return "\n".join(lines)
 
 
+CONFIRMED_LINE = "Every dated figure the run used is confirmed (set in law or published as final)."
+
+
+def not_confirmed_block(result: RunResult) -> str:
+    """The dated figures the run used that are not yet confirmed, one line each (name,
+    value, status, period), or one line saying every one is confirmed."""
+    rows = result.summary.get("non_confirmed")
+    if rows is None:
+        return ""
+    if not rows:
+        return CONFIRMED_LINE
+    lines = ["Figures not yet confirmed (see the Summary sheet and summary.json):"]
+    for row in rows:
+        until = row["effective_to"] or "open"
+        lines.append(
+            f"  {row['name']} = {row['value']:g} {row['unit']}, {row['status']}, "
+            f"{row['effective_from']} to {until}"
+        )
+    return "\n".join(lines)
+
+
 def dump_summary(result: RunResult) -> str:
     """The run's summary as JSON text."""
     return json.dumps(result.summary, indent=2, default=str)
@@ -134,6 +155,10 @@ def _report(result: RunResult, paths: dict[str, Path], out: Path) -> int:
 
     print()
     print(headline(result))
+    unconfirmed = not_confirmed_block(result)
+    if unconfirmed:
+        print()
+        print(unconfirmed)
     print()
     print(f"Outputs in {out}:")
     for label, key in SHOWN:

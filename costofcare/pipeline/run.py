@@ -27,6 +27,7 @@ from .steps import (
     ingest_returns,
     left_out_table,
     market_tables,
+    non_confirmed_used,
     recommend,
     roll_comparators,
     run_scenarios,
@@ -65,6 +66,9 @@ class RunResult:
         used, reported and not matched).
     council_rows : one row per line of the council's files: ``file, line, used, reported``.
     council_issues : the council files' issues, reading and matching (also in ``issues``).
+    non_confirmed : the figures the recommendation and the scenarios used that are not
+        confirmed (announced, forecast or assumption), as
+        :func:`costofcare.parameters.non_confirmed` lists them (also in ``summary``).
     """
 
     config: RunConfig
@@ -88,6 +92,7 @@ class RunResult:
     summary: dict
     council_rows: pd.DataFrame | None = None
     council_issues: pd.DataFrame | None = None
+    non_confirmed: pd.DataFrame | None = None
 
     @property
     def scenarios(self) -> pd.DataFrame | None:
@@ -141,6 +146,7 @@ def run(
     recs, parameters = recommend(
         configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
     )
+    unconfirmed = non_confirmed_used(recs, tables.unit_costs, scenarios, params)
     return RunResult(
         config=cfg,
         values=ingest.values,
@@ -161,9 +167,10 @@ def run(
         parameters=parameters,
         issues=pd.concat([ingest.issues, council.issues, tables.issues], ignore_index=True),
         summary={
-            **summarise(recs, min_count=cfg.min_count),
+            **summarise(recs, min_count=cfg.min_count, non_confirmed=unconfirmed),
             "council_files": council_summary(council),
         },
         council_rows=council.rows,
         council_issues=council.issues,
+        non_confirmed=unconfirmed,
     )

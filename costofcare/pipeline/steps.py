@@ -8,7 +8,7 @@ the same returns.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -24,6 +24,7 @@ __all__ = [
     "left_out_table",
     "market_route",
     "market_tables",
+    "non_confirmed_used",
     "recommend",
     "roll_comparators",
     "run_scenarios",
@@ -146,6 +147,7 @@ class ScenarioResults:
     by_line: pd.DataFrame
     monte_carlo_summary: pd.DataFrame | None
     monte_carlo_budget: pd.DataFrame | None
+    figures: list = field(default_factory=list)
 
 
 def run_scenarios(
@@ -174,7 +176,10 @@ def run_scenarios(
         mc = scfg.monte_carlo
         drawn = run_monte_carlo(ctx, mc.scenario, mc.inputs, mc.runs, mc.seed, mc.percentiles)
         summary, budget = drawn.summary, drawn.budget
-    return ScenarioResults(results, by_line, summary, budget)
+    figures = statutory_used(params, [ctx.settings.target_on, *ctx.base_dates])
+    for scenario in scfg.scenarios:
+        figures += wage_policy_used(params, scenario.wage, ctx.settings.target_on, ctx.base_dates)
+    return ScenarioResults(results, by_line, summary, budget, figures)
 
 
 def benchmark_market(unit_costs: pd.DataFrame, volumes: pd.DataFrame, *, say: Say = _quiet):
@@ -236,3 +241,86 @@ def recommend(
     effective = min(c.effective_date for c in configs.values())
     say(f"[5/5] recommendation: {', '.join(recs)}")
     return recs, params.in_force(effective)
+
+
+# ------------------------------------------------------------ figures the run looked up
+def statutory_used(params, dates) -> list:
+    """The dated values behind the statutory figures (NI, pension, SSP) read on each date
+    (:meth:`~costofcare.parameters.StatutoryFigures.values_in_force`), each date once."""
+    from ..parameters import StatutoryFigures
+
+    days = dict.fromkeys(dates)
+    return [v for day in days for v in StatutoryFigures.values_in_force(params, day)]
+
+
+def wage_policy_used(params, wage, on, base_dates) -> list:
+    """The wage floors a wage policy reads: its own rate (on its adoption date, else ``on``)
+    and the National Living Wage on ``on`` (never undercut), and the base floor on each
+    return's base date (:meth:`costofcare.scenarios.WagePolicy.floor_per_hour` and
+    ``base_floor_per_hour``)."""
+    from ..scenarios.wages import POLICY_PARAMETERS, STATUTORY_FLOOR_PARAMETER
+
+    used = [(STATUTORY_FLOOR_PARAMETER, on)]
+    if POLICY_PARAMETERS[wage.policy] is not None:
+        when = wage.adoption_date if wage.adoption_date is not None else on
+        used.append((POLICY_PARAMETERS[wage.policy], when))
+    base = None
+    if isinstance(wage.base_floor, str):
+        base = POLICY_PARAMETERS[wage.base_floor]
+    elif wage.base_floor is None:
+        base = POLICY_PARAMETERS[wage.policy] or STATUTORY_FLOOR_PARAMETER
+    if base is not None:
+        used += [(base, day) for day in dict.fromkeys(base_dates)]
+    return [params.get(name, day) for name, day in used if params.has(name, day)]
+
+
+def _middle_dates(unit_costs: pd.DataFrame, service: str) -> list:
+    """The middle of each provider's return period for a service (where base-period
+    figures are read; :meth:`costofcare.scenarios.Inputs.provider_dates`)."""
+    rows = unit_costs[unit_costs["service"] == service]
+    if not len(rows) or not {"period_start", "period_end"} <= set(rows.columns):
+        return []
+    g = rows.groupby("provider")
+    start = pd.to_datetime(g["period_start"].min())
+    end = pd.to_datetime(g["period_end"].max())
+    middle = (start + (end - start) / 2).dt.normalize().dropna()
+    return sorted({d.date() for d in middle})
+
+
+def recommendation_used(recs: dict, unit_costs: pd.DataFrame, params) -> list:
+    """The dated values a recommendation looked up, per service: the statutory figures and
+    the wage floor on the effective date (the wage floor's on-costs), the ``wage_change``
+    parameter on the base and effective dates, and, where the roll-forward ran on staff
+    tables, the statutory figures and wage floors of the target year and of each return's
+    period (:mod:`costofcare.recommend.rollforward`)."""
+    from ..recommend.rollforward import target_year
+    from ..scenarios import RunSettings
+
+    used: list = []
+    for service, rec in recs.items():
+        cfg = rec.config
+        used += statutory_used(params, [cfg.effective_date])
+        names = [(cfg.wage_floor, cfg.effective_date)] if cfg.wage_floor_rate is None else []
+        if isinstance(cfg.wage_change, str) and ":" not in cfg.wage_change:
+            names += [(cfg.wage_change, cfg.base_date), (cfg.wage_change, cfg.effective_date)]
+        used += [params.get(n, d) for n, d in names if n and d and params.has(n, d)]
+        if rec.roll_forward is not None and rec.roll_forward.engine_count:
+            target_on = RunSettings(*target_year(cfg.effective_date)).target_on
+            base_dates = _middle_dates(unit_costs, service)
+            used += statutory_used(params, [target_on, *base_dates])
+            used += wage_policy_used(params, cfg.roll_forward.wage(), target_on, base_dates)
+    return used
+
+
+def non_confirmed_used(
+    recs: dict, unit_costs: pd.DataFrame, scenarios: ScenarioResults | None, params
+) -> pd.DataFrame:
+    """The figures the run used that are not confirmed (announced, forecast or assumption):
+    :func:`costofcare.parameters.non_confirmed` of what the recommendation and the
+    scenarios looked up, one row per dated value."""
+    from ..parameters import non_confirmed
+
+    used = recommendation_used(recs, unit_costs, params)
+    if scenarios is not None:
+        used += scenarios.figures
+    return non_confirmed(used)

@@ -100,6 +100,7 @@ def write_run(result: RunResult, outdir: str | Path) -> dict[str, Path]:
             config_rows=cfg.rows,
             min_count=cfg.min_count,
             council=cfg.council,
+            non_confirmed=result.non_confirmed,
         )
     )
     _add_council_files(paths["summary"], result.summary.get("council_files"))

@@ -29,8 +29,12 @@ def write_outputs(
     config_rows: list[tuple[str, str]] | None = None,
     min_count: int = DEFAULT_MIN_COUNT,
     council: str = "",
+    non_confirmed: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the recommendation workbook, the JSON summary and every provider's workbook.
+
+    ``non_confirmed`` (:func:`costofcare.parameters.non_confirmed` of the figures the run
+    used) is listed on the Summary sheet and in the JSON.
 
     Returns ``{"recommendation": path, "summary": path, "providers": folder}``; provider
     workbooks are ``providers/outcome-<safe name>-<hash>.xlsx``.
@@ -46,8 +50,9 @@ def write_outputs(
         config_rows=config_rows,
         issues=issues,
         min_count=min_count,
+        non_confirmed=non_confirmed,
     )
-    summary = write_summary(outdir / SUMMARY_JSON, recommendations, min_count)
+    summary = write_summary(outdir / SUMMARY_JSON, recommendations, min_count, non_confirmed)
     providers = outdir / PROVIDER_FOLDER
     write_provider_workbooks(
         providers, recommendations, unit_costs, market, min_count=min_count, council=council

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
 from .. import __version__
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.sample import sample_sizes
@@ -17,8 +19,45 @@ def _num(value: float, digits: int = 6) -> float | None:
     return None if value is None or value != value else round(float(value), digits)
 
 
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def non_confirmed_list(table: pd.DataFrame | None) -> list[dict]:
+    """The rows of a :func:`costofcare.parameters.non_confirmed` table as plain data:
+    ``name, value, unit, effective_from, effective_to, status, flags, source_title,
+    source_url, note`` (dates as ``YYYY-MM-DD``; an open-ended figure has ``effective_to``
+    ``""``)."""
+    if table is None:
+        return []
+    return [
+        {
+            "name": str(row["name"]),
+            "value": _num(row["value"], 6),
+            **{key: _text(row.get(key)) for key in NON_CONFIRMED_TEXT},
+        }
+        for row in table.to_dict("records")
+    ]
+
+
+NON_CONFIRMED_TEXT = (
+    "unit",
+    "effective_from",
+    "effective_to",
+    "status",
+    "flags",
+    "source_title",
+    "source_url",
+    "note",
+)
+
+
 def summary(
-    recommendations: Mapping[str, ServiceRecommendation], min_count: int = DEFAULT_MIN_COUNT
+    recommendations: Mapping[str, ServiceRecommendation],
+    min_count: int = DEFAULT_MIN_COUNT,
+    non_confirmed: pd.DataFrame | None = None,
 ) -> dict:
     """Recommended rates, uplifts and budget impact per service type, as plain data.
 
@@ -26,6 +65,8 @@ def summary(
     Money is GBP; annual figures are a year at the volumes given. ``providers_behind`` is
     how many providers' cost returns stand behind each rate; below ``min_count`` the service
     has a ``sample_warning`` and the warning is listed in ``sample_warnings``.
+    ``non_confirmed`` lists the figures the run used that are not confirmed (announced,
+    forecast or assumption; :func:`non_confirmed_list`), empty when every figure is.
     """
     services = {}
     sizes = sample_sizes(recommendations, min_count)
@@ -86,6 +127,7 @@ def summary(
         "services": services,
         "min_count": min_count,
         "sample_warnings": [s.warning() for s in sizes.values() if s.too_few],
+        "non_confirmed": non_confirmed_list(non_confirmed),
         "total": {
             "current_spend_annual": _num(
                 sum(r.current_spend_annual for r in recommendations.values()), 2
@@ -104,9 +146,10 @@ def write_summary(
     path: str | Path,
     recommendations: Mapping[str, ServiceRecommendation],
     min_count: int = DEFAULT_MIN_COUNT,
+    non_confirmed: pd.DataFrame | None = None,
 ) -> Path:
     """Write :func:`summary` as indented UTF-8 JSON."""
     path = Path(path)
-    data = summary(recommendations, min_count)
+    data = summary(recommendations, min_count, non_confirmed)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

@@ -3,7 +3,8 @@
 Sheets: Summary; one sheet per service type (inputs, the wage floor calculation, results,
 reasoning, and the provider-by-provider calculation); Providers; Benchmarks; Scenarios;
 Assumptions (every parameter with its date and source, every config choice); Data quality (the
-ingest issues); Method notes.
+issues found reading the returns, matching the council's files and choosing the market);
+Method notes. The Summary lists the figures the run used that are not yet confirmed.
 
 Numbers that follow from others are live formulas pointing at the input cells (shaded), each
 written with the value computed here, so the file reads correctly with or without
@@ -34,8 +35,64 @@ def _sum(span) -> float:
 
 
 # ---------------------------------------------------------------------- other sheets
+_NOT_CONFIRMED_HEADERS = ("Status", "Figure", "Value", "Unit", "In force from", "Until")
+#: Summary columns a figure's source is wrapped across (B to L), and the characters of text
+#: one line of that span holds.
+_SOURCE_SPAN, _SOURCE_LINE_CHARS = (1, 11), 160
+
+
+def _not_confirmed_block(sheet: LiveSheet, top: int, table: pd.DataFrame | None) -> int:
+    """Under the Summary's table: the figures the run used that are not confirmed, a row
+    each (status, name, value, unit, period) with its source on the row below. Returns the
+    first free row."""
+    if table is None:
+        return top
+    if table.empty:
+        sheet.text(
+            top,
+            0,
+            "Every dated figure the run used is confirmed (set in law or published as final).",
+            "subtitle",
+        )
+        return top + 2
+    sheet.text(top, 0, "Figures not yet confirmed (announced, forecast or assumption)", "heading")
+    for j, label in enumerate(_NOT_CONFIRMED_HEADERS):
+        sheet.text(top + 1, j, label, "header")
+    sheet.ws.set_column(1, 1, max(30, *(len(str(n)) + 2 for n in table["name"])))
+    r = top + 1
+    for row in table.to_dict("records"):
+        r += 1
+        sheet.text(r, 0, row["status"], "warning")
+        sheet.text(r, 1, row["name"])
+        sheet.number(r, 2, float(row["value"]), "general")
+        sheet.text(r, 3, row["unit"])
+        sheet.date(r, 4, row["effective_from"])
+        if row["effective_to"] is None or pd.isna(row["effective_to"]):
+            sheet.text(r, 5, "open")
+        else:
+            sheet.date(r, 5, row["effective_to"])
+        r += 1
+        _source_cell(sheet, r, f"Source: {row['source_title'] or 'not given'}")
+    return r + 2
+
+
+def _source_cell(sheet: LiveSheet, row: int, source: str) -> None:
+    """A figure's source in one cell merged across columns B to L, wrapped (a long source
+    would otherwise run off the printed page), its row tall enough to show it."""
+    first, last = _SOURCE_SPAN
+    sheet.ws.merge_range(row, first, row, last, "", sheet.book.fmt("wrap"))
+    sheet.text(row, first, source, "wrap")
+    lines = max(1, -(-len(source) // _SOURCE_LINE_CHARS))
+    sheet.ws.set_row(row, 15 * lines)
+
+
 def _summary_sheet(
-    sheet: LiveSheet, recs, services: dict[str, ServiceCells], title: str, min_count: int
+    sheet: LiveSheet,
+    recs,
+    services: dict[str, ServiceCells],
+    title: str,
+    min_count: int,
+    non_confirmed: pd.DataFrame | None = None,
 ) -> None:
     sheet.text(0, 0, title, "title")
     sheet.text(
@@ -106,7 +163,9 @@ def _summary_sheet(
         warnings = [s.warning() for s in sizes.values() if s.too_few]
         for i, warning in enumerate(warnings):
             sheet.text(total + 2 + i, 0, f"Warning: {warning}", "warning")
-        sheet.ws.insert_chart(total + 2 + len(warnings) + (1 if warnings else 0), 0, chart)
+        below = total + 2 + len(warnings) + (1 if warnings else 0)
+        below = _not_confirmed_block(sheet, below, non_confirmed)
+        sheet.ws.insert_chart(below, 0, chart)
     sheet.ws.freeze_panes(hr + 1, 1)
     sheet.print_setup()
 
@@ -343,6 +402,7 @@ def write_recommendation_workbook(
     issues: pd.DataFrame | None = None,
     title: str = "Cost of care: fee recommendation",
     min_count: int = DEFAULT_MIN_COUNT,
+    non_confirmed: pd.DataFrame | None = None,
 ) -> LiveBook:
     """Write the recommendation workbook and return the closed :class:`LiveBook`.
 
@@ -364,9 +424,14 @@ def write_recommendation_workbook(
     config_rows
         (setting, value) pairs; by default every service's settings.
     issues
-        The ingest issues table.
+        The run's issues: the returns' (ingest), the council files' and the run's own
+        (returns left out, staffing rows not used).
     min_count
         Providers a rate needs behind it; the Summary sheet warns below it.
+    non_confirmed
+        The figures the run used that are not confirmed
+        (:func:`costofcare.parameters.non_confirmed`), listed on the Summary sheet under the
+        table (None: no such list).
 
     The returned book's ``formulas`` lists every formula with the value written for it.
     """
@@ -388,7 +453,7 @@ def write_recommendation_workbook(
         service: service_sheet(service_sheets[service], rec, params_cells)
         for service, rec in recommendations.items()
     }
-    _summary_sheet(summary, recommendations, cells, title, min_count)
+    _summary_sheet(summary, recommendations, cells, title, min_count, non_confirmed)
     _providers_sheet(providers, recommendations, cells)
     _table_sheet(
         benchmarks, "Local market statistics", market, "No market statistics were supplied."
@@ -397,7 +462,7 @@ def write_recommendation_workbook(
     _table_sheet(scen, "Scenario results", scenarios, "No scenario results were supplied.")
     _table_sheet(
         quality,
-        "Data quality: issues found when reading the returns",
+        "Data quality: issues found in the returns, the council's files and the run",
         issues,
         "No issues were found.",
     )
