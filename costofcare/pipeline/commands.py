@@ -96,9 +96,9 @@ def not_confirmed_block(result: RunResult) -> str:
     lines = ["Figures not yet confirmed (see the Summary sheet and summary.json):"]
     for row in rows:
         until = row["effective_to"] or "open"
+        value = " ".join(filter(None, (f"{row['value']:g}", row["unit"])))
         lines.append(
-            f"  {row['name']} = {row['value']:g} {row['unit']}, {row['status']}, "
-            f"{row['effective_from']} to {until}"
+            f"  {row['name']} = {value}, {row['status']}, {row['effective_from']} to {until}"
         )
     return "\n".join(lines)
 
