@@ -68,59 +68,11 @@ def summary(
     ``non_confirmed`` lists the figures the run used that are not confirmed (announced,
     forecast or assumption; :func:`non_confirmed_list`), empty when every figure is.
     """
-    services = {}
     sizes = sample_sizes(recommendations, min_count)
-    for service, rec in recommendations.items():
-        priced = rec.providers[rec.providers["current_rate"].notna()]
-        entry = {
-            "method": rec.method.name,
-            "method_label": rec.method.label,
-            "unit": rec.unit,
-            "effective_date": rec.config.effective_date.isoformat(),
-            "providers": int(len(priced)),
-            "average_current_rate": _num(rec.average_current_rate, 4),
-            "average_proposed_rate": _num(rec.average_proposed_rate, 4),
-            "uplift": _num(rec.uplift),
-            "uplift_percent": _num(rec.uplift * 100, 4),
-            "current_spend_annual": _num(rec.current_spend_annual, 2),
-            "proposed_spend_annual": _num(rec.proposed_spend_annual, 2),
-            "budget_impact_annual": _num(rec.budget_impact_annual, 2),
-            "wage_floor_rate": _num(rec.guardrails.floor_rate, 4),
-            "uplift_min": rec.config.uplift_min,
-            "uplift_max": rec.config.uplift_max,
-            "guardrails_binding": rec.binding_counts(),
-            "figures": {k: _num(f.value, 6) for k, f in rec.figures.items()},
-            "rates": [
-                {
-                    "provider": str(row["provider"]),
-                    "current_rate": _num(row["current_rate"], 2),
-                    "proposed_rate": _num(row["proposed_rate"], 2),
-                    "uplift": _num(row["uplift"]),
-                    "binding": row["binding"],
-                }
-                for _, row in priced.iterrows()
-            ],
-        }
-        # sample size (costofcare.recommend.sample)
-        entry["providers_behind"] = sizes[service].providers
-        if sizes[service].too_few:
-            entry["sample_warning"] = sizes[service].warning()
-        if rec.roll_forward is not None:
-            basis = rec.roll_forward.basis
-            entry["roll_forward"] = {
-                "settings": str(rec.config.roll_forward),
-                "providers_by_basis": {str(k): int(v) for k, v in basis.value_counts().items()},
-            }
-        if rec.fit is not None:
-            entry["budget_fit"] = {
-                "how": rec.fit.how,
-                "share": rec.fit.share,
-                "value": _num(rec.fit.value, 8),
-                "status": rec.fit.status,
-                "envelope_annual": _num(rec.fit.envelope_annual, 2),
-                "gap_annual": _num(rec.fit.gap_annual, 2),
-            }
-        services[service] = entry
+    services = {
+        service: _service_entry(rec, sizes[service]) for service, rec in recommendations.items()
+    }
+    recs = recommendations.values()
     return {
         "generator": f"costofcare {__version__}",
         "written": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -129,17 +81,65 @@ def summary(
         "sample_warnings": [s.warning() for s in sizes.values() if s.too_few],
         "non_confirmed": non_confirmed_list(non_confirmed),
         "total": {
-            "current_spend_annual": _num(
-                sum(r.current_spend_annual for r in recommendations.values()), 2
-            ),
-            "proposed_spend_annual": _num(
-                sum(r.proposed_spend_annual for r in recommendations.values()), 2
-            ),
-            "budget_impact_annual": _num(
-                sum(r.budget_impact_annual for r in recommendations.values()), 2
-            ),
+            "current_spend_annual": _num(sum(r.current_spend_annual for r in recs), 2),
+            "proposed_spend_annual": _num(sum(r.proposed_spend_annual for r in recs), 2),
+            "budget_impact_annual": _num(sum(r.budget_impact_annual for r in recs), 2),
         },
     }
+
+
+def _service_entry(rec: ServiceRecommendation, size) -> dict:
+    """One service's figures: rates, uplift, spend, guardrails, sample size, how it was set."""
+    priced = rec.providers[rec.providers["current_rate"].notna()]
+    entry = {
+        "method": rec.method.name,
+        "method_label": rec.method.label,
+        "unit": rec.unit,
+        "effective_date": rec.config.effective_date.isoformat(),
+        "providers": int(len(priced)),
+        "average_current_rate": _num(rec.average_current_rate, 4),
+        "average_proposed_rate": _num(rec.average_proposed_rate, 4),
+        "uplift": _num(rec.uplift),
+        "uplift_percent": _num(rec.uplift * 100, 4),
+        "current_spend_annual": _num(rec.current_spend_annual, 2),
+        "proposed_spend_annual": _num(rec.proposed_spend_annual, 2),
+        "budget_impact_annual": _num(rec.budget_impact_annual, 2),
+        "wage_floor_rate": _num(rec.guardrails.floor_rate, 4),
+        "uplift_min": rec.config.uplift_min,
+        "uplift_max": rec.config.uplift_max,
+        "guardrails_binding": rec.binding_counts(),
+        "figures": {k: _num(f.value, 6) for k, f in rec.figures.items()},
+        "rates": [
+            {
+                "provider": str(row["provider"]),
+                "current_rate": _num(row["current_rate"], 2),
+                "proposed_rate": _num(row["proposed_rate"], 2),
+                "uplift": _num(row["uplift"]),
+                "binding": row["binding"],
+            }
+            for _, row in priced.iterrows()
+        ],
+        # sample size (costofcare.recommend.sample)
+        "providers_behind": size.providers,
+    }
+    if size.too_few:
+        entry["sample_warning"] = size.warning()
+    if rec.roll_forward is not None:
+        basis = rec.roll_forward.basis
+        entry["roll_forward"] = {
+            "settings": str(rec.config.roll_forward),
+            "providers_by_basis": {str(k): int(v) for k, v in basis.value_counts().items()},
+        }
+    if rec.fit is not None:
+        entry["budget_fit"] = {
+            "how": rec.fit.how,
+            "share": rec.fit.share,
+            "value": _num(rec.fit.value, 8),
+            "status": rec.fit.status,
+            "envelope_annual": _num(rec.fit.envelope_annual, 2),
+            "gap_annual": _num(rec.fit.gap_annual, 2),
+        }
+    return entry
 
 
 def write_summary(

@@ -120,6 +120,29 @@ def _summary_sheet(
     for j, (label, _s, width) in enumerate(headers):
         sheet.text(hr, j, label, "header")
         sheet.ws.set_column(j, j, width)
+    sheet.ws.set_row(hr, 30)  # wrapped headers: two lines, never over the first row
+    r, current, proposed, impacts = _summary_rows(sheet, recs, services, sizes, hr)
+    if recs:
+        total = r + 1
+        sheet.text(total, 0, "All services", "total_label")
+        for j, cells in ((8, current), (9, proposed), (10, impacts)):
+            sheet.formula(
+                total, j, "SUM({0})", [sheet.span(cells[0], cells[-1])], _sum, "total_money0"
+            )
+        # too few providers behind a rate (costofcare.recommend.sample): said under the table
+        warnings = [s.warning() for s in sizes.values() if s.too_few]
+        for i, warning in enumerate(warnings):
+            sheet.text(total + 2 + i, 0, f"Warning: {warning}", "warning")
+        below = total + 2 + len(warnings) + (1 if warnings else 0)
+        below = _not_confirmed_block(sheet, below, non_confirmed)
+        sheet.ws.insert_chart(below, 0, _impact_chart(sheet, hr + 1, r))
+    sheet.ws.freeze_panes(hr + 1, 1)
+    sheet.print_setup()
+
+
+def _summary_rows(sheet: LiveSheet, recs, services, sizes, hr: int):
+    """One row per service, each figure a link to its service sheet; returns the last row and
+    the current spend, proposed spend and budget impact cells."""
     link = lambda v: v  # noqa: E731
     impacts, current, proposed = [], [], []
     r = hr
@@ -140,34 +163,24 @@ def _summary_sheet(
         )
         impacts.append(sheet.formula(r, 10, "{0}", [cells["budget_impact_annual"]], link, "money0"))
         sheet.number(r, 11, sizes[service].providers, "integer")
-    if recs:
-        total = r + 1
-        sheet.text(total, 0, "All services", "total_label")
-        for j, cells in ((8, current), (9, proposed), (10, impacts)):
-            sheet.formula(
-                total, j, "SUM({0})", [sheet.span(cells[0], cells[-1])], _sum, "total_money0"
-            )
-        chart = sheet.book.workbook.add_chart({"type": "bar"})
-        chart.add_series(
-            {
-                "name": "Budget impact a year",
-                "categories": [sheet.name, hr + 1, 0, r, 0],
-                "values": [sheet.name, hr + 1, 10, r, 10],
-                "fill": {"color": "#2F75B5"},
-            }
-        )
-        chart.set_title({"name": "Budget impact a year by service"})
-        chart.set_x_axis({"num_format": "£#,##0"})
-        chart.set_legend({"none": True})
-        # too few providers behind a rate (costofcare.recommend.sample): said under the table
-        warnings = [s.warning() for s in sizes.values() if s.too_few]
-        for i, warning in enumerate(warnings):
-            sheet.text(total + 2 + i, 0, f"Warning: {warning}", "warning")
-        below = total + 2 + len(warnings) + (1 if warnings else 0)
-        below = _not_confirmed_block(sheet, below, non_confirmed)
-        sheet.ws.insert_chart(below, 0, chart)
-    sheet.ws.freeze_panes(hr + 1, 1)
-    sheet.print_setup()
+    return r, current, proposed, impacts
+
+
+def _impact_chart(sheet: LiveSheet, first_row: int, last_row: int):
+    """A bar chart of each service's budget impact a year (from the Summary table)."""
+    chart = sheet.book.workbook.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": "Budget impact a year",
+            "categories": [sheet.name, first_row, 0, last_row, 0],
+            "values": [sheet.name, first_row, 10, last_row, 10],
+            "fill": {"color": "#2F75B5"},
+        }
+    )
+    chart.set_title({"name": "Budget impact a year by service"})
+    chart.set_x_axis({"num_format": "£#,##0"})
+    chart.set_legend({"none": True})
+    return chart
 
 
 def _providers_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells]) -> None:
