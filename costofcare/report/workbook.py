@@ -103,7 +103,7 @@ def _summary_sheet(
     )
     headers = [
         ("Service", None, 18),
-        ("Method", None, 30),
+        ("Method", None, 46),
         ("Effective", "date", 11),
         ("Providers", "integer", 9),
         ("Unit", None, 13),
@@ -120,7 +120,7 @@ def _summary_sheet(
     for j, (label, _s, width) in enumerate(headers):
         sheet.text(hr, j, label, "header")
         sheet.ws.set_column(j, j, width)
-    sheet.ws.set_row(hr, 30)  # wrapped headers: two lines, never over the first row
+    sheet.ws.set_row(hr, 45)  # wrapped headers: up to three lines, never over the first row
     r, current, proposed, impacts = _summary_rows(sheet, recs, services, sizes, hr)
     if recs:
         total = r + 1
