@@ -303,17 +303,7 @@ class Parameters:
     def history(self, name: str) -> pd.DataFrame:
         """The whole history of a parameter as a table with periods, flags and sources."""
         rows = self._rows(name)
-        cols = [
-            "value",
-            "unit",
-            "effective_from",
-            "effective_to",
-            "status",
-            "flags",
-            "source_title",
-            "source_url",
-            "note",
-        ]
+        cols = NON_CONFIRMED_COLUMNS[1:]
         return pd.DataFrame([{c: r[c] for c in cols} for r in rows], columns=cols)
 
     def figures(self, names: Iterable[str], on: DateLike) -> list[ParameterValue]:

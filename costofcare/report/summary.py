@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..parameters.store import NON_CONFIRMED_COLUMNS
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.sample import sample_sizes
 from .provider import DEFAULT_MIN_COUNT
@@ -42,16 +43,9 @@ def non_confirmed_list(table: pd.DataFrame | None) -> list[dict]:
     ]
 
 
-NON_CONFIRMED_TEXT = (
-    "unit",
-    "effective_from",
-    "effective_to",
-    "status",
-    "flags",
-    "source_title",
-    "source_url",
-    "note",
-)
+#: The text columns of a non-confirmed figure (every column of the parameters' table but the
+#: name and the value).
+NON_CONFIRMED_TEXT = tuple(c for c in NON_CONFIRMED_COLUMNS if c not in ("name", "value"))
 
 
 def summary(
