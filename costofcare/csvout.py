@@ -128,7 +128,7 @@ def defuse_arrow(table: pa.Table) -> pa.Table:
     """The CSV form of an Arrow table: formula-like text defused, NaN written as empty."""
     out = []
     for field, col in zip(table.schema, table.columns, strict=True):
-        if pa.types.is_string(field.type):
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             starts = pc.match_substring_regex(col, _TRIGGER)
             if pc.any(starts).as_py():  # most columns have no text starting like a formula
                 risky = pc.and_(
