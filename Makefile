@@ -20,7 +20,7 @@ system-deps:
 	sh scripts/install-system-deps
 
 demo: $(STAMP)
-	$(BIN)/costofcare demo -o out/demo
+	$(BIN)/costofcare demo -o out/demo --replace
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n auto --dist loadgroup

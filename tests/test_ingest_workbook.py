@@ -121,8 +121,8 @@ def test_empty_folder_says_what_was_looked_for(tmp_path, capsys):
 
 
 def test_csv_defusing_rule_scalar_and_vectorised_agree():
-    from costofcare.ingest.outputs import defuse_column
-    from costofcare.ingest.text import defuse_csv_text
+    from costofcare.csvout import defuse_column
+    from costofcare.csvout import defuse_text as defuse_csv_text
 
     texts = ["=1+1", "-12.5", "-x", "@SUM(A1)", "ok", "", "+44 1234", "\tx", "1e3"]
     assert list(defuse_column(pd.Series(texts, dtype="str"))) == [defuse_csv_text(t) for t in texts]
@@ -153,8 +153,8 @@ def test_value_files_written_in_chunks_hold_exactly_what_is_read(batch, tmp_path
 def test_csv_defusing_rule_for_arrow_tables_agrees_with_the_scalar_rule():
     import pyarrow as pa
 
-    from costofcare.ingest.outputs import defuse_arrow
-    from costofcare.ingest.text import defuse_csv_text
+    from costofcare.csvout import defuse_arrow
+    from costofcare.csvout import defuse_text as defuse_csv_text
 
     texts = ["=1+1", "-12.5", "-x", "@SUM(A1)", "ok", "", "+44 1234", "\tx", "1e3", "\rz"]
     table = pa.table({"text": texts, "value": [float("nan")] * len(texts)})

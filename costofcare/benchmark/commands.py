@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..cli import add_verb, read_checked
+from ..csvout import write_csv
 from ..errors import UserError
 from .comparators import (
     BASIS_KINDS,
@@ -166,34 +167,8 @@ def read_table(path: str | Path, what: str) -> pd.DataFrame:
     raise UserError(f"{what} file {path}: use a .csv, .xlsx or .parquet file")
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text that a spreadsheet would read as a formula with an apostrophe."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda v: (
-                    "'" + v
-                    if isinstance(v, str) and v.startswith(_FORMULA_START) and not _is_number(v)
-                    else v
-                )
-            )
-    return out
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _write(frame: pd.DataFrame, out: Path, name: str, written: list[str]) -> None:
-    _neutralise(frame).to_csv(out / name, index=False)
+    write_csv(frame, out / name)
     written.append(f"{name} ({len(frame)} rows)")
 
 

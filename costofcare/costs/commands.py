@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from ..cli import add_verb
+from ..csvout import write_csv
 from ..errors import ConfigError
 from ..money import round_half_up
 from .drivers import DRIVER_KEYS, load_drivers_file
@@ -103,7 +104,7 @@ def render(result: PriceResult, fmt: str) -> str:
     t = result.totals
     if fmt == "csv":
         buf = io.StringIO()
-        lines.to_csv(buf, index=False, lineterminator="\n")
+        write_csv(lines, buf)
         return buf.getvalue()
     if fmt == "json":
         payload = {

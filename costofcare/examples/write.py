@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..csvout import write_csv
 from ..ingest.fill import ReturnFiller
 from ..templates.spec import get_spec
 from .files import corrupt_bytes, normalise_zip, write_pasted, wrong_type_bytes
@@ -113,6 +114,6 @@ def write_market(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
         "comparators": shipped_comparators(),
     }
     for key, table in tables.items():
-        table.to_csv(paths[key], index=False, lineterminator="\n")
+        write_csv(table, paths[key])
     paths["run_config"].write_text(RUN_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
     return paths

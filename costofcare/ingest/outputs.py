@@ -16,24 +16,24 @@ Files written to the output folder:
 :func:`write_outputs` reads and writes as it goes; :func:`write_ingest_result` writes the same
 files from an :class:`~costofcare.ingest.batch.IngestResult` already in memory.
 
-Parquet keeps provider text exactly as typed. In the CSV files, text that a spreadsheet
-would run as a formula (starting ``=``, ``@``, ``+``, ``-`` or a control character, other than
-a plain number) gets a leading ``'``, so opening a CSV in Excel cannot execute provider text.
+Parquet keeps provider text exactly as typed. The CSV files are written by
+:mod:`costofcare.csvout`, the writer of every CSV the package writes: text that a spreadsheet
+would run as a formula (starting ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, other
+than a plain number) gets a leading ``'``, so opening a CSV in Excel cannot execute provider
+text.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from ..csvout import arrow_csv_bytes, write_csv
 from .archive import DEFAULT_LIMITS, ArchiveLimits
 from .batch import (
     BatchTracker,
@@ -70,9 +70,6 @@ assert tuple(VALUES_SCHEMA.names) == VALUE_COLUMNS
 FLUSH_ROWS = 50_000
 """Value rows buffered before they are written out."""
 
-_CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="needed")
-_CSV_ROWS = pa_csv.WriteOptions(quoting_style="needed", include_header=False)
-
 
 @dataclass
 class IngestSummary:
@@ -90,39 +87,6 @@ class IngestSummary:
     issues: pd.DataFrame
 
 
-_TRIGGER = r"^[=@+\-\t\r]"
-_PLAIN_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-
-
-def defuse_column(column: pd.Series) -> pd.Series:
-    """:func:`~costofcare.ingest.text.defuse_csv_text` over a text column, vectorised."""
-    text = column.astype("string")
-    risky = text.str.contains(_TRIGGER, regex=True, na=False) & ~text.str.fullmatch(
-        _PLAIN_NUMBER, na=False
-    )
-    if not risky.any():
-        return column
-    out = column.copy()
-    out[risky] = "'" + text[risky]
-    return out
-
-
-def write_csv(frame: pd.DataFrame, path: Path, *, append: bool = False) -> None:
-    """Write a frame as CSV with provider text defused (see the module notes)."""
-    safe = frame.copy()
-    for col in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[col]):
-            safe[col] = defuse_column(safe[col])
-    safe.to_csv(
-        path,
-        mode="a" if append else "w",
-        header=not append,
-        index=False,
-        quoting=csv.QUOTE_MINIMAL,
-        lineterminator="\n",
-    )
-
-
 def values_table(rows: list[tuple]) -> pa.Table:
     """Tidy value rows as an Arrow table (:data:`VALUES_SCHEMA`), without going through pandas."""
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in VALUE_COLUMNS]
@@ -130,24 +94,6 @@ def values_table(rows: list[tuple]) -> pa.Table:
         pa.array(col, type=field.type) for col, field in zip(columns, VALUES_SCHEMA, strict=True)
     ]
     return pa.Table.from_arrays(arrays, schema=VALUES_SCHEMA)
-
-
-def defuse_arrow(table: pa.Table) -> pa.Table:
-    """The CSV form of a values table: formula-like text defused, NaN written as empty."""
-    out = []
-    for field, col in zip(table.schema, table.columns, strict=True):
-        if pa.types.is_string(field.type):
-            starts = pc.match_substring_regex(col, _TRIGGER)
-            if pc.any(starts).as_py():  # most columns have no text starting like a formula
-                risky = pc.and_(
-                    starts,
-                    pc.invert(pc.match_substring_regex(col, "^" + _PLAIN_NUMBER + "$")),
-                )
-                col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
-        elif pa.types.is_floating(field.type):
-            col = pc.if_else(pc.is_nan(col), pa.scalar(None, field.type), col)
-        out.append(col)
-    return pa.Table.from_arrays(out, schema=table.schema)
 
 
 @dataclass
@@ -173,15 +119,11 @@ def pack_values(results: list) -> PackedValues:
         result.values_moved += len(result.values)
         result.values = []
     table = values_table(rows)
-    sink = pa.BufferOutputStream()
-    pa_csv.write_csv(defuse_arrow(table), sink, write_options=_CSV_ROWS)
-    return PackedValues(table, sink.getvalue().to_pybytes())
+    return PackedValues(table, arrow_csv_bytes(table, header=False))
 
 
 def _csv_header() -> bytes:
-    sink = pa.BufferOutputStream()
-    pa_csv.write_csv(values_table([]), sink, write_options=_CSV_OPTIONS)
-    return sink.getvalue().to_pybytes()
+    return arrow_csv_bytes(values_table([]))
 
 
 class _ValueSink:
@@ -352,9 +294,7 @@ def write_ingest_result(
     try:
         for start in range(0, len(result.values), FLUSH_ROWS):
             table = values_arrow(result.values.iloc[start : start + FLUSH_ROWS])
-            csv_rows = pa.BufferOutputStream()
-            pa_csv.write_csv(defuse_arrow(table), csv_rows, write_options=_CSV_ROWS)
-            sink.add(PackedValues(table, csv_rows.getvalue().to_pybytes()))
+            sink.add(PackedValues(table, arrow_csv_bytes(table, header=False)))
     finally:
         sink.close()
     return _finish(outdir, sink, result.returns, result.issues, formats, workbook)

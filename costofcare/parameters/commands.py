@@ -9,6 +9,7 @@ import sys
 import pandas as pd
 
 from ..cli import add_verb
+from ..csvout import write_csv
 from ..errors import ParameterError
 from .dates import to_date
 from .loader import STATUSES
@@ -132,7 +133,7 @@ def _write(frame: pd.DataFrame, fmt: str, header: str | None) -> int:
 
 def _emit(frame: pd.DataFrame, fmt: str) -> None:
     if fmt == "csv":
-        frame.to_csv(sys.stdout, index=False)
+        write_csv(frame, sys.stdout)
         return
     shown = frame.copy()
     if "source_title" in shown:

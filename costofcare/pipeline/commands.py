@@ -14,7 +14,7 @@ from pathlib import Path
 from ..cli import add_verb
 from .config import example_config
 from .run import RunResult, run
-from .write import write_run
+from .write import check_output_folder, write_run
 
 RUN_EXAMPLES = """\
 examples:
@@ -111,6 +111,11 @@ def dump_summary(result: RunResult) -> str:
 def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=None, help="processes for reading returns")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an existing, non-empty output folder whole (refused without it)",
+    )
 
 
 def register(subparsers) -> None:
@@ -144,8 +149,9 @@ def register(subparsers) -> None:
 
 def _run_and_write(config, args) -> tuple[RunResult, dict[str, Path]]:
     out = Path(args.output)
+    check_output_folder(out, replace=args.replace)  # before the work, not after
     result = run(config, workers=args.workers, progress=not args.no_progress, say=print)
-    paths = write_run(result, out)
+    paths = write_run(result, out, replace=args.replace)
     print(f"      written to {out}")
     return result, paths
 

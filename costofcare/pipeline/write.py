@@ -13,24 +13,90 @@ Layout (keys of the returned dict in brackets)::
     benchmark/  market_statistics.csv [market_statistics], outliers.csv [outliers],
                 positions.csv [positions], comparators_rolled.csv [comparators]
     recommendation.xlsx [recommendation], summary.json [summary], providers/ [providers]
+
+Complete or absent: :func:`write_run` writes everything into a hidden temporary folder
+beside the target (``.<name>.<random>.partial``) and renames it into place only when every
+file is written, so the output folder either holds the whole run or is not there. If writing
+fails or is interrupted, the temporary folder is removed. (A hard kill, such as ``SIGKILL`` or
+a power cut, can leave the temporary folder behind, never a partial output folder; it is safe
+to delete.) An output folder that exists and is not empty is refused unless ``replace=True``,
+which replaces it whole, so no file of an earlier run (an old scenario, an old provider
+workbook) survives beside the new ones. A folder that holds or is one of the run's inputs,
+or lies inside the returns folder, is always refused: inputs are never modified.
+
+Every CSV file is written by :func:`costofcare.csvout.write_csv` (formula-like text defused).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from ..csvout import write_csv
+from ..errors import UserError
 from .run import RunResult
 
-__all__ = ["write_run"]
+__all__ = ["OutputFolderError", "check_output_folder", "write_run"]
+
+_PARTIAL = ".partial"
+
+
+class OutputFolderError(UserError):
+    """An output folder that cannot be written: not empty (and not to be replaced), a file,
+    or holding the run's inputs."""
+
+
+def check_output_folder(
+    outdir: str | Path, *, replace: bool = False, inputs: Iterable[str | Path] = ()
+) -> Path:
+    """Refuse an output folder a run must not write to, before any work is done.
+
+    Parameters
+    ----------
+    outdir : the output folder asked for.
+    replace : whether an existing, non-empty folder may be replaced whole.
+    inputs : the run's input files and folders; the first is the returns folder.
+
+    Returns
+    -------
+    The folder, resolved (symbolic links followed).
+
+    Raises
+    ------
+    OutputFolderError
+        ``outdir`` is a file; it exists, is not empty and ``replace`` is false; it is, or
+        holds, one of ``inputs``; or it lies inside the returns folder.
+    """
+    target = Path(outdir).resolve()
+    inputs = [Path(p).resolve() for p in inputs]
+    for path in inputs:
+        if path == target or target in path.parents:
+            raise OutputFolderError(
+                f"output folder {outdir} holds the run's input {path}: choose another folder"
+            )
+    if inputs and inputs[0].is_dir() and inputs[0] in target.parents:
+        raise OutputFolderError(
+            f"output folder {outdir} is inside the returns folder {inputs[0]}: choose another "
+            "folder"
+        )
+    if target.exists() and not target.is_dir():
+        raise OutputFolderError(f"output folder {outdir} is a file")
+    if not replace and target.is_dir() and any(target.iterdir()):
+        raise OutputFolderError(
+            f"output folder {outdir} already exists and is not empty: choose a new folder or "
+            "replace it whole with --replace"
+        )
+    return target
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False)
-    return path
+    return write_csv(frame, path)
 
 
 def _write_ingest(result: RunResult, outdir: Path) -> dict[str, Path]:
@@ -74,17 +140,49 @@ def _write_tables(result: RunResult, outdir: Path) -> dict[str, Path]:
     return paths
 
 
-def write_run(result: RunResult, outdir: str | Path) -> dict[str, Path]:
-    """Write every output of a run under ``outdir`` (created) and return where each went.
+def write_run(result: RunResult, outdir: str | Path, *, replace: bool = False) -> dict[str, Path]:
+    """Write every output of a run to ``outdir``, complete or not at all; where each went.
 
-    The ingest files are written as ``costofcare ingest`` writes them
-    (:func:`costofcare.ingest.outputs.write_ingest_result`); the workbooks and the JSON
-    summary by :func:`costofcare.report.write_outputs`. The module notes give the layout.
+    The files go into a temporary folder beside ``outdir``, renamed into place once all are
+    written (see the module notes). The ingest files are written as ``costofcare ingest``
+    writes them (:func:`costofcare.ingest.outputs.write_ingest_result`); the workbooks and the
+    JSON summary by :func:`costofcare.report.write_outputs`.
+
+    Parameters
+    ----------
+    result : the run, from :func:`costofcare.pipeline.run`.
+    outdir : the output folder: absent or empty, or replaced whole when ``replace`` is true.
+    replace : replace an existing, non-empty ``outdir`` (nothing of it is kept).
+
+    Raises
+    ------
+    OutputFolderError
+        ``outdir`` cannot be written (:func:`check_output_folder`); nothing is written.
     """
+    target = check_output_folder(outdir, replace=replace, inputs=_inputs(result))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=_PARTIAL, dir=target.parent))
+    try:
+        paths = _write_all(result, staging)
+        check_output_folder(outdir, replace=replace)  # nothing appeared there meanwhile
+        _move_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return {key: Path(outdir) / path.relative_to(staging) for key, path in paths.items()}
+
+
+def _inputs(result: RunResult) -> list[Path]:
+    """The run's input files and folders, the returns folder first."""
+    cfg = result.config
+    paths = [cfg.returns, cfg.current_rates, cfg.volumes, cfg.comparators, cfg.source]
+    return [Path(p) for p in paths if p is not None]
+
+
+def _write_all(result: RunResult, out: Path) -> dict[str, Path]:
+    """Every output of the run under ``out`` (an empty folder)."""
     from ..report import write_outputs as write_report_outputs
 
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
     paths = _write_ingest(result, out)
     paths.update(_write_tables(result, out))
     cfg = result.config
@@ -105,6 +203,24 @@ def write_run(result: RunResult, outdir: str | Path) -> dict[str, Path]:
     )
     _add_council_files(paths["summary"], result.summary.get("council_files"))
     return paths
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    """Rename the finished ``staging`` folder to ``target``; an existing ``target`` is moved
+    aside first and deleted only once the new folder is in place (put back on failure)."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+        os.rename(target, old / target.name)
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        if old is not None:
+            os.rename(old / target.name, target)
+            old.rmdir()
+        raise
+    if old is not None:
+        shutil.rmtree(old)
 
 
 def _add_council_files(path: Path, council_files: dict | None) -> None:

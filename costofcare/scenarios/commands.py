@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..cli import add_verb, read_checked
+from ..csvout import write_csv
 from ..errors import EXIT_OK, UserError
 from .config import check_against_data, load_config
 from .montecarlo import run_monte_carlo
@@ -106,10 +107,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     results = run_context(ctx, config.scenarios)
-    results.to_csv(out / "scenarios.csv", index=False)
-    explain_by_line(ctx, config.scenarios).to_csv(out / "by_line.csv", index=False)
+    write_csv(results, out / "scenarios.csv")
+    write_csv(explain_by_line(ctx, config.scenarios), out / "by_line.csv")
     budget = budget_totals(results)
-    budget.to_csv(out / "budget.csv", index=False)
+    write_csv(budget, out / "budget.csv")
     summary = {
         "config": str(args.config),
         "target": [
@@ -123,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
     mc_result = None
     if mc is not None:
         mc_result = run_monte_carlo(ctx, mc.scenario, mc.inputs, mc.runs, mc.seed, mc.percentiles)
-        mc_result.summary.to_csv(out / "monte_carlo_summary.csv", index=False)
-        mc_result.budget.to_csv(out / "monte_carlo_budget.csv", index=False)
+        write_csv(mc_result.summary, out / "monte_carlo_summary.csv")
+        write_csv(mc_result.budget, out / "monte_carlo_budget.csv")
         summary["monte_carlo"] = {
             **mc_result.settings,
             "budget": mc_result.budget_summary.to_dict(orient="records"),
