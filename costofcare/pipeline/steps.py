@@ -182,6 +182,7 @@ def benchmark_market(unit_costs: pd.DataFrame, volumes: pd.DataFrame, *, say: Sa
     from ..benchmark.market import MarketBenchmark
 
     columns = ["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "route"]
+    columns += [c for c in ("care_category", "enhanced_care") if c in unit_costs]
     bench = MarketBenchmark().fit(
         unit_costs[columns], volumes[["provider", "service", "volume_per_week", "volume_unit"]]
     )

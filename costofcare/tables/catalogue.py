@@ -20,6 +20,8 @@ SERVICE_UNITS = {
 }
 #: Cost line categories the staffing share and the scenarios work from.
 CATEGORIES = ("staffing", "non_staffing", "return")
+#: Care home markets (Fair Cost of Care Annex B): registration type of the home.
+CARE_CATEGORIES = ("residential", "nursing", "dual")
 
 #: Old spellings of a costing unit; ``None`` stands for the service's own unit.
 _OLD_UNITS: dict[str, str | None] = {
@@ -248,6 +250,21 @@ UNIT_COSTS = Table(
         ),
         Column(
             "source", "text", "Where the figure comes from (fields and arithmetic).", required=False
+        ),
+        Column(
+            "care_category",
+            "text",
+            "Care homes: the market the home is priced in, from its registration type "
+            "(residential, nursing or dual); blank for other services.",
+            required=False,
+            allowed=CARE_CATEGORIES,
+        ),
+        Column(
+            "enhanced_care",
+            "bool",
+            "Care homes: more than half the residents counted by type of care have enhanced "
+            "needs (such as dementia).",
+            required=False,
         ),
         _RETURN_ID,
     ),
