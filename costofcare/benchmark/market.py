@@ -415,9 +415,10 @@ def market_statistics(
     Returns
     -------
     pandas.DataFrame
-        One row per line (per care category when split) and per ``weighting`` (``"unweighted"``, ``"volume"``) and
-        ``outliers`` (``"included"``, ``"excluded"``), with ``count, volume_per_week, mean, p10,
-        lower_quartile, median, upper_quartile, p90, min, max`` and ``quantile_method``.
+        One row per line (per care category when split), ``care_category``, ``weighting``
+        (``"unweighted"``, ``"volume"``) and ``outliers`` (``"included"``, ``"excluded"``),
+        with ``count, volume_per_week, mean, p10, lower_quartile, median, upper_quartile, p90,
+        min, max`` and ``quantile_method``.
         Line quartiles are computed line by line, so they do not add up to the total's.
     """
     table = flagged if "outlier" in flagged else flagged.assign(outlier=False)

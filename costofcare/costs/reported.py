@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..tables.catalogue import CARE_COLUMNS
 from .annual import AnnualCosts, Route
 from .carecategory import CareCategory, care_category
 from .lines import UNITS
@@ -282,7 +283,8 @@ def reported_unit_cost(
     Returns
     -------
     pandas.DataFrame
-        :data:`costofcare.costs.modelled.TIDY_COLUMNS` plus ``return_id``; ``source`` lists
+        :data:`costofcare.costs.modelled.TIDY_COLUMNS` plus ``care_category``,
+        ``enhanced_care`` and ``return_id``; ``source`` lists
         the cells each line was read from and the units it was divided by.
 
     Raises
@@ -295,7 +297,7 @@ def reported_unit_cost(
     rows: list[dict] = []
     for one in split_returns(values):
         rows.extend(_one_return(one, standard_occupancy))
-    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"])
+    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, *CARE_COLUMNS, "return_id"])
 
 
 def reported_unit_cost_with_issues(
@@ -332,7 +334,9 @@ def reported_unit_cost_with_issues(
                     provider=str(one.provider),
                 )
             )
-    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"]), issues_frame(issues)
+    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, *CARE_COLUMNS, "return_id"]), issues_frame(
+        issues
+    )
 
 
 def _check_occupancy(standard_occupancy: float | None) -> None:

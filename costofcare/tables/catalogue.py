@@ -22,6 +22,8 @@ SERVICE_UNITS = {
 CATEGORIES = ("staffing", "non_staffing", "return")
 #: Care home markets (Fair Cost of Care Annex B): registration type of the home.
 CARE_CATEGORIES = ("residential", "nursing", "dual")
+#: Unit cost columns naming a care home's market (reported from its return).
+CARE_COLUMNS = ("care_category", "enhanced_care")
 
 #: Old spellings of a costing unit; ``None`` stands for the service's own unit.
 _OLD_UNITS: dict[str, str | None] = {
