@@ -47,7 +47,7 @@ class CareCategory:
     enhanced: bool = False
 
 
-def _residents(values: ReturnValues, names: tuple[str, ...]) -> float:
+def residents(values: ReturnValues, names: tuple[str, ...]) -> float:
     """Residents in the fields ``names`` (a blank field counts 0)."""
     total = 0.0
     for name in names:
@@ -74,6 +74,6 @@ def care_category(values: ReturnValues) -> CareCategory:
         return CareCategory()
     found = values.single("home_type")
     category = HOME_TYPE_CATEGORY.get("" if found is None else found.text.strip(), "")
-    enhanced = _residents(values, ENHANCED_FIELDS)
-    counted = enhanced + _residents(values, STANDARD_FIELDS)
+    enhanced = residents(values, ENHANCED_FIELDS)
+    counted = enhanced + residents(values, STANDARD_FIELDS)
     return CareCategory(category, counted > 0 and enhanced / counted > ENHANCED_MAJORITY)
