@@ -15,7 +15,9 @@ The return reports the cost of its nurses in full, so for each care home return 
   eligible: the return does not split funders by type of care);
 * ``cost_excluding_fnc_per_unit`` = total cost per resident week - ``fnc_per_unit``.
 
-Nothing is rounded.
+Nothing is rounded. A home with no nursing residents needs no FNC rate; one with nursing
+residents whose period has no rate in the parameters is an error naming the return (supply the
+rate as an override).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import math
 
 import pandas as pd
 
+from ..parameters.store import ParameterError
 from .carecategory import residents
 from .returnvalues import ReturnValues, split_returns
 
@@ -69,6 +72,15 @@ def _midpoint(start: str, end: str) -> dt.date:
     return first + (last - first) // 2
 
 
+def _source(fnc, share: float) -> str:
+    if fnc is None:
+        return "no nursing residents: nothing to take off"
+    return (
+        f"FNC £{fnc.value:.2f} a week from {fnc.effective_from} ({fnc.source_title}) "
+        f"x nursing share {share:.4f}"
+    )
+
+
 def costs_excluding_fnc(unit_costs: pd.DataFrame, values: pd.DataFrame, params) -> pd.DataFrame:
     """Each care home return's total cost per resident week with and without FNC.
 
@@ -90,7 +102,8 @@ def costs_excluding_fnc(unit_costs: pd.DataFrame, values: pd.DataFrame, params) 
     Raises
     ------
     costofcare.parameters.ParameterError
-        A return's period midpoint outside the FNC rates shipped (or supplied as overrides).
+        A return with nursing residents whose period midpoint is outside the FNC rates
+        shipped (or supplied as overrides), naming the return.
     """
     homes = unit_costs[unit_costs["service"] == "care_home"]
     by_return = {str(one.return_id): one for one in split_returns(values)}
@@ -103,9 +116,16 @@ def costs_excluding_fnc(unit_costs: pd.DataFrame, values: pd.DataFrame, params) 
     rows = []
     for (provider, service, return_id, route, category), row in totals.iterrows():
         middle = _midpoint(row["period_start"], row["period_end"])
-        fnc = params.get(FNC_PARAMETER, middle)
         share = nursing_share(by_return[str(return_id)], str(category))
-        per_unit = fnc.value * share
+        try:
+            fnc = params.get(FNC_PARAMETER, middle)
+        except ParameterError as exc:
+            if not share:  # no nursing: nothing to take off, whatever the date
+                fnc = None
+            else:
+                raise ParameterError(f"return {return_id} ({provider}): {exc}") from None
+        rate = 0.0 if fnc is None else fnc.value
+        per_unit = rate * share
         rows.append(
             {
                 "provider": provider,
@@ -114,13 +134,12 @@ def costs_excluding_fnc(unit_costs: pd.DataFrame, values: pd.DataFrame, params) 
                 "route": route,
                 "care_category": category,
                 "period_midpoint": middle.isoformat(),
-                "fnc_per_week": fnc.value,
+                "fnc_per_week": rate,
                 "nursing_share": share,
                 "fnc_per_unit": per_unit,
                 "cost_per_unit": row["cost_per_unit"],
                 "cost_excluding_fnc_per_unit": row["cost_per_unit"] - per_unit,
-                "source": f"FNC £{fnc.value:.2f} a week from {fnc.effective_from} "
-                f"({fnc.source_title}) x nursing share {share:.4f}",
+                "source": _source(fnc, share),
             }
         )
     return pd.DataFrame(rows, columns=FNC_COLUMNS)
