@@ -177,3 +177,47 @@ def test_example_care_homes_are_priced_as_three_markets(example_cli_run):
     costs = result.unit_costs[result.unit_costs["service"] == "care_home"]
     for return_id, category in costs.groupby("return_id")["care_category"].agg(set).items():
         assert category == {spelled[typed[return_id]]}
+
+
+def test_nursing_markets_also_give_the_total_excluding_fnc():
+    # FNC taken off: N1 1200 - 250 = 950, N2 1400 - 250 = 1150 -> nursing median 1050.
+    # Residential homes get no such row.
+    nursing_care = pd.DataFrame(
+        {
+            "provider": ["N1", "N2", "R1"],
+            "service": "care_home",
+            "route": "reported",
+            "cost_excluding_fnc_per_unit": [950.0, 1150.0, 800.0],
+        }
+    )
+    q = MarketBenchmark().fit(_market(), nursing_care=nursing_care).quartiles_
+    net = q[
+        (q["level"] == "total_excluding_fnc")
+        & (q["weighting"] == "unweighted")
+        & (q["outliers"] == "included")
+    ]
+    assert list(net["care_category"]) == ["nursing"]
+    assert net.iloc[0]["median"] == pytest.approx(1050.0)
+    assert net.iloc[0]["cost_line"] == "Total excluding NHS-funded nursing care"
+
+
+@pytest.mark.slow
+def test_example_nursing_markets_excluding_fnc(example_cli_run):
+    """FNC £235.88 a week (2024-25: the returns' period midpoint is 30 September 2024).
+
+    nursing: every home all nursing, so each total less 235.88: median 1128.98 - 235.88
+        = 893.10
+    dual (nursing residents of those counted, from the returns):
+        Kestrel 897.63 - 235.88 x 17/29 = 759.36;  Wren 905.78 - 235.88 x 25/42 = 765.38
+        Bluebell 922.70 - 235.88 x 19/50 = 833.07; Castle 1082.72 - 235.88 x 24/41 = 944.64
+        -> median (765.38 + 833.07) / 2 = 799.22
+    """
+    market = example_cli_run["result"].market
+    q = market[
+        (market["level"] == "total_excluding_fnc")
+        & (market["weighting"] == "unweighted")
+        & (market["outliers"] == "included")
+    ].set_index("care_category")
+    assert sorted(q.index) == ["dual", "nursing"]
+    assert q.loc["nursing", "median"] == pytest.approx(893.10, abs=0.01)
+    assert q.loc["dual", "median"] == pytest.approx(799.22, abs=0.01)

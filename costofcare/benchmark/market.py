@@ -54,7 +54,12 @@ ALL_CATEGORIES = "all"
 ENHANCED_SUFFIX = "_enhanced"
 
 TOTAL_LABEL = "Total"
-LEVELS = ("line", "category", "total")
+#: Level and label of a nursing market's total cost less NHS-funded nursing care (FNC).
+FNC_LEVEL = "total_excluding_fnc"
+FNC_LABEL = "Total excluding NHS-funded nursing care"
+#: Care categories whose homes receive FNC (the total excluding it is given for these).
+FNC_CATEGORIES = ("nursing", "dual")
+LEVELS = ("line", "category", "total", FNC_LEVEL)
 OUTLIER_RULES = ("tukey", "mad")
 #: Normal-consistency constants: sigma ~ 1.4826 x MAD, or 1.2533 x mean absolute deviation.
 MAD_TO_SIGMA = 1.4826
@@ -474,6 +479,27 @@ def market_statistics(
     return stats.drop(columns=["line_order", "_w", "_o"]).reset_index(drop=True)
 
 
+def excluding_fnc(costs: pd.DataFrame, nursing_care: pd.DataFrame) -> pd.DataFrame:
+    """Each nursing or dual care home's total less NHS-funded nursing care, as rows of
+    :func:`provider_costs` (``level`` :data:`FNC_LEVEL`, placed after the total).
+
+    ``nursing_care`` is :func:`costofcare.costs.costs_excluding_fnc` (``provider, service,
+    route, cost_excluding_fnc_per_unit``).
+    """
+    totals = costs[costs["level"] == "total"]
+    base = _text(totals["care_category"]).str.removesuffix(ENHANCED_SUFFIX)
+    totals = totals[base.isin(FNC_CATEGORIES).to_numpy()]
+    key = ["provider", "service", "route"]
+    net = nursing_care[[*key, "cost_excluding_fnc_per_unit"]]
+    merged = totals.drop(columns="cost_per_unit").merge(net, on=key, validate="one_to_one")
+    return merged.assign(
+        level=FNC_LEVEL,
+        cost_line=FNC_LABEL,
+        cost_per_unit=merged["cost_excluding_fnc_per_unit"],
+        line_order=merged["line_order"] + 1,
+    ).drop(columns="cost_excluding_fnc_per_unit")
+
+
 def _care_order(category: pd.Series) -> pd.Series:
     """Whole market first, then residential, nursing and dual (each plain, then enhanced)."""
     base = category.str.removesuffix(ENHANCED_SUFFIX)
@@ -648,8 +674,19 @@ class MarketBenchmark:
         self.exclude = exclude
         self.by_care_category = by_care_category
 
-    def fit(self, unit_costs: pd.DataFrame, volumes: pd.DataFrame | None = None) -> MarketBenchmark:
-        """Compute everything from a unit-cost table and an optional volumes table."""
+    def fit(
+        self,
+        unit_costs: pd.DataFrame,
+        volumes: pd.DataFrame | None = None,
+        nursing_care: pd.DataFrame | None = None,
+    ) -> MarketBenchmark:
+        """Compute everything from a unit-cost table and optional volumes.
+
+        ``nursing_care`` (:func:`costofcare.costs.costs_excluding_fnc`) adds, to each
+        nursing and dual care home market, the total cost excluding NHS-funded nursing care
+        (``level`` ``total_excluding_fnc``).
+        """
+        self.nursing_care_ = nursing_care
         costs = provider_costs(unit_costs)
         flagged = flag_outliers(costs, self.rule, self.k, self.mad_threshold, self.min_count)
         self.volumes_ = validate_volumes(volumes) if volumes is not None else None
@@ -673,6 +710,8 @@ class MarketBenchmark:
         if not self.by_care_category:
             return stats
         fence = (self.rule, self.k, self.mad_threshold, self.min_count)
+        if self.nursing_care_ is not None:
+            costs = pd.concat([costs, excluding_fnc(costs, self.nursing_care_)], ignore_index=True)
         apart = flag_outliers(costs, *fence, by_care_category=True)
         split = market_statistics(apart, self.volumes_, self.exclude, by_care_category=True)
         both = pd.concat([stats, split], ignore_index=True)

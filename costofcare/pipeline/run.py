@@ -27,6 +27,7 @@ from .steps import (
     ingest_returns,
     left_out_table,
     market_tables,
+    nursing_care,
     recommend,
     roll_comparators,
     run_scenarios,
@@ -137,7 +138,12 @@ def run(
         f"{len(left_out)} returns left out (see costs/left_out.csv)"
     )
     scenarios = run_scenarios(cfg, tables, params, say=say)
-    bench = benchmark_market(tables.unit_costs, tables.volumes, say=say)
+    bench = benchmark_market(
+        tables.unit_costs,
+        tables.volumes,
+        say=say,
+        nursing_care=nursing_care(tables.unit_costs, ingest.values, params),
+    )
     recs, parameters = recommend(
         configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
     )
