@@ -186,8 +186,16 @@ def test_nursing_markets_also_give_the_total_excluding_fnc():
         {
             "provider": ["N1", "N2", "R1"],
             "service": "care_home",
+            "return_id": ["n1", "n2", "r1"],
             "route": "reported",
+            "care_category": ["nursing", "nursing", "residential"],
+            "period_midpoint": "2025-09-30",
+            "fnc_per_week": [250.0, 250.0, 0.0],
+            "nursing_share": [1.0, 1.0, 0.0],
+            "fnc_per_unit": [250.0, 250.0, 0.0],
+            "cost_per_unit": [1200.0, 1400.0, 800.0],
             "cost_excluding_fnc_per_unit": [950.0, 1150.0, 800.0],
+            "source": "by hand",
         }
     )
     q = MarketBenchmark().fit(_market(), nursing_care=nursing_care).quartiles_
@@ -199,6 +207,14 @@ def test_nursing_markets_also_give_the_total_excluding_fnc():
     assert list(net["care_category"]) == ["nursing"]
     assert net.iloc[0]["median"] == pytest.approx(1050.0)
     assert net.iloc[0]["cost_line"] == "Total excluding NHS-funded nursing care"
+
+
+def test_a_nursing_care_table_without_its_columns_is_refused():
+    from costofcare.benchmark.market import MarketDataError
+
+    bad = pd.DataFrame({"provider": ["N1"], "service": "care_home", "route": "reported"})
+    with pytest.raises(MarketDataError, match="cost_excluding_fnc_per_unit"):
+        MarketBenchmark().fit(_market(), nursing_care=bad)
 
 
 @pytest.mark.slow

@@ -320,9 +320,6 @@ NOT_SHARED_TABLES = {
     ("scenarios/scenario.py", "RESULT_COLUMNS"),
     # the benchmark's own output (costs_, positions_, outliers_), not a table between steps
     ("benchmark/market.py", "COST_COLUMNS"),
-    # a result for the analyst (care home costs excluding NHS-funded nursing care), read by
-    # no other step
-    ("costs/nursingcare.py", "FNC_COLUMNS"),
     # recommend's inputs: the current_rates and unit_costs tables, to be checked by
     # costofcare.tables when the recommendation methods take their new shape
     ("recommend/engine.py", "RATE_COLUMNS"),

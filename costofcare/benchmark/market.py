@@ -483,9 +483,10 @@ def excluding_fnc(costs: pd.DataFrame, nursing_care: pd.DataFrame) -> pd.DataFra
     """Each nursing or dual care home's total less NHS-funded nursing care, as rows of
     :func:`provider_costs` (``level`` :data:`FNC_LEVEL`, placed after the total).
 
-    ``nursing_care`` is :func:`costofcare.costs.costs_excluding_fnc` (``provider, service,
-    route, cost_excluding_fnc_per_unit``).
+    ``nursing_care`` is :func:`costofcare.costs.costs_excluding_fnc` (the ``nursing_care``
+    table, checked in full: a problem raises :class:`MarketDataError`).
     """
+    nursing_care = check("nursing_care", nursing_care, error=MarketDataError)
     totals = costs[costs["level"] == "total"]
     base = _text(totals["care_category"]).str.removesuffix(ENHANCED_SUFFIX)
     totals = totals[base.isin(FNC_CATEGORIES).to_numpy()]

@@ -28,6 +28,7 @@ import math
 import pandas as pd
 
 from ..parameters.store import ParameterError
+from ..tables.catalogue import NURSING_CARE
 from .carecategory import residents
 from .returnvalues import ReturnValues, split_returns
 
@@ -38,21 +39,8 @@ NURSING_FIELDS = ("residents_nursing", "residents_nursing_enhanced")
 RESIDENTIAL_FIELDS = ("residents_residential", "residents_residential_enhanced")
 #: nursing share of a return that gives no residents by type of care, by care category
 NO_COUNTS_SHARE = {"nursing": 1.0, "residential": 0.0}
-#: columns of :func:`costs_excluding_fnc`
-FNC_COLUMNS = [
-    "provider",
-    "service",
-    "return_id",
-    "route",
-    "care_category",
-    "period_midpoint",
-    "fnc_per_week",
-    "nursing_share",
-    "fnc_per_unit",
-    "cost_per_unit",
-    "cost_excluding_fnc_per_unit",
-    "source",
-]
+#: columns of :func:`costs_excluding_fnc` (declared as the ``nursing_care`` table)
+FNC_COLUMNS = list(NURSING_CARE.names)
 
 
 def nursing_share(values: ReturnValues, care_category: str) -> float:
