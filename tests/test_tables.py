@@ -305,7 +305,9 @@ def test_ingest_and_costs_columns_come_from_the_declarations():
     assert VALUE_COLUMNS == tables.VALUES.names
     assert ISSUE_COLUMNS == tables.ISSUES.names
     assert RETURN_COLUMNS == tables.RETURNS.names
-    assert [*TIDY_COLUMNS, "return_id"] == list(tables.UNIT_COSTS.names)
+    # the care home market columns come from a return (reported route only)
+    care = list(tables.catalogue.CARE_COLUMNS)
+    assert [*TIDY_COLUMNS, *care, "return_id"] == list(tables.UNIT_COSTS.names)
 
 
 #: Column tuples that are not tables passed between steps: a workbook layout, the example

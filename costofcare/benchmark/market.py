@@ -9,7 +9,11 @@ per provider and service: contact hours, occupied beds or support hours). From t
   deviation), with the reason written out;
 * :func:`percentile_positions` places every provider within the market for each line;
 * :func:`market_statistics` gives count, mean, P10, quartiles, P90, minimum and maximum,
-  unweighted (Excel ``QUARTILE.INC``) and weighted by volume, with and without outliers;
+  unweighted (Excel ``QUARTILE.INC``) and weighted by volume, with and without outliers,
+  for each service's whole market (``care_category`` ``"all"``) and, with
+  ``by_care_category=True``, for each care home market apart (``care_category``
+  ``residential``, ``nursing`` or ``dual``, with ``_enhanced`` appended for homes whose return
+  flags enhanced needs: the Fair Cost of Care Annex B prices these separately);
 * :func:`rate_coverage` gives the share of providers, and of volume, whose cost a rate covers.
 
 :class:`MarketBenchmark` runs them all in one ``fit`` for use in a notebook.
@@ -25,6 +29,7 @@ import pandas as pd
 
 from ..errors import UserError
 from ..tables import UNIT_COSTS, VOLUMES, check
+from ..tables.catalogue import CARE_CATEGORIES
 from .quantiles import (
     UNWEIGHTED_METHOD,
     WEIGHTED_METHOD,
@@ -43,9 +48,18 @@ _VOLUME_COLUMNS = [c for c in VOLUMES.names if c != "current_rate"]
 MARKET_KEY = ["service", "route"]
 #: Key of one statistic within a market.
 LINE_KEY = ["service", "route", "level", "category", "cost_line", "unit"]
+#: ``care_category`` of the statistics of a service's whole market (every provider pooled).
+ALL_CATEGORIES = "all"
+#: The flag appended to a care category for homes whose residents mostly have enhanced needs.
+ENHANCED_SUFFIX = "_enhanced"
 
 TOTAL_LABEL = "Total"
-LEVELS = ("line", "category", "total")
+#: Level and label of a nursing market's total cost less NHS-funded nursing care (FNC).
+FNC_LEVEL = "total_excluding_fnc"
+FNC_LABEL = "Total excluding NHS-funded nursing care"
+#: Care categories whose homes receive FNC (the total excluding it is given for these).
+FNC_CATEGORIES = ("nursing", "dual")
+LEVELS = ("line", "category", "total", FNC_LEVEL)
 OUTLIER_RULES = ("tukey", "mad")
 #: Normal-consistency constants: sigma ~ 1.4826 x MAD, or 1.2533 x mean absolute deviation.
 MAD_TO_SIGMA = 1.4826
@@ -63,6 +77,7 @@ STAT_FRACTIONS = {
 COST_COLUMNS = (
     "provider",
     "service",
+    "care_category",
     "route",
     "level",
     "category",
@@ -80,9 +95,24 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype(object).where(series.notna(), "").astype(str).str.strip()
 
 
+def _is_true(series: pd.Series) -> pd.Series:
+    """A flag column read from a frame or a CSV: True, "true", "yes" or 1 are true."""
+    text = series.astype(object).where(series.notna(), "").astype(str).str.strip().str.lower()
+    return text.isin(["true", "yes", "1", "1.0"])
+
+
+def care_market(unit_costs: pd.DataFrame) -> pd.Series:
+    """Each row's care home market: ``care_category`` with ``_enhanced`` appended when
+    ``enhanced_care`` is true; blank when the row has no care category."""
+    category = _text(unit_costs["care_category"]).str.lower()
+    enhanced = _is_true(unit_costs["enhanced_care"]) & (category != "")
+    return category.where(~enhanced, category + ENHANCED_SUFFIX)
+
+
 def validate_unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
     """Check a unit-cost table (:data:`costofcare.tables.UNIT_COSTS`, with ``route``) and
-    return a clean copy of the columns a market needs.
+    return a clean copy of the columns a market needs, with each row's care home market in
+    ``care_category`` (see :func:`care_market`; blank for other services).
 
     Rows whose ``category`` is ``"total"`` are dropped: totals are recomputed here from the
     lines so that every total is built the same way. A provider may appear once per service,
@@ -96,7 +126,8 @@ def validate_unit_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
         lines), or a negative cost, or mixed units within a market.
     """
     table = check("unit_costs", unit_costs, error=MarketDataError, require=("route",))
-    table = table.loc[table["category"] != "total", _MARKET_COLUMNS]
+    table = table.loc[table["category"] != "total"]
+    table = table.loc[:, _MARKET_COLUMNS].assign(care_category=care_market(table))
     negative = table["cost_per_unit"] < 0
     if negative.any():
         row = table[negative].iloc[0]
@@ -146,8 +177,8 @@ def provider_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``provider, service, route, level, category, cost_line, unit, cost_per_unit,
-        line_order``; ``level`` is ``"line"``, ``"category"`` or ``"total"``, and
+        Columns ``provider, service, care_category, route, level, category, cost_line, unit,
+        cost_per_unit, line_order``; ``level`` is ``"line"``, ``"category"`` or ``"total"``, and
         ``line_order`` keeps the order lines first appear in (category subtotals follow the
         lines, the total comes last).
     """
@@ -164,14 +195,15 @@ def provider_costs(unit_costs: pd.DataFrame) -> pd.DataFrame:
         )
 
     with_category = lines[lines["category"] != ""]
-    categories = summed(with_category, ["provider", "service", "route", "unit", "category"])
+    provider_key = ["provider", "service", "care_category", "route", "unit"]
+    categories = summed(with_category, [*provider_key, "category"])
     category_order = {c: i for i, c in enumerate(dict.fromkeys(with_category["category"]))}
     categories = categories.assign(
         level="category",
         cost_line=categories["category"].map(_category_label),
         line_order=base + categories["category"].map(category_order),
     )
-    totals = summed(lines, ["provider", "service", "route", "unit"]).assign(
+    totals = summed(lines, provider_key).assign(
         level="total",
         category="",
         cost_line=TOTAL_LABEL,
@@ -220,6 +252,7 @@ def flag_outliers(
     k: float = 1.5,
     mad_threshold: float = 3.5,
     min_count: int = 4,
+    by_care_category: bool = False,
 ) -> pd.DataFrame:
     """Mark values outside robust fences, separately for every line, subtotal and total.
 
@@ -236,6 +269,9 @@ def flag_outliers(
         Width of the fences for each rule (defaults 1.5 and 3.5, the textbook values).
     min_count
         Lines with fewer providers than this are not tested (fences need enough data).
+    by_care_category
+        Fence each care home market apart (``care_category``); rows without a care
+        category are not tested.
 
     Returns
     -------
@@ -252,7 +288,8 @@ def flag_outliers(
     result["upper_fence"] = np.nan
     result["outlier"] = False
     result["outlier_reason"] = ""
-    for _, index in result.groupby(LINE_KEY, sort=False).groups.items():
+    keys, tested = _market_keys(result, by_care_category)
+    for _, index in result[tested].groupby(keys, sort=False).groups.items():
         values = result.loc[index, "cost_per_unit"]
         present = values.dropna()
         if len(present) < min_count:
@@ -267,6 +304,14 @@ def flag_outliers(
                 result.loc[row, "outlier"] = True
                 result.loc[row, "outlier_reason"] = f"{value:.2f} is {side} fence ({described})"
     return result
+
+
+def _market_keys(costs: pd.DataFrame, by_care_category: bool) -> tuple[list[str], pd.Series]:
+    """The key of one statistic, and the rows in a market: the whole service's, or each care
+    home market apart (rows without a care category are in no care home market)."""
+    if not by_care_category:
+        return LINE_KEY, pd.Series(True, index=costs.index)
+    return [*LINE_KEY, "care_category"], _text(costs["care_category"]) != ""
 
 
 def percentile_positions(costs: pd.DataFrame, significance: int | None = None) -> pd.DataFrame:
@@ -353,6 +398,7 @@ def market_statistics(
     flagged: pd.DataFrame,
     volumes: pd.DataFrame | None = None,
     exclude: str = "line",
+    by_care_category: bool = False,
 ) -> pd.DataFrame:
     """The published Fair Cost of Care statistics for every line, subtotal and total.
 
@@ -366,22 +412,30 @@ def market_statistics(
         volume-weighted rows; providers without a volume are left out of those rows.
     exclude
         How outliers leave the "excluded" rows; see :func:`excluded_as_outliers`.
+    by_care_category
+        False: each service's whole market, ``care_category`` ``"all"``. True: each care home
+        market apart (rows with a ``care_category``; flag outliers the same way, with
+        ``flag_outliers(..., by_care_category=True)``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per line and per ``weighting`` (``"unweighted"``, ``"volume"``) and
-        ``outliers`` (``"included"``, ``"excluded"``), with ``count, volume_per_week, mean, p10,
-        lower_quartile, median, upper_quartile, p90, min, max`` and ``quantile_method``.
+        One row per line (per care category when split), ``care_category``, ``weighting``
+        (``"unweighted"``, ``"volume"``) and ``outliers`` (``"included"``, ``"excluded"``),
+        with ``count, volume_per_week, mean, p10, lower_quartile, median, upper_quartile, p90,
+        min, max`` and ``quantile_method``.
         Line quartiles are computed line by line, so they do not add up to the total's.
     """
     table = flagged if "outlier" in flagged else flagged.assign(outlier=False)
     drop = excluded_as_outliers(table, exclude)
     table = _attach_volumes(table.assign(_drop=drop.to_numpy()), volumes)
+    _, in_market = _market_keys(table, by_care_category)
+    if not by_care_category:
+        table = table.assign(care_category=ALL_CATEGORIES)
     weightings = ["unweighted"] + (["volume"] if volumes is not None else [])
     rows = []
-    keys = LINE_KEY + ["line_order"]
-    for key, group in table.groupby(keys, sort=False):
+    keys = [*LINE_KEY, "care_category", "line_order"]
+    for key, group in table[in_market.to_numpy()].groupby(keys, sort=False):
         base = dict(zip(keys, key, strict=True))
         for outliers, part in (("included", group), ("excluded", group[~group["_drop"]])):
             values = part["cost_per_unit"].to_numpy(dtype=float)
@@ -405,6 +459,7 @@ def market_statistics(
                     }
                 )
     columns = LINE_KEY + [
+        "care_category",
         "weighting",
         "outliers",
         "count",
@@ -420,8 +475,38 @@ def market_statistics(
     stats = stats.assign(
         _w=stats["weighting"].map({"unweighted": 0, "volume": 1}),
         _o=stats["outliers"].map({"included": 0, "excluded": 1}),
-    ).sort_values(["service", "route", "line_order", "_w", "_o"], kind="mergesort")
+    ).sort_values(["service", "route", "care_category", "line_order", "_w", "_o"], kind="mergesort")
     return stats.drop(columns=["line_order", "_w", "_o"]).reset_index(drop=True)
+
+
+def excluding_fnc(costs: pd.DataFrame, nursing_care: pd.DataFrame) -> pd.DataFrame:
+    """Each nursing or dual care home's total less NHS-funded nursing care, as rows of
+    :func:`provider_costs` (``level`` :data:`FNC_LEVEL`, placed after the total).
+
+    ``nursing_care`` is :func:`costofcare.costs.costs_excluding_fnc` (the ``nursing_care``
+    table, checked in full: a problem raises :class:`MarketDataError`).
+    """
+    nursing_care = check("nursing_care", nursing_care, error=MarketDataError)
+    totals = costs[costs["level"] == "total"]
+    base = _text(totals["care_category"]).str.removesuffix(ENHANCED_SUFFIX)
+    totals = totals[base.isin(FNC_CATEGORIES).to_numpy()]
+    key = ["provider", "service", "route"]
+    net = nursing_care[[*key, "cost_excluding_fnc_per_unit"]]
+    merged = totals.drop(columns="cost_per_unit").merge(net, on=key, validate="one_to_one")
+    return merged.assign(
+        level=FNC_LEVEL,
+        cost_line=FNC_LABEL,
+        cost_per_unit=merged["cost_excluding_fnc_per_unit"],
+        line_order=merged["line_order"] + 1,
+    ).drop(columns="cost_excluding_fnc_per_unit")
+
+
+def _care_order(category: pd.Series) -> pd.Series:
+    """Whole market first, then residential, nursing and dual (each plain, then enhanced)."""
+    base = category.str.removesuffix(ENHANCED_SUFFIX)
+    rank = base.map({c: i for i, c in enumerate(CARE_CATEGORIES)}).fillna(len(CARE_CATEGORIES))
+    rank = 1 + 2 * rank + category.str.endswith(ENHANCED_SUFFIX)
+    return rank.where(category != ALL_CATEGORIES, 0)
 
 
 def _rate_table(rates) -> pd.DataFrame:
@@ -550,6 +635,9 @@ class MarketBenchmark:
     exclude
         ``"line"`` (each flagged value leaves its own line) or ``"provider"`` (a provider
         whose total is flagged leaves every line); see :func:`excluded_as_outliers`.
+    by_care_category
+        Also give each care home market's statistics apart (default True), outliers fenced
+        within the care category; the whole market's rows come first.
 
     Attributes
     ----------
@@ -557,7 +645,8 @@ class MarketBenchmark:
         Lines, subtotals and totals per provider with outlier flags, fences, reasons,
         percentile positions and volumes.
     quartiles_ : DataFrame
-        :func:`market_statistics` for every line, subtotal and total.
+        :func:`market_statistics` for every line, subtotal and total: each service's whole
+        market (``care_category`` ``"all"``), then each care home market apart.
     outliers_ : DataFrame
         The flagged values only, with the reason for each.
     positions_ : DataFrame
@@ -577,19 +666,32 @@ class MarketBenchmark:
         mad_threshold: float = 3.5,
         min_count: int = 4,
         exclude: str = "line",
+        by_care_category: bool = True,
     ) -> None:
         self.rule = rule
         self.k = k
         self.mad_threshold = mad_threshold
         self.min_count = min_count
         self.exclude = exclude
+        self.by_care_category = by_care_category
 
-    def fit(self, unit_costs: pd.DataFrame, volumes: pd.DataFrame | None = None) -> MarketBenchmark:
-        """Compute everything from a unit-cost table and an optional volumes table."""
+    def fit(
+        self,
+        unit_costs: pd.DataFrame,
+        volumes: pd.DataFrame | None = None,
+        nursing_care: pd.DataFrame | None = None,
+    ) -> MarketBenchmark:
+        """Compute everything from a unit-cost table and optional volumes.
+
+        ``nursing_care`` (:func:`costofcare.costs.costs_excluding_fnc`) adds, to each
+        nursing and dual care home market, the total cost excluding NHS-funded nursing care
+        (``level`` ``total_excluding_fnc``).
+        """
+        self.nursing_care_ = nursing_care
         costs = provider_costs(unit_costs)
         flagged = flag_outliers(costs, self.rule, self.k, self.mad_threshold, self.min_count)
         self.volumes_ = validate_volumes(volumes) if volumes is not None else None
-        self.quartiles_ = market_statistics(flagged, self.volumes_, self.exclude)
+        self.quartiles_ = self._statistics(costs, flagged)
         positioned = percentile_positions(flagged)
         positioned["excluded_as_outlier"] = excluded_as_outliers(positioned, self.exclude)
         self.costs_ = _attach_volumes(positioned, self.volumes_).drop(columns="line_order")
@@ -602,6 +704,21 @@ class MarketBenchmark:
             [*COST_COLUMNS, "percentile", "rank_from_lowest", "count", "outlier"]
         ].reset_index(drop=True)
         return self
+
+    def _statistics(self, costs: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
+        """The whole markets' statistics, then each care home market's (fenced apart)."""
+        stats = market_statistics(flagged, self.volumes_, self.exclude)
+        if not self.by_care_category:
+            return stats
+        fence = (self.rule, self.k, self.mad_threshold, self.min_count)
+        if self.nursing_care_ is not None:
+            costs = pd.concat([costs, excluding_fnc(costs, self.nursing_care_)], ignore_index=True)
+        apart = flag_outliers(costs, *fence, by_care_category=True)
+        split = market_statistics(apart, self.volumes_, self.exclude, by_care_category=True)
+        both = pd.concat([stats, split], ignore_index=True)
+        order = both.assign(_c=_care_order(both["care_category"]))
+        order = order.sort_values(["service", "route", "_c"], kind="mergesort")
+        return order.drop(columns="_c").reset_index(drop=True)
 
     def coverage(self, rates) -> pd.DataFrame:
         """:func:`rate_coverage` on the fitted market (all providers, outliers included)."""

@@ -10,10 +10,13 @@
 * :mod:`.annual` — a return's annual cost lines and the routes dividing them by units.
 * :mod:`.nights` — supported living nights priced apart (per support hour, per sleep-in).
 * :mod:`.workforce` — the workforce table from the returns' staffing tables.
+* :mod:`.carecategory` — a care home return's market (residential, nursing, dual; enhanced).
+* :mod:`.nursingcare` — care home costs excluding NHS-funded nursing care (FNC).
 * :mod:`.choose` — which returns feed the market.
 * :mod:`.reconcile` — modelled beside reported, per line and per provider.
 """
 
+from .carecategory import care_category
 from .choose import choose_returns
 from .drivers import load_drivers_file, resolve, resolve_frame
 from .modelled import (
@@ -23,6 +26,7 @@ from .modelled import (
     modelled_unit_cost,
     overheads_and_surplus,
 )
+from .nursingcare import costs_excluding_fnc
 from .oncosts import (
     effective_oncost_rates,
     employer_ni_annual,
@@ -43,8 +47,10 @@ __all__ = [
     "PriceResult",
     "TIDY_COLUMNS",
     "WageFloor",
+    "care_category",
     "care_home_cost_arrays",
     "choose_returns",
+    "costs_excluding_fnc",
     "effective_oncost_rates",
     "employer_ni_annual",
     "employer_ni_annual_by_pay_period",

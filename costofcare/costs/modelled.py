@@ -27,6 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 from ..errors import UserError
 from ..money import WEEKS_PER_YEAR
 from ..tables import UNIT_COSTS
+from ..tables.catalogue import CARE_COLUMNS
 from .lines import (
     CARE_HOME_NON_STAFFING_LINES,
     CARE_HOME_RETURN_LINES,
@@ -49,7 +50,8 @@ OVERHEADS_BASES = ("share_of_price", "markup_on_cost")
 
 #: Columns of every unit cost table, modelled or reported (the table is declared once, as
 #: :data:`costofcare.tables.UNIT_COSTS`; ``return_id`` is added where a return is known).
-TIDY_COLUMNS = [c for c in UNIT_COSTS.names if c != "return_id"]
+#: (the care home market columns are the reported route's: a return's registration type)
+TIDY_COLUMNS = [c for c in UNIT_COSTS.names if c not in ("return_id", *CARE_COLUMNS)]
 
 
 def _f(x: ArrayLike) -> NDArray[np.float64]:

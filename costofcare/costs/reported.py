@@ -24,6 +24,9 @@ Period and units are stated by the return, never assumed: weeks in the period ar
   so that an under-occupied home does not inflate the benchmark (route
   ``reported_standard_occupancy``).
 
+Each care home row carries the return's ``care_category`` (residential, nursing or dual) and
+``enhanced_care`` flag, derived by the rule in :mod:`costofcare.costs.carecategory`.
+
 Each line's ``source`` lists the cells it was read from. The values table is split into
 returns once (:func:`costofcare.costs.returnvalues.split_returns`), so each return's fields
 are looked up by name rather than filtered out of the whole table.
@@ -39,7 +42,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..tables.catalogue import CARE_COLUMNS
 from .annual import AnnualCosts, Route
+from .carecategory import CareCategory, care_category
 from .lines import UNITS
 from .modelled import TIDY_COLUMNS
 from .nights import nights_apart_routes
@@ -218,8 +223,10 @@ def _routes(
     return routes
 
 
-def _rows(values: ReturnValues, period: _Period, route: Route, total_annual: float) -> list:
-    """One unit cost row per line of ``route``."""
+def _rows(
+    values: ReturnValues, period: _Period, route: Route, total_annual: float, care: CareCategory
+) -> list:
+    """One unit cost row per line of ``route``, each carrying the return's care category."""
     return [
         {
             "provider": str(values.provider),
@@ -237,6 +244,8 @@ def _rows(values: ReturnValues, period: _Period, route: Route, total_annual: flo
             "share_of_total": line.annual / total_annual if total_annual else 0.0,
             "source": f"{'; '.join(line.refs)} / units ({route.unit_ref}; "
             f"{period.weeks:.3f} weeks)",
+            "care_category": care.category,
+            "enhanced_care": care.enhanced,
         }
         for cost_line, line in route.lines.items()
     ]
@@ -248,10 +257,11 @@ def _one_return(values: ReturnValues, standard_occupancy: float | None) -> list[
     period = _period(values)
     lines = _annual_lines(values, spec)
     total_annual = lines.total()
+    care = care_category(values)
     return [
         row
         for route in _routes(values, lines, period.weeks, standard_occupancy)
-        for row in _rows(values, period, route, total_annual)
+        for row in _rows(values, period, route, total_annual, care)
     ]
 
 
@@ -273,7 +283,8 @@ def reported_unit_cost(
     Returns
     -------
     pandas.DataFrame
-        :data:`costofcare.costs.modelled.TIDY_COLUMNS` plus ``return_id``; ``source`` lists
+        :data:`costofcare.costs.modelled.TIDY_COLUMNS` plus ``care_category``,
+        ``enhanced_care`` and ``return_id``; ``source`` lists
         the cells each line was read from and the units it was divided by.
 
     Raises
@@ -286,7 +297,7 @@ def reported_unit_cost(
     rows: list[dict] = []
     for one in split_returns(values):
         rows.extend(_one_return(one, standard_occupancy))
-    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"])
+    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, *CARE_COLUMNS, "return_id"])
 
 
 def reported_unit_cost_with_issues(
@@ -323,7 +334,9 @@ def reported_unit_cost_with_issues(
                     provider=str(one.provider),
                 )
             )
-    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, "return_id"]), issues_frame(issues)
+    return pd.DataFrame(rows, columns=[*TIDY_COLUMNS, *CARE_COLUMNS, "return_id"]), issues_frame(
+        issues
+    )
 
 
 def _check_occupancy(standard_occupancy: float | None) -> None:

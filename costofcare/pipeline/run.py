@@ -28,6 +28,7 @@ from .steps import (
     left_out_table,
     market_tables,
     non_confirmed_used,
+    nursing_care,
     recommend,
     roll_comparators,
     run_scenarios,
@@ -142,7 +143,12 @@ def run(
         f"{len(left_out)} returns left out (see costs/left_out.csv)"
     )
     scenarios = run_scenarios(cfg, tables, params, say=say)
-    bench = benchmark_market(tables.unit_costs, tables.volumes, say=say)
+    bench = benchmark_market(
+        tables.unit_costs,
+        tables.volumes,
+        say=say,
+        nursing_care=nursing_care(tables.unit_costs, ingest.values, params),
+    )
     recs, parameters = recommend(
         configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
     )

@@ -182,16 +182,38 @@ def run_scenarios(
     return ScenarioResults(results, by_line, summary, budget, figures)
 
 
-def benchmark_market(unit_costs: pd.DataFrame, volumes: pd.DataFrame, *, say: Say = _quiet):
-    """A :class:`~costofcare.benchmark.MarketBenchmark` fitted on the market, volume-weighted."""
+def benchmark_market(
+    unit_costs: pd.DataFrame,
+    volumes: pd.DataFrame,
+    *,
+    say: Say = _quiet,
+    nursing_care: pd.DataFrame | None = None,
+):
+    """A :class:`~costofcare.benchmark.MarketBenchmark` fitted on the market, volume-weighted;
+    ``nursing_care`` (:func:`~costofcare.costs.costs_excluding_fnc`) adds each nursing
+    market's total excluding NHS-funded nursing care."""
     from ..benchmark.market import MarketBenchmark
 
     columns = ["provider", "service", "cost_line", "category", "cost_per_unit", "unit", "route"]
+    columns += [c for c in ("care_category", "enhanced_care") if c in unit_costs]
     bench = MarketBenchmark().fit(
-        unit_costs[columns], volumes[["provider", "service", "volume_per_week", "volume_unit"]]
+        unit_costs[columns],
+        volumes[["provider", "service", "volume_per_week", "volume_unit"]],
+        nursing_care,
     )
     say(f"[4/5] benchmarks: {len(bench.outliers_)} outlying values flagged")
     return bench
+
+
+def nursing_care(unit_costs: pd.DataFrame, values: pd.DataFrame, params) -> pd.DataFrame | None:
+    """Care home costs excluding NHS-funded nursing care (None without care home returns
+    that carry a care category)."""
+    from ..costs import costs_excluding_fnc
+
+    if "care_category" not in unit_costs:
+        return None
+    homes = unit_costs[unit_costs["care_category"].fillna("").astype(str) != ""]
+    return costs_excluding_fnc(homes, values, params) if len(homes) else None
 
 
 def roll_comparators(cfg: RunConfig, params) -> pd.DataFrame | None:

@@ -20,6 +20,10 @@ SERVICE_UNITS = {
 }
 #: Cost line categories the staffing share and the scenarios work from.
 CATEGORIES = ("staffing", "non_staffing", "return")
+#: Care home markets (Fair Cost of Care Annex B): registration type of the home.
+CARE_CATEGORIES = ("residential", "nursing", "dual")
+#: Unit cost columns naming a care home's market (reported from its return).
+CARE_COLUMNS = ("care_category", "enhanced_care")
 
 #: Old spellings of a costing unit; ``None`` stands for the service's own unit.
 _OLD_UNITS: dict[str, str | None] = {
@@ -249,6 +253,21 @@ UNIT_COSTS = Table(
         Column(
             "source", "text", "Where the figure comes from (fields and arithmetic).", required=False
         ),
+        Column(
+            "care_category",
+            "text",
+            "Care homes: the market the home is priced in, from its registration type "
+            "(residential, nursing or dual); blank for other services.",
+            required=False,
+            allowed=CARE_CATEGORIES,
+        ),
+        Column(
+            "enhanced_care",
+            "bool",
+            "Care homes: more than half the residents counted by type of care have enhanced "
+            "needs (such as dementia).",
+            required=False,
+        ),
         _RETURN_ID,
     ),
     key=("provider", "service", "route", "cost_line"),
@@ -399,6 +418,64 @@ RECOMMENDATIONS = Table(
     used_by="report",
 )
 
+NURSING_CARE = Table(
+    "nursing_care",
+    "One care home return's total cost per resident week with and without NHS-funded nursing "
+    "care (FNC), by one costing route.",
+    (
+        _PROVIDER,
+        _SERVICE,
+        _RETURN_ID,
+        Column("route", "text", "The costing route of the total (reported, ...)."),
+        Column(
+            "care_category",
+            "text",
+            "The home's care category (residential, nursing or dual).",
+            required=False,
+            allowed=CARE_CATEGORIES,
+        ),
+        Column(
+            "period_midpoint",
+            "date",
+            "Middle day of the return's period: the FNC rate in force on it is used.",
+        ),
+        Column(
+            "fnc_per_week",
+            "number",
+            "FNC standard weekly rate on the period's middle day (0 when no nursing).",
+            unit="GBP a week",
+        ),
+        Column(
+            "nursing_share",
+            "number",
+            "Nursing residents as a share of the residents counted by type of care.",
+            unit="fraction",
+        ),
+        Column(
+            "fnc_per_unit",
+            "number",
+            "fnc_per_week x nursing_share.",
+            unit="GBP per resident week",
+        ),
+        Column(
+            "cost_per_unit",
+            "number",
+            "The home's total cost per resident week.",
+            unit="GBP per resident week",
+        ),
+        Column(
+            "cost_excluding_fnc_per_unit",
+            "number",
+            "cost_per_unit - fnc_per_unit.",
+            unit="GBP per resident week",
+        ),
+        Column("source", "text", "The FNC rate used, its source and the nursing share."),
+    ),
+    key=("provider", "service", "route"),
+    produced_by="costs",
+    used_by="benchmark",
+)
+
 #: Every declared table by name.
 TABLES: dict[str, Table] = {
     t.name: t
@@ -407,6 +484,7 @@ TABLES: dict[str, Table] = {
         ISSUES,
         RETURNS,
         UNIT_COSTS,
+        NURSING_CARE,
         WORKFORCE,
         VOLUMES,
         CURRENT_RATES,
