@@ -142,3 +142,39 @@ def test_example_nursing_homes_excluding_fnc(example_cli_run):
         833.07, abs=0.01
     )
     assert len(found) == 22
+
+
+def test_no_fnc_rate_for_the_period_is_reported_not_fatal(params):
+    # A 2023-24 nursing home: the period's middle day (2023-09-30) is before the first FNC
+    # rate shipped (1 April 2024), so there is no figure and one issue naming the home.
+    # A residential home of the same year takes off nothing, whatever the date.
+    from costofcare.costs.nursingcare import fnc_not_worked_out
+
+    values = pd.DataFrame(
+        _values("old", "Old Nursing", residents_nursing=30)
+        + _values("res", "Old Residential", residents_residential=30)
+    )
+    costs = pd.DataFrame(
+        _costs(
+            "old", "Old Nursing", "nursing", [("Nursing staff", 900.0)], "2023-04-01", "2024-03-31"
+        )
+        + _costs(
+            "res",
+            "Old Residential",
+            "residential",
+            [("Care staff", 700.0)],
+            "2023-04-01",
+            "2024-03-31",
+        )
+    )
+    found = costs_excluding_fnc(costs, values, params).set_index("provider")
+    assert pd.isna(found.loc["Old Nursing", "cost_excluding_fnc_per_unit"])
+    assert (
+        "no NHS-funded nursing care rate in the parameters on 2023-09-30"
+        in (found.loc["Old Nursing", "source"])
+    )
+    assert found.loc["Old Residential", "cost_excluding_fnc_per_unit"] == 700.0
+    issues = fnc_not_worked_out(found.reset_index())
+    assert list(issues["code"]) == ["fnc_not_worked_out"]
+    assert list(issues["provider"]) == ["Old Nursing"]
+    assert list(issues["severity"]) == ["warning"]

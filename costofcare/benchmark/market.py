@@ -486,6 +486,9 @@ def excluding_fnc(costs: pd.DataFrame, nursing_care: pd.DataFrame) -> pd.DataFra
     ``nursing_care`` is :func:`costofcare.costs.costs_excluding_fnc` (the ``nursing_care``
     table, checked in full: a problem raises :class:`MarketDataError`).
     """
+    # a home whose figure could not be worked out is left out (an fnc_not_worked_out issue)
+    if "cost_excluding_fnc_per_unit" in nursing_care:
+        nursing_care = nursing_care[nursing_care["cost_excluding_fnc_per_unit"].notna()]
     nursing_care = check("nursing_care", nursing_care, error=MarketDataError)
     totals = costs[costs["level"] == "total"]
     base = _text(totals["care_category"]).str.removesuffix(ENHANCED_SUFFIX)

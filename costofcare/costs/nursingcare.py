@@ -60,9 +60,19 @@ def _midpoint(start: str, end: str) -> dt.date:
     return first + (last - first) // 2
 
 
-def _source(fnc, share: float) -> str:
-    if fnc is None:
+def _source(fnc, share: float, middle) -> str:
+    if share != share:  # NaN: a dual home without residents by type of care
+        return (
+            "a dual-registered home that gives no residents by type of care: its nursing "
+            "share is unknown, so the cost excluding NHS-funded nursing care is not worked out"
+        )
+    if fnc is None and not share:
         return "no nursing residents: nothing to take off"
+    if fnc is None:
+        return (
+            f"no NHS-funded nursing care rate in the parameters on {middle.isoformat()}: "
+            "not worked out (supply the rate as a parameter override)"
+        )
     return (
         f"FNC £{fnc.value:.2f} a week from {fnc.effective_from} ({fnc.source_title}) "
         f"x nursing share {share:.4f}"
@@ -72,26 +82,25 @@ def _source(fnc, share: float) -> str:
 def costs_excluding_fnc(unit_costs: pd.DataFrame, values: pd.DataFrame, params) -> pd.DataFrame:
     """Each care home return's total cost per resident week with and without FNC.
 
-    Parameters
-    ----------
-    unit_costs : pandas.DataFrame
-        Reported unit costs (:func:`costofcare.costs.reported_unit_cost`) with
-        ``care_category``, ``return_id``, ``period_start`` and ``period_end``.
-    values : pandas.DataFrame
-        The tidy values the unit costs were worked out from (residents by type of care).
-    params : costofcare.parameters.Parameters
-        Dated parameters (``nhs_funded_nursing_care_weekly``).
+        Parameters
+        ----------
+        unit_costs : pandas.DataFrame
+            Reported unit costs (:func:`costofcare.costs.reported_unit_cost`) with
+            ``care_category``, ``return_id``, ``period_start`` and ``period_end``.
+        values : pandas.DataFrame
+            The tidy values the unit costs were worked out from (residents by type of care).
+        params : costofcare.parameters.Parameters
+            Dated parameters (``nhs_funded_nursing_care_weekly``).
 
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`FNC_COLUMNS`, one row per care home return and route.
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`FNC_COLUMNS`, one row per care home return and route.
 
-    Raises
-    ------
-    costofcare.parameters.ParameterError
-        A return with nursing residents whose period midpoint is outside the FNC rates
-        shipped (or supplied as overrides), naming the return.
+        A return with nursing residents whose period's middle day has no FNC rate in the
+        parameters (shipped or supplied as overrides) gets NaN for the FNC and the cost excluding
+        it, and its ``source`` says why (as for a dual home that gives no residents by type of
+    care); :func:`fnc_not_worked_out` lists them as issues.
     """
     homes = unit_costs[unit_costs["service"] == "care_home"]
     by_return = {str(one.return_id): one for one in split_returns(values)}
@@ -107,12 +116,9 @@ def costs_excluding_fnc(unit_costs: pd.DataFrame, values: pd.DataFrame, params) 
         share = nursing_share(by_return[str(return_id)], str(category))
         try:
             fnc = params.get(FNC_PARAMETER, middle)
-        except ParameterError as exc:
-            if not share:  # no nursing: nothing to take off, whatever the date
-                fnc = None
-            else:
-                raise ParameterError(f"return {return_id} ({provider}): {exc}") from None
-        rate = 0.0 if fnc is None else fnc.value
+        except ParameterError:
+            fnc = None  # no nursing: nothing to take off; with nursing: no figure (NaN)
+        rate = (0.0 if not share else float("nan")) if fnc is None else fnc.value
         per_unit = rate * share
         rows.append(
             {
@@ -127,7 +133,32 @@ def costs_excluding_fnc(unit_costs: pd.DataFrame, values: pd.DataFrame, params) 
                 "fnc_per_unit": per_unit,
                 "cost_per_unit": row["cost_per_unit"],
                 "cost_excluding_fnc_per_unit": row["cost_per_unit"] - per_unit,
-                "source": _source(fnc, share),
+                "source": _source(fnc, share, middle),
             }
         )
     return pd.DataFrame(rows, columns=FNC_COLUMNS)
+
+
+def fnc_not_worked_out(table: pd.DataFrame | None) -> pd.DataFrame:
+    """One ``fnc_not_worked_out`` issue row per return of :func:`costs_excluding_fnc` whose
+    cost excluding FNC could not be worked out (no FNC rate on its period's middle day, or a
+    dual home's unknown nursing share), with the reason."""
+    from ..ingest.batch import issues_frame
+    from ..ingest.issues import Issue
+
+    if table is None:
+        return issues_frame([])
+    missing = table[table["cost_excluding_fnc_per_unit"].isna()]
+    missing = missing.drop_duplicates(["return_id"])
+    return issues_frame(
+        [
+            Issue(
+                "fnc_not_worked_out",
+                f"{row.provider}: {row.source}; the home is left out of the nursing market's "
+                "statistics excluding NHS-funded nursing care",
+                return_id=str(row.return_id),
+                provider=str(row.provider),
+            )
+            for row in missing.itertuples()
+        ]
+    )

@@ -129,6 +129,13 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         "No unit cost could be worked out for the return (no units to divide by, or no "
         "period stated), so it was left out of the market; ask the provider for the figures.",
     ),
+    "fnc_not_worked_out": (
+        WARNING,
+        "A care home's cost excluding NHS-funded nursing care could not be worked out: no "
+        "rate for its period in the parameters (supply one as a parameter override), or a "
+        "dual-registered home that gives no residents by type of care. The home is left out "
+        "of that statistic only.",
+    ),
     "staffing_row_not_used": (
         WARNING,
         "A staffing table row has no headcount, paid hours or basic rate, so it is not in "

@@ -123,6 +123,7 @@ def run(
     >>> result = run(example_config(), workers=1)            # doctest: +SKIP
     >>> paths = write_run(result, "out/run")                 # doctest: +SKIP
     """
+    from ..costs.nursingcare import fnc_not_worked_out
     from ..parameters import load
     from ..recommend.config import parse_config
     from ..report.summary import summary as summarise
@@ -143,12 +144,8 @@ def run(
         f"{len(left_out)} returns left out (see costs/left_out.csv)"
     )
     scenarios = run_scenarios(cfg, tables, params, say=say)
-    bench = benchmark_market(
-        tables.unit_costs,
-        tables.volumes,
-        say=say,
-        nursing_care=nursing_care(tables.unit_costs, ingest.values, params),
-    )
+    fnc = nursing_care(tables.unit_costs, ingest.values, params)
+    bench = benchmark_market(tables.unit_costs, tables.volumes, say=say, nursing_care=fnc)
     recs, parameters = recommend(
         configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
     )
@@ -171,7 +168,10 @@ def run(
         comparators=roll_comparators(cfg, params),
         recommendations=recs,
         parameters=parameters,
-        issues=pd.concat([ingest.issues, council.issues, tables.issues], ignore_index=True),
+        issues=pd.concat(
+            [ingest.issues, council.issues, tables.issues, fnc_not_worked_out(fnc)],
+            ignore_index=True,
+        ),
         summary={
             **summarise(recs, min_count=cfg.min_count, non_confirmed=unconfirmed),
             "council_files": council_summary(council),
