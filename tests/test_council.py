@@ -342,3 +342,28 @@ def test_run_on_unmatched_is_checked(tmp_path):
         (tmp_path / name).write_text((EXAMPLES / name).read_text())
     with pytest.raises(ConfigError, match=r"run.on_unmatched must be one of stop, continue"):
         load_run_config(cfg)
+
+
+@pytest.mark.parametrize("which", ["rates", "volumes"])
+def test_a_council_file_with_a_header_and_no_rows_is_one_clear_error(tmp_path, which):
+    rates = RATES[:1] if which == "rates" else RATES
+    volumes = VOLUMES[:1] if which == "volumes" else VOLUMES
+    r, v = write(tmp_path, rates, volumes)
+    with pytest.raises(ConfigError) as caught:
+        read_council_files(r, v)
+    empty = r if which == "rates" else v
+    assert str(caught.value) == (
+        f"{empty}: no rows below the header; the run needs the council's rates and volumes"
+    )
+
+
+def test_a_run_config_that_is_not_utf8_is_one_clear_error(tmp_path, capsys):
+    from costofcare.cli import main
+
+    config = tmp_path / "run.toml"
+    config.write_bytes(b'[run]\ncouncil = "Caf\xe9 Council"\n')  # Latin-1, not UTF-8
+    assert main(["run", str(config), "-o", str(tmp_path / "out"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    # the bad byte is at offset len("[run]\n") + len('council = "Caf') = 6 + 14 = 20
+    assert f"{config}: not UTF-8 text (byte 20); save the config as UTF-8" in err
+    assert "Traceback" not in err

@@ -149,6 +149,8 @@ def load_drivers_file(path: str | Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not a valid drivers file: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def parameter_date(period_start: dt.date) -> dict[str, dt.date]:

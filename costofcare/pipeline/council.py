@@ -161,6 +161,11 @@ def read_council_files(current_rates: Path, volumes: Path | None = None) -> Coun
         found.append(volume_issues)
     issues = pd.concat(found, ignore_index=True)
     raise_errors(issues, ConfigError, warn=lambda message: None)
+    for path, rows in ((current_rates, rates), (volumes, table)):
+        if path is not None and not len(rows):
+            raise ConfigError(
+                f"{path}: no rows below the header; the run needs the council's rates and volumes"
+            )
     if volumes is None and rates["volume_per_week"].isna().all():
         raise ConfigError(f"{current_rates}: no volume_per_week column and no run.volumes file")
     lines = {str(current_rates): _lines_of(current_rates, rates)}
