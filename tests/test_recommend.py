@@ -634,3 +634,34 @@ def test_roll_forward_config_errors_name_the_key(table, words):
     with pytest.raises(ConfigError) as err:
         _config(roll_forward=table)
     assert words in str(err.value)
+
+
+def test_an_effective_date_before_the_base_date_is_refused():
+    with pytest.raises(ConfigError) as caught:
+        parse_service(
+            "home_care",
+            {
+                "method": "weighted_index",
+                "effective_date": "2024-01-01",
+                "base_date": "2024-04-06",
+                "wage_change": 0.05,
+                "price_change": 0.03,
+            },
+        )
+    assert str(caught.value) == (
+        "recommend.home_care.effective_date (2024-01-01) is before base_date (2024-04-06): "
+        "the new rates must apply after the period the returns describe"
+    )
+
+
+@pytest.mark.parametrize("budget", [0.0, -1_000_000.0])
+def test_a_budget_that_is_not_a_positive_spend_is_refused(budget):
+    with pytest.raises(ConfigError) as caught:
+        parse_service(
+            "supported_living",
+            {"method": "budget_uniform", "effective_date": "2026-04-06", "budget_annual": budget},
+        )
+    assert str(caught.value) == (
+        f"recommend.supported_living.budget_annual must be a positive total annual spend, "
+        f"got {budget:g}"
+    )

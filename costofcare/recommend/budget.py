@@ -116,6 +116,11 @@ class _BudgetMethod(Method):
                 f"{config.where}: method {self.name} needs exactly one of budget_annual (total "
                 "annual spend on the service) or budget_increase_annual (extra spend over today's)"
             )
+        if self.budget_annual is not None and not self.budget_annual > 0:
+            raise ConfigError(
+                f"{config.where}.budget_annual must be a positive total annual spend, "
+                f"got {self.budget_annual:g}"
+            )
 
     def fit(
         self, current, volume_per_week, envelope_annual, guardrails, weeks_per_year

@@ -216,6 +216,11 @@ def _check(c: ServiceConfig) -> None:
         raise ConfigError(f"{where}: weeks_per_year and paid_hours_per_week must be positive")
     if c.paid_hours_per_unit is not None and c.paid_hours_per_unit <= 0:
         raise ConfigError(f"{where}.paid_hours_per_unit must be positive")
+    if c.base_date is not None and c.effective_date < c.base_date:
+        raise ConfigError(
+            f"{where}.effective_date ({c.effective_date}) is before base_date ({c.base_date}): "
+            "the new rates must apply after the period the returns describe"
+        )
     if (
         c.wage_floor is not None
         and c.wage_floor_rate is None
