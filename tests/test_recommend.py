@@ -22,6 +22,7 @@ from costofcare.recommend import (
     resolve,
 )
 from costofcare.recommend.config import Figure, Resolved
+from tests.support.homecare import home_care_config, home_care_market
 
 WEEKS = 365 / 7  # a year of 365 days, in weeks (2026-04-06 to 2027-04-05)
 # Two providers: A at £20 for 100 hours a week, B at £25 for 200 hours a week.
@@ -177,31 +178,11 @@ def test_fit_budget_counts_weeks_as_days_over_seven_by_default():
 
 # ---------------------------------------------------------------- whole service
 def _tables():
-    rates = pd.DataFrame(
-        {
-            "provider": ["A", "B", "C"],
-            "service": "home_care",
-            "current_rate": [20.0, 25.0, 24.0],
-            "volume_per_week": [100.0, 200.0, 100.0],
-        }
-    )
-    lines = []
-    for provider, staffing, other, ret in [("A", 18, 4, 1), ("B", 20, 5, 1.25), ("C", 16, 6, 2)]:
-        lines += [
-            (provider, "home_care", "Care worker pay", "staffing", staffing),
-            (provider, "home_care", "Rent", "non_staffing", other),
-            (provider, "home_care", "Return on operations", "return", ret),
-        ]
-    costs = pd.DataFrame(
-        lines, columns=["provider", "service", "cost_line", "category", "cost_per_unit"]
-    )
-    return rates, costs
+    return home_care_market("ABC")
 
 
 def _config(**kw):
-    base = {"method": "percentile", "effective_date": "2026-04-06", "wage_floor": "none"}
-    base.update(kw)
-    return parse_service("home_care", base)
+    return home_care_config(**kw)
 
 
 def test_percentile_method_moves_to_the_rolled_median():

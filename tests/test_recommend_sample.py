@@ -6,16 +6,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from costofcare.errors import ConfigError, UserError
 from costofcare.pipeline.commands import headline
-from costofcare.recommend import parse_service, recommend_service
+from costofcare.recommend import recommend_service
 from costofcare.recommend.method import RecommendationInputError
 from costofcare.recommend.sample import SampleSize, providers_behind
 from costofcare.report.summary import summary
 from costofcare.report.workbook import write_recommendation_workbook
+from tests.support.homecare import home_care_config, home_care_market
 
 WARNING = (
     "home care: only 2 providers' cost returns stand behind the recommended rate, fewer than "
@@ -25,31 +25,11 @@ WARNING = (
 
 def two_returns():
     """Three home care providers with current rates; only A and B sent cost returns."""
-    rates = pd.DataFrame(
-        {
-            "provider": ["A", "B", "C"],
-            "service": "home_care",
-            "current_rate": [20.0, 25.0, 24.0],
-            "volume_per_week": [100.0, 200.0, 100.0],
-        }
-    )
-    lines = []
-    for provider, staffing, other, ret in [("A", 18, 4, 1), ("B", 20, 5, 1.25)]:
-        lines += [
-            (provider, "home_care", "Care worker pay", "staffing", staffing),
-            (provider, "home_care", "Rent", "non_staffing", other),
-            (provider, "home_care", "Return on operations", "return", ret),
-        ]
-    costs = pd.DataFrame(
-        lines, columns=["provider", "service", "cost_line", "category", "cost_per_unit"]
-    )
-    return rates, costs
+    return home_care_market("AB")
 
 
 def config(**kw):
-    base = {"method": "percentile", "effective_date": "2026-04-06", "wage_floor": "none"}
-    base.update(kw)
-    return parse_service("home_care", base)
+    return home_care_config(**kw)
 
 
 @pytest.fixture
