@@ -33,7 +33,7 @@ ON_UNMATCHED = ("stop", "continue")
 """``run.on_unmatched``: what a run does when a row of the council's files matches no return
 (or a return, or a volume, no rate): ``stop`` (default) with a message listing the rows, or
 ``continue`` with each listed as an issue (``costofcare.pipeline.council``)."""
-TOP_KEYS = {"run", "scenarios", "recommend"}
+TOP_KEYS = {"run", "scenarios", "recommend", "market"}
 NIGHTS = {"spread": "reported", "apart": "reported_nights_apart"}
 """``run.supported_living_nights``: the supported living unit cost route the market uses.
 ``spread``: every cost over daytime support hours; ``apart``: waking nights counted as
@@ -58,6 +58,9 @@ class RunConfig:
     recommend: dict
     source: Path
     on_unmatched: str = "stop"
+    market: dict | None = None
+    """The ``[market]`` table as written (quality and risk, market shape); its paths are
+    resolved against :attr:`source`'s folder by :mod:`costofcare.market`."""
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -207,4 +210,5 @@ def load_run_config(path: str | Path) -> RunConfig:
         recommend=dict(recommend),
         source=path,
         on_unmatched=_on_unmatched(path, run),
+        market=dict(data["market"]) if isinstance(data.get("market"), Mapping) else None,
     )

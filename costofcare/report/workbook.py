@@ -14,7 +14,7 @@ the tests check that LibreOffice, recalculating every formula, agrees with both.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -416,6 +416,7 @@ def write_recommendation_workbook(
     title: str = "Cost of care: fee recommendation",
     min_count: int = DEFAULT_MIN_COUNT,
     non_confirmed: pd.DataFrame | None = None,
+    extra_sheets: Sequence[tuple[str, Callable[[LiveSheet], None]]] = (),
 ) -> LiveBook:
     """Write the recommendation workbook and return the closed :class:`LiveBook`.
 
@@ -445,6 +446,10 @@ def write_recommendation_workbook(
         The figures the run used that are not confirmed
         (:func:`costofcare.parameters.non_confirmed`), listed on the Summary sheet under the
         table (None: no such list).
+    extra_sheets
+        (sheet name, writer) pairs for sheets other steps add (market sustainability, market
+        shape): each writer is called with its empty :class:`LiveSheet`. The sheets sit
+        after Scenarios, before Assumptions.
 
     The returned book's ``formulas`` lists every formula with the value written for it.
     """
@@ -455,6 +460,7 @@ def write_recommendation_workbook(
     providers = book.add_sheet("Providers")
     benchmarks = book.add_sheet("Benchmarks")
     scen = book.add_sheet("Scenarios")
+    extras = [(book.add_sheet(name[:31]), writer) for name, writer in extra_sheets]
     assumptions = book.add_sheet("Assumptions")
     quality = book.add_sheet("Data quality")
     notes = book.add_sheet("Method notes")
@@ -480,6 +486,8 @@ def write_recommendation_workbook(
         "No issues were found.",
     )
     _notes_sheet(notes, recommendations)
+    for sheet, writer in extras:
+        writer(sheet)
     summary.ws.activate()
     book.close()
     return book

@@ -476,6 +476,85 @@ NURSING_CARE = Table(
     used_by="benchmark",
 )
 
+#: What a service's capacity is counted in (the register's ``capacity_unit``).
+CAPACITY_UNITS = ("beds", "hours_per_week", "people", "places")
+
+REGISTER = Table(
+    "register",
+    "One registered service (the grain a regulator inspects): who runs it, where, under "
+    "what contract and how big it is. One provider can run several services.",
+    (
+        Column(
+            "registration_number",
+            "text",
+            "The regulator's registration number of the service (CQC location ID or Care "
+            "Inspectorate number): the key the returns, ratings and indicators carry.",
+            not_blank=True,
+        ),
+        Column(
+            "provider", "text", "The provider (organisation) running the service.", not_blank=True
+        ),
+        Column(
+            "service_name", "text", "Name of the service (home, branch, project).", required=False
+        ),
+        Column(
+            "service",
+            "text",
+            "The costed service it falls under: home_care, care_home or supported_living "
+            "(blank for a service the cost of care exercise does not price).",
+            required=False,
+            allowed=tuple(SERVICE_UNITS),
+        ),
+        Column(
+            "service_type",
+            "text",
+            "The service type as the council or regulator names it (e.g. 'Care home for older "
+            "people', 'Care at home', 'Housing support'); statistics are grouped by it.",
+            required=False,
+        ),
+        Column(
+            "care_category",
+            "text",
+            "For a care home: residential, nursing or dual registration.",
+            required=False,
+            allowed=CARE_CATEGORIES,
+        ),
+        Column("locality", "text", "Locality or area the service covers.", required=False),
+        Column("tier", "text", "Tier of a framework or dynamic purchasing system.", required=False),
+        Column("zone", "text", "Zone (patch) of a framework or DPS.", required=False),
+        Column(
+            "contract_type",
+            "text",
+            "How the council buys from it (framework, DPS, block, spot, none).",
+            required=False,
+        ),
+        Column(
+            "contract_end", "date", "Last day of the current contract or framework.", required=False
+        ),
+        Column(
+            "capacity",
+            "number",
+            "Registered or commissioned capacity, in capacity_unit.",
+            unit="capacity_unit",
+            required=False,
+            minimum=0.0,
+        ),
+        Column(
+            "capacity_unit",
+            "text",
+            "What capacity counts: beds, hours_per_week, people or places.",
+            required=False,
+            allowed=CAPACITY_UNITS,
+        ),
+        _PROVIDER_REFERENCE,
+    ),
+    key=("registration_number",),
+    old_values={"service": SERVICE_ALIASES},
+    row_label=("registration_number", "provider"),
+    produced_by="the council (CSV or workbook)",
+    used_by="market (quality and risk, market shape)",
+)
+
 #: Every declared table by name.
 TABLES: dict[str, Table] = {
     t.name: t
@@ -490,6 +569,7 @@ TABLES: dict[str, Table] = {
         CURRENT_RATES,
         COMPARATORS,
         RECOMMENDATIONS,
+        REGISTER,
     )
 }
 
