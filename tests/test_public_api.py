@@ -230,6 +230,7 @@ PUBLIC: dict[str, list[str]] = {
         "run",
         "write_run",
     ],
+    "costofcare.market": [],
     "costofcare.tables": [
         "CATEGORIES",
         "COMPARATORS",
@@ -237,6 +238,7 @@ PUBLIC: dict[str, list[str]] = {
         "Column",
         "ISSUES",
         "RECOMMENDATIONS",
+        "REGISTER",
         "RETURNS",
         "SERVICE_UNITS",
         "TABLES",

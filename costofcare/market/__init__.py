@@ -5,3 +5,5 @@ inputs are the council's register of services (:data:`costofcare.tables.catalogu
 regulator ratings, local monitoring indicators, spend, demand and contract data, set in the
 ``[market]`` table of a run config.
 """
+
+__all__: list[str] = []
