@@ -580,3 +580,294 @@ def get_table(name: str) -> Table:
         return TABLES[name]
     except KeyError:
         raise KeyError(f"no table {name!r}; the tables are {', '.join(TABLES)}") from None
+
+
+# ------------------------------------------------------------------------ market shape
+# The council's tables behind the market shape step (costofcare.market: spend, capacity
+# against demand, market movement, the contract calendar and the medium-term profile).
+
+#: Self-directed support options (Social Care (Self-directed Support) (Scotland) Act 2013):
+#: 1 a direct payment, 2 the person directs the support the council arranges, 3 the council
+#: arranges it, 4 a mix.
+SDS_OPTIONS = ("1", "2", "3", "4")
+#: Whether a line of spend was bought under a contract.
+CONTRACT_STATUSES = ("under_contract", "no_contract")
+#: What a market event is: a service or provider joining, leaving by choice, closing, or
+#: handing back packages of care (the capacity given back).
+MARKET_EVENT_KINDS = ("entry", "exit", "closure", "hand_back")
+
+_SERVICE_TYPE = Column(
+    "service_type",
+    "text",
+    "The service type as the council names it (e.g. 'Care at home', 'Care home for older "
+    "people', 'Community support'); the tables are grouped by it.",
+    not_blank=True,
+)
+_COSTED_SERVICE = Column(
+    "service",
+    "text",
+    "The costed service it falls under (home_care, care_home, supported_living), if any.",
+    required=False,
+    allowed=tuple(SERVICE_UNITS),
+)
+
+SPEND = Table(
+    "spend",
+    "One line of the council's spend on bought care in a period: with whom, on what, for "
+    "which client group, under which self-directed support option and whether under contract.",
+    (
+        Column("provider", "text", "The provider paid.", not_blank=True),
+        _REGISTRATION_NUMBER,
+        _SERVICE_TYPE,
+        _COSTED_SERVICE,
+        Column(
+            "client_group",
+            "text",
+            "Client group or service area (older people, learning disability, children, ...).",
+            required=False,
+        ),
+        Column(
+            "sds_option",
+            "text",
+            "Self-directed support option 1, 2, 3 or 4 (blank where none applies).",
+            required=False,
+            allowed=SDS_OPTIONS,
+        ),
+        Column(
+            "contract_status",
+            "text",
+            "under_contract or no_contract.",
+            required=False,
+            allowed=CONTRACT_STATUSES,
+        ),
+        Column("contract_type", "text", "framework, DPS, block, spot, ...", required=False),
+        Column(
+            "amount",
+            "number",
+            "What was spent in the period.",
+            unit="GBP",
+            minimum=0.0,
+            not_blank=True,
+        ),
+        Column("period_start", "date", "First day of the period.", required=False),
+        Column(
+            "period_end",
+            "date",
+            "Last day of the period.",
+            required=False,
+            not_before="period_start",
+        ),
+    ),
+    old_values={
+        "sds_option": {f"option {n}": n for n in SDS_OPTIONS},
+        "contract_status": {
+            "contract": "under_contract",
+            "contracted": "under_contract",
+            "yes": "under_contract",
+            "none": "no_contract",
+            "no": "no_contract",
+            "off contract": "no_contract",
+        },
+        "service": SERVICE_ALIASES,
+    },
+    row_label=("provider",),
+    produced_by="the council (CSV or workbook)",
+    used_by="market (market shape: spend snapshot)",
+)
+
+DEMAND = Table(
+    "demand",
+    "The need for one service type in one locality and year, as the council counts it: the "
+    "demand and, of it, what is waiting (unmet).",
+    (
+        _SERVICE_TYPE,
+        Column("locality", "text", "Locality or area (blank: the whole council).", required=False),
+        Column(
+            "year",
+            "integer",
+            "Financial year by its first calendar year (2026 is 2026-27).",
+            unit="year",
+            minimum=1990.0,
+            maximum=2100.0,
+            not_blank=True,
+        ),
+        Column(
+            "unit",
+            "text",
+            "What demand counts: beds, hours_per_week, people or places.",
+            allowed=CAPACITY_UNITS,
+            not_blank=True,
+        ),
+        Column(
+            "demand",
+            "number",
+            "The need in the year, in unit (people needing the service, hours a week needed).",
+            unit="unit",
+            minimum=0.0,
+            not_blank=True,
+        ),
+        Column(
+            "waiting",
+            "number",
+            "Of the demand, what is waiting for a service (unmet need), in unit.",
+            unit="unit",
+            required=False,
+            minimum=0.0,
+        ),
+    ),
+    key=("service_type", "locality", "year", "unit"),
+    row_label=("service_type", "locality"),
+    produced_by="the council (CSV or workbook)",
+    used_by="market (market shape: capacity against demand)",
+)
+
+MARKET_EVENTS = Table(
+    "market_events",
+    "One dated change in the market: a service or provider entering, exiting, closing or "
+    "handing back care, with the capacity gained or lost.",
+    (
+        Column("date", "date", "The day it took effect.", not_blank=True),
+        Column(
+            "event",
+            "text",
+            "entry, exit, closure or hand_back.",
+            allowed=MARKET_EVENT_KINDS,
+            not_blank=True,
+        ),
+        Column("provider", "text", "The provider.", not_blank=True),
+        _REGISTRATION_NUMBER,
+        Column("service_type", "text", "The service type as the council names it.", required=False),
+        Column("locality", "text", "Locality or area.", required=False),
+        Column("tier", "text", "Tier of the framework or DPS joined or left.", required=False),
+        Column("zone", "text", "Zone of the framework or DPS joined or left.", required=False),
+        Column(
+            "capacity",
+            "number",
+            "Capacity gained (entry) or lost (exit, closure, hand-back), in capacity_unit.",
+            unit="capacity_unit",
+            required=False,
+            minimum=0.0,
+        ),
+        Column(
+            "capacity_unit",
+            "text",
+            "beds, hours_per_week, people or places.",
+            required=False,
+            allowed=CAPACITY_UNITS,
+        ),
+        Column(
+            "planned",
+            "text",
+            "planned or unplanned (an exit the council was told of in time, or not).",
+            required=False,
+            allowed=("planned", "unplanned"),
+        ),
+    ),
+    old_values={
+        "event": {"handback": "hand_back", "hand-back": "hand_back", "hand back": "hand_back"}
+    },
+    row_label=("provider",),
+    produced_by="the council (CSV or workbook)",
+    used_by="market (market shape: movement, DPS tiers and zones)",
+)
+
+CONTRACTS = Table(
+    "contracts",
+    "One contract or framework the council buys care under, with its end date: the "
+    "contract calendar.",
+    (
+        Column("contract_id", "text", "The council's reference for the contract.", not_blank=True),
+        Column("name", "text", "What the contract is called.", required=False),
+        Column("provider", "text", "The provider (blank for a framework).", required=False),
+        Column("service_type", "text", "The service type it buys.", required=False),
+        Column("contract_type", "text", "framework, DPS, block, spot, ...", required=False),
+        Column("start", "date", "First day of the contract.", required=False),
+        Column(
+            "end",
+            "date",
+            "Last day of the contract as it stands (extensions not taken).",
+            not_blank=True,
+            not_before="start",
+        ),
+        Column(
+            "extension_months",
+            "number",
+            "Extension the council may still take, in months.",
+            unit="months",
+            required=False,
+            minimum=0.0,
+        ),
+        Column(
+            "annual_value",
+            "number",
+            "Value of the contract a year.",
+            unit="GBP per year",
+            required=False,
+            minimum=0.0,
+        ),
+        Column(
+            "lead_time_months",
+            "number",
+            "Months needed to recommission it (blank: the [market] lead_time_months).",
+            unit="months",
+            required=False,
+            minimum=0.0,
+        ),
+    ),
+    key=("contract_id",),
+    row_label=("contract_id", "name"),
+    produced_by="the council (CSV or workbook)",
+    used_by="market (market shape: contract calendar)",
+)
+
+BUDGET_PROFILE = Table(
+    "budget_profile",
+    "The council's medium-term spend on one service under one option (rate choice) in one "
+    "financial year.",
+    (
+        Column("option", "text", "The option (rate choice) the spend follows.", not_blank=True),
+        Column("service", "text", "The service (costed service or service type).", not_blank=True),
+        Column(
+            "year",
+            "integer",
+            "Financial year by its first calendar year (2026 is 2026-27).",
+            unit="year",
+            not_blank=True,
+        ),
+        Column("spend", "number", "Spend in the year.", unit="GBP per year", not_blank=True),
+    ),
+    key=("option", "service", "year"),
+    row_label=("option", "service"),
+    produced_by="the decision pack's multi-year budget, or market.simple_profile",
+    used_by="market (market shape: funding)",
+)
+
+FUNDING_LINES = Table(
+    "funding_lines",
+    "One line of funding the council expects for bought care in one financial year.",
+    (
+        Column(
+            "year",
+            "integer",
+            "Financial year by its first calendar year (2026 is 2026-27).",
+            unit="year",
+            not_blank=True,
+        ),
+        Column(
+            "service",
+            "text",
+            "The service it funds, as in the budget profile (blank: every service).",
+            required=False,
+        ),
+        Column("line", "text", "Name of the funding line (budget, grant, ...).", not_blank=True),
+        Column("amount", "number", "Funding in the year.", unit="GBP per year", not_blank=True),
+    ),
+    key=("year", "service", "line"),
+    row_label=("line",),
+    produced_by="the council (CSV or workbook)",
+    used_by="market (market shape: funding)",
+)
+
+#: The market shape step's tables.
+MARKET_SHAPE_TABLES = (SPEND, DEMAND, MARKET_EVENTS, CONTRACTS, BUDGET_PROFILE, FUNDING_LINES)
+TABLES.update({t.name: t for t in MARKET_SHAPE_TABLES})
