@@ -9,6 +9,7 @@ Layout written by :func:`write_market`::
     DIR/comparators.csv         what other councils pay (the shipped comparator table)
     DIR/run.toml                an example run config (scenarios and recommendations)
     DIR/truth.csv               the clean cost per unit of each provider, before any fault
+    DIR/market/*.csv            market shape files (costofcare.examples.shape)
 
 Everything is deterministic: the same seed writes the same bytes.
 """
@@ -24,6 +25,7 @@ from ..ingest.fill import ReturnFiller
 from ..templates.spec import get_spec
 from .files import corrupt_bytes, normalise_zip, write_pasted, wrong_type_bytes
 from .market import ExampleMarket, ProviderReturn
+from .shape import write_shape_inputs
 
 RUN_CONFIG = Path(__file__).parent / "data" / "run.toml"
 """The example run config written beside the example market (scenarios and recommend)."""
@@ -116,4 +118,5 @@ def write_market(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
     for key, table in tables.items():
         write_csv(table, paths[key])
     paths["run_config"].write_text(RUN_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    paths.update(write_shape_inputs(market, outdir / "market"))
     return paths

@@ -23,6 +23,7 @@ from ..money import WEEKS_PER_YEAR
 
 __all__ = [
     "activity_change",
+    "council_totals",
     "capacity_gap",
     "commissioned_capacity",
     "cost_unmet_need",
@@ -108,6 +109,7 @@ def project_demand(
     """
     out = demand.loc[:, [*_KEY[:2], "year", "unit", "demand", "waiting"]].copy()
     out["locality"] = _label(out["locality"])
+    out["year"] = out["year"].astype(int)
     out["projected"] = False
     if growth_per_year is None or to_year is None or not len(out):
         return out
@@ -221,3 +223,15 @@ def activity_change(
         "hours_per_person_after": hours[1] / people[1],
         "hours_growth_per_year": (hours[1] / hours[0]) ** (1.0 / years) - 1.0,
     }
+
+
+def council_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows that add up to the whole council, without counting a need twice.
+
+    For each service type and unit, the whole-council rows (blank locality) where there
+    are any, else the locality rows: a council that gives both has already added its
+    localities up (or counts what waits only for the whole council).
+    """
+    whole = table["locality"] == ""
+    has_whole = whole.groupby([table["service_type"], table["unit"]]).transform("any")
+    return table[whole | ~has_whole]

@@ -23,7 +23,8 @@ Cash: ``core(t) = core(t − 1) × (1 + Σ uplifts(t))`` from ``core(0)`` = the 
 value; ``cash(t) = core(t) + fund(t)``. Real terms, in year-1 prices: ``real(t) = cash(t) /
 deflator(t)`` with ``deflator(1) = 1`` and either a flat rate (``deflator(t) = (1 + r) **
 (t − 1)``) or a price index from the parameters (the index's average over contract year t
-divided by its average over year 1).
+divided by its average over year 1, extended by a shipped OBR forecast vintage when
+named).
 
 Aberdeen's 2020 care at home and supported living contracts are the model: block funding
 by locality, flat cash, the Scottish living wage uplift in year one, an investment fund
@@ -145,7 +146,9 @@ def deflators(
     """The deflator of each contract year, year 1 = 1.
 
     ``deflator``: ``{"rate": 0.03}`` (a flat rate a year), ``{"index": "CPI"}`` (the
-    parameters' index averaged over each contract year) or None (no deflation: all 1).
+    parameters' index averaged over each contract year; add ``"forecast": "OBR EFO March
+    2026"`` to run it beyond the latest outturn on a shipped forecast vintage) or None (no
+    deflation: all 1).
     """
     if not deflator:
         return [1.0] * years
@@ -156,6 +159,8 @@ def deflators(
         if params is None:
             raise ConfigError("a deflator index needs the parameters")
         name = str(deflator["index"])
+        if deflator.get("forecast"):
+            params = params.with_forecast(name, str(deflator["forecast"]))
         levels = []
         for t in range(years):
             first = pd.Period(start + pd.DateOffset(years=t), freq="M")

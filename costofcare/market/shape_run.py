@@ -22,6 +22,7 @@ from ..tables import read_table, validate
 from .capacity import (
     capacity_gap,
     commissioned_capacity,
+    council_totals,
     cost_unmet_need,
     occupancy_from_values,
     project_demand,
@@ -253,7 +254,7 @@ def _capacity_part(cfg, base, issues, result: ShapeResult, register, values) -> 
     if rates is not None:
         cost = cost_unmet_need(gap, rates)
         result.tables["unmet_cost"] = cost
-        by = cost.groupby(["option", "year"])["cost_annual"].sum()
+        by = council_totals(cost).groupby(["option", "year"])["cost_annual"].sum()
         result.summary["unmet_cost_annual"] = {f"{o} {y}": float(v) for (o, y), v in by.items()}
 
 

@@ -21,8 +21,9 @@ from .spend import SPEND_DIMENSIONS
 
 __all__ = ["market_shape_sheet"]
 
-_WIDTHS = {0: 34, 1: 22, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 16, 8: 16}
-_CHART_COL = 10
+_WIDTHS = {0: 30, 1: 30, 2: 15, 3: 13, 4: 13, 5: 15, 6: 13, 7: 16, 8: 18}
+#: Providers listed on the sheet by spend (spend_by.csv has every one).
+TOP_PROVIDERS_SHOWN = 15
 
 
 def market_shape_sheet(result: ShapeResult) -> Callable[[LiveSheet], None]:
@@ -44,10 +45,20 @@ def market_shape_sheet(result: ShapeResult) -> Callable[[LiveSheet], None]:
     return write
 
 
+def _fy(year) -> str:
+    """A financial year by its first calendar year, as a reader writes it: ``2025-26``."""
+    return f"{int(year)}-{(int(year) + 1) % 100:02d}"
+
+
+def _unit(unit: str) -> str:
+    return {"hours_per_week": "hours a week"}.get(unit, unit.replace("_", " "))
+
+
 def _header(sheet: LiveSheet, r: int, title: str, labels: list[str]) -> int:
     sheet.text(r, 0, title, "heading")
     for j, label in enumerate(labels):
         sheet.text(r + 1, j, label, "header")
+    sheet.ws.set_row(r + 1, 30)  # room for a wrapped header
     return r + 2
 
 
@@ -65,15 +76,20 @@ def _spend(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
     sheet.number(r + 3, 1, snap.get("herfindahl_index"), "number")
     r = _header(sheet, r + 5, "Spend by", ["Breakdown", "Value", "Spend", "Share", "Providers"])
     first = r
-    for row in table.itertuples(index=False):
-        if row.dimension == "provider" and r - first > 60:
-            continue  # the largest providers only; spend_by.csv has every one
+    providers = table[table["dimension"] == "provider"]
+    shown = pd.concat([table[table["dimension"] != "provider"],
+                       providers.head(TOP_PROVIDERS_SHOWN)])  # fmt: skip
+    for row in shown.itertuples(index=False):
         sheet.text(r, 0, SPEND_DIMENSIONS.get(row.dimension, row.dimension))
         sheet.text(r, 1, row.value)
         amount = sheet.number(r, 2, row.amount, "money0")
         sheet.formula(r, 3, "IF({1}>0,{0}/{1},0)", [amount, total],
                       lambda a, t: a / t if t else 0.0, "percent")  # fmt: skip
         sheet.number(r, 4, row.providers, "integer")
+        r += 1
+    if len(providers) > TOP_PROVIDERS_SHOWN:
+        more = len(providers) - TOP_PROVIDERS_SHOWN
+        sheet.text(r, 0, f"... and {more} more providers (spend_by.csv lists every one)")
         r += 1
     groups = table[table["dimension"] != "provider"]
     if len(groups):
@@ -91,8 +107,8 @@ def _spend(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
         chart.set_title({"name": f"Spend by {SPEND_DIMENSIONS[first_dim].lower()}"})
         chart.set_x_axis({"num_format": "£#,##0"})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 520, "height": 300})
-        sheet.ws.insert_chart(first - 2, _CHART_COL, chart)
+        chart.set_size({"width": 480, "height": 300})
+        sheet.ws.insert_chart(first - 2, 6, chart)
     conc = result.tables.get("concentration")
     if conc is not None:
         shares = [c for c in conc.columns if c.startswith("top_")]
@@ -121,8 +137,8 @@ def _capacity(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
     for row in gap.itertuples(index=False):
         sheet.text(r, 0, row.service_type)
         sheet.text(r, 1, row.locality or "(whole council)")
-        sheet.number(r, 2, row.year, "general")
-        sheet.text(r, 3, row.unit)
+        sheet.text(r, 2, _fy(row.year))
+        sheet.text(r, 3, _unit(row.unit))
         cap = sheet.number(r, 4, row.capacity, "number")
         need = sheet.number(r, 5, row.demand, "number")
         short = sheet.formula(r, 6, "MAX({0}-{1},0)", [need, cap],
@@ -148,7 +164,7 @@ def _unmet(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
     for row in cost.itertuples(index=False):
         sheet.text(r, 0, row.service_type)
         sheet.text(r, 1, row.locality or "(whole council)")
-        sheet.number(r, 2, row.year, "general")
+        sheet.text(r, 2, _fy(row.year))
         sheet.text(r, 3, row.option)
         unmet = sheet.number(r, 4, row.unmet, "number")
         rate = sheet.number(r, 5, row.rate, "money", input_cell=True)
@@ -166,9 +182,9 @@ def _movement(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
               "Unplanned", "Capacity change"]  # fmt: skip
     r = _header(sheet, r, "Market movement: entries, exits, closures and hand-backs", labels)
     for row in moves.itertuples(index=False):
-        sheet.text(r, 0, f"{int(row.year)}-{(int(row.year) + 1) % 100:02d}")
+        sheet.text(r, 0, _fy(row.year))
         sheet.text(r, 1, row.event.replace("_", "-"))
-        sheet.text(r, 2, row.capacity_unit.replace("_", " "))
+        sheet.text(r, 2, _unit(row.capacity_unit))
         sheet.number(r, 3, row.events, "integer")
         sheet.number(r, 4, row.providers, "integer")
         cap = sheet.number(r, 5, row.capacity, "number")
@@ -256,12 +272,12 @@ def _values(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
             }
         )
     chart.set_title({"name": f"{name}: value a year"})
-    chart.set_y_axis({"num_format": "£#,##0"})
+    chart.set_y_axis({"num_format": "£#,##0", "min": 0})
     chart.set_x_axis({"name": "Contract year"})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 520, "height": 300})
-    sheet.ws.insert_chart(first - 2, _CHART_COL, chart)
-    return max(r + 1, first + 15)
+    chart.set_size({"width": 560, "height": 280})
+    sheet.ws.insert_chart(r + 1, 0, chart)  # below the table: covers nothing
+    return r + 17
 
 
 def _funding(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
@@ -274,7 +290,7 @@ def _funding(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
     cells: list[tuple[Cell, Cell]] = []
     for row in gap.itertuples(index=False):
         sheet.text(r, 0, row.option)
-        sheet.number(r, 1, row.year, "general")
+        sheet.text(r, 1, _fy(row.year))
         sheet.text(r, 2, row.service or "(all services)")
         spend = sheet.number(r, 3, row.spend, "money0")
         funding = sheet.number(r, 4, row.funding, "money0", input_cell=True)
@@ -288,7 +304,7 @@ def _funding(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
         chart.add_series(
             {
                 "name": label,
-                "categories": [sheet.name, first, 1, first + n - 1, 1],
+                "categories": [sheet.name, first, 1, first + n - 1, 2],
                 "values": [sheet.name, first, col, first + n - 1, col],
                 "fill": {"color": colour},
             }
@@ -296,8 +312,8 @@ def _funding(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
     chart.set_title({"name": "Profile against funding"})
     chart.set_y_axis({"num_format": "£#,##0"})
     chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 520, "height": 300})
-    sheet.ws.insert_chart(first - 2, _CHART_COL, chart)
+    chart.set_size({"width": 480, "height": 280})
+    sheet.ws.insert_chart(first - 2, 7, chart)
     return max(r + 1, first + 15)
 
 
@@ -305,14 +321,15 @@ def _nchc(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
     rates = result.tables.get("nchc_rates")
     if rates is None:
         return r
-    labels = ["Care category", "Rate a resident week", "From", "To", "Status", "Source"]
+    labels = ["Care category", "Rate a resident week", "From", "To", "Status", "Flags", "Source"]
     r = _header(sheet, r, "National Care Home Contract rates (Scotland)", labels)
     for row in rates.itertuples(index=False):
         sheet.text(r, 0, row.care_category)
         sheet.number(r, 1, row.rate_per_resident_week, "money")
         sheet.date(r, 2, pd.Timestamp(row.effective_from))
         sheet.date(r, 3, None if row.effective_to is None else pd.Timestamp(row.effective_to))
-        sheet.text(r, 4, f"{row.status} {row.flags}".strip())
-        sheet.text(r, 5, row.source_title)
+        sheet.text(r, 4, row.status)
+        sheet.text(r, 5, row.flags)
+        sheet.text(r, 6, row.source_title)
         r += 1
     return r + 1

@@ -343,7 +343,8 @@ def _duplicates(clean, spec: Table, report: _Report) -> None:
     on_lines = lines.groupby(groups, sort=False).transform(", ".join)
     described = pd.Series("", index=on_lines.index, dtype=object)
     for c in key:
-        described += f"{c} '" + keyed[c][dup].astype(object) + "', "
+        shown = keyed[c][dup].map(lambda v: f"{v:g}" if isinstance(v, float) else str(v))
+        described += f"{c} '" + shown.astype(object) + "', "
     what = pd.Series("", index=clean.index, dtype=object)
     what[dup] = (
         described.str[:-2]
