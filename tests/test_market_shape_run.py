@@ -1,0 +1,176 @@
+"""The market shape step on the example files: config, issues, outputs and the sheet."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from costofcare.errors import ConfigError
+from costofcare.examples import generate_market
+from costofcare.examples.shape import SHAPE_FAULTS, shape_tables
+from costofcare.market import SHAPE_KEYS, market_shape_sheet, run_shape, write_shape
+from costofcare.money import WEEKS_PER_YEAR
+from costofcare.report.live import LiveBook
+from costofcare.report.workbook import write_recommendation_workbook
+from tests.support.libreoffice import convert, soffice_path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "workbooks" / "examples"
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    cfg = tomllib.loads((EXAMPLES / "run.toml").read_text(encoding="utf-8"))["market"]
+    return {**cfg, "nchc": True}
+
+
+@pytest.fixture(scope="module")
+def result(config):
+    return run_shape(config, EXAMPLES)
+
+
+def test_committed_market_files_match_the_generator():
+    for name, table in shape_tables(generate_market()).items():
+        written = pd.read_csv(EXAMPLES / "market" / f"{name}.csv", dtype=str,
+                              keep_default_na=False)  # fmt: skip
+        expected = table.astype(object).where(table.notna(), "").astype(str)
+        assert written.shape == expected.shape, name
+        for column in written:
+            as_read = pd.to_numeric(written[column], errors="coerce")
+            as_made = pd.to_numeric(expected[column], errors="coerce")
+            if as_made.notna().all() and len(as_made):
+                assert as_read.tolist() == pytest.approx(as_made.tolist()), (name, column)
+            else:
+                assert written[column].tolist() == expected[column].tolist(), (name, column)
+
+
+def test_every_deliberate_fault_is_reported_with_file_and_line(result):
+    issues = result.issues
+    for file, what, code in SHAPE_FAULTS:
+        hits = issues[issues["file"].str.endswith(file) & (issues["code"] == code)]
+        assert len(hits), (file, what, code)
+    lined = issues[issues["code"] != "old_spelling"]
+    assert (lined["cell"] != "").all()  # every row problem names its line
+
+
+def test_example_run_builds_every_part(result):
+    expected = {"spend_by", "concentration", "capacity", "tiers", "capacity_gap",
+                "unmet_cost", "movement", "calendar", "contract_values", "profile",
+                "funding_gap", "nchc_rates"}  # fmt: skip
+    assert expected <= set(result.tables)
+    calendar = result.tables["calendar"].set_index("contract_id")
+    # read on 2026-04-01 with an 18-month lead time: the framework ending 31 March 2027
+    # (11 months left) and the block ending 30 September 2026 (5 months) are flagged
+    assert calendar.loc["HC-FW-2022", "months_left"] == 11
+    assert calendar.loc["CH-BLOCK-14", "months_left"] == 5
+    assert set(result.summary["contracts_flagged"]) == {"HC-FW-2022", "CH-BLOCK-14"}
+    assert calendar.loc["HC-SPOT-RURAL", "status"] == "ended"
+    # the DPS has its own 30-month lead time: 47 months left is outside it
+    assert calendar.loc["SL-DPS-2024", "status"] == "outside_lead_time"
+
+
+def test_example_unmet_need_waiting_is_costed_at_the_current_rate(result):
+    cost = result.tables["unmet_cost"]
+    whole = cost[(cost["locality"] == "") & (cost["year"] == 2025)]
+    assert whole["unmet"].tolist() == [410.0]  # the council's waiting count
+    assert whole["cost_annual"].iloc[0] == pytest.approx(410 * 29.65 * 365 / 7)
+
+
+def test_example_movement_counts_losses(result):
+    lost = result.summary["capacity_lost"]
+    assert lost["2023 beds"] == 38  # Old Mill House closed, September 2023
+    assert lost["2023 hours_per_week"] == 420 + 260  # an exit and a hand-back in 2023-24
+
+
+def test_write_shape_writes_each_table_issues_and_summary(result, tmp_path):
+    paths = write_shape(result, tmp_path / "shape")
+    for name in result.tables:
+        assert (tmp_path / "shape" / f"{name}.csv").is_file(), name
+    issues = pd.read_csv(paths["issues"], dtype=str, keep_default_na=False)
+    assert len(issues) == len(result.issues)
+    summary = json.loads(paths["summary"].read_text())
+    assert summary["contracts_flagged"] == result.summary["contracts_flagged"]
+
+
+def test_an_unknown_file_or_missing_lead_time_is_one_line(config, tmp_path):
+    with pytest.raises(ConfigError, match=r"\[market\] spend: file .*nothing.csv does not exist"):
+        run_shape({"spend": "nothing.csv"}, tmp_path)
+    cfg = {"contracts": config["contracts"], "as_of": "2026-04-01"}
+    with pytest.raises(ConfigError, match=r"\[market\] lead_time_months is required"):
+        run_shape(cfg, EXAMPLES)
+    with pytest.raises(ConfigError, match=r"demand_growth_per_year and demand_to_year go together"):
+        run_shape({"demand": config["demand"], "demand_growth_per_year": 0.02}, EXAMPLES)
+
+
+def test_every_shape_key_is_documented():
+    text = (Path(__file__).resolve().parents[1] / "docs" / "market-shape.md").read_text()
+    for key in SHAPE_KEYS:
+        assert f"`{key}`" in text, key
+
+
+def test_a_decision_pack_profile_wins_over_the_config(config):
+    profile = pd.DataFrame(
+        {
+            "option": ["pack"] * 2,
+            "service": ["home_care", "care_home"],
+            "year": [2026] * 2,
+            "spend": [1_000.0, 2_000.0],
+        }  # fmt: skip
+    )
+    shaped = run_shape({"funding": config["funding"], "profile": config["profile"]}, EXAMPLES,
+                       profile=profile)  # fmt: skip
+    gap = shaped.tables["funding_gap"].set_index(["year", "service"])
+    assert gap.loc[(2026, "home_care"), "gap"] == 33_000_000 - 1_000
+    assert gap.loc[(2026, ""), "gap"] == 44_000_000 - 2_000
+
+
+# ------------------------------------------------------------------------------ sheet
+@pytest.fixture(scope="module")
+def sheet_book(result, tmp_path_factory):
+    path = tmp_path_factory.mktemp("shape") / "market.xlsx"
+    book = LiveBook(path)
+    market_shape_sheet(result)(book.add_sheet("Market shape"))
+    book.close()
+    return book
+
+
+def test_sheet_formulas_are_written_with_their_values(sheet_book, result):
+    values = openpyxl.load_workbook(sheet_book.path, data_only=True)["Market shape"]
+    assert len(sheet_book.formulas) > 50
+    for record in sheet_book.formulas:
+        written = values[record.cell].value
+        if isinstance(record.value, float):
+            assert written == pytest.approx(record.value), record
+        else:
+            assert (written or "") == record.value, record
+    # an unmet cost cell: unmet × rate × weeks, live
+    costs = [f for f in sheet_book.formulas if f.formula.count("*") == 2]
+    assert costs and all(f.formula.startswith("=") for f in costs)
+    first = result.tables["unmet_cost"].iloc[0]
+    assert costs[0].value == pytest.approx(first["unmet"] * first["rate"] * WEEKS_PER_YEAR)
+
+
+def test_sheet_sits_in_the_recommendation_workbook(result, tmp_path):
+    book = write_recommendation_workbook(
+        tmp_path / "rec.xlsx", {}, extra_sheets=[("Market shape", market_shape_sheet(result))]
+    )
+    names = openpyxl.load_workbook(book.path).sheetnames
+    assert "Market shape" in names and names.index("Market shape") < names.index("Assumptions")
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_the_sheet_to_the_same_values(sheet_book, tmp_path):
+    if soffice_path() is None:
+        pytest.skip("LibreOffice is not installed")
+    [again] = convert([sheet_book.path], "xlsx", tmp_path / "lo", recalc=True)
+    values = openpyxl.load_workbook(again, data_only=True)["Market shape"]
+    for record in sheet_book.formulas:
+        got = values[record.cell].value
+        if isinstance(record.value, float):
+            assert got == pytest.approx(record.value, rel=1e-9, abs=1e-6), record
+        else:
+            assert (got or "") == record.value, record
