@@ -22,8 +22,8 @@ from ..tables import read_table, validate
 from .capacity import (
     capacity_gap,
     commissioned_capacity,
-    council_totals,
     cost_unmet_need,
+    council_totals,
     occupancy_from_values,
     project_demand,
 )
