@@ -237,9 +237,12 @@ def test_occupancy_from_the_returns_is_bed_weighted():
     )
     occ = occupancy_from_values(values)
     assert occ["provider"].tolist() == ["A", "B"]  # C gave no occupancy
+    assert occ["usable"].all()
     assert occ["occupied_beds"].sum() / occ["registered_beds"].sum() == pytest.approx(
         (40 * 0.90 + 60 * 0.80) / 100
     )
+    typed_104 = values.assign(value=[40.0, 1.04, 60.0, 0.80, 30.0])  # 104%: ingest's issue
+    assert occupancy_from_values(typed_104)["usable"].tolist() == [False, True]
 
 
 # ----------------------------------------------------------------------- market movement

@@ -72,7 +72,9 @@ def occupancy_from_values(values: pd.DataFrame) -> pd.DataFrame:
     """Care home occupancy from the returns: one row per return with both figures.
 
     ``occupied_beds = registered_beds × average_occupancy``; a market's occupancy is
-    ``Σ occupied_beds / Σ registered_beds`` (beds-weighted, so a large home counts more).
+    ``Σ occupied_beds / Σ registered_beds`` (beds-weighted, so a large home counts more)
+    over the ``usable`` rows: a return whose occupancy is outside 0-100% or whose beds are
+    not positive (ingest reports it as an issue) stays in the table with ``usable`` false.
 
     Parameters
     ----------
@@ -82,7 +84,7 @@ def occupancy_from_values(values: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame: ``return_id``, ``provider``, ``registered_beds``, ``average_occupancy``,
-    ``occupied_beds``.
+    ``occupied_beds``, ``usable``.
     """
     wanted = values[values["field"].isin(["registered_beds", "average_occupancy"])]
     wide = wanted.pivot_table(
@@ -93,7 +95,9 @@ def occupancy_from_values(values: pd.DataFrame) -> pd.DataFrame:
             wide[column] = np.nan
     wide = wide.dropna(subset=["registered_beds", "average_occupancy"]).reset_index()
     wide["occupied_beds"] = wide["registered_beds"] * wide["average_occupancy"]
-    columns = ["return_id", "provider", "registered_beds", "average_occupancy", "occupied_beds"]
+    wide["usable"] = (wide["registered_beds"] > 0) & wide["average_occupancy"].between(0.0, 1.0)
+    columns = ["return_id", "provider", "registered_beds", "average_occupancy", "occupied_beds",
+               "usable"]  # fmt: skip
     return wide.loc[:, columns].sort_values("provider").reset_index(drop=True)
 
 

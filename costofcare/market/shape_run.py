@@ -234,8 +234,11 @@ def _capacity_part(cfg, base, issues, result: ShapeResult, register, values) -> 
         occupancy = occupancy_from_values(values)
         if len(occupancy):
             result.tables["occupancy"] = occupancy
-            beds = occupancy["registered_beds"].sum()
-            result.summary["care_home_occupancy"] = float(occupancy["occupied_beds"].sum() / beds)
+            usable = occupancy[occupancy["usable"]]
+            beds = usable["registered_beds"].sum()
+            if beds > 0:
+                occupied = usable["occupied_beds"].sum()
+                result.summary["care_home_occupancy"] = float(occupied / beds)
     demand = _read(cfg, "demand", base, issues)
     if demand is None:
         return
