@@ -108,9 +108,10 @@ def _spend(market: ExampleMarket, register: pd.DataFrame, rng) -> pd.DataFrame:
     under = rng.random(len(frame)) < 0.5
     frame.loc[spot, "contract_status"] = np.where(under[spot], "under_contract", "no_contract")
     frame["amount"] = frame["amount"].map(lambda x: f"{x:.2f}")
-    frame.loc[3, "amount"] = "see invoice"
-    frame.loc[7, "sds_option"] = "5"
-    frame.loc[11, "sds_option"] = "Option 2"
+    for row, column, typed in ((3, "amount", "see invoice"), (7, "sds_option", "5"),
+                               (11, "sds_option", "Option 2")):  # fmt: skip
+        if row < len(frame):  # a small market carries only the faults it has rows for
+            frame.loc[row, column] = typed
     return frame
 
 
@@ -135,12 +136,17 @@ def _demand(register: pd.DataFrame) -> pd.DataFrame:
                 "waiting": "",
             }
         )
-    frame = pd.DataFrame(rows)
-    total = frame[frame["service_type"] == "Home care"]["demand"].sum()
-    whole = {"service_type": "Home care", "locality": "", "year": 2025,
-             "unit": "hours_per_week", "demand": total, "waiting": 410}  # fmt: skip
-    frame = pd.concat([frame, pd.DataFrame([whole, dict(frame.iloc[0])])], ignore_index=True)
-    return frame
+    frame = pd.DataFrame(rows, columns=["service_type", "locality", "year", "unit", "demand",
+                                        "waiting"])  # fmt: skip
+    if not len(frame):
+        return frame
+    extra = [dict(frame.iloc[0])]  # the same series twice: a deliberate fault
+    home = frame[frame["service_type"] == "Home care"]
+    if len(home):
+        extra.insert(0, {"service_type": "Home care", "locality": "", "year": 2025,
+                         "unit": "hours_per_week", "demand": home["demand"].sum(),
+                         "waiting": 410})  # fmt: skip
+    return pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
 
 
 def _events(register: pd.DataFrame) -> pd.DataFrame:
@@ -150,23 +156,30 @@ def _events(register: pd.DataFrame) -> pd.DataFrame:
     for _, row in home.iterrows():
         rows.append(("2022-04-01", "entry", row.provider, row.registration_number,
                      "Home care", row.locality, row.tier, row.zone, "", "", ""))  # fmt: skip
+    if len(home):
+        a, b, c = (home.iloc[k % len(home)] for k in (2, 5, 1))
+        rows += [
+            ("2022-11-30", "hand_back", a.provider, a.registration_number, "Home care",
+             a.locality, "", "", 180, "hours_per_week", "planned"),
+            ("2024-02-01", "hand_back", b.provider, b.registration_number, "Home care",
+             b.locality, "", "", 260, "hours_per_week", "unplanned"),
+            ("2024-05-01", "merger", c.provider, c.registration_number, "Home care",
+             c.locality, "", "", "", "", ""),
+        ]  # fmt: skip
+    if len(homes):
+        d = homes.iloc[0]
+        rows.append(("2024-10-01", "entry", d.provider, d.registration_number,
+                     "Care home for older people", d.locality, "", "", d.capacity, "beds",
+                     ""))  # fmt: skip
     rows += [
-        ("2022-11-30", "hand_back", home.provider[2], home.registration_number[2], "Home care",
-         home.locality[2], "", "", 180, "hours_per_week", "planned"),
         ("2023-06-30", "exit", "Brightside Care Ltd", "1-199990001", "Home care", "North",
          "Tier 2", "", 420, "hours_per_week", "unplanned"),
         ("2023-09-15", "closure", "Old Mill House Ltd", "1-199990002", "Care home for older people",
          "West", "", "", 38, "beds", "planned"),
-        ("2024-02-01", "hand_back", home.provider[5], home.registration_number[5], "Home care",
-         home.locality[5], "", "", 260, "hours_per_week", "unplanned"),
-        ("2024-10-01", "entry", homes.provider[0], homes.registration_number[0],
-         "Care home for older people", homes.locality[0], "", "", homes.capacity[0], "beds", ""),
         ("2025-01-31", "closure", "Harbour View Care Ltd", "1-199990003",
          "Care home for older people", "East", "", "", 29, "beds", "unplanned"),
         ("31/02/2024", "exit", "Typo Care Ltd", "1-199990004", "Home care", "South", "", "",
          90, "hours_per_week", ""),
-        ("2024-05-01", "merger", home.provider[1], home.registration_number[1], "Home care",
-         home.locality[1], "", "", "", "", ""),
     ]  # fmt: skip
     columns = ["date", "event", "provider", "registration_number", "service_type", "locality",
                "tier", "zone", "capacity", "capacity_unit", "planned"]  # fmt: skip

@@ -49,15 +49,78 @@ WAGE_FLOORS = {
     "real_living_wage": "real_living_wage_uk_hourly",
     "welsh_pay_floor": "wales_social_care_min_hourly",
 }
-#: The methods a rule may name, and the keys each needs.
-METHODS = {
-    "flat_cash": (),
-    "fixed": ("rate",),
-    "wage_floor": ("floor", "staffing_share"),
-    "investment_fund": (),
-}
 _RULE_KEYS = {"method", "from_year", "to_year", "rate", "floor", "staffing_share", "share",
               "amount"}  # fmt: skip
+
+
+class YearRule:
+    """One method of a contract policy: what it needs and what it does in a contract year.
+
+    ``effect`` returns ``(uplift, fund)``: the fraction the core value rises by and the fund
+    (GBP) added on top. ``days`` is the day a wage floor is compared from and the year's
+    first day.
+    """
+
+    needs: tuple[str, ...] = ()
+
+    def check(self, rule: Mapping, where: str) -> None:
+        """Raise :class:`ConfigError` for settings this method cannot use."""
+
+    def effect(self, rule: Mapping, days, base: float, params) -> tuple[float, float]:
+        return 0.0, 0.0
+
+
+class FlatCash(YearRule):
+    """No uplift: the value stays as it was."""
+
+
+class FixedUplift(YearRule):
+    """A fixed uplift ``rate`` (a fraction) on the core value."""
+
+    needs = ("rate",)
+
+    def effect(self, rule, days, base, params):
+        return float(rule["rate"]), 0.0
+
+
+class WageFloorUplift(YearRule):
+    """A named wage floor's change passed through to the staffing share."""
+
+    needs = ("floor", "staffing_share")
+
+    def check(self, rule, where):
+        if rule["floor"] not in WAGE_FLOORS:
+            floors = ", ".join(WAGE_FLOORS)
+            raise ConfigError(f"{where}: floor {rule['floor']!r} is not one of {floors}")
+
+    def effect(self, rule, days, base, params):
+        if params is None:
+            raise ConfigError("a wage_floor rule needs the parameters")
+        name = WAGE_FLOORS[rule["floor"]]
+        before = params.value(name, days[0].date())
+        now = params.value(name, days[1].date())
+        return float(rule["staffing_share"]) * (now / before - 1.0), 0.0
+
+
+class InvestmentFund(YearRule):
+    """A fund added on top of the core value: ``share`` of the base value, or ``amount``."""
+
+    def check(self, rule, where):
+        if ("share" in rule) == ("amount" in rule):
+            raise ConfigError(f"{where}: an investment_fund needs share or amount (one of them)")
+
+    def effect(self, rule, days, base, params):
+        fund = float(rule["amount"]) if "amount" in rule else float(rule["share"]) * base
+        return 0.0, fund
+
+
+#: The methods a rule may name.
+METHODS: dict[str, YearRule] = {
+    "flat_cash": FlatCash(),
+    "fixed": FixedUplift(),
+    "wage_floor": WageFloorUplift(),
+    "investment_fund": InvestmentFund(),
+}
 
 
 @dataclass(frozen=True)
@@ -123,15 +186,10 @@ def _check_rule(rule: Mapping, where: str) -> None:
     unknown = sorted(set(rule) - _RULE_KEYS)
     if unknown:
         raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}")
-    missing = [k for k in METHODS[method] if k not in rule]
+    missing = [k for k in METHODS[method].needs if k not in rule]
     if missing:
         raise ConfigError(f"{where}: method {method} needs {', '.join(missing)}")
-    if method == "wage_floor" and rule["floor"] not in WAGE_FLOORS:
-        raise ConfigError(
-            f"{where}: floor {rule['floor']!r} is not one of {', '.join(WAGE_FLOORS)}"
-        )
-    if method == "investment_fund" and ("share" in rule) == ("amount" in rule):
-        raise ConfigError(f"{where}: an investment_fund needs share or amount (one of them)")
+    METHODS[method].check(rule, where)
 
 
 def _applies(rule: Mapping, year: int) -> bool:
@@ -196,7 +254,9 @@ def contract_value(policy: ContractPolicy, params=None, deflator: Mapping | None
             if not _applies(rule, year):
                 continue
             before = previous if previous is not None else start - pd.Timedelta(days=1)
-            up, add = _rule_effect(rule, (before, start), policy.annual_value, params)
+            up, add = METHODS[rule["method"]].effect(
+                rule, (before, start), policy.annual_value, params
+            )
             uplift += up
             fund += add
             named.append(str(rule["method"]))
@@ -218,27 +278,6 @@ def contract_value(policy: ContractPolicy, params=None, deflator: Mapping | None
         )
         previous = start
     return pd.DataFrame(rows)
-
-
-def _rule_effect(
-    rule: Mapping, days: tuple[pd.Timestamp, pd.Timestamp], base: float, params
-) -> tuple[float, float]:
-    """(uplift fraction, fund in GBP) of one rule in a contract year; ``days`` is the day
-    the floor is compared from and the year's first day."""
-    method = rule["method"]
-    if method == "fixed":
-        return float(rule["rate"]), 0.0
-    if method == "wage_floor":
-        if params is None:
-            raise ConfigError("a wage_floor rule needs the parameters")
-        name = WAGE_FLOORS[rule["floor"]]
-        before = params.value(name, days[0].date())
-        now = params.value(name, days[1].date())
-        return float(rule["staffing_share"]) * (now / before - 1.0), 0.0
-    if method == "investment_fund":
-        fund = float(rule["amount"]) if "amount" in rule else float(rule["share"]) * base
-        return 0.0, fund
-    return 0.0, 0.0
 
 
 def contract_values(

@@ -141,8 +141,8 @@ def _capacity(sheet: LiveSheet, result: ShapeResult, r: int) -> int:
         sheet.text(r, 3, _unit(row.unit))
         cap = sheet.number(r, 4, row.capacity, "number")
         need = sheet.number(r, 5, row.demand, "number")
-        short = sheet.formula(r, 6, "MAX({0}-{1},0)", [need, cap],
-                              lambda d, c: max(d - c, 0.0), "number")  # fmt: skip
+        short = sheet.formula(r, 6, "IF({0}>{1},{0}-{1},0)", [need, cap],
+                              lambda d, c: d - c if d > c else 0.0, "number")  # fmt: skip
         wait = sheet.number(r, 7, row.waiting, "number")
         if wait.value is None:
             sheet.formula(r, 8, "{0}", [short], lambda s: s, "number")
