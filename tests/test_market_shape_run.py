@@ -174,3 +174,18 @@ def test_libreoffice_recalculates_the_sheet_to_the_same_values(sheet_book, tmp_p
             assert got == pytest.approx(record.value, rel=1e-9, abs=1e-6), record
         else:
             assert (got or "") == record.value, record
+
+
+def test_a_growth_rate_alone_grows_todays_capacity(config):
+    cfg = {"register": config["register"], "demand_from_year": 2026,
+           "demand_growth_per_year": 0.05, "demand_to_year": 2028}  # fmt: skip
+    shaped = run_shape(cfg, EXAMPLES)
+    gap = shaped.tables["capacity_gap"]
+    home = gap[(gap["service_type"] == "Home care") & (gap["locality"] == "North")]
+    capacity = home["capacity"].iloc[0]
+    assert home["demand"].tolist() == pytest.approx([capacity, capacity * 1.05, capacity * 1.05**2])
+    assert home["shortfall"].tolist() == pytest.approx(
+        [0.0, capacity * 0.05, capacity * (1.05**2 - 1)]
+    )
+    with pytest.raises(ConfigError, match=r"demand_from_year needs the register"):
+        run_shape({"demand_from_year": 2026}, EXAMPLES)

@@ -243,6 +243,7 @@ PUBLIC: dict[str, list[str]] = {
         "contract_value",
         "contract_values",
         "cost_unmet_need",
+        "demand_from_capacity",
         "funding_gap",
         "herfindahl_index",
         "market_shape_sheet",

@@ -21,6 +21,7 @@ from .capacity import (
     capacity_gap,
     commissioned_capacity,
     cost_unmet_need,
+    demand_from_capacity,
     occupancy_from_values,
     project_demand,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "contract_value",
     "contract_values",
     "cost_unmet_need",
+    "demand_from_capacity",
     "funding_gap",
     "herfindahl_index",
     "market_shape_sheet",

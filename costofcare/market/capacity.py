@@ -27,6 +27,7 @@ __all__ = [
     "capacity_gap",
     "commissioned_capacity",
     "cost_unmet_need",
+    "demand_from_capacity",
     "occupancy_from_values",
     "project_demand",
 ]
@@ -99,6 +100,19 @@ def occupancy_from_values(values: pd.DataFrame) -> pd.DataFrame:
     columns = ["return_id", "provider", "registered_beds", "average_occupancy", "occupied_beds",
                "usable"]  # fmt: skip
     return wide.loc[:, columns].sort_values("provider").reset_index(drop=True)
+
+
+def demand_from_capacity(capacity: pd.DataFrame, year: int) -> pd.DataFrame:
+    """A demand table that starts at today's commissioned capacity in ``year``.
+
+    For a council that gives a growth rate but no demand series: what is commissioned now
+    is taken as met demand, and :func:`project_demand` grows it.
+    """
+    out = capacity.loc[:, ["service_type", "locality", "unit", "capacity"]].copy()
+    out = out.rename(columns={"capacity": "demand"})
+    out["year"] = int(year)
+    out["waiting"] = np.nan
+    return out.loc[:, ["service_type", "locality", "year", "unit", "demand", "waiting"]]
 
 
 def project_demand(

@@ -24,6 +24,7 @@ from .capacity import (
     commissioned_capacity,
     cost_unmet_need,
     council_totals,
+    demand_from_capacity,
     occupancy_from_values,
     project_demand,
 )
@@ -46,6 +47,7 @@ SHAPE_KEYS = {
     "demand": "demand table file",
     "demand_growth_per_year": "growth a year carrying each demand series forward (fraction)",
     "demand_to_year": "last financial year demand is carried forward to (2029 is 2029-30)",
+    "demand_from_year": "with no demand file: the year today's capacity is taken as demand",
     "unmet_rates": "list of {option, service_type, unit, rate} the unmet need is costed at",
     "events": "market events file (entries, exits, closures, hand-backs)",
     "contracts": "contracts file (the contract calendar)",
@@ -241,6 +243,8 @@ def _capacity_part(cfg, base, issues, result: ShapeResult, register, values) -> 
                 result.summary["care_home_occupancy"] = float(occupied / beds)
     demand = _read(cfg, "demand", base, issues)
     if demand is None:
+        demand = _demand_from_capacity(cfg, result)
+    if demand is None:
         return
     growth = _number(cfg, "demand_growth_per_year")
     to_year = cfg.get("demand_to_year")
@@ -259,6 +263,18 @@ def _capacity_part(cfg, base, issues, result: ShapeResult, register, values) -> 
         result.tables["unmet_cost"] = cost
         by = council_totals(cost).groupby(["option", "year"])["cost_annual"].sum()
         result.summary["unmet_cost_annual"] = {f"{o} {y}": float(v) for (o, y), v in by.items()}
+
+
+def _demand_from_capacity(cfg, result: ShapeResult) -> pd.DataFrame | None:
+    """Today's capacity as the demand of ``demand_from_year`` (no demand file given)."""
+    year = cfg.get("demand_from_year")
+    if year is None:
+        return None
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise ConfigError(f"{_where('demand_from_year')}: a year such as 2026, got {year!r}")
+    if "capacity" not in result.tables:
+        raise ConfigError(f"{_where('demand_from_year')} needs the register (its capacity)")
+    return demand_from_capacity(result.tables["capacity"], year)
 
 
 def _movement_part(cfg, base, issues, result: ShapeResult, register) -> None:
