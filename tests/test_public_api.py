@@ -231,6 +231,18 @@ PUBLIC: dict[str, list[str]] = {
         "write_run",
     ],
     "costofcare.market": [],
+    "costofcare.audit": [
+        "MANIFEST",
+        "TRACE_COLUMNS",
+        "Verdict",
+        "build_manifest",
+        "resolve_written_time",
+        "sha256_file",
+        "trace_table",
+        "verify",
+        "written_at",
+        "written_time",
+    ],
     "costofcare.tables": [
         "CATEGORIES",
         "COMPARATORS",
