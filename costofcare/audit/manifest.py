@@ -117,22 +117,35 @@ def _named_files(data, config_folder: Path, key: str = "") -> Iterator[tuple[str
             return
 
 
+def _return_entries(result) -> list[dict]:
+    """The returns folder's returns as the run found them, each with its hash and, from the
+    returns table, its return id, template kind and version and status."""
+    from ..ingest.batch import find_returns
+
+    by_file = {str(row["file"]): row for row in result.returns.to_dict("records")}
+    entries = []
+    for found in find_returns([result.config.returns]):
+        path = Path(found).resolve()
+        row = by_file.get(str(found)) or by_file.get(str(path)) or {}
+        entries.append(
+            file_entry(
+                path,
+                role="return",
+                return_id=_json_value(row.get("return_id")),
+                template_kind=_json_value(row.get("service")) or None,
+                template_version=_json_value(row.get("template_version")) or None,
+                status=_json_value(row.get("status")),
+            )
+        )
+    return entries
+
+
 def input_entries(result) -> list[dict]:
     """Every file the run read, with its hash (see the module notes for the roles)."""
     cfg = result.config
     source = Path(cfg.source).resolve()
     entries = [file_entry(source, role="config")]
-    for row in result.returns.to_dict("records"):
-        entries.append(
-            file_entry(
-                Path(row["file"]).resolve(),
-                role="return",
-                return_id=str(row["return_id"]),
-                template_kind=_json_value(row.get("service")) or None,
-                template_version=_json_value(row.get("template_version")) or None,
-                status=str(row["status"]),
-            )
-        )
+    entries += _return_entries(result)
     for role in ("current_rates", "volumes", "comparators"):
         path = getattr(cfg, role)
         if path is not None:
