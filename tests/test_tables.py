@@ -444,8 +444,8 @@ def test_public_api():
     assert sorted(tables.__all__) == sorted(
         [
             "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "ISSUES", "RECOMMENDATIONS",
-            "REGISTER", "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES", "VOLUMES",
-            "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
+            "REGISTER", "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES",
+            "VOLUMES", "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
             "raise_errors", "read_table", "validate",
         ]
     )  # fmt: skip
