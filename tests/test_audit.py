@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -252,3 +253,58 @@ def test_a_unit_cost_followed_by_hand_to_its_return_cells(two_runs, market, caps
     shown = capsys.readouterr().out
     assert "home_care mileage:" in shown and "Costs!B5" in shown and "Volumes!B7" in shown
     assert main(["trace", str(a), "--provider", "Nobody Ltd"]) == 2
+
+
+def test_trace_reads_every_sheet_name_and_leaves_no_line_out():
+    """Cells on a sheet whose name has a space or contains another sheet's name are found;
+    a line naming no cell (modelled) keeps one row with no cell."""
+    import pandas as pd
+
+    from costofcare.audit import trace_table
+
+    values = pd.DataFrame(
+        {
+            "return_id": ["r1"] * 3,
+            "file": ["a.xlsx"] * 3,
+            "sheet": ["Costs", "My Costs", "Volumes"],
+            "cell": ["B5", "C7", "B7"],
+            "field": ["rent_annual", "extra_annual", "contact_hours_per_week"],
+            "row": [0, 2, 0],
+            "value": [5200.0, 520.0, 100.0],
+            "raw": ["5,200", "520", "100"],
+        }
+    )
+    unit_costs = pd.DataFrame(
+        {
+            "provider": ["P", "P"],
+            "service": ["home_care"] * 2,
+            "return_id": ["r1", "r1"],
+            "route": ["reported", "modelled"],
+            "line": ["rent", "travel"],
+            "cost_line": ["Rent", "Travel"],
+            "cost_per_unit": [(5200 + 520) / (100 * 52), 1.0],
+            "unit": ["contact_hour"] * 2,
+            "source": ["Costs!B5; My Costs!C7 / units (Volumes!B7; 52.000 weeks)", "drivers"],
+        }
+    )
+    trace = trace_table(unit_costs, values)
+    rows = [tuple(r) for r in trace[["line", "part", "sheet", "cell", "field"]].to_numpy()]
+    assert rows[:3] == [
+        ("rent", "cost", "Costs", "B5", "rent_annual"),
+        ("rent", "cost", "My Costs", "C7", "extra_annual"),
+        ("rent", "units", "Volumes", "B7", "contact_hours_per_week"),
+    ]
+    assert rows[3][:2] == ("travel", "") and pd.isna(trace["cell"].iloc[3])
+
+
+def test_a_file_name_of_any_bytes_is_stored_exactly_in_the_manifest(tmp_path):
+    """The manifest is ASCII JSON: a name that is not UTF-8 comes back as the same bytes."""
+    from costofcare.audit.manifest import file_entry
+
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/odd\xff name.xlsx"))
+    odd.write_bytes(b"PK")
+    text = json.dumps(file_entry(odd, role="return"), ensure_ascii=True)
+    assert text.isascii()
+    back = Path(json.loads(text)["path"])
+    assert os.fsencode(back) == bytes(tmp_path) + b"/odd\xff name.xlsx" and back.is_file()
+    assert json.loads(text)["sha256"] == hashlib.sha256(b"PK").hexdigest()

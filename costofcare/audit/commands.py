@@ -102,7 +102,7 @@ def format_trace(rows: pd.DataFrame) -> str:
     ):
         first = group.iloc[0]
         out.append(
-            f"{service} {line}: {first['cost_per_unit']:,.4f} per unit "
+            f"{service} {line}: £{first['cost_per_unit']:,.4f} per {first['unit']} "
             f"(return {return_id}, {Path(str(first['file'])).name})"
         )
         for cell in group.itertuples():

@@ -6,8 +6,8 @@ units came from (``Costs!B5 / units (Volumes!B6; Volumes!B7; 52.143 weeks)``). T
 table spells that out, one row per unit cost line and cell, joined to the value ingest read
 there (``ingest/values.csv``)::
 
-    provider, service, return_id, route, line, cost_line, cost_per_unit, part, file, sheet,
-    cell, field, table_row, value, raw
+    provider, service, return_id, route, line, cost_line, cost_per_unit, unit, part, file,
+    sheet, cell, field, table_row, value, raw
 
 ``part`` is ``cost`` for a cell summed into the line's annual cost and ``units`` for a cell
 the units were worked out from (the period's weeks are in ``source``). A provider's cost per
@@ -36,6 +36,7 @@ TRACE_COLUMNS = (
     "line",
     "cost_line",
     "cost_per_unit",
+    "unit",
     "part",
     "file",
     "sheet",
@@ -91,7 +92,7 @@ def trace_table(unit_costs: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
         return_id = str(line.get("return_id", ""))
         pattern = _cell_pattern(sheets.get(return_id, ()))
         cost_text, _, units_text = str(line.get("source", "")).partition(_UNITS)
-        base = {k: line.get(k) for k in TRACE_COLUMNS[:7]}
+        base = {k: line.get(k) for k in TRACE_COLUMNS[:8]}
         found = [("cost", ref) for ref in _cells(pattern, cost_text)] + [
             ("units", ref) for ref in _cells(pattern, units_text)
         ]
