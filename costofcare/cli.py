@@ -26,12 +26,14 @@ COMMAND_MODULES = [
     "costofcare.scenarios.commands",
     "costofcare.examples.commands",
     "costofcare.pipeline.commands",
+    "costofcare.audit.commands",
 ]
 
 EPILOG = """\
 examples:
   costofcare demo                               the whole pipeline on the bundled example market
   costofcare run workbooks/examples/run.toml -o out/run
+  costofcare verify out/run                     recompute the run from its manifest: same outputs?
   costofcare template home_care -o home-care-return.xlsx
   costofcare ingest returns/ -o out/ingest
   costofcare price home_care workbooks/examples/drivers/ukhca_2020_21.toml

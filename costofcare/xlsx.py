@@ -7,6 +7,10 @@ stored as text: never turned into a formula, a number or a link (``strings_to_fo
 ``strings_to_numbers``, ``strings_to_urls`` off), with Excel's newer functions written so
 they calculate (``use_future_functions``). Cell text itself is cleaned by
 :func:`costofcare.report.clean_text`.
+
+Its document ``created`` time is :func:`costofcare.audit.clock.written_time` (a run's fixed
+time, or ``SOURCE_DATE_EPOCH``), and xlsxwriter dates every part of the zip 1980-01-01, so
+the same content gives the same bytes.
 """
 
 from __future__ import annotations
@@ -26,5 +30,10 @@ WORKBOOK_OPTIONS = {
 
 
 def safe_workbook(path: str | Path) -> xlsxwriter.Workbook:
-    """An xlsxwriter workbook at ``path`` with :data:`WORKBOOK_OPTIONS`; close it when done."""
-    return xlsxwriter.Workbook(str(path), dict(WORKBOOK_OPTIONS))
+    """An xlsxwriter workbook at ``path`` with :data:`WORKBOOK_OPTIONS` and its ``created``
+    property set to :func:`~costofcare.audit.clock.written_time`; close it when done."""
+    from .audit.clock import written_time
+
+    workbook = xlsxwriter.Workbook(str(path), dict(WORKBOOK_OPTIONS))
+    workbook.set_properties({"created": written_time().replace(tzinfo=None)})
+    return workbook

@@ -79,10 +79,12 @@ def test_user_mistakes_get_one_clear_line(inputs, capsys):
     code = main(["benchmark", "--our-rate", "home_care", "-o", str(inputs / "o")])
     assert code == 2
     assert "--our-rate 'home_care': write NAME=NUMBER" in capsys.readouterr().err
-    code = main(["benchmark", "--unit-costs", str(inputs / "missing.csv"), "-o", str(inputs)])
+    code = main(["benchmark", "--unit-costs", str(inputs / "missing.csv"), "-o", str(inputs / "o")])
     assert code == 2
     assert "unit costs file" in capsys.readouterr().err
-    code = main(["benchmark", "--our-rate", "home_care=20", "--to", "2040-41", "-o", str(inputs)])
+    code = main(
+        ["benchmark", "--our-rate", "home_care=20", "--to", "2040-41", "-o", str(inputs / "o")]
+    )
     assert code == 2
     assert "no index level for 2040-04" in capsys.readouterr().err
 

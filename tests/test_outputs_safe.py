@@ -237,7 +237,7 @@ def test_an_empty_folder_is_used_and_a_folder_holding_inputs_never(hostile_marke
     empty.mkdir()
     paths = write_run(result, empty)
     assert paths["summary"] == empty / "summary.json" and paths["summary"].is_file()
-    with pytest.raises(OutputFolderError, match="holds the run's input"):
+    with pytest.raises(OutputFolderError, match="holds the input"):
         write_run(result, hostile_market, replace=True)
     with pytest.raises(OutputFolderError, match="inside the returns folder"):
         write_run(result, hostile_market / "returns" / "out", replace=True)

@@ -260,6 +260,18 @@ PUBLIC: dict[str, list[str]] = {
         "tiers_and_zones",
         "write_shape",
     ],
+    "costofcare.audit": [
+        "MANIFEST",
+        "TRACE_COLUMNS",
+        "Verdict",
+        "build_manifest",
+        "resolve_written_time",
+        "sha256_file",
+        "trace_table",
+        "verify",
+        "written_at",
+        "written_time",
+    ],
     "costofcare.tables": [
         "CATEGORIES",
         "COMPARATORS",

@@ -324,6 +324,8 @@ NOT_SHARED_TABLES = {
     # costofcare.tables when the recommendation methods take their new shape
     ("recommend/engine.py", "RATE_COLUMNS"),
     ("recommend/engine.py", "COST_COLUMNS"),
+    # an output of a run (costs/trace.csv), read by people and `costofcare trace` only
+    ("audit/trace.py", "TRACE_COLUMNS"),
 }
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from ..cli import add_verb, read_checked
 from ..csvout import write_csv
 from ..errors import UserError
+from ..outfolder import output_folder
 from .comparators import (
     BASIS_KINDS,
     rank_position,
@@ -42,6 +43,9 @@ them when volumes are equal. A financial year such as 2024-25 stands for its Apr
 facts with sources, but many are client charges or council maximum payments: by default
 only provider fees are compared (--basis all keeps every row).
 
+The output folder is written whole or not at all (a temporary folder beside it, renamed when
+complete); an existing, non-empty folder is refused unless --replace replaces it whole.
+
 tables written to the output folder (CSV, those the inputs allow):
   market_statistics.csv  provider_positions.csv  outliers.csv  rate_coverage.csv
   comparators.csv  comparator_ranking.csv  comparator_summary.csv  nearest_neighbours.csv
@@ -70,6 +74,11 @@ def register(subparsers) -> None:
     )
     near.add_argument("--log", action="append", default=[], metavar="NAME", help="use log(NAME)")
     p.add_argument("-o", "--out", metavar="DIR", required=True, help="folder for the tables")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an existing, non-empty output folder whole (refused without it)",
+    )
 
 
 def _market_options(market) -> None:
@@ -271,14 +280,16 @@ def _comparators(args, out: Path, written: list[str]) -> None:
 def run(args) -> int:
     if args.characteristics and not args.our_rate:
         raise UserError("--characteristics needs --our-rate and --authority to compare with")
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[str] = []
-    if args.unit_costs:
-        _market(args, out, written)
-    elif args.volumes or args.rate or args.proposed_rate:
+    if not args.unit_costs and (args.volumes or args.rate or args.proposed_rate):
         raise UserError("--volumes, --rate and --proposed-rate need --unit-costs")
-    if args.comparators or args.our_rate or args.to or not args.unit_costs:
-        _comparators(args, out, written)
-    print(f"wrote to {out}: " + ", ".join(written))
+    inputs = [args.unit_costs, args.volumes, args.comparators, args.characteristics]
+    written: list[str] = []
+    with output_folder(
+        args.out, replace=args.replace, inputs=[p for p in inputs if p is not None]
+    ) as out:
+        if args.unit_costs:
+            _market(args, out, written)
+        if args.comparators or args.our_rate or args.to or not args.unit_costs:
+            _comparators(args, out, written)
+    print(f"wrote to {args.out}: " + ", ".join(written))
     return 0

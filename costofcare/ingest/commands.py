@@ -6,9 +6,11 @@ import argparse
 import sys
 import time
 from dataclasses import replace
+from pathlib import Path
 
 from ..cli import add_verb
 from ..errors import EXIT_OK, EXIT_VALIDATION_ERRORS, UserError
+from ..outfolder import output_folder
 from .archive import DEFAULT_LIMITS
 
 EXAMPLES = """\
@@ -30,7 +32,8 @@ what it does:
   A file that cannot be read as a template is listed as rejected with the reason and
   the batch carries on.
 
-outputs (in the -o folder):
+outputs (in the -o folder, written whole or not at all: a temporary folder beside it is
+renamed when complete; an existing, non-empty folder is refused unless --replace):
   values.*       one row per value read, with provider, field, unit, file, sheet, cell, raw text
   issues.*       one row per problem: severity, code, file, sheet, cell, field, message, raw value
   returns.*      one row per file and its status (clean, warnings, errors, rejected)
@@ -82,6 +85,11 @@ def register(subparsers) -> None:
         help=f"reject files larger than this (default {DEFAULT_LIMITS.max_file_bytes // 2**20})",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an existing, non-empty output folder whole (refused without it)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,16 +115,19 @@ def run(args: argparse.Namespace) -> int:
         )
     limits = replace(DEFAULT_LIMITS, max_file_bytes=int(args.max_file_mb * 2**20))
     started = time.perf_counter()
-    summary = write_outputs(
-        files,
-        args.output,
-        workers=args.workers,
-        limits=limits,
-        check_wages=not args.no_wage_check,
-        progress=not args.no_progress and sys.stderr.isatty(),
-        formats=formats,
-        workbook=not args.no_workbook,
-    )
+    with output_folder(args.output, replace=args.replace, inputs=files) as staging:
+        summary = write_outputs(
+            files,
+            staging,
+            workers=args.workers,
+            limits=limits,
+            check_wages=not args.no_wage_check,
+            progress=not args.no_progress and sys.stderr.isatty(),
+            formats=formats,
+            workbook=not args.no_workbook,
+        )
+    out = Path(args.output)
+    summary.paths = {name: out / p.relative_to(staging) for name, p in summary.paths.items()}
     seconds = time.perf_counter() - started
     read = summary.files - summary.rejected
     print(

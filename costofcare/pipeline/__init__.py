@@ -13,6 +13,7 @@ A run is described by one TOML file (see ``workbooks/examples/run.toml``)::
     min_count = 5                        # provider workbooks: aggregates of >= 5 providers
     comparators_to = "2025-09"           # optional: month comparator rates are rolled to
     on_unmatched = "stop"                # or "continue": council rows matching no return
+    written = 2026-04-01T09:00:00Z       # optional: the time written into the outputs
 
     [scenarios...]                       # optional: docs/scenarios.md, without [inputs]
     [recommend.<service>...]             # docs/recommend.md
@@ -21,7 +22,7 @@ A run is described by one TOML file (see ``workbooks/examples/run.toml``)::
 :func:`write_run` writes a result to a folder (``costofcare run`` does both)::
 
     result = run("run.toml")
-    paths = write_run(result, "out/run")
+    paths = write_run(result, "out/run")    # every output and manifest.json
 
 Modules: :mod:`.config` (the config and its checks), :mod:`.council` (the council's rates
 and volumes, matched to the returns), :mod:`.steps` (each step as a small pure function),

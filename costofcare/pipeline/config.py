@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from ..configtools import close_matches, refuse_unknown
@@ -28,6 +29,7 @@ RUN_KEYS = {
     "comparators_to",
     "comparator_index",
     "on_unmatched",
+    "written",
 }
 ON_UNMATCHED = ("stop", "continue")
 """``run.on_unmatched``: what a run does when a row of the council's files matches no return
@@ -61,6 +63,10 @@ class RunConfig:
     market: dict | None = None
     """The ``[market]`` table as written (quality and risk, market shape); its paths are
     resolved against :attr:`source`'s folder by :mod:`costofcare.market`."""
+    written: datetime | None = None
+    """``run.written``: the time written into the outputs (UTC), so that a rerun gives the
+    same bytes; ``SOURCE_DATE_EPOCH`` comes first, now when neither is given
+    (:mod:`costofcare.audit.clock`)."""
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -211,4 +217,17 @@ def load_run_config(path: str | Path) -> RunConfig:
         source=path,
         on_unmatched=_on_unmatched(path, run),
         market=dict(data["market"]) if isinstance(data.get("market"), Mapping) else None,
+        written=_written(path, run),
     )
+
+
+def _written(path: Path, run: Mapping) -> datetime | None:
+    """``run.written`` as a UTC date-time, or None."""
+    from ..audit.clock import as_written_time
+
+    if "written" not in run:
+        return None
+    try:
+        return as_written_time(run["written"])
+    except UserError as exc:
+        raise ConfigError(f"{path}: {exc}") from None

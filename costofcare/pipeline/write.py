@@ -6,93 +6,49 @@ Layout (keys of the returned dict in brackets)::
                 validation.xlsx                       [ingest/<file name>]
     council/    issues.csv [council_issues], rates.csv [council_rates] (the rates as matched)
     costs/      unit_costs.csv [unit_costs], market_unit_costs.csv [market_unit_costs],
-                left_out.csv [left_out], workforce.csv [workforce]
+                left_out.csv [left_out], workforce.csv [workforce], trace.csv [trace] (each
+                market unit cost line and the return cells it came from)
     scenarios/  scenarios.csv [scenarios], by_line.csv [scenarios_by_line],
                 monte_carlo_summary.csv [monte_carlo], monte_carlo_budget.csv
                 [monte_carlo_budget]                   (when scenarios are configured)
     benchmark/  market_statistics.csv [market_statistics], outliers.csv [outliers],
                 positions.csv [positions], comparators_rolled.csv [comparators]
     recommendation.xlsx [recommendation], summary.json [summary], providers/ [providers]
+    manifest.json [manifest] (every input and output with its SHA-256)
 
 Complete or absent: :func:`write_run` writes everything into a hidden temporary folder
-beside the target (``.<name>.<random>.partial``) and renames it into place only when every
-file is written, so the output folder either holds the whole run or is not there. If writing
-fails or is interrupted, the temporary folder is removed. (A hard kill, such as ``SIGKILL`` or
-a power cut, can leave the temporary folder behind, never a partial output folder; it is safe
-to delete.) An output folder that exists and is not empty is refused unless ``replace=True``,
-which replaces it whole, so no file of an earlier run (an old scenario, an old provider
-workbook) survives beside the new ones. A folder that holds or is one of the run's inputs,
-or lies inside the returns folder, is always refused: inputs are never modified.
+beside the target and renames it into place only when every file is written
+(:func:`costofcare.outfolder.output_folder`, the mechanism every command that writes a
+folder shares), so the output folder either holds the whole run or is not there. An output
+folder that exists and is not empty is refused unless ``replace=True``, which replaces it
+whole, so no file of an earlier run (an old scenario, an old provider workbook) survives
+beside the new ones. A folder that holds or is one of the run's inputs, or lies inside the
+returns folder, is always refused: inputs are never modified.
+
+The audit trail: ``costs/trace.csv`` links each market unit cost line to the return cells it
+came from (:mod:`costofcare.audit.trace`), and ``manifest.json``, written last, lists every
+input and output with its SHA-256 (:mod:`costofcare.audit.manifest`). Every time written into
+the outputs is the run's one time (``SOURCE_DATE_EPOCH``, else ``run.written``, else now;
+:mod:`costofcare.audit.clock`), so the same inputs and config give byte-identical files.
 
 Every CSV file is written by :func:`costofcare.csvout.write_csv` (formula-like text defused).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from ..audit.clock import resolve_written_time, written_at
+from ..audit.trace import trace_table
 from ..csvout import write_csv
-from ..errors import UserError
+from ..outfolder import OutputFolderError, check_output_folder, output_folder
 from .run import RunResult
 
 __all__ = ["OutputFolderError", "check_output_folder", "write_run"]
-
-_PARTIAL = ".partial"
-
-
-class OutputFolderError(UserError):
-    """An output folder that cannot be written: not empty (and not to be replaced), a file,
-    or holding the run's inputs."""
-
-
-def check_output_folder(
-    outdir: str | Path, *, replace: bool = False, inputs: Iterable[str | Path] = ()
-) -> Path:
-    """Refuse an output folder a run must not write to, before any work is done.
-
-    Parameters
-    ----------
-    outdir : the output folder asked for.
-    replace : whether an existing, non-empty folder may be replaced whole.
-    inputs : the run's input files and folders; the first is the returns folder.
-
-    Returns
-    -------
-    The folder, resolved (symbolic links followed).
-
-    Raises
-    ------
-    OutputFolderError
-        ``outdir`` is a file; it exists, is not empty and ``replace`` is false; it is, or
-        holds, one of ``inputs``; or it lies inside the returns folder.
-    """
-    target = Path(outdir).resolve()
-    inputs = [Path(p).resolve() for p in inputs]
-    for path in inputs:
-        if path == target or target in path.parents:
-            raise OutputFolderError(
-                f"output folder {outdir} holds the run's input {path}: choose another folder"
-            )
-    if inputs and inputs[0].is_dir() and inputs[0] in target.parents:
-        raise OutputFolderError(
-            f"output folder {outdir} is inside the returns folder {inputs[0]}: choose another "
-            "folder"
-        )
-    if target.exists() and not target.is_dir():
-        raise OutputFolderError(f"output folder {outdir} is a file")
-    if not replace and target.is_dir() and any(target.iterdir()):
-        raise OutputFolderError(
-            f"output folder {outdir} already exists and is not empty: choose a new folder or "
-            "replace it whole with --replace"
-        )
-    return target
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -137,10 +93,17 @@ def _write_tables(result: RunResult, outdir: Path) -> dict[str, Path]:
     paths["positions"] = _csv(result.positions, bench / "positions.csv")
     if result.comparators is not None:
         paths["comparators"] = _csv(result.comparators, bench / "comparators_rolled.csv")
+    paths["trace"] = _csv(trace_table(result.unit_costs, result.values), costs / "trace.csv")
     return paths
 
 
-def write_run(result: RunResult, outdir: str | Path, *, replace: bool = False) -> dict[str, Path]:
+def write_run(
+    result: RunResult,
+    outdir: str | Path,
+    *,
+    replace: bool = False,
+    written: dt.datetime | None = None,
+) -> dict[str, Path]:
     """Write every output of a run to ``outdir``, complete or not at all; where each went.
 
     The files go into a temporary folder beside ``outdir``, renamed into place once all are
@@ -153,22 +116,23 @@ def write_run(result: RunResult, outdir: str | Path, *, replace: bool = False) -
     result : the run, from :func:`costofcare.pipeline.run`.
     outdir : the output folder: absent or empty, or replaced whole when ``replace`` is true.
     replace : replace an existing, non-empty ``outdir`` (nothing of it is kept).
+    written : the time written into the outputs; by default ``SOURCE_DATE_EPOCH``, else the
+        config's ``run.written``, else now (``costofcare verify`` passes the manifest's).
 
     Raises
     ------
     OutputFolderError
         ``outdir`` cannot be written (:func:`check_output_folder`); nothing is written.
     """
-    target = check_output_folder(outdir, replace=replace, inputs=_inputs(result))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=_PARTIAL, dir=target.parent))
-    try:
+    from ..audit.manifest import write_manifest
+
+    when = written or resolve_written_time(result.config.written)
+    with (
+        output_folder(outdir, replace=replace, inputs=_inputs(result)) as staging,
+        written_at(when),
+    ):
         paths = _write_all(result, staging)
-        check_output_folder(outdir, replace=replace)  # nothing appeared there meanwhile
-        _move_into_place(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        paths["manifest"] = write_manifest(result, staging, when)
     return {key: Path(outdir) / path.relative_to(staging) for key, path in paths.items()}
 
 
@@ -203,24 +167,6 @@ def _write_all(result: RunResult, out: Path) -> dict[str, Path]:
     )
     _add_council_files(paths["summary"], result.summary.get("council_files"))
     return paths
-
-
-def _move_into_place(staging: Path, target: Path) -> None:
-    """Rename the finished ``staging`` folder to ``target``; an existing ``target`` is moved
-    aside first and deleted only once the new folder is in place (put back on failure)."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
-        os.rename(target, old / target.name)
-    try:
-        os.rename(staging, target)
-    except BaseException:
-        if old is not None:
-            os.rename(old / target.name, target)
-            old.rmdir()
-        raise
-    if old is not None:
-        shutil.rmtree(old)
 
 
 def _add_council_files(path: Path, council_files: dict | None) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
 from .. import __version__
+from ..audit.clock import written_time
 from ..parameters.store import NON_CONFIRMED_COLUMNS
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.sample import sample_sizes
@@ -69,7 +69,7 @@ def summary(
     recs = recommendations.values()
     return {
         "generator": f"costofcare {__version__}",
-        "written": datetime.now(UTC).isoformat(timespec="seconds"),
+        "written": written_time().isoformat(timespec="seconds"),
         "services": services,
         "min_count": min_count,
         "sample_warnings": [s.warning() for s in sizes.values() if s.too_few],

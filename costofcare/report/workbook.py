@@ -15,12 +15,12 @@ the tests check that LibreOffice, recalculating every formula, agrees with both.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..audit.clock import written_time
 from ..benchmark.quantiles import percentile_inc
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.sample import sample_sizes
@@ -98,7 +98,7 @@ def _summary_sheet(
     sheet.text(
         1,
         0,
-        f"Written {date.today():%d %B %Y}. Each figure links to its service sheet.",
+        f"Written {written_time():%d %B %Y}. Each figure links to its service sheet.",
         "subtitle",
     )
     headers = [

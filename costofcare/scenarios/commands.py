@@ -11,6 +11,7 @@ import pandas as pd
 from ..cli import add_verb, read_checked
 from ..csvout import write_csv
 from ..errors import EXIT_OK, UserError
+from ..outfolder import output_folder
 from .config import check_against_data, load_config
 from .montecarlo import run_monte_carlo
 from .scenario import explain_by_line, make_context, run_context
@@ -21,6 +22,9 @@ examples:
   costofcare scenarios my.toml -o out/s --unit-costs unit_costs.csv --workforce staff.csv
   costofcare scenarios my.toml -o out/s --check         check the config and inputs only
   costofcare scenarios my.toml -o out/s --runs 20000 --seed 7
+
+OUT is written whole or not at all (a temporary folder beside it, renamed when complete); an
+existing, non-empty OUT is refused unless --replace replaces it whole.
 
 The config names the input tables ([inputs] unit_costs, workforce, volumes: CSV or Parquet,
 paths relative to the config), the target period ([target] start, end), the scenarios
@@ -59,6 +63,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--runs", type=int, help="Monte Carlo runs (overrides [monte_carlo] runs)")
     p.add_argument("--seed", type=int, help="Monte Carlo seed (overrides [monte_carlo] seed)")
     p.add_argument("--check", action="store_true", help="check the config and inputs, then stop")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace an existing, non-empty output folder whole (refused without it)",
+    )
 
 
 #: Columns the scenarios need beyond each declared table's required ones.
@@ -104,8 +113,15 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
 
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    inputs = [args.config, *paths.values()]
+    with output_folder(args.output, replace=args.replace, inputs=inputs) as out:
+        text = _write(args, config, ctx, mc, out)
+    print(text)
+    return EXIT_OK
+
+
+def _write(args: argparse.Namespace, config, ctx, mc, out: Path) -> str:
+    """Run the scenarios and write every file into ``out``; the summary text."""
     results = run_context(ctx, config.scenarios)
     write_csv(results, out / "scenarios.csv")
     write_csv(explain_by_line(ctx, config.scenarios), out / "by_line.csv")
@@ -133,8 +149,7 @@ def run(args: argparse.Namespace) -> int:
     text = summary_markdown(summary, budget, mc_result)
     (out / "summary.md").write_text(text, encoding="utf-8")
     (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str), "utf-8")
-    print(text)
-    return EXIT_OK
+    return text
 
 
 def budget_totals(results: pd.DataFrame) -> pd.DataFrame:
