@@ -70,7 +70,11 @@ def load_example(folder: str | Path | None = None, *, workers: int = 1) -> Examp
     cfg = load_run_config(folder / "run.toml")
     ingest = ingest_returns(cfg, workers=workers)
     rates, council_issues = read_council_rates(
-        cfg.current_rates, cfg.volumes, ingest.returns, on_unmatched=cfg.on_unmatched
+        cfg.current_rates,
+        cfg.volumes,
+        ingest.returns,
+        on_unmatched=cfg.on_unmatched,
+        values=ingest.values,
     )
     tables = market_tables(cfg, ingest, rates)
     return ExampleInputs(

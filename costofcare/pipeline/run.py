@@ -133,7 +133,7 @@ def run(
     council_files = read_council_files(cfg.current_rates, cfg.volumes)
     params = load()
     ingest = ingest_returns(cfg, workers=workers, progress=progress, say=say)
-    council = match_council(council_files, ingest.returns)
+    council = match_council(council_files, ingest.returns, ingest.values)
     stop_on_unmatched(council, cfg.on_unmatched)
     rates = council.rates
     say(council_line(council))
@@ -147,7 +147,14 @@ def run(
     fnc = nursing_care(tables.unit_costs, ingest.values, params)
     bench = benchmark_market(tables.unit_costs, tables.volumes, say=say, nursing_care=fnc)
     recs, parameters = recommend(
-        configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
+        configs,
+        rates,
+        tables.unit_costs,
+        scenarios,
+        params,
+        workforce=tables.workforce,
+        say=say,
+        nursing_care=fnc,
     )
     unconfirmed = non_confirmed_used(recs, tables.unit_costs, scenarios, params)
     return RunResult(

@@ -50,6 +50,7 @@ CATEGORY_LABELS = {
     "staffing": "Staffing",
     "non_staffing": "Non-staffing (and uncategorised)",
     "return": "Return",
+    "fnc": "Less NHS-funded nursing care",
 }
 SCENARIO_ENGINE = "scenario engine"
 _KEYS = ("wage_policy", "differential", "index", "index_to", "employment_allowance")
