@@ -415,7 +415,7 @@ def _return_categories_to_rates(
     docstring); report a file that disagrees and a care home left with none."""
     homes = rates["used"] & (rates["service"] == "care_home")
     matched = rates["matched_by"] != ""
-    theirs = rates["provider"].map(categories).where(matched & homes).fillna("")
+    theirs = rates["provider"].map(lambda p: categories.get(p, "")).where(matched & homes, "")
     mine = rates["care_category"].where(homes, "")
     for i in rates.index[(mine != "") & (theirs != "") & (mine != theirs)]:
         row = rates.loc[i]

@@ -55,11 +55,6 @@ __all__ = [
 FNC_CATEGORIES = ("nursing", "dual")
 #: The category of care home rates with none: priced against the pooled market.
 POOLED = "all"
-_SERVICE_LABELS = {
-    "home_care": "home care",
-    "care_home": "care homes",
-    "supported_living": "supported living",
-}
 
 
 def market_key(service: str, care_category: str | None) -> str:
@@ -77,12 +72,12 @@ def market_label(key: str) -> str:
     """A market's name in words.
 
     >>> market_label("care_home.nursing")
-    'care homes (nursing)'
+    'care home (nursing)'
     >>> market_label("care_home.all")
-    'care homes (no care category: pooled market)'
+    'care home (no care category: pooled market)'
     """
     service, _, category = key.partition(".")
-    label = _SERVICE_LABELS.get(service, service.replace("_", " "))
+    label = service.replace("_", " ")
     if category == POOLED:
         return f"{label} (no care category: pooled market)"
     return f"{label} ({category})" if category else label

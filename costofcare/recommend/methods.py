@@ -247,9 +247,11 @@ class WeightedIndex(Method):
             raise RecommendationInputError(
                 f"unit costs: no {inputs.service} cost returns to take a staffing share from"
             )
+        net = isinstance(fnc, pd.Series) and bool((fnc != 0).any())
         return Figure(
             share,
             "staffing over cost before the return, in the providers' returned costs"
+            + (", both net of NHS-funded nursing care" if net else "")
             + (", weighted by volume" if weights is not None else ""),
         )
 
