@@ -11,9 +11,16 @@ from ..tables import check
 from .budget import BudgetFit
 from .config import UNIT_LABELS, Figure, Resolved, ServiceConfig, resolve
 from .guardrails import Guardrails, apply_guardrails
+from .markets import (
+    POOLED,
+    fnc_cost_part,
+    market_costs,
+    market_label,
+    market_rates,
+    markets,
+    with_fnc_lines,
+)
 from .method import Method, MethodInputs, Proposal, RecommendationInputError, Row, require_columns
-from .markets import fnc_cost_part, market_costs, market_label, market_rates, markets
-from .markets import POOLED, with_fnc_lines
 from .methods import cost_by_category
 from .rollforward import RolledCosts, roll_costs
 

@@ -196,9 +196,9 @@ def with_fnc_lines(rolled, fnc: pd.DataFrame, fnc_target_per_week: float | None)
         )
     lines = pd.concat([rolled.lines, pd.DataFrame(rows)], ignore_index=True)
     order = {p: i for i, p in enumerate(rolled.total.index)}
-    lines = lines.sort_values(
-        "provider", key=lambda c: c.map(order), kind="stable"
-    ).reset_index(drop=True)
+    lines = lines.sort_values("provider", key=lambda c: c.map(order), kind="stable").reset_index(
+        drop=True
+    )
     total = lines.groupby("provider", sort=False)["target"].sum().reindex(rolled.total.index)
     return RolledCosts(lines=lines, total=total, basis=rolled.basis)
 
