@@ -332,3 +332,17 @@ def test_the_volumes_files_category_fills_a_blank_and_a_clash_is_reported(tmp_pa
     assert [(Path(f).name, c) for f, c in zip(differs["file"], differs["cell"], strict=True)] == [
         ("volumes.csv", "3")
     ]
+
+
+def test_a_category_with_no_cost_returns_is_priced_in_the_pooled_market():
+    rates, costs, fnc = market()
+    costs = costs[~costs["provider"].isin(["D1", "D2"])]  # the dual homes sent no returns
+    recs = recommend_all({"care_home": config()}, rates, costs, params=load(), nursing_care=fnc)
+    assert list(recs) == ["care_home.residential", "care_home.nursing", "care_home.all"]
+    pooled = recs["care_home.all"]
+    priced = pooled.providers.dropna(subset=["current_rate"])
+    assert sorted(priced["provider"]) == ["D1", "D2"]
+    # the six homes left, as returned: the median of six is the mean of the middle two
+    six = sorted(rolled(s, o, r) for p, (_, s, o, r, _) in HOMES.items() if p[0] != "D")
+    assert pooled.figures["target_rate"].value == pytest.approx((six[2] + six[3]) / 2)
+    assert any("dual rates, with no dual cost returns" in line for line in pooled.reasoning)

@@ -95,6 +95,7 @@ class ServiceConfig:
     min_providers: int | None = None
     roll_forward: RollForward = field(default_factory=RollForward)
     care_category: str | None = None
+    pooled_categories: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:

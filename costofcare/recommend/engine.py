@@ -321,9 +321,12 @@ def _market_reasoning(rec: ServiceRecommendation) -> list[str]:
     if not category:
         return []
     if category == POOLED:
+        without = " or ".join(rec.config.pooled_categories)
         lines = [
-            "These care home rates have no care category, so they are priced against the "
-            "pooled market of every care home's costs."
+            "These care home rates have no care category"
+            + (f" or are {without} rates, with no {without} cost returns" if without else "")
+            + ", so they are priced against the pooled market of every care home's costs "
+            "(as returned, NHS-funded nursing care included)."
         ]
     else:
         lines = [
@@ -386,7 +389,7 @@ def recommend_all(
     :func:`costofcare.recommend.markets.markets`)."""
     out = {}
     for config in configs.values():
-        for market in markets(config, rates):
+        for market in markets(config, rates, unit_costs):
             out[market.key] = recommend_service(
                 market,
                 rates,

@@ -7,8 +7,9 @@ is made once per category present, each on its own providers: the rates of that 
 beside the costs of the homes whose returns are of that category. Each category so has its
 own market statistic (a percentile of its rolled-forward costs, its own staffing share), its
 own rates and its own budget impact; :func:`service_totals` adds the categories up for care
-homes as a whole. Care home rates left with no category are priced against the pooled market
-(every care home's costs) under the key ``care_home.all``.
+homes as a whole. Care home rates left with no category, and the rates of a category with no
+cost returns of its own, are priced against the pooled market (every care home's costs, as
+returned) under the key ``care_home.all``.
 
 A budget fit (``budget_uniform``, ``budget_floor_first``) shares one envelope across the
 service, so it is not split (:attr:`~costofcare.recommend.method.Method.by_market`).
@@ -90,12 +91,14 @@ def _rate_categories(rates: pd.DataFrame, service: str) -> pd.Series:
     return mine["care_category"].fillna("").astype(str)
 
 
-def markets(config, rates: pd.DataFrame) -> list:
+def markets(config, rates: pd.DataFrame, unit_costs: pd.DataFrame | None = None) -> list:
     """The service's config once per market its rates are bought in.
 
     Care homes whose rates carry a care category, under a method priced per market: one
-    config per category present (in the order of :data:`CARE_CATEGORIES`), then
-    :data:`POOLED` for rates with none. Otherwise the config itself.
+    config per category present (in the order of :data:`CARE_CATEGORIES`) with cost returns
+    of that category in ``unit_costs``, then :data:`POOLED` for rates with no category or a
+    category with no cost returns of its own (``pooled_categories``). Otherwise the config
+    itself.
     """
     if config.service != "care_home" or not config.method.by_market:
         return [config]
@@ -103,9 +106,15 @@ def markets(config, rates: pd.DataFrame) -> list:
     present = [c for c in CARE_CATEGORIES if (found == c).any()]
     if not present:
         return [config]
-    if (found == "").any():
-        present.append(POOLED)
-    return [replace(config, care_category=c) for c in present]
+    costed = set()
+    if unit_costs is not None and "care_category" in unit_costs:
+        homes = unit_costs[unit_costs["service"] == config.service]
+        costed = set(homes["care_category"].fillna("").astype(str))
+    empty = tuple(c for c in present if unit_costs is not None and c not in costed)
+    out = [replace(config, care_category=c) for c in present if c not in empty]
+    if (found == "").any() or empty:
+        out.append(replace(config, care_category=POOLED, pooled_categories=empty))
+    return out
 
 
 def market_rates(rates: pd.DataFrame, config) -> pd.DataFrame:
@@ -115,7 +124,9 @@ def market_rates(rates: pd.DataFrame, config) -> pd.DataFrame:
     if not category:
         return mine
     found = _rate_categories(rates, config.service)
-    return mine[found == ("" if category == POOLED else category)]
+    if category == POOLED:
+        return mine[(found == "") | found.isin(config.pooled_categories)]
+    return mine[found == category]
 
 
 def market_costs(unit_costs: pd.DataFrame, config) -> pd.DataFrame:
