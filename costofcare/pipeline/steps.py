@@ -338,6 +338,7 @@ def recommendation_used(recs: dict, unit_costs: pd.DataFrame, params) -> list:
             base_dates = _middle_dates(unit_costs, rec.service)
             used += statutory_used(params, [target_on, *base_dates])
             used += wage_policy_used(params, cfg.roll_forward.wage(), target_on, base_dates)
+            used += list(rec.roll_forward.index_months)  # a forecast month is listed
     return used
 
 

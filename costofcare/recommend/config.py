@@ -283,9 +283,13 @@ def resolve_change(
         raise ConfigError(f"{name}: {value!r} needs the dated parameters to resolve")
     try:
         if ":" in value:
-            index, month = value.split(":", 1)
-            rate = float(params.rate_12m(index.strip(), month.strip()))
-            return Figure(rate, f"{index.strip()} 12-month rate at {month.strip()}")
+            from .rollforward import index_month
+
+            index, month = (part.strip() for part in value.split(":", 1))
+            rate = float(params.rate_12m(index, month))
+            status = index_month(params, index, month).status
+            flag = " (a forecast month, not published)" if status != "confirmed" else ""
+            return Figure(rate, f"{index} 12-month rate at {month}{flag}")
         if config.base_date is None:
             raise ConfigError(
                 f"{name}: {value!r} is a change in a parameter, so base_date is needed "

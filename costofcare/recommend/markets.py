@@ -211,7 +211,9 @@ def with_fnc_lines(rolled, fnc: pd.DataFrame, fnc_target_per_week: float | None)
         drop=True
     )
     total = lines.groupby("provider", sort=False)["target"].sum().reindex(rolled.total.index)
-    return RolledCosts(lines=lines, total=total, basis=rolled.basis)
+    return RolledCosts(
+        lines=lines, total=total, basis=rolled.basis, index_months=rolled.index_months
+    )
 
 
 def service_totals(recommendations: Mapping) -> dict[str, dict[str, float]]:
