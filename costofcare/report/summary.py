@@ -79,7 +79,9 @@ def summary(
         "sample_warnings": [s.warning() for s in sizes.values() if s.too_few],
         "non_confirmed": non_confirmed_list(non_confirmed),
         "service_totals": {
-            service: {key: _num(value, 2) for key, value in totals.items()}
+            service: {
+                key: value if key == "markets" else _num(value, 2) for key, value in totals.items()
+            }
             for service, totals in service_totals(recommendations).items()
         },
         "total": {
