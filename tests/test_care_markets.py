@@ -346,3 +346,50 @@ def test_a_category_with_no_cost_returns_is_priced_in_the_pooled_market():
     six = sorted(rolled(s, o, r) for p, (_, s, o, r, _) in HOMES.items() if p[0] != "D")
     assert pooled.figures["target_rate"].value == pytest.approx((six[2] + six[3]) / 2)
     assert any("dual rates, with no dual cost returns" in line for line in pooled.reasoning)
+
+
+# ------------------------------------------------------------ the workbooks
+def test_summary_sheet_adds_up_care_homes_and_shows_fnc_beside_the_rate(recs, tmp_path):
+    import openpyxl
+
+    from costofcare.report.workbook import write_recommendation_workbook
+
+    path = tmp_path / "rec.xlsx"
+    write_recommendation_workbook(path, recs)
+    rows = list(openpyxl.load_workbook(path, data_only=True)["Summary"].iter_rows(values_only=True))
+    by_label = {row[0]: row for row in rows if row[0]}
+    assert by_label["Care homes (nursing)"][12] == FNC_2026
+    assert by_label["Care homes (residential)"][12] is None
+    total = sum(expected_impact(c, expected_target(c)) for c in ("residential", "nursing", "dual"))
+    assert by_label["Care homes, all categories"][10] == pytest.approx(total)
+    # beside the rate on the market's sheet (an input here: no parameters table was given)
+    nursing = openpyxl.load_workbook(path)["Care homes (nursing)"]
+    labels = {r[0].value: r[1].value for r in nursing.iter_rows(min_col=1, max_col=2)}
+    assert labels["NHS-funded nursing care a week, on top"] == FNC_2026
+
+
+def test_a_nursing_homes_outcome_workbook_compares_it_with_the_nursing_market(recs, tmp_path):
+    import openpyxl
+
+    from costofcare.report.provider import write_provider_workbook
+
+    _, costs, _ = market()
+    stats = pd.DataFrame(
+        [  # market statistics as the benchmark step writes them: pooled, then per category
+            ("care_home", "total", "Total", "all", 8, 900.0, 1000.0, 1100.0),
+            ("care_home", "total", "Total", "nursing", 6, 1150.0, 1160.0, 1200.0),
+            ("care_home", "total_excluding_fnc", "Total excluding NHS-funded nursing care",
+             "nursing", 6, 914.12, 924.12, 964.12),
+        ],
+        columns=["service", "level", "cost_line", "care_category", "count", "lower_quartile",
+                 "median", "upper_quartile"],
+    )  # fmt: skip
+    path = tmp_path / "n1.xlsx"
+    write_provider_workbook(path, "N1", recs, costs, stats, min_count=5)
+    sheet = openpyxl.load_workbook(path, data_only=True)["Care homes (nursing) costs"]
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r[0]}
+    assert rows["Total"][5] == 1160.0  # the nursing market's median, not the pooled 1,000
+    assert rows["Less NHS-funded nursing care (paid by the NHS)"][2] == pytest.approx(-FNC_2024)
+    excluding = rows["Total excluding NHS-funded nursing care"]
+    assert excluding[2] == pytest.approx(800 + 300 + 60 - FNC_2024)
+    assert excluding[5] == 924.12

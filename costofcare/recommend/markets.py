@@ -97,8 +97,9 @@ def markets(config, rates: pd.DataFrame, unit_costs: pd.DataFrame | None = None)
     Care homes whose rates carry a care category, under a method priced per market: one
     config per category present (in the order of :data:`CARE_CATEGORIES`) with cost returns
     of that category in ``unit_costs``, then :data:`POOLED` for rates with no category or a
-    category with no cost returns of its own (``pooled_categories``). Otherwise the config
-    itself.
+    category with no cost returns of its own (``pooled_categories``). Otherwise (another
+    service, a budget fit, rates without a category, unit costs without a ``care_category``
+    column) the config itself.
     """
     if config.service != "care_home" or not config.method.by_market:
         return [config]
@@ -107,7 +108,9 @@ def markets(config, rates: pd.DataFrame, unit_costs: pd.DataFrame | None = None)
     if not present:
         return [config]
     costed = set()
-    if unit_costs is not None and "care_category" in unit_costs:
+    if unit_costs is not None:
+        if "care_category" not in unit_costs:
+            return [config]  # no care category on the costs: one pooled market, as returned
         homes = unit_costs[unit_costs["service"] == config.service]
         costed = set(homes["care_category"].fillna("").astype(str))
     empty = tuple(c for c in present if unit_costs is not None and c not in costed)

@@ -490,7 +490,9 @@ def write_recommendation_workbook(
     notes = book.add_sheet("Method notes")
 
     if config_rows is None:
-        config_rows = [row for rec in recommendations.values() for row in rec.config.as_rows()]
+        config_rows = list(  # care home markets share their settings: each row once
+            dict.fromkeys(row for rec in recommendations.values() for row in rec.config.as_rows())
+        )
     params_cells = _assumptions_sheet(assumptions, parameters, config_rows)
     cells = {
         service: service_sheet(service_sheets[service], rec, params_cells)
