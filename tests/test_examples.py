@@ -322,7 +322,7 @@ def test_load_example_builds_the_market_tables_the_run_builds():
         "provider", "service", "return_id", "role", "rate_per_hour", "hours_per_week", "headcount",
     ]  # fmt: skip
     assert list(ex.volumes.columns) == [
-        "provider", "service", "volume_per_week", "volume_unit", "current_rate",
+        "provider", "service", "volume_per_week", "volume_unit", "current_rate", "care_category",
     ]  # fmt: skip
     # one return per provider service, and volumes for exactly those provider services
     assert (ex.unit_costs.groupby(["provider", "service"])["return_id"].nunique() == 1).all()

@@ -18,7 +18,7 @@ import pytest
 
 from costofcare.parameters import load
 from costofcare.pipeline import commands
-from costofcare.pipeline.steps import non_confirmed_used
+from costofcare.pipeline.steps import non_confirmed_used, nursing_care
 from costofcare.recommend.config import parse_config
 from costofcare.recommend.engine import recommend_all
 from costofcare.report.summary import summary
@@ -139,6 +139,9 @@ EFFECTIVE_2027 = date(2027, 4, 6)
 # middle of 6 Apr 2027 to 5 Apr 2028 (365 days, 2028 a leap year): 6 April + 182 days
 ROLL_TARGET_2027 = date(2027, 10, 5)
 NLW_2027 = 13.20  # a council's own assumption for April 2027, supplied as an override
+# NHS-funded nursing care from April 2027 is not announced: the nursing and dual care home
+# markets need it beside their rates, so the council supplies its own assumption too
+FNC, FNC_2027 = "nhs_funded_nursing_care_weekly", 280.00
 
 
 @pytest.fixture(scope="module")
@@ -148,13 +151,14 @@ def round_2027(example_cli_run):
     tables = copy.deepcopy(result.config.recommend)
     for table in tables.values():
         table["effective_date"] = EFFECTIVE_2027
-    params = load(overrides={NLW: {"2027-04-01": NLW_2027}})
+    params = load(overrides={NLW: {"2027-04-01": NLW_2027}, FNC: {"2027-04-01": FNC_2027}})
     recs = recommend_all(
         parse_config(tables),
         result.rates,
         result.unit_costs,
         params=params,
         workforce=result.workforce,
+        nursing_care=nursing_care(result.unit_costs, result.values, params),
     )
     return result, recs, non_confirmed_used(recs, result.unit_costs, None, params)
 
@@ -164,8 +168,10 @@ def _expected_2027() -> list[tuple[str, str, str]]:
     looked = [(name, day) for name in STATUTORY + SOMETIMES for day in dates]
     # the NLW base for the wage change and the roll-forward's base floor
     looked += [(NLW, date(2024, 4, 6)), (NLW, RETURN_MIDDLE)]
-    # the override: an assumption from 1 April 2027
-    return sorted([*_expected(looked), (NLW, "2027-04-01", "assumption")])
+    # the overrides: assumptions from 1 April 2027
+    return sorted(
+        [*_expected(looked), (NLW, "2027-04-01", "assumption"), (FNC, "2027-04-01", "assumption")]
+    )
 
 
 def test_2027_28_lists_the_announced_and_assumed_figures(round_2027):
@@ -183,6 +189,7 @@ def test_2027_28_lists_the_announced_and_assumed_figures(round_2027):
         "pension_qualifying_earnings_upper_annual",
         "ssp_weekly",
         NLW,
+        FNC,
     }
     values = dict(zip(table["name"], table["value"], strict=True))
     assert values["employer_ni_secondary_threshold_annual"] == 5000

@@ -94,7 +94,13 @@ def test_ingest_files_are_those_ingest_writes_while_reading(cli_run, tmp_path):
 def test_summary_json_matches_the_recommendation(cli_run):
     _, out, seen = cli_run
     data = json.loads((out / "summary.json").read_text())
-    assert set(data["services"]) == {"home_care", "care_home", "supported_living"}
+    # care homes priced per care category (the example's rates carry it)
+    markets = {f"care_home.{c}" for c in ("residential", "nursing", "dual")}
+    assert set(data["services"]) == {"home_care", "supported_living", *markets}
+    care_homes = sum(data["services"][m]["budget_impact_annual"] for m in markets)
+    assert data["service_totals"]["care_home"]["budget_impact_annual"] == pytest.approx(
+        care_homes, abs=0.03
+    )
     for service, rec in seen["result"].recommendations.items():
         entry = data["services"][service]
         rates = pd.DataFrame(entry["rates"])

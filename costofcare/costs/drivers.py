@@ -49,6 +49,8 @@ __all__ = [
 
 BASES = ("flat_percent", "per_worker")
 SICK_BASES = ("flat_percent", "ssp")
+#: What ``sick_pay_basis = "ssp"`` needs from the drivers file (no default: SSP would be £0).
+SSP_SICKNESS_KEYS = ("sick_days_per_worker_year", "sick_spells_per_worker_year")
 
 _COMMON_KEYS = {
     "provider": "name shown in the output",
@@ -139,6 +141,17 @@ def _show(value: Any) -> str:
 def _assumptions() -> dict[str, dict[str, dict[str, Any]]]:
     text = resources.files("costofcare.costs").joinpath("data/assumptions.toml").read_bytes()
     return tomllib.loads(text.decode("utf-8"))
+
+
+def assumption_source(entry: Mapping[str, Any]) -> str:
+    """How a shipped default is listed: its source, the date of its evidence and its note.
+
+    >>> assumption_source({"value": 0.0, "source": "convention", "note": "none unless stated"})
+    'assumption (convention): none unless stated'
+    """
+    source = _assumptions()["sources"][entry["source"]]
+    when = f", evidence of {entry['as_of']}" if "as_of" in entry else ""
+    return f"assumption ({source['label']}{when}): {entry['note']}"
 
 
 def load_drivers_file(path: str | Path) -> dict[str, Any]:
@@ -265,7 +278,7 @@ class _Resolver:
             value = self.raw[key]
         elif key in self.assumed:
             value = self.assumed[key]["value"]
-            self.used.append(DefaultUsed(key, value, "assumption: " + self.assumed[key]["note"]))
+            self.used.append(DefaultUsed(key, value, assumption_source(self.assumed[key])))
         else:
             raise ConfigError(f"{self.where}{key} is required ({DRIVER_KEYS[self.service][key]})")
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -476,6 +489,14 @@ def _sick_pay_rate(r: _Resolver, on: dict[str, dt.date]) -> float:
     """Sick pay as a fraction of pay for time worked: flat, or SSP over the worker bands."""
     if r.choice("sick_pay_basis", SICK_BASES) == "flat_percent":
         return r.get("sick_pay_rate", 0.0, 1.0)
+    missing = [key for key in SSP_SICKNESS_KEYS if key not in r.raw]
+    if missing:
+        raise ConfigError(
+            f'{r.where}sick_pay_basis = "ssp" needs {" and ".join(missing)} '
+            f"({'; '.join(DRIVER_KEYS[r.service][k] for k in missing)}): there is no default, "
+            "as SSP priced on no sickness would be £0; state them, or use "
+            'sick_pay_basis = "flat_percent"'
+        )
     hours, counts, band_rates, weeks_paid = r.workforce()
     weekly = hours * band_rates
     ssp = statutory_sick_pay_annual(

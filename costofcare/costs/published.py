@@ -1,5 +1,7 @@
 """Published home care build-ups to check the model against (Homecare Association minimum
-price for homecare: the 2014-15 first edition and the April 2020 - March 2021 edition).
+price for homecare: the 2014-15 first edition, the April 2020 - March 2021 edition and what
+the 2025-26 edition publishes: the headline and the direct costs before running the
+business).
 
 ``data/published_buildups.csv`` keeps each figure with its source address and note.
 :func:`compare_published` lays a priced build-up beside the published lines; each published
@@ -33,6 +35,19 @@ PUBLISHED_LINES: dict[str, tuple[str, ...]] = {
     "business_running_costs": ("overheads",),
     "surplus_profit": ("surplus",),
     "headline_minimum_price": (),  # the total
+    # 2025-26: only the headline and the direct costs before running the business are published
+    "statutory_employment_costs": (
+        "contact_pay",
+        "travel_time_pay",
+        "non_contact_pay",
+        "training_pay",
+        "holiday_pay",
+        "sick_pay",
+        "employer_ni",
+        "employer_pension",
+        "mileage",
+        "ppe",
+    ),
 }
 
 
@@ -43,7 +58,8 @@ def _table() -> pd.DataFrame:
 
 
 def published_buildup(year: str) -> pd.DataFrame:
-    """Published £ per contact hour lines for ``"2014-15"`` or ``"2020-21"``, with sources."""
+    """Published £ per contact hour lines for ``"2014-15"``, ``"2020-21"`` or ``"2025-26"``,
+    with sources."""
     t = _table()
     rows = t[(t["year"] == year) & (t["unit"] == "GBP/contact_hour")]
     if rows.empty:

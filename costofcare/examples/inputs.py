@@ -10,7 +10,10 @@ exactly the tables ``costofcare run`` builds from the same returns:
   service, return_id, role, rate_per_hour, hours_per_week, headcount``;
   :func:`costofcare.costs.workforce_from_values`);
 * ``volumes``: commissioned volume a week with the current rate beside it
-  (``provider, service, volume_per_week, volume_unit, current_rate``);
+  (``provider, service, volume_per_week, volume_unit, current_rate, care_category``);
+* ``nursing_care``: each care home return's cost with and without NHS-funded nursing care
+  (:func:`costofcare.costs.costs_excluding_fnc`; nursing and dual care home rates are set
+  against the cost without it);
 * ``issues``: the returns left out and the staffing rows not used, as issue rows;
 
 plus the council's rates (with volumes), the comparators and the parsed ``run.toml``.
@@ -45,6 +48,7 @@ class ExampleInputs:
     comparators: pd.DataFrame
     issues: pd.DataFrame
     config: dict
+    nursing_care: pd.DataFrame | None = None
 
     def _repr_html_(self) -> str:
         status = self.ingest.returns["status"].value_counts().rename("returns").to_frame()
@@ -63,14 +67,19 @@ def load_example(folder: str | Path | None = None, *, workers: int = 1) -> Examp
     provider's second return for a service, are left out of the analysis tables (they stay
     in ``ingest`` with their issues, and ``issues`` says why each was left out).
     """
+    from ..parameters import load
     from ..pipeline import load_run_config, market_tables, read_council_rates
-    from ..pipeline.steps import ingest_returns
+    from ..pipeline.steps import ingest_returns, nursing_care
 
     folder = Path(folder) if folder is not None else default_folder()
     cfg = load_run_config(folder / "run.toml")
     ingest = ingest_returns(cfg, workers=workers)
     rates, council_issues = read_council_rates(
-        cfg.current_rates, cfg.volumes, ingest.returns, on_unmatched=cfg.on_unmatched
+        cfg.current_rates,
+        cfg.volumes,
+        ingest.returns,
+        on_unmatched=cfg.on_unmatched,
+        values=ingest.values,
     )
     tables = market_tables(cfg, ingest, rates)
     return ExampleInputs(
@@ -83,4 +92,5 @@ def load_example(folder: str | Path | None = None, *, workers: int = 1) -> Examp
         comparators=pd.read_csv(cfg.comparators) if cfg.comparators else pd.DataFrame(),
         issues=pd.concat([council_issues, tables.issues], ignore_index=True),
         config=tomllib.loads(cfg.source.read_text(encoding="utf-8")),
+        nursing_care=nursing_care(tables.unit_costs, ingest.values, load()),
     )

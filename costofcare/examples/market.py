@@ -53,6 +53,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..costs.carecategory import HOME_TYPE_CATEGORY
 from ..costs.oncosts import employer_ni_annual, employer_pension_annual
 from ..money import WEEKS_PER_YEAR
 from ..parameters.statutory import StatutoryFigures
@@ -1531,6 +1532,9 @@ def _council_tables(rng, returns: list[ProviderReturn], truth: pd.DataFrame):
         else:
             basis = "framework"
             rate = framework
+        # a care home's market: the category the council buys it in (its type of home);
+        # nursing and dual rates exclude NHS-funded nursing care
+        category = HOME_TYPE_CATEGORY.get(str(r.values.get("home_type", ""))) or None
         rate_rows.append(
             {
                 "provider": r.provider,
@@ -1539,6 +1543,7 @@ def _council_tables(rng, returns: list[ProviderReturn], truth: pd.DataFrame):
                 "unit": RATE_UNITS[r.service],
                 "rate_basis": basis,
                 "effective_from": RATES_EFFECTIVE_FROM.isoformat(),
+                "care_category": category,
             }
         )
         volume = council_volume[r.service](r.values)
@@ -1548,6 +1553,7 @@ def _council_tables(rng, returns: list[ProviderReturn], truth: pd.DataFrame):
                 "service": r.service,
                 "volume_per_week": float(volume),
                 "volume_unit": spec_unit[r.service],
+                "care_category": category,
             }
         )
     return pd.DataFrame(rate_rows), pd.DataFrame(volume_rows)

@@ -176,6 +176,17 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         "(matched by registration number, or by the name with case, spacing, punctuation "
         "and Ltd/Limited ignored); it is shown under the return's name.",
     ),
+    "care_category_differs": (
+        WARNING,
+        "A care home's care category in the council's file (residential, nursing or dual) is "
+        "not the one its return gives, or the rates and volumes files disagree; the rates "
+        "file's category (else the volumes file's) is the market it is priced in.",
+    ),
+    "care_category_unknown": (
+        WARNING,
+        "A care home rate has no care category: neither the council's files nor a matched "
+        "return give one; it is priced against the pooled care home market.",
+    ),
     # tables passed between steps (costofcare.tables): CSV lines instead of cells
     "missing_column": (
         ERROR,

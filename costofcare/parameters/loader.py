@@ -42,9 +42,10 @@ STATUSES = {
     "announced": "announced by the government, not yet set in law",
     "forecast": "an official forecast (e.g. OBR), not an outturn",
     "assumption": "assumed: carried forward, from recollection, or supplied by the user",
+    "override": "replaced for one run by its config ([parameters.overrides])",
 }
 #: Statuses that make a figure worth listing beside a result.
-NON_CONFIRMED = ("announced", "forecast", "assumption")
+NON_CONFIRMED = ("announced", "forecast", "assumption", "override")
 #: Notes on the evidence behind a value (the ``flags`` column, ``;``-separated, any number).
 KNOWN_FLAGS = {
     "unconfirmed",  # a detail (usually the start date) not seen in a source

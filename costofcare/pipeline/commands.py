@@ -64,7 +64,7 @@ def headline(result: RunResult) -> str:
         rate = item.get("recommended_rate") or item.get("average_proposed_rate")
         uplift = item.get("uplift") or item.get("average_uplift")
         impact = item.get("budget_impact_annual") or item.get("impact_annual")
-        parts = [f"  {service:<17}"]
+        parts = [f"  {service:<21}"]
         if rate is not None:
             parts.append(f"£{rate:,.2f} per {item.get('unit', 'unit')}")
         if uplift is not None:
@@ -73,7 +73,15 @@ def headline(result: RunResult) -> str:
             parts.append(f"budget impact £{impact:,.0f} a year")
         if item.get("providers_behind") is not None:
             parts.append(f"({item['providers_behind']} providers' cost returns behind it)")
+        if item.get("fnc_per_week"):
+            parts.append(f"+ NHS-funded nursing care £{item['fnc_per_week']['value']:,.2f}")
         lines.append("  ".join(parts))
+    for service, totals in result.summary.get("service_totals", {}).items():
+        if totals.get("markets", 1) > 1:  # priced per care category: added up
+            lines.append(
+                f"  {service + ', all':<21}  budget impact "
+                f"£{totals['budget_impact_annual']:,.0f} a year"
+            )
     total = result.summary.get("total", {})
     if total:
         lines.append(f"  total budget impact £{total.get('budget_impact_annual', 0):,.0f} a year")

@@ -15,7 +15,15 @@ from pathlib import Path
 from ..configtools import close_matches, refuse_unknown
 from ..errors import ConfigError, UserError
 
-__all__ = ["NIGHTS", "ON_UNMATCHED", "RUN_KEYS", "RunConfig", "example_config", "load_run_config"]
+__all__ = [
+    "NIGHTS",
+    "ON_UNMATCHED",
+    "RUN_KEYS",
+    "RunConfig",
+    "example_config",
+    "load_run_config",
+    "parameter_overrides",
+]
 
 RUN_KEYS = {
     "council",
@@ -35,7 +43,12 @@ ON_UNMATCHED = ("stop", "continue")
 """``run.on_unmatched``: what a run does when a row of the council's files matches no return
 (or a return, or a volume, no rate): ``stop`` (default) with a message listing the rows, or
 ``continue`` with each listed as an issue (``costofcare.pipeline.council``)."""
-TOP_KEYS = {"run", "scenarios", "recommend", "market"}
+TOP_KEYS = {"run", "scenarios", "recommend", "market", "parameters"}
+PARAMETER_KEYS = {"overrides"}
+"""Keys of the ``[parameters]`` table: ``overrides``, a parameter's value replaced for the run
+(:func:`parameter_overrides`)."""
+#: Keys an override of ``[parameters.overrides]`` may give for one date.
+OVERRIDE_ENTRY_KEYS = ("value", "source", "source_url", "note")
 NIGHTS = {"spread": "reported", "apart": "reported_nights_apart"}
 """``run.supported_living_nights``: the supported living unit cost route the market uses.
 ``spread``: every cost over daytime support hours; ``apart``: waking nights counted as
@@ -67,6 +80,9 @@ class RunConfig:
     """``run.written``: the time written into the outputs (UTC), so that a rerun gives the
     same bytes; ``SOURCE_DATE_EPOCH`` comes first, now when neither is given
     (:mod:`costofcare.audit.clock`)."""
+    parameter_overrides: dict | None = None
+    """``[parameters.overrides]``: parameter name -> {effective date: value or table}, checked
+    (:func:`parameter_overrides` turns it into override rows for the run)."""
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -218,6 +234,7 @@ def load_run_config(path: str | Path) -> RunConfig:
         on_unmatched=_on_unmatched(path, run),
         market=dict(data["market"]) if isinstance(data.get("market"), Mapping) else None,
         written=_written(path, run),
+        parameter_overrides=_parameter_overrides(path, data.get("parameters")),
     )
 
 
@@ -231,3 +248,64 @@ def _written(path: Path, run: Mapping) -> datetime | None:
         return as_written_time(run["written"])
     except UserError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+
+
+def _parameter_overrides(path: Path, table) -> dict | None:
+    """``[parameters.overrides]`` checked: each name a table of ``"YYYY-MM-DD" = value`` (or
+    ``= { value = ..., source = ..., note = ... }``) giving the date the value applies from."""
+    if table is None:
+        return None
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: [parameters] must be a table (overrides)")
+    refuse_unknown(
+        table,
+        PARAMETER_KEYS,
+        lambda key: f"{path}: parameters.{key} is not a setting",
+        sorted(PARAMETER_KEYS),
+    )
+    overrides = table.get("overrides", {})
+    if not isinstance(overrides, Mapping):
+        raise ConfigError(f"{path}: parameters.overrides must be a table of parameter = dates")
+    for name, dates in overrides.items():
+        where = f"{path}: parameters.overrides.{name}"
+        if not isinstance(dates, Mapping) or not dates:
+            raise ConfigError(
+                f'{where} must be a table of dates, e.g. {name} = {{ "2027-04-01" = 13.10 }}'
+            )
+        for start, entry in dates.items():
+            if isinstance(entry, Mapping):
+                unknown = sorted(set(entry) - set(OVERRIDE_ENTRY_KEYS))
+                if unknown:
+                    raise ConfigError(
+                        f"{where}.{start}: unknown key(s) {', '.join(unknown)}; use "
+                        f"{', '.join(OVERRIDE_ENTRY_KEYS)} (the status is always override)"
+                    )
+                value = entry.get("value")
+            else:
+                value = entry
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{where}.{start}: expected a number, got {value!r}")
+    return {str(name): dict(dates) for name, dates in overrides.items()} or None
+
+
+def parameter_overrides(cfg: RunConfig, names: list[str]) -> dict | None:
+    """The run config's overrides as :func:`costofcare.parameters.load` takes them: status
+    ``override``, source ``run config <file>`` (with the source the config gives). An unknown
+    parameter name is refused (``names``: the parameters known)."""
+    if not cfg.parameter_overrides:
+        return None
+    out: dict = {}
+    for name, dates in cfg.parameter_overrides.items():
+        if name not in names:
+            raise ConfigError(
+                f"{cfg.source}: parameters.overrides.{name}: no such parameter"
+                f"{close_matches(name, names)} (costofcare params lists them)"
+            )
+        out[name] = {}
+        for start, entry in dates.items():
+            given = dict(entry) if isinstance(entry, Mapping) else {"value": entry}
+            source = f"run config {cfg.source}"
+            if given.get("source"):
+                source += f": {given['source']}"
+            out[name][str(start)] = {**given, "status": "override", "source": source}
+    return out

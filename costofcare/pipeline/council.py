@@ -25,6 +25,13 @@ A matched row takes the return's provider name, so every later step (market volu
 recommendation's join of rates to unit costs) joins on one spelling; the name as given is
 kept in ``provider_as_given``.
 
+A care home's market (``care_category``: residential, nursing or dual) is the rates file's
+``care_category``, else the matched volume's, else its matched return's type of home
+(:data:`~costofcare.costs.carecategory.HOME_TYPE_CATEGORY`); a file that disagrees with the
+return, or with the other file, is a ``care_category_differs`` warning, and a care home rate
+left with no category (when other rates have one) a ``care_category_unknown`` warning (it is
+priced in the pooled care home market). Other services have a blank category.
+
 No row is dropped without an issue: a rate with no return is kept (priced with no return
 behind it) and reported; a volume with no rate, and rows matching ambiguously, are reported
 and not used. :attr:`CouncilTables.rows` accounts for every line of both files.
@@ -51,6 +58,7 @@ __all__ = [
     "CouncilTables",
     "market_volumes",
     "match_council",
+    "return_categories",
     "provider_key",
     "read_council_files",
     "council_line",
@@ -356,17 +364,93 @@ def _match_volumes(files: CouncilFiles, rates: pd.DataFrame, out: _Issues) -> pd
     rates["volume_per_week"] = taken["volume_per_week"].reindex(rates.index)
     rates["volume_unit"] = taken["volume_unit"].reindex(rates.index)
     rates["volumes_line"] = taken[_LINE].reindex(rates.index)
+    _volume_categories(rates, taken, files, out)
     files.volumes = volumes
     return rates
 
 
-def match_council(files: CouncilFiles, returns: pd.DataFrame) -> CouncilTables:
+def _volume_categories(rates: pd.DataFrame, taken: pd.DataFrame, files, out: _Issues) -> None:
+    """A rate without a care category takes its volume's; a volume that says another is
+    reported (the rates file's stands)."""
+    if "care_category" not in taken:
+        return
+    theirs = taken["care_category"].reindex(rates.index).fillna("")
+    mine = rates["care_category"]
+    differ = (mine != "") & (theirs != "") & (mine != theirs)
+    for i in rates.index[differ]:
+        row = rates.loc[i]
+        out.add(
+            "care_category_differs", files.volumes_file, int(row["volumes_line"]),
+            "care_category",
+            f"provider '{row['provider_as_given']}', service {row['service']}: care category "
+            f"{theirs[i]} here but {mine[i]} on line {row[_LINE]} of {files.rates_file}; "
+            f"it is priced as {mine[i]}",
+            theirs[i], row["provider"],
+        )  # fmt: skip
+    rates["care_category"] = mine.where(mine != "", theirs)
+
+
+def return_categories(values: pd.DataFrame | None) -> dict[str, str]:
+    """Provider -> the care category of its care home return, from the return's type of home
+    (:data:`~costofcare.costs.carecategory.HOME_TYPE_CATEGORY`; the first return that gives a
+    known type)."""
+    from ..costs.carecategory import HOME_TYPE_CATEGORY
+
+    if values is None or not len(values):
+        return {}
+    typed = values[
+        (values["service"] == "care_home")
+        & (values["field"] == "home_type")
+        & (values["table"].fillna("") == "")
+    ]
+    found = typed["text"].fillna("").astype(str).str.strip().map(HOME_TYPE_CATEGORY)
+    known = typed.assign(category=found).dropna(subset=["category"])
+    return known.drop_duplicates("provider").set_index("provider")["category"].to_dict()
+
+
+def _return_categories_to_rates(
+    rates: pd.DataFrame, categories: dict[str, str], file: str, out: _Issues
+) -> None:
+    """Fill each care home rate's category from its matched return (see the module
+    docstring); report a file that disagrees and a care home left with none."""
+    homes = rates["used"] & (rates["service"] == "care_home")
+    matched = rates["matched_by"] != ""
+    theirs = rates["provider"].map(lambda p: categories.get(p, "")).where(matched & homes, "")
+    mine = rates["care_category"].where(homes, "")
+    for i in rates.index[(mine != "") & (theirs != "") & (mine != theirs)]:
+        row = rates.loc[i]
+        out.add(
+            "care_category_differs", file, row[_LINE], "care_category",
+            f"provider '{row['provider_as_given']}', service care_home: care category "
+            f"{mine[i]} here but its return says {theirs[i]}; it is priced as {mine[i]}",
+            mine[i], row["provider"],
+        )  # fmt: skip
+    rates["care_category"] = mine.where(mine != "", theirs)
+    blank = homes & (rates["care_category"] == "")
+    if blank.all() or not blank.any():
+        return  # no care home has a category, or every one has: nothing to say
+    for i in rates.index[blank]:
+        row = rates.loc[i]
+        out.add(
+            "care_category_unknown", file, row[_LINE], "care_category",
+            f"provider '{row['provider_as_given']}', service care_home has no care category "
+            "(none in the council's files, no matched return giving one); it is priced "
+            "against the pooled care home market",
+            "", row["provider"],
+        )  # fmt: skip
+
+
+def match_council(
+    files: CouncilFiles, returns: pd.DataFrame, values: pd.DataFrame | None = None
+) -> CouncilTables:
     """Match the council's rates to the returns and its volumes to the rates.
 
     Parameters
     ----------
     files : the council's files as :func:`read_council_files` read them.
     returns : :data:`~costofcare.tables.RETURNS` (``ingest.returns``): the returns read.
+    values : the returns' values (``ingest.values``): a care home rate with no
+        ``care_category`` takes its matched return's (:func:`return_categories`).
 
     Returns
     -------
@@ -377,10 +461,14 @@ def match_council(files: CouncilFiles, returns: pd.DataFrame) -> CouncilTables:
     """
     out = _Issues()
     rates = _match_rates(files, returns, out)
+    if "care_category" not in rates:
+        rates["care_category"] = ""
+    rates["care_category"] = rates["care_category"].fillna("").astype(str)
     if files.volumes is not None:
         rates = _match_volumes(files, rates, out)
     else:
         rates["volumes_line"] = rates[_LINE]
+    _return_categories_to_rates(rates, return_categories(values), files.rates_file, out)
     used = rates[rates["used"]]
     for row in used[used["volume_per_week"].isna()].itertuples(index=False):
         out.add(
@@ -481,8 +569,10 @@ def read_council_rates(
     returns: pd.DataFrame,
     *,
     on_unmatched: str = "stop",
+    values: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read the council's files and match them to ``returns`` (``ingest.returns``).
+    """Read the council's files and match them to ``returns`` (``ingest.returns``); a care
+    home rate with no ``care_category`` takes its return's, from ``values``.
 
     Returns
     -------
@@ -496,7 +586,7 @@ def read_council_rates(
         unless ``on_unmatched="continue"`` (:func:`stop_on_unmatched`).
     """
     files = read_council_files(Path(current_rates), None if volumes is None else Path(volumes))
-    tables = match_council(files, returns)
+    tables = match_council(files, returns, values)
     stop_on_unmatched(tables, on_unmatched)
     return tables.rates, tables.issues
 

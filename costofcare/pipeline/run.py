@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import RunConfig, load_run_config
+from .config import RunConfig, load_run_config, parameter_overrides
 from .council import (
     council_line,
     council_summary,
@@ -101,6 +101,21 @@ class RunResult:
         return None if self.scenario_tables is None else self.scenario_tables.results
 
 
+def _with_run_overrides(parameters: pd.DataFrame, unconfirmed: pd.DataFrame, params):
+    """The parameters table and the non-confirmed list with every ``[parameters.overrides]``
+    row (status ``override``) in them, each once."""
+    from ..parameters import non_confirmed
+
+    rows = params.overrides[params.overrides["status"] == "override"]
+    key = ["name", "effective_from"]
+    parameters = pd.concat([parameters, rows[[c for c in parameters.columns if c in rows]]])
+    listed = pd.concat([unconfirmed, non_confirmed(rows)], ignore_index=True)
+    return (
+        parameters.drop_duplicates(key).reset_index(drop=True),
+        listed.drop_duplicates(key).sort_values(key).reset_index(drop=True),
+    )
+
+
 def run(
     config: str | Path | RunConfig,
     *,
@@ -132,8 +147,11 @@ def run(
     configs = parse_config(cfg.recommend)
     council_files = read_council_files(cfg.current_rates, cfg.volumes)
     params = load()
+    overrides = parameter_overrides(cfg, params.names)
+    if overrides:  # [parameters.overrides]: replaced for this run, status override
+        params = load(overrides=overrides)
     ingest = ingest_returns(cfg, workers=workers, progress=progress, say=say)
-    council = match_council(council_files, ingest.returns)
+    council = match_council(council_files, ingest.returns, ingest.values)
     stop_on_unmatched(council, cfg.on_unmatched)
     rates = council.rates
     say(council_line(council))
@@ -147,9 +165,18 @@ def run(
     fnc = nursing_care(tables.unit_costs, ingest.values, params)
     bench = benchmark_market(tables.unit_costs, tables.volumes, say=say, nursing_care=fnc)
     recs, parameters = recommend(
-        configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
+        configs,
+        rates,
+        tables.unit_costs,
+        scenarios,
+        params,
+        workforce=tables.workforce,
+        say=say,
+        nursing_care=fnc,
     )
     unconfirmed = non_confirmed_used(recs, tables.unit_costs, scenarios, params)
+    if overrides:  # every run-config override is listed and recorded, used or not
+        parameters, unconfirmed = _with_run_overrides(parameters, unconfirmed, params)
     return RunResult(
         config=cfg,
         values=ingest.values,

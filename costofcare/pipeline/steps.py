@@ -239,11 +239,14 @@ def recommend(
     *,
     workforce: pd.DataFrame | None = None,
     say: Say = _quiet,
+    nursing_care: pd.DataFrame | None = None,
 ) -> tuple[dict, pd.DataFrame]:
-    """Recommendations per service and the parameters in force on the earliest effective
-    date. With scenarios, each scenario's median required rate per service is offered to
-    the methods that use it; the workforce lets each return be rolled forward by the
-    scenario engine."""
+    """Recommendations per service (care homes per care category when the rates carry one)
+    and the parameters in force on the earliest effective date. With scenarios, each
+    scenario's median required rate per service is offered to the methods that use it; the
+    workforce lets each return be rolled forward by the scenario engine; ``nursing_care``
+    (:func:`nursing_care`) gives nursing and dual care homes their costs excluding
+    NHS-funded nursing care."""
     from ..recommend.engine import recommend_all
 
     scenario_costs = None
@@ -259,6 +262,7 @@ def recommend(
         params=params,
         scenario_costs=scenario_costs,
         workforce=workforce,
+        nursing_care=nursing_care,
     )
     effective = min(c.effective_date for c in configs.values())
     say(f"[5/5] recommendation: {', '.join(recs)}")
@@ -315,22 +319,26 @@ def recommendation_used(recs: dict, unit_costs: pd.DataFrame, params) -> list:
     parameter on the base and effective dates, and, where the roll-forward ran on staff
     tables, the statutory figures and wage floors of the target year and of each return's
     period (:mod:`costofcare.recommend.rollforward`)."""
+    from ..costs.nursingcare import FNC_PARAMETER
     from ..recommend.rollforward import target_year
     from ..scenarios import RunSettings
 
     used: list = []
-    for service, rec in recs.items():
+    for rec in recs.values():
         cfg = rec.config
         used += statutory_used(params, [cfg.effective_date])
+        if rec.fnc_per_week is not None:
+            used.append(params.get(FNC_PARAMETER, cfg.effective_date))
         names = [(cfg.wage_floor, cfg.effective_date)] if cfg.wage_floor_rate is None else []
         if isinstance(cfg.wage_change, str) and ":" not in cfg.wage_change:
             names += [(cfg.wage_change, cfg.base_date), (cfg.wage_change, cfg.effective_date)]
         used += [params.get(n, d) for n, d in names if n and d and params.has(n, d)]
         if rec.roll_forward is not None and rec.roll_forward.engine_count:
             target_on = RunSettings(*target_year(cfg.effective_date)).target_on
-            base_dates = _middle_dates(unit_costs, service)
+            base_dates = _middle_dates(unit_costs, rec.service)
             used += statutory_used(params, [target_on, *base_dates])
             used += wage_policy_used(params, cfg.roll_forward.wage(), target_on, base_dates)
+            used += list(rec.roll_forward.index_months)  # a forecast month is listed
     return used
 
 

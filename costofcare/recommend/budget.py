@@ -88,6 +88,7 @@ class _BudgetMethod(Method):
 
     how = ""
     outcome_text = ""
+    by_market = False  # one envelope across the service: care homes are not split
 
     @property
     def share_kind(self) -> str:

@@ -94,10 +94,18 @@ class ServiceConfig:
     weeks_per_year: float | None = None
     min_providers: int | None = None
     roll_forward: RollForward = field(default_factory=RollForward)
+    care_category: str | None = None
+    pooled_categories: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
         return f"recommend.{self.service}"
+
+    @property
+    def key(self) -> str:
+        """The recommendation's key: the service, or ``care_home.<category>`` for one care
+        home market (:mod:`costofcare.recommend.markets`; not a config key)."""
+        return self.service if not self.care_category else f"{self.service}.{self.care_category}"
 
     @property
     def weeks(self) -> float:
@@ -255,6 +263,7 @@ class Resolved:
     wage_floor: WageFloor | None = None
     floor_rate: Figure | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    fnc_per_week: Figure | None = None
 
 
 def resolve_change(
@@ -274,9 +283,13 @@ def resolve_change(
         raise ConfigError(f"{name}: {value!r} needs the dated parameters to resolve")
     try:
         if ":" in value:
-            index, month = value.split(":", 1)
-            rate = float(params.rate_12m(index.strip(), month.strip()))
-            return Figure(rate, f"{index.strip()} 12-month rate at {month.strip()}")
+            from .rollforward import index_month
+
+            index, month = (part.strip() for part in value.split(":", 1))
+            rate = float(params.rate_12m(index, month))
+            status = index_month(params, index, month).status
+            flag = " (a forecast month, not published)" if status != "confirmed" else ""
+            return Figure(rate, f"{index} 12-month rate at {month}{flag}")
         if config.base_date is None:
             raise ConfigError(
                 f"{name}: {value!r} is a change in a parameter, so base_date is needed "
@@ -323,4 +336,34 @@ def resolve(config: ServiceConfig, params=None) -> Resolved:
             floor.cost_per_unit(),
             f"{config.wage_floor} with statutory on-costs on {config.effective_date}",
         )
-    return Resolved(wage_change=wage, price_change=price, wage_floor=floor, floor_rate=floor_rate)
+    return Resolved(
+        wage_change=wage,
+        price_change=price,
+        wage_floor=floor,
+        floor_rate=floor_rate,
+        fnc_per_week=resolve_fnc(config, params),
+    )
+
+
+def resolve_fnc(config: ServiceConfig, params) -> Figure | None:
+    """The NHS-funded nursing care standard rate in force on the effective date, for a
+    nursing or dual care home market (None for every other market)."""
+    from ..costs.nursingcare import FNC_PARAMETER
+    from ..parameters.store import ParameterError
+    from .markets import FNC_CATEGORIES
+
+    if config.care_category not in FNC_CATEGORIES:
+        return None
+    if params is None:
+        raise ConfigError(
+            f"{config.where}: the {config.care_category} care home market needs the dated "
+            f"parameters for {FNC_PARAMETER}"
+        )
+    try:
+        fnc = params.get(FNC_PARAMETER, config.effective_date)
+    except ParameterError as exc:
+        raise ConfigError(f"{config.where}.effective_date: {exc}") from None
+    return Figure(
+        fnc.value,
+        f"{FNC_PARAMETER} from {fnc.effective_from} ({fnc.source_title})",
+    )

@@ -11,6 +11,15 @@ from ..tables import check
 from .budget import BudgetFit
 from .config import UNIT_LABELS, Figure, Resolved, ServiceConfig, resolve
 from .guardrails import Guardrails, apply_guardrails
+from .markets import (
+    POOLED,
+    fnc_cost_part,
+    market_costs,
+    market_label,
+    market_rates,
+    markets,
+    with_fnc_lines,
+)
 from .method import Method, MethodInputs, Proposal, RecommendationInputError, Row, require_columns
 from .methods import cost_by_category
 from .rollforward import RolledCosts, roll_costs
@@ -33,8 +42,10 @@ class ServiceRecommendation:
     """One service type's recommendation.
 
     ``providers`` has one row per provider (with a current rate, a cost return or both):
-    ``provider``, ``current_rate``, ``volume_per_week``, cost per unit by category
-    (``staffing``, ``non_staffing``, ``return``, ``other``, ``total``), ``rolled_cost``,
+    ``provider``, ``care_category`` (care homes; blank otherwise), ``current_rate``,
+    ``volume_per_week``, cost per unit by category (``staffing``, ``non_staffing``,
+    ``return``, ``other``, ``fnc``: less NHS-funded nursing care in a nursing or dual care
+    home market, 0 elsewhere; ``total`` net of it), ``rolled_cost``,
     ``roll_forward`` (how the cost was rolled forward: ``"scenario engine"`` or
     ``"ratio rule: <reason>"``), ``method_rate``, ``method_uplift``, ``allowed_uplift``,
     ``guarded_rate``, ``proposed_rate``, ``uplift``, ``binding``, ``current_spend_annual``,
@@ -57,6 +68,22 @@ class ServiceRecommendation:
     @property
     def service(self) -> str:
         return self.config.service
+
+    @property
+    def key(self) -> str:
+        """The service, or ``care_home.<category>`` for one care home market."""
+        return self.config.key
+
+    @property
+    def label(self) -> str:
+        """The market in words (``care homes (nursing)``)."""
+        return market_label(self.key)
+
+    @property
+    def fnc_per_week(self) -> Figure | None:
+        """The NHS-funded nursing care rate in force on the effective date (nursing and dual
+        care home markets), paid by the NHS on top of the council's rate."""
+        return self.resolved.fnc_per_week
 
     @property
     def method(self) -> Method:
@@ -111,13 +138,22 @@ class ServiceRecommendation:
         return {k: int(v) for k, v in b[b != ""].value_counts().sort_index().items()}
 
 
-def provider_table(rates: pd.DataFrame, unit_costs: pd.DataFrame, service: str) -> pd.DataFrame:
-    """Providers of one service: current rate and volume beside cost per unit by category."""
+def provider_table(
+    rates: pd.DataFrame,
+    unit_costs: pd.DataFrame,
+    service: str,
+    *,
+    config: ServiceConfig | None = None,
+    nursing_care: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Providers of one service (or one care home market: ``config.care_category``): current
+    rate and volume beside cost per unit by category, ``fnc`` (minus NHS-funded nursing care
+    per unit in a nursing or dual market, from ``nursing_care``) and ``total`` net of it."""
     rates = check(
         "current_rates", rates, error=RecommendationInputError, require=("volume_per_week",)
     )
     require_columns(unit_costs, _COSTS_READ, "unit costs")
-    r = rates[rates["service"] == service]
+    r = rates[rates["service"] == service] if config is None else market_rates(rates, config)
     dupes = r["provider"][r["provider"].duplicated()].unique()
     if len(dupes):
         raise RecommendationInputError(
@@ -129,25 +165,57 @@ def provider_table(rates: pd.DataFrame, unit_costs: pd.DataFrame, service: str) 
             f"rates: current_rate must be a positive number for {service} provider(s) "
             f"{', '.join(map(str, bad['provider']))}"
         )
-    costs = cost_by_category(unit_costs, service)
-    table = (
-        r.set_index("provider")[["current_rate", "volume_per_week"]]
-        .astype(float)
-        .join(costs, how="outer")
-    )
+    mine = unit_costs if config is None else market_costs(unit_costs, config)
+    costs = cost_by_category(mine, service)
+    if config is not None:
+        fnc = fnc_cost_part(costs.index, config, nursing_care, mine)
+        costs["fnc"] = fnc["fnc"]
+        costs["total"] = costs["total"] + costs["fnc"]
+        costs.loc[costs["total"].isna(), ["staffing", "non_staffing", "return", "other"]] = np.nan
+    else:
+        costs["fnc"] = 0.0
+    costs = costs[["staffing", "non_staffing", "return", "other", "fnc", "total"]]
+    columns = ["current_rate", "volume_per_week"]
+    table = r.set_index("provider")[columns].astype(float).join(costs, how="outer")
     table.index.name = "provider"
+    category = r.set_index("provider")["care_category"] if "care_category" in r else None
+    table.insert(0, "care_category", "" if category is None else category.reindex(table.index))
+    if config is not None and config.care_category:
+        table["care_category"] = table["care_category"].fillna(config.care_category)
+    table["care_category"] = table["care_category"].fillna("").astype(str)
     return table.reset_index()
 
 
 def _method_inputs(
-    config, resolved, guardrails, rates, unit_costs, scenario_costs, workforce=None, params=None
+    config,
+    resolved,
+    guardrails,
+    rates,
+    unit_costs,
+    scenario_costs,
+    workforce=None,
+    params=None,
+    nursing_care=None,
 ):
-    table = provider_table(rates, unit_costs, config.service)
+    table = provider_table(
+        rates, unit_costs, config.service, config=config, nursing_care=nursing_care
+    )
     if not table["current_rate"].notna().any():
-        raise RecommendationInputError(f"rates: no current rates for {config.service}")
+        raise RecommendationInputError(f"rates: no current rates for {market_label(config.key)}")
     wage = resolved.wage_change.value if resolved.wage_change else 0.0
     price = resolved.price_change.value if resolved.price_change else 0.0
-    rolled = roll_costs(table, unit_costs, workforce, config, wage, price, params)
+    full = table.copy()
+    full["total"] = full["total"] - full["fnc"]  # rolled forward in full, FNC taken off after
+    rolled = roll_costs(full, unit_costs, workforce, config, wage, price, params)
+    if config.care_category:
+        fnc = fnc_cost_part(
+            pd.Index(table.dropna(subset=["total"])["provider"]),
+            config,
+            nursing_care,
+            market_costs(unit_costs, config),
+        )
+        target = resolved.fnc_per_week.value if resolved.fnc_per_week else None
+        rolled = with_fnc_lines(rolled, fnc, target)
     table["rolled_cost"] = table["provider"].map(rolled.total).astype(float)
     table["roll_forward"] = table["provider"].map(rolled.basis).astype(object).fillna("")
     inputs = MethodInputs(
@@ -173,8 +241,10 @@ def recommend_service(
     scenario_costs: pd.DataFrame | None = None,
     resolved: Resolved | None = None,
     workforce: pd.DataFrame | None = None,
+    nursing_care: pd.DataFrame | None = None,
 ) -> ServiceRecommendation:
-    """Recommend rates for one service type.
+    """Recommend rates for one service type (or one care home market:
+    ``config.care_category``, :mod:`costofcare.recommend.markets`).
 
     Parameters
     ----------
@@ -195,12 +265,23 @@ def recommend_service(
         :data:`costofcare.tables.WORKFORCE` of the returns: each provider with a staff table
         is rolled forward by the scenario engine (:mod:`costofcare.recommend.rollforward`);
         without it every provider takes the ratio rule.
+    nursing_care
+        :func:`costofcare.costs.costs_excluding_fnc` of the care home returns: needed by a
+        nursing or dual care home market, whose rates exclude NHS-funded nursing care.
     """
     resolved = resolved if resolved is not None else resolve(config, params)
     floor_rate = None if resolved.floor_rate is None else resolved.floor_rate.value
     guardrails = config.guardrails(floor_rate)
     inputs = _method_inputs(
-        config, resolved, guardrails, rates, unit_costs, scenario_costs, workforce, params
+        config,
+        resolved,
+        guardrails,
+        rates,
+        unit_costs,
+        scenario_costs,
+        workforce,
+        params,
+        nursing_care,
     )
     proposal = config.method.propose(inputs)
     table = inputs.providers
@@ -234,8 +315,36 @@ def recommend_service(
     return rec
 
 
+def _market_reasoning(rec: ServiceRecommendation) -> list[str]:
+    """What a care home market is priced on, and the NHS-funded nursing care beside it."""
+    category = rec.config.care_category
+    if not category:
+        return []
+    if category == POOLED:
+        without = " or ".join(rec.config.pooled_categories)
+        lines = [
+            "These care home rates have no care category"
+            + (f" or are {without} rates, with no {without} cost returns" if without else "")
+            + ", so they are priced against the pooled market of every care home's costs "
+            "(as returned, NHS-funded nursing care included)."
+        ]
+    else:
+        lines = [
+            f"Priced as its own market (Fair Cost of Care Annex B): {category} care home "
+            f"rates against the costs of the {category} homes' returns only."
+        ]
+    fnc = rec.fnc_per_week
+    if fnc is not None:
+        lines.append(
+            f"The rate excludes NHS-funded nursing care: costs are compared net of it, and the "
+            f"NHS pays the home £{fnc.value:,.2f} a week per eligible resident on top "
+            f"({fnc.source})."
+        )
+    return lines
+
+
 def _guardrail_reasoning(rec: ServiceRecommendation, floor_rate: float | None) -> list[str]:
-    config, unit, lines = rec.config, rec.unit, []
+    config, unit, lines = rec.config, rec.unit, _market_reasoning(rec)
     if floor_rate is not None:
         lines.append(
             f"No rate is below £{floor_rate:,.2f} per {unit}, the cost of paying the legal "
@@ -272,16 +381,22 @@ def recommend_all(
     params=None,
     scenario_costs: pd.DataFrame | None = None,
     workforce: pd.DataFrame | None = None,
+    nursing_care: pd.DataFrame | None = None,
 ) -> dict[str, ServiceRecommendation]:
-    """:func:`recommend_service` for each configured service type."""
-    return {
-        service: recommend_service(
-            config,
-            rates,
-            unit_costs,
-            params=params,
-            scenario_costs=scenario_costs,
-            workforce=workforce,
-        )
-        for service, config in configs.items()
-    }
+    """:func:`recommend_service` for each configured service type, and for care homes whose
+    rates carry a care category once per category (keys ``care_home.residential``,
+    ``care_home.nursing``, ``care_home.dual``, ``care_home.all``:
+    :func:`costofcare.recommend.markets.markets`)."""
+    out = {}
+    for config in configs.values():
+        for market in markets(config, rates, unit_costs):
+            out[market.key] = recommend_service(
+                market,
+                rates,
+                unit_costs,
+                params=params,
+                scenario_costs=scenario_costs,
+                workforce=workforce,
+                nursing_care=nursing_care,
+            )
+    return out

@@ -58,7 +58,8 @@ FORMULA_NAMES = {
     "non_staffing": "non-staffing cost per unit",
     "return": "return (surplus) per unit",
     "other": "uncategorised cost per unit",
-    "total": "total cost per unit",
+    "fnc": "less NHS-funded nursing care per unit (nursing and dual care homes; negative)",
+    "total": "total cost per unit (excluding NHS-funded nursing care)",
     "rolled_cost": "total cost rolled forward to the year from the effective date",
     "method_rate": "the method's rate, before guardrails",
     # the service sheet's inputs
@@ -200,6 +201,9 @@ class Method(ABC):
     name: ClassVar[str]
     label: ClassVar[str]
     note: ClassVar[str] = ""
+    #: Whether care homes are priced once per care category (:mod:`.markets`); a budget fit
+    #: shares one envelope across the service, so it is not split.
+    by_market: ClassVar[bool] = True
 
     @classmethod
     def keys(cls) -> tuple[str, ...]:

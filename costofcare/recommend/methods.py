@@ -213,7 +213,8 @@ class WeightedIndex(Method):
     label = "weighted index of wage and price changes"
     note = (
         "uplift = staffing share × wage change + (1 − staffing share) × price change. The "
-        "staffing share (staffing cost over total cost before the return) is given in the "
+        "staffing share (staffing cost over total cost before the return; in a nursing or "
+        "dual care home market both net of NHS-funded nursing care) is given in the "
         "configuration or taken from the providers' returned costs, weighted by the volume "
         "each provider delivers. Every provider's current rate rises by the same uplift, "
         "subject to the guardrails."
@@ -238,14 +239,19 @@ class WeightedIndex(Method):
         costs = inputs.costed
         volume = costs["volume_per_week"].fillna(0.0)
         weights = volume if volume.sum() > 0 else None
-        share = staffing_share(costs["staffing"], costs["total"] - costs["return"], weights)
+        # net of NHS-funded nursing care (0 outside nursing and dual care homes): it pays
+        # towards the home's nursing staff, so the council's rate meets the rest
+        fnc = costs["fnc"] if "fnc" in costs else 0.0
+        share = staffing_share(costs["staffing"] + fnc, costs["total"] - costs["return"], weights)
         if not share == share:
             raise RecommendationInputError(
                 f"unit costs: no {inputs.service} cost returns to take a staffing share from"
             )
+        net = isinstance(fnc, pd.Series) and bool((fnc != 0).any())
         return Figure(
             share,
             "staffing over cost before the return, in the providers' returned costs"
+            + (", both net of NHS-funded nursing care" if net else "")
             + (", weighted by volume" if weights is not None else ""),
         )
 

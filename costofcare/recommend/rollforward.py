@@ -50,6 +50,7 @@ CATEGORY_LABELS = {
     "staffing": "Staffing",
     "non_staffing": "Non-staffing (and uncategorised)",
     "return": "Return",
+    "fnc": "Less NHS-funded nursing care",
 }
 SCENARIO_ENGINE = "scenario engine"
 _KEYS = ("wage_policy", "differential", "index", "index_to", "employment_allowance")
@@ -127,15 +128,61 @@ class RolledCosts:
     target, change`` (GBP per unit; ``change`` is target / base − 1, NaN for a base of 0) and
     ``how`` (the rule and figures). ``total`` is the rolled-forward total per provider;
     ``basis`` says per provider ``"scenario engine"`` or ``"ratio rule: <reason>"``.
+    ``index_months`` are the index levels the non-staffing lines were rolled between, each
+    with its status (:func:`index_month`): ``confirmed`` for a published month, ``forecast``
+    for a month of a forecast path.
     """
 
     lines: pd.DataFrame
     total: pd.Series
     basis: pd.Series
+    index_months: tuple = ()
 
     @property
     def engine_count(self) -> int:
         return int((self.basis == SCENARIO_ENGINE).sum())
+
+    @property
+    def forecast_months(self) -> list:
+        """The index months used that are forecasts, not published figures."""
+        return [m for m in self.index_months if m.status != "confirmed"]
+
+
+def index_month(params, index: str, month) -> object:
+    """One month of a price index as a dated figure
+    (:class:`~costofcare.parameters.store.ParameterValue`): its level, with status
+    ``forecast`` when the month is on a forecast path (flagged ``forecast``: a shipped OBR
+    vintage or a user's path) and ``confirmed`` when published."""
+    from ..parameters import load
+    from ..parameters.store import ParameterValue
+
+    params = params if params is not None else load()
+    indices = params.indices
+    name = indices._check_name(index)
+    period = pd.Period(month, freq="M")
+    known = indices.provenance[name]
+    row = known.loc[period] if period in known.index else None
+    flags = "" if row is None else str(row["flags"] or "")
+    forecast = "forecast" in flags.split(";")
+    return ParameterValue(
+        name=f"{name} index level {period}",
+        value=float(indices.series(name).get(period, float("nan"))),
+        unit="index",
+        effective_from=period.start_time.date(),
+        effective_to=period.end_time.date(),
+        flags=flags,
+        source_title="" if row is None else str(row["source_title"] or ""),
+        source_url="" if row is None else str(row["source_url"] or ""),
+        note="" if row is None else str(row["note"] or ""),
+        status="forecast" if forecast else "confirmed",
+    )
+
+
+def _month_text(month) -> str:
+    """A month of the roll-forward in its "how" text; a forecast month says so."""
+    if month.status == "confirmed":
+        return month.name.rsplit(" ", 1)[-1]
+    return f"{month.name.rsplit(' ', 1)[-1]} (a forecast: {month.source_title or 'not published'})"
 
 
 def target_year(effective: date) -> tuple[date, date]:
@@ -173,7 +220,8 @@ def _ratio_lines(table: pd.DataFrame, wage: float, price: float, reason: str) ->
 
 
 def _engine_costs(unit_costs: pd.DataFrame, staff: pd.DataFrame, settings, rf, params):
-    """(lines, how) from the scenario engine for providers with a staff table."""
+    """(lines with their ``how``, index months used) from the scenario engine for providers
+    with a staff table."""
     from ..scenarios import Indexation, Scenario, explain_by_line, make_context
 
     uc = unit_costs.copy()
@@ -210,6 +258,7 @@ def _engine_costs(unit_costs: pd.DataFrame, staff: pd.DataFrame, settings, rf, p
     )
     figures = _figure_text(ctx)
     explicit = dict(zip(inputs.keys["provider"], inputs.explicit_oncosts, strict=True))
+    used = {m: index_month(params, rf.index, m) for m in {*base_month.values(), to}}
     how = []
     for provider, cat in zip(lines["provider"], lines["category"], strict=True):
         if cat == "pay":
@@ -218,10 +267,11 @@ def _engine_costs(unit_costs: pd.DataFrame, staff: pd.DataFrame, settings, rf, p
         elif cat in ("employer_ni", "employer_pension"):
             how.append(f"recomputed per worker: {figures[cat][provider]}")
         elif cat == "non_staffing":
-            how.append(f"{rf.index} {base_month[provider]} to {to}{note}")
+            start, end = used[base_month[provider]], used[to]
+            how.append(f"{rf.index} {_month_text(start)} to {_month_text(end)}{note}")
         else:
             how.append("keeps its share of cost")
-    return lines.assign(how=how)
+    return lines.assign(how=how), tuple(used[m] for m in sorted(used))
 
 
 def _figure_text(ctx) -> dict[str, dict[str, str]]:
@@ -278,7 +328,7 @@ def roll_costs(
         why = "no workforce table given"
     elif not {"period_start", "period_end"} <= set(unit_costs.columns):
         why, staff = "unit costs give no return period", staff.iloc[0:0]
-    frames = []
+    frames, months = [], ()
     engine = [p for p in costed["provider"] if p in set(staff["provider"])]
     if engine:
         start, end = target_year(config.effective_date)
@@ -287,7 +337,8 @@ def roll_costs(
         )
         uc = unit_costs[(unit_costs["service"] == service) & unit_costs["provider"].isin(engine)]
         wf = staff[staff["provider"].isin(engine)]
-        frames.append(_engine_costs(uc, wf, settings, config.roll_forward, params))
+        engine_lines, months = _engine_costs(uc, wf, settings, config.roll_forward, params)
+        frames.append(engine_lines)
     ratio = costed[~costed["provider"].isin(engine)]
     if len(ratio):
         frames.append(_ratio_lines(ratio, wage_change, price_change, f"ratio rule: {why}"))
@@ -308,7 +359,7 @@ def roll_costs(
         {p: SCENARIO_ENGINE if p in engine else f"ratio rule: {why}" for p in costed["provider"]},
         dtype=object,
     )
-    return RolledCosts(lines=lines, total=total, basis=basis)
+    return RolledCosts(lines=lines, total=total, basis=basis, index_months=months)
 
 
 def _empty_lines() -> pd.DataFrame:

@@ -61,8 +61,10 @@ than the run's min_count of 5; treat the rate with caution and collect more retu
             if self.providers == 1
             else ("providers' cost returns stand")
         )
+        from .markets import market_label
+
         return (
-            f"{self.service.replace('_', ' ')}: only {self.providers} {who} behind the "
+            f"{market_label(self.service)}: only {self.providers} {who} behind the "
             f"recommended rate, fewer than the run's min_count of {self.min_count}; treat the "
             "rate with caution and collect more returns"
         )
@@ -90,7 +92,9 @@ def check_min_providers(providers: pd.DataFrame, config) -> None:
         return
     n = providers_behind(providers)
     if n < needed:
-        service = config.service.replace("_", " ")
+        from .markets import market_label
+
+        service = market_label(getattr(config, "key", config.service))
         raise RecommendationInputError(
             f"{config.where}.min_providers = {needed}: only {n} providers' cost returns stand "
             f"behind the {service} rate, so no rate is recommended; collect more returns or "

@@ -26,20 +26,27 @@ TOTAL_LINES = ("total",)
 _ALIASES = {"lower_quartile": "p25", "upper_quartile": "p75"}
 
 
-def market_lines(market: pd.DataFrame | None, service: str) -> pd.DataFrame:
-    """Unweighted, outliers-included market statistics for one service, one row per line.
+def market_lines(
+    market: pd.DataFrame | None, service: str, care_category: str = "all"
+) -> pd.DataFrame:
+    """Unweighted, outliers-included market statistics for one service, one row per line
+    (for a care home, of its own care category's market when ``care_category`` is given and
+    the statistics are split by it; ``"all"`` is the pooled market).
 
     Accepts either the plain table (``service, cost_line, count, p25, median, p75``) or the
     benchmark step's ``market_statistics`` output (which has ``lower_quartile`` /
     ``upper_quartile``, ``weighting``, ``outliers``, ``route`` and ``level``).
-    Returns columns ``cost_line, level, count, p25, median, p75``; ``level`` is "line" or
-    "total".
+    Returns columns ``cost_line, level, count, p25, median, p75``; ``level`` is "line",
+    "total" or "total_excluding_fnc" (nursing and dual care home markets).
     """
     columns = ["cost_line", "level", "count", "p25", "median", "p75"]
     if market is None or market.empty:
         return pd.DataFrame(columns=columns)
     m = market.rename(columns=_ALIASES)
     m = m[m["service"] == service]
+    if "care_category" in m:
+        split = m[m["care_category"] == care_category]
+        m = split if len(split) else m[m["care_category"].isin(["all", ""])]
     if "weighting" in m:
         m = m[m["weighting"] == "unweighted"]
     if "outliers" in m:
@@ -49,7 +56,7 @@ def market_lines(market: pd.DataFrame | None, service: str) -> pd.DataFrame:
             m["route"] == ("reported" if (m["route"] == "reported").any() else m["route"].iloc[0])
         ]
     if "level" in m:
-        m = m[m["level"].isin(["line", "total"])]
+        m = m[m["level"].isin(["line", "total", "total_excluding_fnc"])]
     else:
         is_total = m["cost_line"].astype(str).str.strip().str.lower().isin(TOTAL_LINES)
         m = m.assign(level=is_total.map({True: "total", False: "line"}))
@@ -102,6 +109,7 @@ def _cost_sheet(
     market: pd.DataFrame,
     rec_unit: str,
     min_count: int,
+    fnc_per_unit: float = 0.0,
 ) -> None:
     headers = [
         ("Cost line", 44),
@@ -148,8 +156,23 @@ def _cost_sheet(
     )
     totals = market[market["level"] == "total"]
     _market_cells(sheet, r, total, totals.iloc[0] if len(totals) else None, min_count)
+    if fnc_per_unit:
+        _excluding_fnc_row(sheet, r + 1, total, fnc_per_unit, market, min_count)
     sheet.ws.freeze_panes(hr + 1, 1)
     sheet.print_setup(repeat_rows=(hr, hr))
+
+
+def _excluding_fnc_row(
+    sheet: LiveSheet, r: int, total: Cell, fnc_per_unit: float, market: pd.DataFrame, min_count
+) -> None:
+    """A nursing or dual home: NHS-funded nursing care, then its total excluding it beside
+    its market's (what the council's rate is set against)."""
+    sheet.text(r, 0, "Less NHS-funded nursing care (paid by the NHS)")
+    fnc = sheet.number(r, 2, -fnc_per_unit, "money")
+    sheet.text(r + 1, 0, "Total excluding NHS-funded nursing care", "total_label")
+    own = sheet.formula(r + 1, 2, "{0}+{1}", [total, fnc], lambda t, f: t + f, "money")
+    rows = market[market["level"] == "total_excluding_fnc"]
+    _market_cells(sheet, r + 1, own, rows.iloc[0] if len(rows) else None, min_count)
 
 
 def _market_cells(sheet: LiveSheet, r: int, own: Cell, stats, min_count: int) -> None:
@@ -167,6 +190,17 @@ def _market_cells(sheet: LiveSheet, r: int, own: Cell, stats, min_count: int) ->
     ]
     if own.value is not None and cells[1].value is not None:
         sheet.formula(r, 7, "{0}-{1}", [own, cells[1]], lambda a, b: a - b, "money")
+
+
+def _own_market_costs(own_costs: pd.DataFrame, rec: ServiceRecommendation) -> pd.DataFrame:
+    """A provider's unit costs in the recommendation's market: its service's, and for a care
+    home market its own care category's (the pooled market: a home with none)."""
+    costs = own_costs[own_costs["service"] == rec.service]
+    category = rec.config.care_category
+    if not category or "care_category" not in costs:
+        return costs
+    found = costs["care_category"].fillna("").astype(str)
+    return costs[found == ("" if category == "all" else category)]
 
 
 def write_provider_workbook(
@@ -195,12 +229,12 @@ def write_provider_workbook(
     own_costs = unit_costs[unit_costs["provider"] == provider]
     if "route" in own_costs and own_costs["route"].nunique() > 1:
         own_costs = own_costs[own_costs["route"] == "reported"]
-    for service, rec in recommendations.items():
+    for key, rec in recommendations.items():
         mine = rec.providers[rec.providers["provider"] == provider]
-        costs = own_costs[own_costs["service"] == service]
-        if mine.empty and costs.empty:
-            continue
-        title = SERVICE_TITLES.get(service, service)
+        costs = _own_market_costs(own_costs, rec)
+        if (mine.empty or mine["current_rate"].isna().all()) and costs.empty:
+            continue  # (the pooled care home market holds every home's costs)
+        title = SERVICE_TITLES.get(key, key)
         outcome.text(r, 0, title, "heading")
         r += 1
         row = mine.iloc[0] if len(mine) else None
@@ -221,7 +255,10 @@ def write_provider_workbook(
         r += 1
         if not costs.empty:
             sheet = book.add_sheet(f"{title} costs"[:31])
-            _cost_sheet(sheet, costs, market_lines(market, service), rec.unit, min_count)
+            category = rec.config.care_category or "all"
+            fnc = -float(mine["fnc"].iloc[0]) if len(mine) and "fnc" in mine else 0.0
+            lines = market_lines(market, rec.service, category)
+            _cost_sheet(sheet, costs, lines, rec.unit, min_count, 0.0 if fnc != fnc else fnc)
     outcome.print_setup(landscape=False)
     outcome.ws.activate()
     book.close()
@@ -246,9 +283,9 @@ def write_provider_workbooks(
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     providers: dict[str, None] = {}
-    for service, rec in recommendations.items():
+    for rec in recommendations.values():
         providers.update(dict.fromkeys(map(str, rec.providers["provider"])))
-        in_costs = unit_costs.loc[unit_costs["service"] == service, "provider"]
+        in_costs = unit_costs.loc[unit_costs["service"] == rec.service, "provider"]
         providers.update(dict.fromkeys(map(str, in_costs)))
     written = {}
     for provider in providers:

@@ -28,6 +28,11 @@ SERVICE_TITLES = {
     "home_care": "Home care",
     "care_home": "Care homes",
     "supported_living": "Supported living",
+    # care homes priced per care category (costofcare.recommend.markets)
+    "care_home.residential": "Care homes (residential)",
+    "care_home.nursing": "Care homes (nursing)",
+    "care_home.dual": "Care homes (dual)",
+    "care_home.all": "Care homes (no category)",
 }
 
 PROVIDER_COLUMNS = (
@@ -51,10 +56,12 @@ PROVIDER_COLUMNS = (
     ("proposed_spend_annual", "Proposed spend a year", "money0", 14),
     ("impact_annual", "Change a year", "money0", 13),
     ("roll_forward", "How the cost was rolled forward", None, 30),
+    # nursing and dual care homes: the total cost is net of it (costofcare.recommend.markets)
+    ("fnc", "Less NHS-funded nursing care", "money", 12),
 )
 COL = {key: i for i, (key, *_rest) in enumerate(PROVIDER_COLUMNS)}
 STYLE = {key: style for key, _label, style, _width in PROVIDER_COLUMNS}
-COST_PARTS = ("staffing", "non_staffing", "return", "other")
+COST_PARTS = ("staffing", "non_staffing", "return", "other", "fnc")
 
 #: Each provider's calculation after the method rate (None: the guardrails' own formula).
 PROVIDER_FORMULAS = (
@@ -283,7 +290,7 @@ def service_sheet(
     sheet: LiveSheet, rec: ServiceRecommendation, assumptions: Mapping[str, Cell]
 ) -> ServiceCells:
     """Write one service's sheet (see the module docstring); return the cells others link to."""
-    title = SERVICE_TITLES.get(rec.service, rec.service)
+    title = SERVICE_TITLES.get(rec.key, rec.key)
     sheet.text(0, 0, f"{title}: recommended rate per {rec.unit}", "title")
     sheet.text(
         1,
@@ -363,6 +370,16 @@ def _inputs_block(
     labels = {"uplift_min": "Smallest uplift allowed", "uplift_max": "Largest uplift allowed"}
     for key, value in rec.guardrails.limits().items():
         names[key] = ins.number(labels[key], value, "percent", "fraction", "config")
+    if rec.fnc_per_week is not None:
+        names["fnc_per_week"] = ins.linked(
+            "NHS-funded nursing care a week, on top",
+            "nhs_funded_nursing_care_weekly",
+            rec.fnc_per_week.value,
+            "money",
+            "GBP/week",
+            assumptions,
+            rec.fnc_per_week.source,
+        )
     if resolved.wage_floor is not None:
         names["floor_rate"] = _wage_floor_block(
             ins, resolved.wage_floor, names["weeks_per_year"], assumptions
@@ -438,13 +455,18 @@ def _provider_inputs(
             r, COL["volume_per_week"], volume, "number", input_cell=True
         )
         for key in COST_PARTS:
-            cells[key] = sheet.number(r, COL[key], row[key] if costed else None, "money")
+            value = row.get(key, 0.0) if costed else None
+            if key == "fnc" and not value:
+                value = None  # no NHS-funded nursing care: left blank (SUM reads it as 0)
+            cells[key] = sheet.number(r, COL[key], value, "money")
         cells["roll_forward"] = sheet.text(r, COL["roll_forward"], row.get("roll_forward", ""))
         if costed:
             parts = sheet.span(cells["staffing"], cells["other"])
+            net = "" if cells["fnc"].value is None else "+{fnc}"
             cells["total"] = sheet.named_formula(
-                r, COL["total"], "SUM({parts})", {"parts": parts}, row["total"], "money"
-            )
+                r, COL["total"], "SUM({parts})" + net, {"parts": parts, "fnc": cells["fnc"]},
+                row["total"], "money",
+            )  # fmt: skip
             cells["rolled_cost"] = sheet.named_formula(
                 r, COL["rolled_cost"], "SUM({targets})", {"targets": targets[row["provider"]]},
                 row["rolled_cost"], "money",

@@ -12,6 +12,7 @@ from .. import __version__
 from ..audit.clock import written_time
 from ..parameters.store import NON_CONFIRMED_COLUMNS
 from ..recommend.engine import ServiceRecommendation
+from ..recommend.markets import service_totals
 from ..recommend.sample import sample_sizes
 from .provider import DEFAULT_MIN_COUNT
 
@@ -61,6 +62,9 @@ def summary(
     has a ``sample_warning`` and the warning is listed in ``sample_warnings``.
     ``non_confirmed`` lists the figures the run used that are not confirmed (announced,
     forecast or assumption; :func:`non_confirmed_list`), empty when every figure is.
+    Care homes priced per care category have one entry per market (``care_home.nursing``,
+    ...: :mod:`costofcare.recommend.markets`); ``service_totals`` adds a service's markets
+    up.
     """
     sizes = sample_sizes(recommendations, min_count)
     services = {
@@ -74,6 +78,12 @@ def summary(
         "min_count": min_count,
         "sample_warnings": [s.warning() for s in sizes.values() if s.too_few],
         "non_confirmed": non_confirmed_list(non_confirmed),
+        "service_totals": {
+            service: {
+                key: value if key == "markets" else _num(value, 2) for key, value in totals.items()
+            }
+            for service, totals in service_totals(recommendations).items()
+        },
         "total": {
             "current_spend_annual": _num(sum(r.current_spend_annual for r in recs), 2),
             "proposed_spend_annual": _num(sum(r.proposed_spend_annual for r in recs), 2),
@@ -86,6 +96,8 @@ def _service_entry(rec: ServiceRecommendation, size) -> dict:
     """One service's figures: rates, uplift, spend, guardrails, sample size, how it was set."""
     priced = rec.providers[rec.providers["current_rate"].notna()]
     entry = {
+        "service": rec.service,
+        "care_category": rec.config.care_category or "",
         "method": rec.method.name,
         "method_label": rec.method.label,
         "unit": rec.unit,
@@ -116,6 +128,12 @@ def _service_entry(rec: ServiceRecommendation, size) -> dict:
         # sample size (costofcare.recommend.sample)
         "providers_behind": size.providers,
     }
+    if rec.fnc_per_week is not None:
+        entry["fnc_per_week"] = {
+            "value": _num(rec.fnc_per_week.value, 2),
+            "source": rec.fnc_per_week.source,
+            "note": "NHS-funded nursing care, paid by the NHS on top of the council's rate",
+        }
     if size.too_few:
         entry["sample_warning"] = size.warning()
     if rec.roll_forward is not None:

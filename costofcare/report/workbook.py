@@ -102,7 +102,7 @@ def _summary_sheet(
         "subtitle",
     )
     headers = [
-        ("Service", None, 18),
+        ("Service", None, 24),
         ("Method", None, 46),
         ("Effective", "date", 11),
         ("Providers", "integer", 9),
@@ -114,6 +114,7 @@ def _summary_sheet(
         ("Proposed spend a year", "money0", 15),
         ("Budget impact a year", "money0", 15),
         ("Cost returns behind the rate", "integer", 12),
+        ("NHS-funded nursing care a week", "money", 13),
     ]
     hr = 3
     sizes = sample_sizes(recs, min_count)
@@ -129,6 +130,7 @@ def _summary_sheet(
             sheet.formula(
                 total, j, "SUM({0})", [sheet.span(cells[0], cells[-1])], _sum, "total_money0"
             )
+        total += _service_subtotals(sheet, total + 1, recs, (current, proposed, impacts))
         # too few providers behind a rate (costofcare.recommend.sample): said under the table
         warnings = [s.warning() for s in sizes.values() if s.too_few]
         for i, warning in enumerate(warnings):
@@ -163,7 +165,29 @@ def _summary_rows(sheet: LiveSheet, recs, services, sizes, hr: int):
         )
         impacts.append(sheet.formula(r, 10, "{0}", [cells["budget_impact_annual"]], link, "money0"))
         sheet.number(r, 11, sizes[service].providers, "integer")
+        if rec.fnc_per_week is not None:
+            sheet.number(r, 12, rec.fnc_per_week.value, "money")
     return r, current, proposed, impacts
+
+
+def _service_subtotals(sheet: LiveSheet, row: int, recs, cells) -> int:
+    """Under the total: a service priced as several markets (care homes by care category)
+    added up, one row each; returns the rows written."""
+    keys = list(recs)
+    written = 0
+    for service in dict.fromkeys(rec.service for rec in recs.values()):
+        mine = [i for i, key in enumerate(keys) if recs[key].service == service]
+        if len(mine) < 2:
+            continue
+        r = row + written
+        title = SERVICE_TITLES.get(service, service)
+        sheet.text(r, 0, f"{title}, all categories", "total_label")
+        for j, column in zip((8, 9, 10), cells, strict=True):
+            picked = [column[i] for i in mine]
+            template = "SUM(" + ",".join(f"{{{k}}}" for k in range(len(picked))) + ")"
+            sheet.formula(r, j, template, picked, lambda *v: _sum(v), "total_money0")
+        written += 1
+    return written
 
 
 def _impact_chart(sheet: LiveSheet, first_row: int, last_row: int):
@@ -466,7 +490,9 @@ def write_recommendation_workbook(
     notes = book.add_sheet("Method notes")
 
     if config_rows is None:
-        config_rows = [row for rec in recommendations.values() for row in rec.config.as_rows()]
+        config_rows = list(  # care home markets share their settings: each row once
+            dict.fromkeys(row for rec in recommendations.values() for row in rec.config.as_rows())
+        )
     params_cells = _assumptions_sheet(assumptions, parameters, config_rows)
     cells = {
         service: service_sheet(service_sheets[service], rec, params_cells)

@@ -24,6 +24,22 @@ CATEGORIES = ("staffing", "non_staffing", "return")
 CARE_CATEGORIES = ("residential", "nursing", "dual")
 #: Unit cost columns naming a care home's market (reported from its return).
 CARE_COLUMNS = ("care_category", "enhanced_care")
+#: Other spellings of a care category the council's files may use (case aside): the care
+#: home template's types of home, and the common names of each registration.
+CARE_CATEGORY_ALIASES: dict[str, str] = {
+    "residential care": "residential",
+    "residential home": "residential",
+    "care home without nursing": "residential",
+    "nursing care": "nursing",
+    "nursing home": "nursing",
+    "care home with nursing": "nursing",
+    "residential and nursing": "dual",
+    "residential & nursing": "dual",
+    "nursing and residential": "dual",
+    "dual registered": "dual",
+    "dual-registered": "dual",
+    "dual registration": "dual",
+}
 
 #: Old spellings of a costing unit; ``None`` stands for the service's own unit.
 _OLD_UNITS: dict[str, str | None] = {
@@ -95,6 +111,15 @@ _PROVIDER_REFERENCE = Column(
     "The council's own reference for the provider's service; when both council files have "
     "it, a volume is matched to its rate by it.",
     required=False,
+)
+_COUNCIL_CARE_CATEGORY = Column(
+    "care_category",
+    "text",
+    "Care homes: the market the rate is bought in (residential, nursing or dual; "
+    "'Nursing home', 'Dual registered', ... are read with a warning). Blank: the matched "
+    "return's own category. A nursing or dual rate excludes NHS-funded nursing care.",
+    required=False,
+    allowed=CARE_CATEGORIES,
 )
 #: Columns of the council's files used only to match a row to its return or rate.
 MATCH_COLUMNS = (_REGISTRATION_NUMBER.name, _PROVIDER_REFERENCE.name)
@@ -332,10 +357,15 @@ VOLUMES = Table(
         ),
         _REGISTRATION_NUMBER,
         _PROVIDER_REFERENCE,
+        _COUNCIL_CARE_CATEGORY,
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
-    old_values={"service": SERVICE_ALIASES, "volume_unit": _OLD_UNITS},
+    old_values={
+        "service": SERVICE_ALIASES,
+        "volume_unit": _OLD_UNITS,
+        "care_category": CARE_CATEGORY_ALIASES,
+    },
     produced_by="the council (CSV)",
     used_by="scenarios (budget impact), benchmark (weighted statistics), recommend",
 )
@@ -358,10 +388,15 @@ CURRENT_RATES = Table(
         _VOLUME_UNIT,
         _REGISTRATION_NUMBER,
         _PROVIDER_REFERENCE,
+        _COUNCIL_CARE_CATEGORY,
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
-    old_values={"service": SERVICE_ALIASES, "volume_unit": _OLD_UNITS},
+    old_values={
+        "service": SERVICE_ALIASES,
+        "volume_unit": _OLD_UNITS,
+        "care_category": CARE_CATEGORY_ALIASES,
+    },
     produced_by="the council (CSV)",
     used_by="scenarios, recommend, report",
 )
