@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..configtools import close_matches, refuse_unknown
+from ..configtools import close_matches, fraction_text, refuse_unknown
 from ..errors import ConfigError, UserError
 
 __all__ = ["NIGHTS", "ON_UNMATCHED", "RUN_KEYS", "RunConfig", "example_config", "load_run_config"]
@@ -137,7 +137,7 @@ def _file(path: Path, run: Mapping, key: str, required: bool) -> Path | None:
 
 def _settings(path: Path, run: Mapping) -> tuple[float | None, int, str]:
     """``run.standard_occupancy``, ``run.min_count`` and ``run.supported_living_nights``."""
-    occupancy = run.get("standard_occupancy")
+    occupancy = fraction_text(run.get("standard_occupancy"))  # "95%" is 0.95
     if occupancy is not None and not (isinstance(occupancy, int | float) and 0 < occupancy <= 1):
         raise ConfigError(
             f"{path}: run.standard_occupancy must be above 0 and at most 1, got {occupancy!r}"
