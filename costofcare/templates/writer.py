@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -662,28 +662,93 @@ def read_providers_csv(path: str | Path) -> list[dict[str, str]]:
     return rows
 
 
+def _header_key(text: str) -> str:
+    """A header or label as a field id would spell it: ``"Provider Name"`` -> ``provider_name``."""
+    return "_".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def provider_columns(
+    spec: TemplateSpec, headers: list[str], where: str = "providers CSV"
+) -> tuple[dict[str, str], list[str]]:
+    """Which pre-fill field each column header of a providers CSV names, and the others.
+
+    A header matches a field a council may pre-fill by its id (``provider_name``), its
+    label as shown in the workbook (``Registration number``), or either written another way
+    (``Provider Name``, ``REGISTRATION-NUMBER``, ``Provider name`` for the label ``Provider
+    (legal entity) name``). Returns ``({header: field id}, [headers matching no field])``.
+
+    Raises
+    ------
+    UserError
+        Two headers naming the same field.
+
+    >>> from costofcare.templates import get_spec
+    >>> provider_columns(get_spec("home_care"), ["Provider Name", "Registration number", "Colour"])
+    ({'Provider Name': 'provider_name', 'Registration number': 'registration_number'}, ['Colour'])
+    """
+    names: dict[str, str] = {}
+    for f in spec.fields():
+        if f.prefill:
+            without_brackets = "".join(part.split(")")[-1] for part in f.label.split("("))
+            for spelling in (f.id, f.label, without_brackets):
+                names.setdefault(_header_key(spelling), f.id)
+    found: dict[str, str] = {}
+    unknown: list[str] = []
+    for header in headers:
+        field_id = names.get(_header_key(header))
+        if field_id is None:
+            unknown.append(header)
+            continue
+        twice = [h for h, f in found.items() if f == field_id]
+        if twice:
+            raise UserError(f"{where}: columns {twice[0]!r} and {header!r} both give {field_id}")
+        found[header] = field_id
+    return found, unknown
+
+
+def _warn(message: str) -> None:
+    import warnings
+
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def write_for_providers(
     spec: TemplateSpec | str,
     providers_csv: str | Path,
     outdir: str | Path,
     settings: GenerationSettings | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write one pre-filled workbook per row of a providers CSV.
 
     The CSV header names fields a council may pre-fill (``provider_name`` is required; see
-    ``docs/fields.md`` for the others). Files are named
-    ``<service>_<provider>[_<registration number>].xlsx`` using only safe characters;
+    ``docs/fields.md`` for the others), by id or by label (:func:`provider_columns`).
+    Columns that name no such field are left out, with one warning listing them. Files are
+    named ``<service>_<provider>[_<registration number>].xlsx`` using only safe characters;
     clashes get a numeric suffix.
+
+    Parameters
+    ----------
+    warn
+        Called with the warning about columns left out (default: :func:`warnings.warn`).
 
     Raises
     ------
     UserError
-        Missing ``provider_name`` column, an unknown column or a bad value, naming the CSV
-        line.
+        Missing ``provider_name`` column, two columns for one field or a bad value, naming the
+        CSV line.
     """
     if isinstance(spec, str):
         spec = get_spec(spec)
     rows = read_providers_csv(providers_csv)
+    columns, unknown = provider_columns(spec, list(rows[0]), str(providers_csv))
+    if unknown:
+        allowed = ", ".join(f.id for f in spec.fields() if f.prefill)
+        (warn or _warn)(
+            f"{providers_csv}: column(s) {', '.join(repr(u) for u in unknown)} left out: not "
+            f"a detail the {spec.service} template can pre-fill ({allowed})"
+        )
+    rows = [{columns[k]: v for k, v in row.items() if k in columns} for row in rows]
     if "provider_name" not in rows[0]:
         raise UserError(f"{providers_csv}: the providers CSV needs a provider_name column")
     outdir = Path(outdir)
