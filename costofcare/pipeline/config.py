@@ -86,15 +86,12 @@ class RunConfig:
 
 
 def example_config() -> Path:
-    """The bundled example run config (in a source checkout, ``workbooks/examples/run.toml``)."""
-    path = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "run.toml"
-    if not path.exists():
-        raise UserError(
-            "the bundled example data (workbooks/examples/) is not next to this installation; "
-            "run the demo from a clone of the repository, or pass your own config to "
-            "'costofcare run'"
-        )
-    return path
+    """The bundled example run config: ``workbooks/examples/run.toml`` in a source checkout;
+    in an installation without it, the same seeded market generated once into the user's
+    cache (:func:`costofcare.examples.inputs.default_folder`)."""
+    from ..examples.inputs import default_folder
+
+    return default_folder() / "run.toml"
 
 
 def _read_toml(path: Path) -> dict:
