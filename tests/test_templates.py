@@ -23,6 +23,7 @@ from costofcare.templates import (
     get_spec,
     write_template,
 )
+from costofcare.templates.check import CHECK_SHEET
 from costofcare.templates.docs import fields_markdown
 from costofcare.templates.spec import COST_GROUP_CATEGORY, Field
 from costofcare.templates.writer import (
@@ -333,6 +334,8 @@ def test_only_section_totals_are_formulas(books):
     spec = get_spec("care_home")
     formulas = []
     for ws in wb.worksheets:
+        if ws.title == CHECK_SHEET:
+            continue  # the self-check panel: formulas only (tests/test_templates_check.py)
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
