@@ -60,6 +60,8 @@ MAX_INPUT_MESSAGE = 255
 MAX_INPUT_TITLE = 32
 LINE_HEIGHT = 15.0
 """Points per line of 11-point text (Excel's default row height)."""
+CHARS_PER_WIDTH = 1.1
+"""Characters of prose a line holds per unit of column width (see :func:`text_lines`)."""
 PAPER_A4 = 9
 """xlsxwriter's paper code for A4."""
 OK_FILL, OK_FONT = "#C6EFCE", "#006100"
@@ -69,15 +71,16 @@ TO_DO_FILL, TO_DO_FONT = "#FFEB9C", "#9C5700"
 def text_lines(text: str, width: float, *, bold: bool = False) -> int:
     """Lines a wrapped cell of ``width`` (Excel character units) needs for ``text``.
 
-    Words are wrapped at one character fewer than the width (two for bold text), which
-    over- rather than under-estimates: LibreOffice and Excel do not grow a row to fit
-    wrapped text in a file that states no height, so the text would print over the rows
-    below it.
+    A column's width counts the digit "0" of the default font; a line of prose holds about
+    :data:`CHARS_PER_WIDTH` characters per unit (letters and spaces are narrower than "0").
+    Words are wrapped one character short of that (two for bold text), which over- rather
+    than under-estimates: LibreOffice and Excel do not grow a row to fit wrapped text in a
+    file that states no height, so the text would print over the rows below it.
 
     >>> text_lines("short", 20), text_lines("word " * 20, 20), text_lines("a\nb", 20)
     (1, 5, 2)
     """
-    chars = max(int(width) - (2 if bold else 1), 1)
+    chars = max(int(width * CHARS_PER_WIDTH) - (2 if bold else 1), 1)
     return sum(max(len(textwrap.wrap(part, chars)), 1) for part in str(text).split("\n"))
 
 
@@ -301,6 +304,7 @@ class _Formats:
         self.unit = wb.add_format({"font_color": "#595959", "valign": "top"})
         self.help = wb.add_format({"text_wrap": True, "font_color": "#404040", "valign": "top"})
         self.bold = wb.add_format({"bold": True})
+        self.bold_top = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
         self.total = wb.add_format({"bold": True, "num_format": "£#,##0", "top": 1})
         self.table_units = wb.add_format(
             {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "bottom"}
@@ -476,17 +480,17 @@ def _write_cover(wb, fmts: _Formats, spec: TemplateSpec, settings: GenerationSet
         r += 1
 
     for label, value in _cover_lines(spec, settings):
-        line(label, value, fmts.bold)
+        line(label, value, fmts.bold_top)
     heading("About this return")
     for text in spec.guidance:
-        line("", text, fmts.bold)
+        line("", text, fmts.bold_top)
     heading("How to fill it in")
     for text in HOW_TO:
-        line("", text, fmts.bold)
+        line("", text, fmts.bold_top)
     heading("Sheets")
     for sheet in spec.sheets:
-        line(sheet.name, "; ".join(s.title for s in sheet.sections), fmts.bold)
-    line(CHECK_SHEET, CHECK_ABOUT.format(unit=spec.unit.replace("_", " ")), fmts.bold)
+        line(sheet.name, "; ".join(s.title for s in sheet.sections), fmts.bold_top)
+    line(CHECK_SHEET, CHECK_ABOUT.format(unit=spec.unit.replace("_", " ")), fmts.bold_top)
     ws.protect("", PROTECT_OPTIONS)
     page_setup(ws, r - 1, 1, landscape=False)
 
