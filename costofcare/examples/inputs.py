@@ -72,7 +72,7 @@ def generated_folder() -> Path:
     return folder
 
 
-@dataclass
+@dataclass(repr=False)
 class ExampleInputs:
     """The example market read and shaped for the analysis steps (see the module notes)."""
 
@@ -85,6 +85,14 @@ class ExampleInputs:
     comparators: pd.DataFrame
     issues: pd.DataFrame
     config: dict
+
+    def __repr__(self) -> str:
+        # short, and without the folder's absolute path (notebooks are committed with outputs)
+        return (
+            f"ExampleInputs(folder={self.folder.name!r}: "
+            f"{self.unit_costs['provider'].nunique()} providers with unit costs, "
+            f"{len(self.workforce)} staffing rows, {len(self.issues)} issues)"
+        )
 
     def _repr_html_(self) -> str:
         status = self.ingest.returns["status"].value_counts().rename("returns").to_frame()
