@@ -63,17 +63,3 @@ def fraction_text(value):
         return float(match.group(1)) / 100
     return value
 
-
-def fraction_argument(text: str) -> float:
-    """An ``argparse`` type for an option taking a fraction: ``0.1`` or ``10%``.
-
-    >>> fraction_argument("10%"), fraction_argument("0.95")
-    (0.1, 0.95)
-    """
-    import argparse
-
-    value = fraction_text(text)
-    try:
-        return float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction; write 0.1 or 10%") from None

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from costofcare.cli import EPILOG, main, progress_wanted
-from costofcare.configtools import fraction_argument, fraction_text
+from costofcare.configtools import fraction_text
 from costofcare.errors import ConfigError
 from costofcare.pipeline.steps import returns_left_out
 from costofcare.recommend.config import parse_service
@@ -99,14 +99,11 @@ def test_a_return_left_out_for_two_reasons_is_counted_once():
 )
 def test_percent_text_is_a_fraction(text, fraction):
     assert fraction_text(text) == pytest.approx(fraction)
-    assert fraction_argument(text) == pytest.approx(fraction)
 
 
 def test_other_text_is_left_for_the_caller():
     assert fraction_text("CPI:2025-09") == "CPI:2025-09"
     assert fraction_text("10 percent") == "10 percent"
-    with pytest.raises(Exception, match="write 0.1 or 10%"):
-        fraction_argument("ten")
 
 
 def test_scenario_config_takes_percentages_where_it_takes_fractions():
