@@ -62,4 +62,3 @@ def fraction_text(value):
     if isinstance(value, str) and (match := _PERCENT.fullmatch(value)):
         return float(match.group(1)) / 100
     return value
-

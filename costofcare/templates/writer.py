@@ -77,7 +77,7 @@ def text_lines(text: str, width: float, *, bold: bool = False) -> int:
     than under-estimates: LibreOffice and Excel do not grow a row to fit wrapped text in a
     file that states no height, so the text would print over the rows below it.
 
-    >>> text_lines("short", 20), text_lines("word " * 20, 20), text_lines("a\nb", 20)
+    >>> text_lines("short", 20), text_lines("word " * 20, 20), text_lines("a\\nb", 20)
     (1, 5, 2)
     """
     chars = max(int(width * CHARS_PER_WIDTH) - (2 if bold else 1), 1)
