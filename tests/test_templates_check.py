@@ -266,6 +266,7 @@ def test_libreoffice_gives_the_cost_per_unit_the_costs_step_gives(recalculated, 
     assert got[f"Other operating costs per {noun}"] == pytest.approx(
         by_category["non_staffing"], rel=1e-9
     )
+    assert got[f"Return per {noun}"] == pytest.approx(by_category["return"], rel=1e-9)
     # 1 April 2025 to 31 March 2026: 365 days, both ends counted
     assert got["Weeks in the period"] == pytest.approx(365 / 7)
 

@@ -319,17 +319,19 @@ def _per_unit(spec: TemplateSpec, panel: CheckPanel, values: Mapping[str, object
         )
     )
     waiting = f"Shown once the period and {labels} are entered."
-    for key, label in (
-        ("staffing", f"Staffing per {noun}"),
-        ("non_staffing", f"Other operating costs per {noun}"),
-        ("total", f"Total cost per {noun}"),
+    returns = "{return_stated}" + ("+{return_margin}" if "return_margin" in panel.where else "")
+    for key, label, annual in (
+        ("staffing", f"Staffing per {noun}", "{staffing}"),
+        ("non_staffing", f"Other operating costs per {noun}", "{non_staffing}"),
+        ("return", f"Return per {noun}", f"({returns})"),
+        ("total", f"Total cost per {noun}", "{total}"),
     ):
         shown = "The figure the council compares across providers." if key == "total" else ""
         panel.add(
             CheckRow(
                 "rate",
                 label,
-                "IF(ISNUMBER({units}),{" + key + '}/{units},"")',
+                "IF(ISNUMBER({units})," + annual + '/{units},"")',
                 "",
                 f"£ per {noun}",
                 f'=IF(ISNUMBER({{units}}),"{shown}","{waiting}")',
