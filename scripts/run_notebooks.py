@@ -23,6 +23,7 @@ Needs the test or notebook extra (``pip install -e ".[test]"`` or ``".[notebook]
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -114,7 +115,9 @@ def _scrub(value):
     if isinstance(value, list):
         return [_scrub(v) for v in value]
     if isinstance(value, str):
-        return value.replace(f"{ROOT}/", "").replace(str(ROOT), ".")
+        for sep in {"/", os.sep}:
+            value = value.replace(f"{ROOT}{sep}", "")
+        return value.replace(str(ROOT), ".")
     return value
 
 

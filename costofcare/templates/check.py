@@ -183,9 +183,10 @@ def _blank_counts(
         )
 
 
-def _cost_totals(spec: TemplateSpec, places, panel: CheckPanel) -> None:
-    """Annual costs by category, as the costs step adds them up (see the module notes)."""
-    from ..costs.reported import RETURN_LINE, STAFF_AMOUNTS
+def _annual_by_category(spec: TemplateSpec, places) -> dict[str, str]:
+    """Formulas of the annual £ of each category (``staffing``, ``non_staffing``,
+    ``return``: stated in £ only), added up as the costs step adds up a return."""
+    from ..costs.reported import STAFF_AMOUNTS
 
     tables = {t.id: t for t in spec.tables()}
     singles = {
@@ -214,12 +215,25 @@ def _cost_totals(spec: TemplateSpec, places, panel: CheckPanel) -> None:
             sumif = f'SUMIF({group},"{heading}",{cost})'
             not_non_staffing.append(sumif)
             (staffing if category == "staffing" else returns).append(sumif)
+    return {
+        "staffing": "+".join(staffing) or "0",
+        "non_staffing": "+".join(non_staffing) + "".join(f"-{x}" for x in not_non_staffing),
+        "return": "+".join(returns),
+    }
+
+
+def _cost_totals(spec: TemplateSpec, places, panel: CheckPanel) -> None:
+    """Annual costs by category and the return worked out from the margin asked for."""
+    from ..costs.reported import RETURN_LINE
+
+    annual = _annual_by_category(spec, places)
+    lines = {f.cost_line for f in spec.cost_fields() if f.category == "return"}
     panel.add(CheckRow("section", "Your costs in the period (£ a year)"))
     panel.add(
         CheckRow(
             "money",
             "Staffing",
-            "+".join(staffing) or "0",
+            annual["staffing"],
             0.0,
             "£ a year",
             "Staffing table: gross pay, employer NI, employer pension and agency spend; "
@@ -231,7 +245,7 @@ def _cost_totals(spec: TemplateSpec, places, panel: CheckPanel) -> None:
         CheckRow(
             "money",
             "Other operating costs",
-            "+".join(non_staffing) + "".join(f"-{x}" for x in not_non_staffing),
+            annual["non_staffing"],
             0.0,
             "£ a year",
             "Every non-staffing line of the Costs sheet and other costs.",
@@ -242,17 +256,17 @@ def _cost_totals(spec: TemplateSpec, places, panel: CheckPanel) -> None:
         CheckRow(
             "money",
             "Return stated in £",
-            "+".join(returns),
+            annual["return"],
             0.0,
             "£ a year",
             "Surplus in the year"
-            + (" and return on capital" if len(singles["return"]) > 1 else "")
+            + (" and return on capital" if "Return on capital" in lines else "")
             + ".",
             "return_stated",
         )
     )
     return_fields = [f.id for f in spec.cost_fields() if f.cost_line == RETURN_LINE]
-    rate = own.get("return_on_operations_rate")
+    rate = _own_ids(spec).get("return_on_operations_rate")
     if rate:
         panel.add(
             CheckRow(

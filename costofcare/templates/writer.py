@@ -1,8 +1,11 @@
 """Write a provider cost workbook (xlsx) from a :class:`~.spec.TemplateSpec`.
 
 The workbook has a cover sheet (guidance and the council's generation settings), one input
-sheet per :class:`~.spec.SheetSpec`, and a hidden ``_template`` sheet naming the template
-kind, service and version. On the input sheets:
+sheet per :class:`~.spec.SheetSpec`, a locked ``Check`` sheet of live formulas for the
+manager (:mod:`.check`), and a hidden ``_template`` sheet naming the template kind, service
+and version. Every visible sheet prints on A4 one page wide with its title row repeated
+(:func:`page_setup`), and every row of wrapped text is as tall as its text needs
+(:func:`row_height`). On the input sheets:
 
 - every input cell is unlocked and shaded; labels, units and help are locked and every sheet
   is protected *without* a password (a provider who needs more table rows can unprotect it);
