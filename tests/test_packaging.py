@@ -74,3 +74,72 @@ def test_without_a_source_tree_the_example_is_generated_once_into_the_cache(tmp_
     stamp = (folder / "run.toml").stat().st_mtime_ns
     assert inputs.generated_folder() == folder  # reused, not written again
     assert (folder / "run.toml").stat().st_mtime_ns == stamp
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    """The wheel ``pip wheel .`` builds, from this checkout, without network access."""
+    import shutil
+    import subprocess
+    import sys
+
+    pytest.importorskip("setuptools", minversion="77")
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    for name in ("pyproject.toml", "README.md", "LICENSE"):  # a copy: builds write build/
+        shutil.copy(ROOT / name, source / name)
+    shutil.copytree(
+        ROOT / "costofcare", source / "costofcare", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(out), str(source)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    (built,) = out.glob("costofcare-*-py3-none-any.whl")
+    return built
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_the_package_data_license_and_command(wheel):
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    package = ROOT / "costofcare"
+    for path in package.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            assert path.relative_to(ROOT).as_posix() in names, path
+    assert not any(n.startswith(("tests/", "workbooks/", "notebooks/")) for n in names)
+    dist = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+    metadata = zipfile.ZipFile(wheel).read(f"{dist}/METADATA").decode()
+    assert "License-Expression: MIT" in metadata
+    assert f"{dist}/licenses/LICENSE" in names
+    entry_points = zipfile.ZipFile(wheel).read(f"{dist}/entry_points.txt").decode()
+    assert "costofcare = costofcare.cli:main" in entry_points
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_runs_away_from_the_source_tree(wheel, tmp_path):
+    """Unpacked where no workbooks/ folder is beside it, as pip installs it: parameters load
+    from package data and the example market comes from the cache, not from this checkout."""
+    import os
+    import subprocess
+    import sys
+    import zipfile
+
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = (
+        "from costofcare.examples.inputs import default_folder\n"
+        "from costofcare.parameters import load\n"
+        "print(load().value('national_living_wage_hourly', on='2025-04-01'))\n"
+        "print(default_folder())\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(site), COSTOFCARE_CACHE=str(tmp_path / "cache"))
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    wage, folder = run.stdout.split()
+    assert float(wage) == 12.21  # the National Living Wage from 1 April 2025
+    assert Path(folder) == tmp_path / "cache" / "example-market-0.1.0"
+    assert (Path(folder) / "run.toml").is_file()
