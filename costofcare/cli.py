@@ -36,7 +36,7 @@ examples:
   costofcare verify out/run                     recompute the run from its manifest: same outputs?
   costofcare template home_care -o home-care-return.xlsx
   costofcare ingest returns/ -o out/ingest
-  costofcare price home_care workbooks/examples/drivers/ukhca_2020_21.toml
+  costofcare price home_care workbooks/examples/drivers/hca-minimum-price-2020-21.toml
   costofcare params --on 2025-04-01             parameters in force on a date, with sources
   costofcare params --on 2025-04-01 --format csv
   costofcare --version
@@ -63,7 +63,35 @@ def add_verb(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.set_defaults(func=func)
+    # --debug after the verb too; SUPPRESS keeps a --debug given before the verb
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the full traceback when something fails",
+    )
     return parser
+
+
+def progress_wanted(args: argparse.Namespace) -> bool:
+    """Whether to draw a progress bar: not ``--no-progress``, and stderr is a terminal (a
+    bar written to a log file or a pipe is only noise)."""
+    return not getattr(args, "no_progress", False) and sys.stderr.isatty()
+
+
+def _misspelt_verb(parser: argparse.ArgumentParser, argv: list[str]) -> str | None:
+    """A "did you mean" message when the first word that is not an option is not a verb."""
+    from .configtools import close_matches
+
+    verbs = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for word in argv:
+        if word.startswith("-"):
+            continue
+        if word in verbs:
+            return None
+        hint = close_matches(word, verbs) or f"; the commands are: {', '.join(verbs)}"
+        return f"costofcare: error: {word!r} is not a command{hint}"
+    return None
 
 
 def read_checked(table: str, path, error: type[UserError] = UserError, require=()):
@@ -99,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    misspelt = _misspelt_verb(parser, argv)
+    if misspelt:
+        print(misspelt, file=sys.stderr)
+        return EXIT_USER_ERROR
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

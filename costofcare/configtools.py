@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
@@ -44,3 +45,20 @@ def config_date(value, where: str) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ConfigError(f"{where}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+_PERCENT = re.compile(r"\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*")
+
+
+def fraction_text(value):
+    """``"10%"`` read as the fraction ``0.1``; anything else comes back unchanged.
+
+    Where a config key or command-line option takes a fraction (0.1 for 10%), a percentage
+    written as text is accepted too; the caller still checks the number's range.
+
+    >>> fraction_text("12.5%"), fraction_text(" -2 % "), fraction_text(0.04), fraction_text("CPI")
+    (0.125, -0.02, 0.04, 'CPI')
+    """
+    if isinstance(value, str) and (match := _PERCENT.fullmatch(value)):
+        return float(match.group(1)) / 100
+    return value

@@ -282,7 +282,7 @@ def test_parameter_references_resolve_from_dated_parameters():
             "unknown key(s) cap",
         ),
         (
-            {"method": "percentile", "effective_date": "2026-04-06", "uplift_max": "10%"},
+            {"method": "percentile", "effective_date": "2026-04-06", "uplift_max": "ten percent"},
             "uplift_max: expected a number",
         ),
         (

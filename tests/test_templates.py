@@ -23,6 +23,7 @@ from costofcare.templates import (
     get_spec,
     write_template,
 )
+from costofcare.templates.check import CHECK_SHEET
 from costofcare.templates.docs import fields_markdown
 from costofcare.templates.spec import COST_GROUP_CATEGORY, Field
 from costofcare.templates.writer import (
@@ -333,6 +334,8 @@ def test_only_section_totals_are_formulas(books):
     spec = get_spec("care_home")
     formulas = []
     for ws in wb.worksheets:
+        if ws.title == CHECK_SHEET:
+            continue  # the self-check panel: formulas only (tests/test_templates_check.py)
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
@@ -394,7 +397,7 @@ def test_one_prefilled_workbook_per_provider_row(tmp_path):
 @pytest.mark.parametrize(
     ("csv_text", "message"),
     [
-        ("provider_name,colour\nA,red\n", "row 2: 'colour' cannot be pre-filled"),
+        ("Provider Name,provider_name\nA,B\n", "'Provider Name' and 'provider_name' both"),
         ("provider_name,regulator\nA,Ofsted\n", "row 2: pre-fill value 'Ofsted' for regulator"),
         ("provider_name,locality\nA,North\n,South\n", "row 3: provider_name is blank"),
         ("locality\nNorth\n", "needs a provider_name column"),
@@ -406,6 +409,36 @@ def test_provider_csv_mistakes_are_named(tmp_path, csv_text, message):
     csv.write_text(csv_text, encoding="utf-8")
     with pytest.raises(UserError, match=re.escape(message)):
         write_for_providers("home_care", csv, tmp_path / "out")
+
+
+def test_friendly_headers_are_read_and_other_columns_left_out_with_a_warning(tmp_path):
+    csv = tmp_path / "providers.csv"
+    csv.write_text(
+        "Provider Name,Registration number,Colour,CONTACT-EMAIL,Notes\n"
+        "Acme Care Ltd,1-111111111,red,a@acme.example,call first\n",
+        encoding="utf-8",
+    )
+    warned: list[str] = []
+    (path,) = write_for_providers("home_care", csv, tmp_path / "out", warn=warned.append)
+    assert path.name == "home_care_acme-care-ltd_1-111111111.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert named_cell(wb, "provider_name")[1].value == "Acme Care Ltd"
+    assert named_cell(wb, "registration_number")[1].value == "1-111111111"
+    assert named_cell(wb, "contact_email")[1].value == "a@acme.example"
+    assert len(warned) == 1
+    assert (
+        "column(s) 'Colour', 'Notes' left out: not a detail the home_care template" in (warned[0])
+    )
+
+
+def test_cli_prints_the_left_out_columns_as_a_warning(tmp_path, capsys):
+    csv = tmp_path / "providers.csv"
+    csv.write_text("provider_name,colour\nA,red\n", encoding="utf-8")
+    argv = ["template", "home_care", "--providers", str(csv), "-o", str(tmp_path / "out")]
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("warning: ") and "'colour' left out" in err
+    assert (tmp_path / "out" / "home_care_a.xlsx").exists()
 
 
 def test_safe_file_stem():

@@ -31,11 +31,51 @@ EXAMPLE_FOLDER_PARTS = ("workbooks", "examples")
 
 
 def default_folder() -> Path:
-    """``workbooks/examples`` of the source tree this package was imported from."""
-    return Path(__file__).resolve().parents[2].joinpath(*EXAMPLE_FOLDER_PARTS)
+    """The example market: ``workbooks/examples`` of the source tree this package was
+    imported from, or, in an installation without the source tree (``pip install`` of a
+    wheel), the same market generated once into the user's cache (:func:`generated_folder`).
+    """
+    committed = Path(__file__).resolve().parents[2].joinpath(*EXAMPLE_FOLDER_PARTS)
+    if (committed / "run.toml").is_file():
+        return committed
+    return generated_folder()
 
 
-@dataclass
+def _cache_root() -> Path:
+    """The user's cache folder: ``%LOCALAPPDATA%`` on Windows, ``$XDG_CACHE_HOME`` or
+    ``~/.cache`` elsewhere (``COSTOFCARE_CACHE`` overrides both)."""
+    import os
+
+    for variable in ("COSTOFCARE_CACHE", "LOCALAPPDATA", "XDG_CACHE_HOME"):
+        if os.environ.get(variable):
+            root = Path(os.environ[variable])
+            return root if variable == "COSTOFCARE_CACHE" else root / "costofcare"
+    return Path.home() / ".cache" / "costofcare"
+
+
+def generated_folder() -> Path:
+    """The seeded example market (the committed one's generator and seed), written once into
+    the user's cache and reused; a folder left half-written is written again."""
+    import shutil
+    import tempfile
+
+    from .. import __version__
+    from .market import generate_market
+    from .write import write_market
+
+    folder = _cache_root() / f"example-market-{__version__}"
+    if (folder / "COMPLETE").is_file():
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".example-") as tmp:
+        write_market(generate_market(), Path(tmp) / "market")
+        (Path(tmp) / "market" / "COMPLETE").write_text("written by costofcare\n")
+        shutil.rmtree(folder, ignore_errors=True)
+        Path(tmp, "market").replace(folder)
+    return folder
+
+
+@dataclass(repr=False)
 class ExampleInputs:
     """The example market read and shaped for the analysis steps (see the module notes)."""
 
@@ -49,6 +89,14 @@ class ExampleInputs:
     issues: pd.DataFrame
     config: dict
     nursing_care: pd.DataFrame | None = None
+
+    def __repr__(self) -> str:
+        # short, and without the folder's absolute path (notebooks are committed with outputs)
+        return (
+            f"ExampleInputs(folder={self.folder.name!r}: "
+            f"{self.unit_costs['provider'].nunique()} providers with unit costs, "
+            f"{len(self.workforce)} staffing rows, {len(self.issues)} issues)"
+        )
 
     def _repr_html_(self) -> str:
         status = self.ingest.returns["status"].value_counts().rename("returns").to_frame()

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
-from ..cli import add_verb
+from ..cli import add_verb, progress_wanted
 from ..errors import EXIT_OK, EXIT_VALIDATION_ERRORS, UserError
 from ..outfolder import output_folder
 from .archive import DEFAULT_LIMITS
@@ -27,7 +26,7 @@ what it does:
   parts, encryption, DTDs); formulas are never evaluated and macros never run; files
   are only read. Inputs are found by their named cells and tables, or by their labels
   when those are gone (the issues say so). Values are read the way people type them
-  ("£1,234.50", "12.5%%", 15 in a percentage field, "N/A", "nil", "-", dates as text or
+  ("£1,234.50", "12.5%", 15 in a percentage field, "N/A", "nil", "-", dates as text or
   serials): anything assumed is a warning, anything unreadable an error naming the cell.
   A file that cannot be read as a template is listed as rejected with the reason and
   the batch carries on.
@@ -122,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             limits=limits,
             check_wages=not args.no_wage_check,
-            progress=not args.no_progress and sys.stderr.isatty(),
+            progress=progress_wanted(args),
             formats=formats,
             workbook=not args.no_workbook,
         )

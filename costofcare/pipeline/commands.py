@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli import add_verb
+from ..cli import add_verb, progress_wanted
 from .config import example_config
 from .run import RunResult, run
 from .write import check_output_folder, write_run
@@ -158,7 +158,7 @@ def register(subparsers) -> None:
 def _run_and_write(config, args) -> tuple[RunResult, dict[str, Path]]:
     out = Path(args.output)
     check_output_folder(out, replace=args.replace)  # before the work, not after
-    result = run(config, workers=args.workers, progress=not args.no_progress, say=print)
+    result = run(config, workers=args.workers, progress=progress_wanted(args), say=print)
     paths = write_run(result, out, replace=args.replace)
     print(f"      written to {out}")
     return result, paths

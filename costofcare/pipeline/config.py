@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..configtools import close_matches, refuse_unknown
+from ..configtools import close_matches, fraction_text, refuse_unknown
 from ..errors import ConfigError, UserError
 
 __all__ = [
@@ -108,15 +108,12 @@ class RunConfig:
 
 
 def example_config() -> Path:
-    """The bundled example run config (in a source checkout, ``workbooks/examples/run.toml``)."""
-    path = Path(__file__).resolve().parents[2] / "workbooks" / "examples" / "run.toml"
-    if not path.exists():
-        raise UserError(
-            "the bundled example data (workbooks/examples/) is not next to this installation; "
-            "run the demo from a clone of the repository, or pass your own config to "
-            "'costofcare run'"
-        )
-    return path
+    """The bundled example run config: ``workbooks/examples/run.toml`` in a source checkout;
+    in an installation without it, the same seeded market generated once into the user's
+    cache (:func:`costofcare.examples.inputs.default_folder`)."""
+    from ..examples.inputs import default_folder
+
+    return default_folder() / "run.toml"
 
 
 def _read_toml(path: Path) -> dict:
@@ -159,7 +156,7 @@ def _file(path: Path, run: Mapping, key: str, required: bool) -> Path | None:
 
 def _settings(path: Path, run: Mapping) -> tuple[float | None, int, str]:
     """``run.standard_occupancy``, ``run.min_count`` and ``run.supported_living_nights``."""
-    occupancy = run.get("standard_occupancy")
+    occupancy = fraction_text(run.get("standard_occupancy"))  # "95%" is 0.95
     if occupancy is not None and not (isinstance(occupancy, int | float) and 0 < occupancy <= 1):
         raise ConfigError(
             f"{path}: run.standard_occupancy must be above 0 and at most 1, got {occupancy!r}"

@@ -30,6 +30,7 @@ from .steps import (
     non_confirmed_used,
     nursing_care,
     recommend,
+    returns_left_out,
     roll_comparators,
     run_scenarios,
 )
@@ -159,7 +160,7 @@ def run(
     left_out = left_out_table(ingest.returns, tables.issues)
     say(
         f"[2/5] unit costs: {tables.unit_costs['provider'].nunique()} providers in the market; "
-        f"{len(left_out)} returns left out (see costs/left_out.csv)"
+        f"{returns_left_out(left_out)} returns left out (see costs/left_out.csv)"
     )
     scenarios = run_scenarios(cfg, tables, params, say=say)
     fnc = nursing_care(tables.unit_costs, ingest.values, params)

@@ -22,6 +22,7 @@ __all__ = [
     "benchmark_market",
     "ingest_returns",
     "left_out_table",
+    "returns_left_out",
     "market_route",
     "market_tables",
     "non_confirmed_used",
@@ -137,6 +138,12 @@ def left_out_table(returns: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
     )
     table = left.merge(returns, on="return_id", how="left")
     return table[[*RETURN_COLUMNS, "severity", "code", "left_out_because"]]
+
+
+def returns_left_out(left_out: pd.DataFrame) -> int:
+    """How many returns :func:`left_out_table` lists: each return once, however many reasons
+    it was left out for."""
+    return int(left_out["return_id"].nunique())
 
 
 @dataclass

@@ -36,7 +36,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ..configtools import config_date
+from ..configtools import close_matches, config_date, fraction_text
 from ..errors import ConfigError, UserError
 from ..scenarios.budget import budget_weeks
 from . import budget as _budget  # noqa: F401  (registers the budget methods)
@@ -142,6 +142,8 @@ _COUNT_KEYS = {"min_providers"}
 _TEXT_KEYS = {"method", "wage_floor"}
 _DATE_KEYS = {"effective_date", "base_date"}
 _CHANGE_KEYS = {"wage_change", "price_change"}
+#: number keys that are fractions, so "10%" is read as 0.1 (as in the change keys)
+_FRACTION_KEYS = {"uplift_min", "uplift_max"}
 _COMMON_KEYS = (
     "method",
     *sorted(
@@ -157,6 +159,8 @@ def _common_value(key: str, value, name: str):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(f"{name} must be a whole number of at least 1, got {value!r}")
         return value
+    if key in _FRACTION_KEYS or key in _CHANGE_KEYS:
+        value = fraction_text(value)  # "10%" is 0.1
     if key in _NUMBER_KEYS:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{name}: expected a number, got {value!r}")
@@ -198,6 +202,7 @@ def parse_service(service: str, mapping: Mapping) -> ServiceConfig:
     if unknown:
         others = sorted(set(unknown) & KNOWN_KEYS)
         hint = f" ({', '.join(others)}: not a setting of method {cls.name})" if others else ""
+        hint = hint or close_matches(unknown[0], sorted(known))
         raise ConfigError(
             f"{where}: unknown key(s) {', '.join(unknown)}{hint}; "
             f"known keys: {', '.join(sorted(known))}"

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..configtools import fraction_text
 from ..errors import ConfigError, UserError
 from .guardrails import Guardrails
 
@@ -219,6 +220,8 @@ class Method(ABC):
                 continue
             value, name = mapping[f.name], f"{where}.{f.name}"
             if "float" in str(f.type):
+                if not f.name.endswith("_annual"):  # a fraction: "50%" is 0.5 (not £ sums)
+                    value = fraction_text(value)
                 if isinstance(value, bool) or not isinstance(value, int | float):
                     raise ConfigError(f"{name}: expected a number, got {value!r}")
                 value = float(value)

@@ -19,7 +19,7 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from ..configtools import close_matches, config_date, refuse_unknown
+from ..configtools import close_matches, config_date, fraction_text, refuse_unknown
 from ..errors import ConfigError, UserError
 from .indexation import UserSeries
 from .montecarlo import Distribution
@@ -91,6 +91,11 @@ def _number(value, where: str, low: float | None = None, high: float | None = No
     return float(value)
 
 
+def _fraction(value, where: str, low: float | None = None, high: float | None = None) -> float:
+    """A fraction: a number (0.1) or a percentage written as text ("10%")."""
+    return _number(fraction_text(value), where, low, high)
+
+
 def _whole_number(value, where: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ConfigError(f"{where}: a whole number from {low} to {high}, got {value!r}")
@@ -129,7 +134,7 @@ _WAGE_READERS = {
     "policy": ("policy", _text),
     "differential": ("differential", _text),
     "rate_per_hour": ("rate_per_hour", partial(_number, low=0)),
-    "pay_increase": ("pay_increase", partial(_number, low=-0.99, high=10)),
+    "pay_increase": ("pay_increase", partial(_fraction, low=-0.99, high=10)),
     "adoption_date": ("adoption_date", _date),
     "base_floor": ("base_floor", _base_floor),
 }
@@ -315,7 +320,7 @@ def percentiles_from_config(values, where: str = "monte_carlo.percentiles") -> t
     """
     if not isinstance(values, list) or not values:
         raise ConfigError(f"{where}: a list of fractions such as [0.1, 0.5, 0.9]")
-    numbers = [_number(p, where, 0) for p in values]
+    numbers = [_fraction(p, where, 0) for p in values]
     if all(p <= 1 for p in numbers):
         return tuple(numbers)
     fractions = [p for p in numbers if 0 < p < 1]
@@ -438,11 +443,11 @@ def _settings_from_dict(data: Mapping) -> RunSettings:
         base_parameters_on=_optional(base, "parameters_on", "base.parameters_on", _date),
         employment_allowance=allowance,
         pension_employer_rate=_optional(
-            oncosts, "pension_employer_rate", "oncosts.pension_employer_rate", _number, 0, 1
+            oncosts, "pension_employer_rate", "oncosts.pension_employer_rate", _fraction, 0, 1
         ),
         weeks_per_year=_optional(budget, "weeks_per_year", "budget.weeks_per_year", _number, 1, 53),
         years=years,
-        volume_growth_per_year=_number(
+        volume_growth_per_year=_fraction(
             budget.get("volume_growth_per_year", 0.0), "budget.volume_growth_per_year", -0.99, 10
         ),
     )
@@ -472,7 +477,7 @@ def _series_from_dict(name: str, spec: Mapping) -> UserSeries:
             for m, v in levels.items()
         },
         base=_optional(spec, "base", f"{where}.base", _text),
-        annual_rates=tuple(_number(r, f"{where}.annual_rates", -0.99, 10) for r in rates),
+        annual_rates=tuple(_fraction(r, f"{where}.annual_rates", -0.99, 10) for r in rates),
         months=months,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..cli import add_verb
@@ -21,11 +22,13 @@ examples:
 Services: home_care (per contact hour), care_home (per resident week), supported_living
 (per support hour). Hyphens are accepted (home-care).
 
---providers: a CSV with a header row of field ids and one row per provider; each row gives
-one workbook with those details filled in. provider_name is required; the other columns a
-council may fill are service_name, regulator, registration_number, locality, postcode,
-organisation_type, contact_name, contact_email, contact_phone (and home_type for care
-homes). Files are named <service>_<provider>_<registration number>.xlsx.
+--providers: a CSV with a header row and one row per provider; each row gives one workbook
+with those details filled in. Headers are field ids or labels, written any way
+(provider_name, "Provider Name", "Registration number"). provider_name is required; the
+other columns a council may fill are service_name, regulator, registration_number,
+locality, postcode, organisation_type, contact_name, contact_email, contact_phone (and
+home_type for care homes); any other column is left out with a warning. Files are named
+<service>_<provider>_<registration number>.xlsx.
 """
 
 
@@ -81,6 +84,10 @@ def settings_from_args(args) -> GenerationSettings:
     )
 
 
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
 def run(args) -> int:
     services = _services(args.service)
     settings = settings_from_args(args)
@@ -96,7 +103,7 @@ def run(args) -> int:
     for service in services:
         spec = get_spec(service, args.template_version)
         if args.providers:
-            written += write_for_providers(spec, args.providers, out, settings)
+            written += write_for_providers(spec, args.providers, out, settings, warn=_warn)
         elif many:
             written.append(write_template(spec, out / f"{service}.xlsx", settings))
         else:

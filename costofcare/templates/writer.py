@@ -1,8 +1,11 @@
 """Write a provider cost workbook (xlsx) from a :class:`~.spec.TemplateSpec`.
 
 The workbook has a cover sheet (guidance and the council's generation settings), one input
-sheet per :class:`~.spec.SheetSpec`, and a hidden ``_template`` sheet naming the template
-kind, service and version. On the input sheets:
+sheet per :class:`~.spec.SheetSpec`, a locked ``Check`` sheet of live formulas for the
+manager (:mod:`.check`), and a hidden ``_template`` sheet naming the template kind, service
+and version. Every visible sheet prints on A4 one page wide with its title row repeated
+(:func:`page_setup`), and every row of wrapped text is as tall as its text needs
+(:func:`row_height`). On the input sheets:
 
 - every input cell is unlocked and shaded; labels, units and help are locked and every sheet
   is protected *without* a password (a provider who needs more table rows can unprotect it);
@@ -26,7 +29,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +39,8 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from ..errors import UserError
 from ..xlsx import safe_workbook
+from .check import CHECK_SHEET, check_panel
+from .check import COLUMN_WIDTHS as CHECK_WIDTHS
 from .spec import TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec, get_spec
 
 COVER_SHEET = "Cover"
@@ -45,6 +51,9 @@ FIXED_CREATED = dt.datetime(2026, 1, 1, 0, 0, 0)
 
 LABEL_COL, INPUT_COL, UNIT_COL, HELP_COL = 0, 1, 2, 3
 COLUMN_WIDTHS = {LABEL_COL: 46, INPUT_COL: 20, UNIT_COL: 14, HELP_COL: 80}
+HELP_WIDTH_BESIDE_TABLE = 40
+"""Help column width on a sheet whose table runs through it (the staffing table): the help
+wraps onto more lines rather than one table column printing 80 characters wide."""
 INPUT_FILL = "#FFF2CC"
 HEADING_FILL = "#1F4E79"
 SECTION_FILL = "#DDEBF7"
@@ -52,6 +61,49 @@ DATE_MIN = dt.date(2000, 1, 1)
 DATE_MAX = dt.date(2099, 12, 31)
 MAX_INPUT_MESSAGE = 255
 MAX_INPUT_TITLE = 32
+LINE_HEIGHT = 15.0
+"""Points per line of 11-point text (Excel's default row height)."""
+CHARS_PER_WIDTH = 1.1
+"""Characters of prose a line holds per unit of column width (see :func:`text_lines`)."""
+PAPER_A4 = 9
+"""xlsxwriter's paper code for A4."""
+OK_FILL, OK_FONT = "#C6EFCE", "#006100"
+TO_DO_FILL, TO_DO_FONT = "#FFEB9C", "#9C5700"
+
+
+def text_lines(text: str, width: float, *, bold: bool = False) -> int:
+    """Lines a wrapped cell of ``width`` (Excel character units) needs for ``text``.
+
+    A column's width counts the digit "0" of the default font; a line of prose holds about
+    :data:`CHARS_PER_WIDTH` characters per unit (letters and spaces are narrower than "0").
+    Words are wrapped one character short of that (two for bold text), which over- rather
+    than under-estimates: LibreOffice and Excel do not grow a row to fit wrapped text in a
+    file that states no height, so the text would print over the rows below it.
+
+    >>> text_lines("short", 20), text_lines("word " * 20, 20), text_lines("a\\nb", 20)
+    (1, 5, 2)
+    """
+    chars = max(int(width * CHARS_PER_WIDTH) - (2 if bold else 1), 1)
+    return sum(max(len(textwrap.wrap(part, chars)), 1) for part in str(text).split("\n"))
+
+
+def row_height(cells: list[tuple[str, float]], *, bold: bool = False) -> float:
+    """Height in points of a row whose wrapped cells are ``(text, column width)`` pairs."""
+    lines = max((text_lines(t, w, bold=bold) for t, w in cells if t), default=1)
+    return LINE_HEIGHT * lines
+
+
+def page_setup(ws, last_row: int, last_col: int, *, landscape: bool = True) -> None:
+    """Print set-up of a visible sheet: A4, one page wide, the used range as the print area,
+    the title row repeated on every page and the sheet name and page number in the footer."""
+    if landscape:
+        ws.set_landscape()
+    ws.set_paper(PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.print_area(0, 0, last_row, last_col)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.set_footer("&L&A&RPage &P of &N")
 
 
 @dataclass(frozen=True)
@@ -255,11 +307,28 @@ class _Formats:
         self.unit = wb.add_format({"font_color": "#595959", "valign": "top"})
         self.help = wb.add_format({"text_wrap": True, "font_color": "#404040", "valign": "top"})
         self.bold = wb.add_format({"bold": True})
+        self.bold_top = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
         self.total = wb.add_format({"bold": True, "num_format": "£#,##0", "top": 1})
         self.table_units = wb.add_format(
             {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "bottom"}
         )
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.note_wrap = wb.add_format(
+            {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"}
+        )
+        self.table_header = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.ok = wb.add_format({"bg_color": OK_FILL, "font_color": OK_FONT})
+        self.to_do = wb.add_format({"bg_color": TO_DO_FILL, "font_color": TO_DO_FONT})
+        self.figure = {
+            kind: wb.add_format({"num_format": fmt, "valign": "top", "bold": kind == "rate"})
+            for kind, fmt in (
+                ("count", "#,##0"),
+                ("rows", "#,##0"),
+                ("money", "£#,##0"),
+                ("number", "#,##0.0"),
+                ("rate", "£#,##0.00"),
+            )
+        }
 
     def input(self, f: Field) -> object:
         key = ("input", number_format(f))
@@ -388,39 +457,51 @@ HOW_TO = (
 )
 
 
+COVER_WIDTHS = (34, 100)
+
+
 def _write_cover(wb, fmts: _Formats, spec: TemplateSpec, settings: GenerationSettings) -> None:
     ws = wb.add_worksheet(COVER_SHEET)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 100)
+    ws.set_column(0, 0, COVER_WIDTHS[0])
+    ws.set_column(1, 1, COVER_WIDTHS[1])
     ws.write_string(0, 0, spec.title, fmts.title)
     r = 2
+
+    def line(label: str, text: str, label_format) -> None:
+        nonlocal r
+        if label:
+            ws.write_string(r, 0, label, label_format)
+        ws.write_string(r, 1, text, fmts.wrap)
+        ws.set_row(r, row_height([(label, COVER_WIDTHS[0]), (text, COVER_WIDTHS[1])]))
+        r += 1
+
+    def heading(title: str) -> None:
+        nonlocal r
+        r += 1
+        ws.write_string(r, 0, title, fmts.section)
+        ws.write_blank(r, 1, None, fmts.section)
+        r += 1
+
     for label, value in _cover_lines(spec, settings):
-        ws.write_string(r, 0, label, fmts.bold)
-        ws.write_string(r, 1, value, fmts.wrap)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, "About this return", fmts.section)
-    ws.write_blank(r, 1, None, fmts.section)
-    r += 1
+        line(label, value, fmts.bold_top)
+    heading("About this return")
     for text in spec.guidance:
-        ws.write_string(r, 1, text, fmts.wrap)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, "How to fill it in", fmts.section)
-    ws.write_blank(r, 1, None, fmts.section)
-    r += 1
+        line("", text, fmts.bold_top)
+    heading("How to fill it in")
     for text in HOW_TO:
-        ws.write_string(r, 1, text, fmts.wrap)
-        r += 1
-    r += 1
-    ws.write_string(r, 0, "Sheets", fmts.section)
-    ws.write_blank(r, 1, None, fmts.section)
-    r += 1
+        line("", text, fmts.bold_top)
+    heading("Sheets")
     for sheet in spec.sheets:
-        ws.write_string(r, 0, sheet.name, fmts.bold)
-        ws.write_string(r, 1, "; ".join(s.title for s in sheet.sections), fmts.wrap)
-        r += 1
+        line(sheet.name, "; ".join(s.title for s in sheet.sections), fmts.bold_top)
+    line(CHECK_SHEET, CHECK_ABOUT.format(unit=spec.unit.replace("_", " ")), fmts.bold_top)
     ws.protect("", PROTECT_OPTIONS)
+    page_setup(ws, r - 1, 1, landscape=False)
+
+
+CHECK_ABOUT = (
+    "Your totals, your cost per {unit} and the required entries still blank, worked out "
+    "from your entries as you type (nothing to enter)."
+)
 
 
 def _template_keys(spec: TemplateSpec, settings: GenerationSettings) -> list[tuple[str, str]]:
@@ -454,19 +535,28 @@ def choice_lists(spec: TemplateSpec) -> dict[tuple[str, ...], str]:
     return out
 
 
+def _sheet_widths(rows) -> dict[int, float]:
+    """Column widths of an input sheet: the label/input/unit/help columns, widened where a
+    table column needs more."""
+    widths = dict(COLUMN_WIDTHS)
+    for _, kind, obj in rows:
+        if kind == "table":
+            if len(obj.columns) > HELP_COL:  # the help column is also a table column
+                widths[HELP_COL] = HELP_WIDTH_BESIDE_TABLE
+            for i, col in enumerate(obj.columns):
+                widths[i] = max(widths.get(i, 0), col.width or 14)
+    return widths
+
+
 def _write_sheet(
     wb, fmts: _Formats, sheet, rows, values: Mapping[str, object], lists: Mapping
 ) -> None:
     ws = wb.add_worksheet(sheet.name)
-    widths = dict(COLUMN_WIDTHS)
-    for _, kind, obj in rows:
-        if kind == "table":
-            for i, col in enumerate(obj.columns):
-                widths[i] = max(widths.get(i, 0), col.width or 14)
+    widths = _sheet_widths(rows)
     for col, width in sorted(widths.items()):
         ws.set_column(col, col, width)
     for r, kind, obj in rows:
-        _write_row(ws, fmts, r, kind, obj, values, lists)
+        _write_row(ws, fmts, r, kind, obj, values, lists, widths)
     ws.protect("", PROTECT_OPTIONS)
     text_cells = [
         xl_rowcol_to_cell(r, INPUT_COL)
@@ -476,25 +566,47 @@ def _write_sheet(
     if text_cells:
         # registration numbers and phone numbers are text on purpose: no green triangles
         ws.ignore_errors({"number_stored_as_text": " ".join(text_cells)})
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    last_row = max(r + (obj.rows if kind == "table" else 0) for r, kind, obj in rows)
+    page_setup(ws, last_row, max(widths))
 
 
-def _write_row(ws, fmts: _Formats, r: int, kind: str, obj, values: Mapping, lists: Mapping):
+NOTE_SPAN = HELP_COL
+"""A sheet, section or table note spans the label to the help column, wrapped."""
+
+
+def _write_note(ws, fmts: _Formats, r: int, text: str, widths: Mapping[int, float]) -> None:
+    ws.merge_range(r, 0, r, NOTE_SPAN, text, fmts.note_wrap)
+    span = sum(widths[c] for c in range(NOTE_SPAN + 1))
+    ws.set_row(r, row_height([(text, span)]))
+
+
+def _write_row(
+    ws,
+    fmts: _Formats,
+    r: int,
+    kind: str,
+    obj,
+    values: Mapping,
+    lists: Mapping,
+    widths: Mapping[int, float],
+):
     """One row of the sheet layout (see :func:`layout` for the kinds)."""
     if kind == "title":
         ws.write_string(r, 0, obj, fmts.title)
     elif kind == "note":
         text = obj or "Enter figures in the shaded cells; select a cell to see its help."
-        ws.write_string(r, 0, text, fmts.note)
+        _write_note(ws, fmts, r, text, widths)
     elif kind == "section":
         ws.write_string(r, 0, obj.title, fmts.section)
         for c in (INPUT_COL, UNIT_COL, HELP_COL):
             ws.write_blank(r, c, None, fmts.section)
     elif kind in ("section_help", "table_help"):
-        ws.write_string(r, 0, obj if isinstance(obj, str) else obj.help, fmts.note)
+        _write_note(ws, fmts, r, obj if isinstance(obj, str) else obj.help, widths)
     elif kind == "field":
         _write_field(ws, fmts, r, obj, values, lists)
+        ws.set_row(
+            r, row_height([(obj.label + " *", widths[LABEL_COL]), (obj.help, widths[HELP_COL])])
+        )
     elif kind == "total":
         first, last = obj
         ws.write_string(r, LABEL_COL, "Total of the lines above", fmts.bold)
@@ -504,12 +616,14 @@ def _write_row(ws, fmts: _Formats, r: int, kind: str, obj, values: Mapping, list
     elif kind == "table_title":
         ws.write_string(r, 0, obj.label, fmts.bold)
     elif kind == "table_units":
-        for i, col in enumerate(obj.columns):
-            ws.write_string(
-                r, i, col.unit_label or ("choose" if col.choices else ""), fmts.table_units
-            )
+        units = [col.unit_label or ("choose" if col.choices else "") for col in obj.columns]
+        for i, text in enumerate(units):
+            ws.write_string(r, i, text, fmts.table_units)
+        ws.set_row(r, row_height([(t, widths[i]) for i, t in enumerate(units)]))
     elif kind == "table":
         _write_table(ws, fmts, r, obj, lists)
+        headers = [(col.label, widths[i]) for i, col in enumerate(obj.columns)]
+        ws.set_row(r, row_height(headers, bold=True))
 
 
 def _write_field(ws, fmts: _Formats, r: int, f: Field, values: Mapping, lists: Mapping) -> None:
@@ -522,9 +636,12 @@ def _write_field(ws, fmts: _Formats, r: int, f: Field, values: Mapping, lists: M
 
 
 def _write_table(ws, fmts: _Formats, r: int, table: Table, lists: Mapping) -> None:
-    """A named Excel table of blank input rows with a validation per column."""
+    """A named Excel table of blank input rows with a validation per column; headers wrap."""
     first_data, last_data = r + 1, r + table.rows
-    columns = [{"header": col.label, "format": fmts.input(col)} for col in table.columns]
+    columns = [
+        {"header": col.label, "format": fmts.input(col), "header_format": fmts.table_header}
+        for col in table.columns
+    ]
     ws.add_table(
         r,
         0,
@@ -538,6 +655,58 @@ def _write_table(ws, fmts: _Formats, r: int, table: Table, lists: Mapping) -> No
         ws.data_validation(
             first_data, i, last_data, i, data_validation(col, lists.get(col.choices))
         )
+
+
+CHECK_NOTE = (
+    "Worked out from your entries as you type: there is nothing to enter on this sheet. The "
+    "council adds up your return the same way, so a blank count above 0, or a cost per "
+    "{unit} that looks wrong, is worth a second look before you send the workbook."
+)
+
+
+def _write_check(wb, fmts: _Formats, spec: TemplateSpec, places: Layout, values: Mapping):
+    """The self-check sheet (:mod:`.check`): live totals, cost per unit and blank counts."""
+    ws = wb.add_worksheet(CHECK_SHEET)
+    for col, width in CHECK_WIDTHS.items():
+        ws.set_column(col, col, width)
+    ws.write_string(0, 0, "Check your return", fmts.title)
+    _write_note(ws, fmts, 1, CHECK_NOTE.format(unit=spec.unit.replace("_", " ")), CHECK_WIDTHS)
+    panel = check_panel(spec, places, values)
+    r = 3
+    for row in panel.rows:
+        if row.kind == "section":
+            ws.write_string(r, 0, row.label, fmts.section)
+            for c in (1, 2, 3):
+                ws.write_blank(r, c, None, fmts.section)
+        else:
+            ws.write_string(r, 0, row.label, fmts.label)
+            ws.write_formula(r, 1, panel.formula(row.formula), fmts.figure[row.kind], row.value)
+            ws.write_string(r, 2, row.unit, fmts.unit)
+            note, note_formula = panel.note(row)
+            if note_formula:
+                ws.write_formula(r, 3, note_formula, fmts.help, note)
+            else:
+                ws.write_string(r, 3, note, fmts.help)
+            ws.set_row(r, row_height([(row.label, CHECK_WIDTHS[0]), (note, CHECK_WIDTHS[3])]))
+            _check_colours(ws, fmts, r, row.kind)
+        r += 1
+    ws.protect("", PROTECT_OPTIONS)
+    page_setup(ws, r - 1, 3)
+
+
+def _check_colours(ws, fmts: _Formats, r: int, kind: str) -> None:
+    """Green when a check is met, amber while something is still to do."""
+    cell = xl_rowcol_to_cell(r, 1)
+    if kind == "count":
+        rules = [(f"={cell}=0", fmts.ok), (f"={cell}>0", fmts.to_do)]
+    elif kind == "rows":
+        rules = [(f"={cell}>0", fmts.ok), (f"={cell}=0", fmts.to_do)]
+    elif kind == "rate":
+        rules = [(f"=ISTEXT({cell})", fmts.to_do)]
+    else:
+        return
+    for criteria, fmt in rules:
+        ws.conditional_format(r, 1, r, 1, {"type": "formula", "criteria": criteria, "format": fmt})
 
 
 def write_template(
@@ -592,6 +761,7 @@ def write_template(
         _write_cover(wb, fmts, spec, settings)
         for sheet in spec.sheets:
             _write_sheet(wb, fmts, sheet, places.rows[sheet.name], values, lists)
+        _write_check(wb, fmts, spec, places, values)
         for f in spec.fields():
             wb.define_name(f.id, "=" + places.a1(f.id))
         hidden = wb.add_worksheet(TEMPLATE_SHEET)
@@ -662,28 +832,93 @@ def read_providers_csv(path: str | Path) -> list[dict[str, str]]:
     return rows
 
 
+def _header_key(text: str) -> str:
+    """A header or label as a field id would spell it: ``"Provider Name"`` -> ``provider_name``."""
+    return "_".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+
+def provider_columns(
+    spec: TemplateSpec, headers: list[str], where: str = "providers CSV"
+) -> tuple[dict[str, str], list[str]]:
+    """Which pre-fill field each column header of a providers CSV names, and the others.
+
+    A header matches a field a council may pre-fill by its id (``provider_name``), its
+    label as shown in the workbook (``Registration number``), or either written another way
+    (``Provider Name``, ``REGISTRATION-NUMBER``, ``Provider name`` for the label ``Provider
+    (legal entity) name``). Returns ``({header: field id}, [headers matching no field])``.
+
+    Raises
+    ------
+    UserError
+        Two headers naming the same field.
+
+    >>> from costofcare.templates import get_spec
+    >>> provider_columns(get_spec("home_care"), ["Provider Name", "Registration number", "Colour"])
+    ({'Provider Name': 'provider_name', 'Registration number': 'registration_number'}, ['Colour'])
+    """
+    names: dict[str, str] = {}
+    for f in spec.fields():
+        if f.prefill:
+            without_brackets = "".join(part.split(")")[-1] for part in f.label.split("("))
+            for spelling in (f.id, f.label, without_brackets):
+                names.setdefault(_header_key(spelling), f.id)
+    found: dict[str, str] = {}
+    unknown: list[str] = []
+    for header in headers:
+        field_id = names.get(_header_key(header))
+        if field_id is None:
+            unknown.append(header)
+            continue
+        twice = [h for h, f in found.items() if f == field_id]
+        if twice:
+            raise UserError(f"{where}: columns {twice[0]!r} and {header!r} both give {field_id}")
+        found[header] = field_id
+    return found, unknown
+
+
+def _warn(message: str) -> None:
+    import warnings
+
+    warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def write_for_providers(
     spec: TemplateSpec | str,
     providers_csv: str | Path,
     outdir: str | Path,
     settings: GenerationSettings | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Write one pre-filled workbook per row of a providers CSV.
 
     The CSV header names fields a council may pre-fill (``provider_name`` is required; see
-    ``docs/fields.md`` for the others). Files are named
-    ``<service>_<provider>[_<registration number>].xlsx`` using only safe characters;
+    ``docs/fields.md`` for the others), by id or by label (:func:`provider_columns`).
+    Columns that name no such field are left out, with one warning listing them. Files are
+    named ``<service>_<provider>[_<registration number>].xlsx`` using only safe characters;
     clashes get a numeric suffix.
+
+    Parameters
+    ----------
+    warn
+        Called with the warning about columns left out (default: :func:`warnings.warn`).
 
     Raises
     ------
     UserError
-        Missing ``provider_name`` column, an unknown column or a bad value, naming the CSV
-        line.
+        Missing ``provider_name`` column, two columns for one field or a bad value, naming the
+        CSV line.
     """
     if isinstance(spec, str):
         spec = get_spec(spec)
     rows = read_providers_csv(providers_csv)
+    columns, unknown = provider_columns(spec, list(rows[0]), str(providers_csv))
+    if unknown:
+        allowed = ", ".join(f.id for f in spec.fields() if f.prefill)
+        (warn or _warn)(
+            f"{providers_csv}: column(s) {', '.join(repr(u) for u in unknown)} left out: not "
+            f"a detail the {spec.service} template can pre-fill ({allowed})"
+        )
+    rows = [{columns[k]: v for k, v in row.items() if k in columns} for row in rows]
     if "provider_name" not in rows[0]:
         raise UserError(f"{providers_csv}: the providers CSV needs a provider_name column")
     outdir = Path(outdir)
