@@ -24,6 +24,8 @@ import pandas as pd
 from ..benchmark.quantiles import percentile_inc
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.sample import sample_sizes
+from .decision import DecisionSummary
+from .decisionsheet import decision_sheet
 from .live import Cell, LiveBook, LiveSheet
 from .notes import method_notes
 from .provider import DEFAULT_MIN_COUNT
@@ -417,6 +419,7 @@ def write_recommendation_workbook(
     min_count: int = DEFAULT_MIN_COUNT,
     non_confirmed: pd.DataFrame | None = None,
     extra_sheets: Sequence[tuple[str, Callable[[LiveSheet], None]]] = (),
+    decision: DecisionSummary | None = None,
 ) -> LiveBook:
     """Write the recommendation workbook and return the closed :class:`LiveBook`.
 
@@ -450,10 +453,14 @@ def write_recommendation_workbook(
         (sheet name, writer) pairs for sheets other steps add (market sustainability, market
         shape): each writer is called with its empty :class:`LiveSheet`. The sheets sit
         after Scenarios, before Assumptions.
+    decision
+        The run's :class:`~costofcare.report.decision.DecisionSummary`: written as the first
+        sheet, "Decision summary" (None: no such sheet).
 
     The returned book's ``formulas`` lists every formula with the value written for it.
     """
     book = LiveBook(path)
+    first = book.add_sheet("Decision summary") if decision is not None else None
     names = {service: SERVICE_TITLES.get(service, service)[:31] for service in recommendations}
     summary = book.add_sheet("Summary")
     service_sheets = {service: book.add_sheet(names[service]) for service in recommendations}
@@ -488,6 +495,9 @@ def write_recommendation_workbook(
     _notes_sheet(notes, recommendations)
     for sheet, writer in extras:
         writer(sheet)
-    summary.ws.activate()
+    if first is not None:
+        impacts = {s: c.results["budget_impact_annual"] for s, c in cells.items()}
+        decision_sheet(first, decision, impacts)
+    (first or summary).ws.activate()
     book.close()
     return book
