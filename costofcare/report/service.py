@@ -328,7 +328,9 @@ def service_sheet(
     sheet.ws.set_column(1, 1, 16)
     sheet.ws.set_column(2, 2, 22)
     _rate_chart(sheet, rec, table.first, table.last)
-    sheet.print_setup(repeat_rows=(table.header, table.header))
+    # no repeated header rows: they would print above the roll-forward block too, whose
+    # columns differ; that block starts on a page of its own, under its own header
+    sheet.print_setup()
     return out
 
 
@@ -472,6 +474,7 @@ def _roll_forward_block(
     cells of each provider, which its rolled-forward cost adds up.
     """
     lines = rec.roll_forward.lines
+    sheet.ws.set_h_pagebreaks([top])
     sheet.text(top, 0, "Cost rolled forward, by provider and category", "heading")
     for j, label in enumerate(ROLL_HEADERS):
         sheet.text(top + 1, j, label, "header")
@@ -564,7 +567,7 @@ def _rate_chart(sheet: LiveSheet, rec: ServiceRecommendation, first: int, last: 
             }
         )
     chart.set_title({"name": f"Current and proposed rate per {rec.unit}"})
-    chart.set_y_axis({"num_format": "£#,##0.00", "name": f"GBP per {rec.unit}"})
+    chart.set_y_axis({"num_format": "£#,##0.00", "name": f"GBP per {rec.unit}", "min": 0})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 640, "height": 320})
     sheet.ws.insert_chart(last + 2, 0, chart)  # below the provider table: covers nothing
