@@ -23,7 +23,7 @@ OPTION_HEADERS = (
     ("How the rate is set", None, 26),
     ("Rate offered (£ per unit)", "money", 12),
     ("Average rate paid (£ per unit)", "money", 12),
-    ("Uplift on current spend", "percent1", 10),
+    ("Uplift on current spend", "percent1", 12),
     ("Year-one cost (£ a year)", "money0", 13),
     ("Cost over the years (£)", "money0", 13),
     ("Year one against the recommendation (£)", "money0", 15),
@@ -107,7 +107,7 @@ def _service_block(
         sheet.number(r, 7, opt.difference_from_recommended, "money0")
         sheet.number(r, 8, opt.providers_costed, "integer")
         covered = f"{opt.providers_covered} of {opt.providers_compared}"
-        sheet.text(r, 9, covered, "wrap")
+        sheet.text(r, 9, covered, "centre_wrap")
         sheet.number(r, 10, opt.covered_volume_share, "percent0")
         sheet.text(r, 11, opt.basis, "wrap")
         fit_row(

@@ -46,7 +46,8 @@ def readable_header(name: str) -> str:
 
 def text_lines(text: str, width: float) -> int:
     """Lines ``text`` takes wrapped in a column ``width`` characters wide (at least one)."""
-    per_line = max(1, int(width) - 1)
+    # words wrap whole: a narrow column's line holds fewer characters than its width
+    per_line = max(1, int(width * (0.85 if width < 20 else 1.05)))
     return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n")))
 
 

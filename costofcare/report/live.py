@@ -64,6 +64,7 @@ STYLES: dict[str, dict] = {
     "warning": {"bold": True, "font_color": "#9C0006"},
     "bold": {"bold": True},
     "bold_wrap": {"bold": True, "text_wrap": True, "valign": "top"},
+    "centre_wrap": {"text_wrap": True, "valign": "top", "align": "center"},
     "subtitle_wrap": {"italic": True, "font_color": "#555555", "text_wrap": True, "valign": "top"},
     "percent0": {"num_format": "0%", "valign": "top"},
     "percent1": {"num_format": "0.0%", "valign": "top"},

@@ -75,9 +75,8 @@ def readable_table(
                 text = (
                     "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
                 )
-                sheet.text(r, j, text, style)
-                if style == "wrap":
-                    wrapped.append((str(text), width))
+                sheet.text(r, j, text, "wrap")
+                wrapped.append((str(text), width))
             else:
                 sheet.value(r, j, value, style)
         fit_row(sheet.ws, r, wrapped)

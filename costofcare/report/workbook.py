@@ -26,6 +26,7 @@ from ..recommend.engine import ServiceRecommendation
 from ..recommend.sample import sample_sizes
 from .decision import DecisionSummary
 from .decisionsheet import decision_sheet
+from .layout import fit_row
 from .live import Cell, LiveBook, LiveSheet
 from .notes import method_notes
 from .options import plain_method_name
@@ -311,7 +312,7 @@ _SPREAD = (
 MARKET_COLUMNS = (
     ("service", "Service", None, 14),
     ("category", "Category", None, 12),
-    ("cost_line", "Cost line", "wrap", 26),
+    ("cost_line", "Cost line", "wrap", 36),
     ("unit", "Unit", None, 13),
     ("care_category", "Care category", None, 11),
     ("weighting", "Weighting", None, 10),
@@ -378,6 +379,7 @@ def _benchmark_charts(sheet: LiveSheet, df, picks, spread, header_row: int) -> N
     heads = ["Service", "Unit", "Providers", *[label for _, label in spread]]
     for j, label in enumerate(heads):
         sheet.text(top + 1, j, label, "header")
+    sheet.ws.set_row(top + 1, 30)  # two lines: "Lower quartile" wraps in a narrow column
     link = lambda v: v  # noqa: E731
     first_q = 3
     for k, (service, position) in enumerate(picks.items()):
@@ -430,7 +432,7 @@ def _assumptions_sheet(
         ("effective_to", "Until", 12),
         ("status", "Status", 14),
         ("source_title", "Source", 50),
-        ("source_url", "Source address", 50),
+        ("source_url", "Source address", 40),
         ("note", "Note", 50),
     ]
     for j, (_k, label, width) in enumerate(columns):
@@ -443,7 +445,8 @@ def _assumptions_sheet(
             params["status"] = params["flags"]
         for _, row in params.iterrows():
             r += 1
-            for j, (key, _label, _w) in enumerate(columns):
+            wrapped = []
+            for j, (key, _label, width) in enumerate(columns):
                 value = row.get(key)
                 if key == "value":
                     cell = sheet.number(r, j, float(value), "general", input_cell=True)
@@ -451,13 +454,10 @@ def _assumptions_sheet(
                 elif key in ("effective_from", "effective_to"):
                     sheet.date(r, j, None if value is None or value == "" else value)
                 else:
-                    sheet.text(
-                        r,
-                        j,
-                        ""
-                        if value is None or (isinstance(value, float) and pd.isna(value))
-                        else value,
-                    )
+                    blank = value is None or (isinstance(value, float) and pd.isna(value))
+                    text = sheet.text(r, j, "" if blank else value, "wrap").value
+                    wrapped.append((text, width))
+            fit_row(sheet.ws, r, wrapped)  # long sources and notes wrap, never run off
     sheet.ws.autofilter(header, 0, max(r, header + 1), len(columns) - 1)
     sheet.ws.freeze_panes(header + 1, 1)
     r += 2
