@@ -68,6 +68,14 @@ def _short(path: str) -> str:
     return Path(path).name if path else ""
 
 
+def _plain(text) -> str:
+    """Text with any absolute path in it cut to the file's name (no folder of this machine
+    in a workbook that is sent round)."""
+    from ..report.layout import without_folders
+
+    return without_folders(text) if isinstance(text, str) else text
+
+
 def write_validation_workbook(
     returns: pd.DataFrame, issues: pd.DataFrame, path: str | Path
 ) -> Path:
@@ -209,7 +217,7 @@ def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
                 int(rec.values_read),
                 int(rec.errors),
                 int(rec.warnings),
-                rec.reason,
+                _plain(rec.reason),
                 rec.located_by,
                 rec.return_id,
             ]
@@ -237,7 +245,16 @@ def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
         where = f"{rec.sheet}!{rec.cell}" if rec.sheet and rec.cell else rec.sheet
         label = labels.get((service, rec.field), rec.field) if rec.field else ""
         rows.append(
-            [provider, priority, _short(rec.file), where, label, rec.message, rec.raw_value, ""]
+            [
+                provider,
+                priority,
+                _short(rec.file),
+                where,
+                label,
+                _plain(rec.message),
+                rec.raw_value,
+                "",
+            ]
         )
     rows.sort(key=lambda r: (r[0].casefold(), r[1], r[2]))
     headers = [

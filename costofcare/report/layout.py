@@ -11,6 +11,7 @@ made on.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import PureWindowsPath
 
 import pandas as pd
@@ -67,10 +68,31 @@ def file_name(value) -> str:
     return PureWindowsPath(text).name if ("/" in text or "\\" in text) else text
 
 
+#: An absolute path inside text (not a web address): its folders, then the file's name.
+_POSIX_PATH = re.compile(r"(?<![\w:/.])/(?:[^\s/'\"]+/)+([^\s/'\"]+)")
+_WINDOWS_PATH = re.compile(r"\b[A-Za-z]:\\(?:[^\s\\'\"]+\\)+([^\s\\'\"]+)")
+
+
+def without_folders(text: str) -> str:
+    """``text`` with every absolute path in it cut to the file's name.
+
+    Examples
+    --------
+    >>> without_folders("/home/me/run/current_rates.csv line 26: no return")
+    'current_rates.csv line 26: no return'
+    >>> without_folders("see https://example.org/a/b.html")
+    'see https://example.org/a/b.html'
+    """
+    return _WINDOWS_PATH.sub(r"\1", _POSIX_PATH.sub(r"\1", text))
+
+
 def file_names_only(frame: pd.DataFrame, columns=("file", "path", "source_file")) -> pd.DataFrame:
-    """A copy of ``frame`` with each path column reduced to file names."""
+    """A copy of ``frame`` with each path column reduced to file names and every absolute
+    path inside other text (a message naming a file) cut to the file's name."""
     out = frame.copy()
-    for column in columns:
-        if column in out:
+    for column in out.columns:
+        if column in columns:
             out[column] = out[column].map(file_name)
+        elif out[column].dtype == object:
+            out[column] = out[column].map(lambda v: without_folders(v) if isinstance(v, str) else v)
     return out
