@@ -41,7 +41,7 @@ footer { margin-top: 2em; font-size: 0.8em; color: #666; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 9pt; }
-  h2 { break-after: avoid; }
+  h2, h3 { break-after: avoid; }
   table { break-inside: auto; }
   tr, figure { break-inside: avoid; }
   thead { display: table-header-group; }

@@ -78,6 +78,7 @@ def pdf_pages(pdf: Path) -> list[str]:
 
 def pdf_to_png(pdf: Path, stem: Path, first: int, last: int, dpi: int = 60) -> list[Path]:
     """Pages ``first`` to ``last`` of ``pdf`` as PNG images ``<stem>-<n>.png``."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["pdftoppm", "-png", "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf),
          str(stem)],
