@@ -324,6 +324,8 @@ NOT_SHARED_TABLES = {
     # costofcare.tables when the recommendation methods take their new shape
     ("recommend/engine.py", "RATE_COLUMNS"),
     ("recommend/engine.py", "COST_COLUMNS"),
+    # the decision summary's options, made and laid out by the report step alone
+    ("report/options.py", "OPTION_COLUMNS"),
 }
 
 
@@ -442,8 +444,8 @@ def test_public_api():
     assert sorted(tables.__all__) == sorted(
         [
             "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "ISSUES", "RECOMMENDATIONS",
-            "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES", "VOLUMES",
-            "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
+            "REGISTER", "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES",
+            "VOLUMES", "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
             "raise_errors", "read_table", "validate",
         ]
     )  # fmt: skip
