@@ -201,3 +201,69 @@ def test_readable_headers_and_file_names():
     assert file_name("/home/me/returns/CH01.xlsx") == "CH01.xlsx"
     assert file_name("C:\\Users\\me\\CH01.xlsx") == "CH01.xlsx"
     assert file_name("CH01.xlsx") == "CH01.xlsx"
+
+
+def _flagged() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "name": "national_living_wage_hourly",
+                "value": 13.2,
+                "unit": "GBP/hour",
+                "effective_from": pd.Timestamp("2027-04-01"),
+                "effective_to": None,
+                "flags": "",
+                "status": "assumption",
+                "source_title": "Council's own assumption",
+                "source_url": "",
+                "note": "",
+            }
+        ]
+    )
+
+
+def test_first_sheet_and_page_show_the_options_and_the_flagged_figures(rec, tmp_path):
+    import openpyxl
+
+    from costofcare.report.decision import DecisionSummary
+    from costofcare.report.workbook import write_recommendation_workbook
+
+    results = scenario("Real Living Wage", 25.0, 27.0, 25.5)
+    table = options_table({"home_care": rec}, results, Horizon(2, 0.0))
+    decision = DecisionSummary(
+        title="the fee decision",
+        council="Anytown Council",
+        services={"home_care": ("Home care", "median", "6 April 2026", "contact hour")},
+        options=table,
+        totals=option_totals(table),
+        horizon=Horizon(2, 0.0),
+        non_confirmed=_flagged(),
+        risks=risks({"home_care": rec}, table, min_count=5, non_confirmed=_flagged()),
+    )
+    path = tmp_path / "book.xlsx"
+    write_recommendation_workbook(path, {"home_care": rec}, decision=decision)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:3] == ["Decision summary", "Summary", "Home care"]
+    sheet = wb["Decision summary"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    rows = {
+        r[0].value: r
+        for r in sheet.iter_rows()
+        if r[1].value == "median of local costs, rolled forward"
+    }
+    # the recommended year one links to the service sheet; two years is twice it
+    year_one = rows["Recommended"][5].value
+    assert (
+        year_one.startswith("='Home care'!")
+        and rows["Recommended"][6].value == f"=$F${rows['Recommended'][5].row}*2.0"
+    )
+    assert any(
+        t.startswith("Assumption: national_living_wage_hourly = 13.2 GBP/hour") for t in texts
+    )
+    assert any("1 figure(s) the run used are not yet confirmed" in t for t in texts)
+    values = openpyxl.load_workbook(path, data_only=True)["Decision summary"]
+    linked = values[rows["Recommended"][5].coordinate].value
+    assert linked == pytest.approx(4 * 100 * WEEKS)
+    page = decision_html(decision)
+    assert "<strong>assumption</strong>: national_living_wage_hourly = 13.2 GBP/hour" in page
+    assert "Real Living Wage" in page and "Over 2 years" in page

@@ -23,6 +23,7 @@ from ..recommend.engine import ServiceRecommendation
 from ..recommend.method import Row
 from ..recommend.rollforward import SCENARIO_ENGINE
 from .live import Cell, LiveSheet, Span
+from .options import plain_method_name
 
 SERVICE_TITLES = {
     "home_care": "Home care",
@@ -288,13 +289,13 @@ def service_sheet(
     sheet.text(
         1,
         0,
-        f"Method: {rec.method.label} ({rec.method.name}). Shaded cells are inputs; change them "
+        f"Method: {plain_method_name(rec)}. Shaded cells are inputs; change them "
         "and the rest recalculates (a budget fit's solved uplift is not re-solved).",
         "subtitle",
     )
     ins = _Inputs(sheet, 2)
     names = _inputs_block(ins, rec, assumptions)
-    ins.heading(f"Method: {rec.method.label}")
+    ins.heading(f"Method: {plain_method_name(rec)}")
     deferred = []  # rows over whole provider columns wait until the table is written
     for row in rec.proposal.rows:
         if row.formula is not None and "{providers." in row.formula:
