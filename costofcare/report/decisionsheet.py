@@ -283,10 +283,10 @@ def decision_sheet(
     r += 1
     for line in decision.risks or ["No particular risks were found."]:
         r = _paragraph(sheet, r, f"• {line}")
-    sheet.ws.insert_chart(
-        chart_row, 0, _chart(sheet, decision, chart_row - 1 - len(decision.totals))
-    )
-    sheet.print_setup(repeat_rows=None)
+    if len(decision.totals):
+        first = chart_row - 1 - len(decision.totals)  # the totals table's first option
+        sheet.ws.insert_chart(chart_row, 0, _chart(sheet, decision, first))
+    sheet.print_setup()
 
 
 def _chart(sheet: LiveSheet, decision: DecisionSummary, first: int):

@@ -22,6 +22,7 @@ from ..costs.wagefloor import WageFloor
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.method import Row
 from ..recommend.rollforward import SCENARIO_ENGINE
+from .layout import fit_row
 from .live import Cell, LiveSheet, Span
 from .options import plain_method_name
 
@@ -425,6 +426,7 @@ def _provider_inputs(
         sheet.ws.set_column(j, j, width)
     sheet.ws.set_column(0, 0, 42)
     sheet.ws.set_column(3, 3, 16)
+    fit_row(sheet.ws, header, [(c[1], c[3]) for c in PROVIDER_COLUMNS], minimum=2)
     providers = rec.providers.reset_index(drop=True)
     table = _Table(header, header + 1, header + len(providers), [])
     # under the table and its chart (about 16 rows high)

@@ -473,15 +473,20 @@ def _assumptions_sheet(
     return cells
 
 
+#: Characters across the Method notes column (one A4 landscape page wide).
+_NOTES_WIDTH = 90
+
+
 def _notes_sheet(sheet: LiveSheet, recs) -> None:
     sheet.text(0, 0, "Method notes", "title")
-    sheet.ws.set_column(0, 0, 110)
+    sheet.ws.set_column(0, 0, _NOTES_WIDTH)
     r = 2
     for heading, text in method_notes(recs):
         sheet.text(r, 0, heading, "heading")
         sheet.text(r + 1, 0, text, "wrap")
+        fit_row(sheet.ws, r + 1, [(text, _NOTES_WIDTH)])
         r += 3
-    sheet.print_setup(landscape=False)
+    sheet.print_setup()
 
 
 def write_recommendation_workbook(
