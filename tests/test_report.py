@@ -722,8 +722,8 @@ def test_benchmark_spread_picks_the_unweighted_total_with_outliers_from_the_mark
     book.close()
     ws = openpyxl.load_workbook(tmp_path / "bench.xlsx", data_only=True)["Benchmarks"]
     # the headline row (the market table's rows have the cost line in column B)
-    found = [r for r in ws.iter_rows(values_only=True) if r[:2] == ("Home care", "contact_hour")]
-    assert found == [("Home care", "contact_hour", 9, 20.0, 21.0, 22.0, 23.0, 24.0) + found[0][8:]]
+    found = [r for r in ws.iter_rows(values_only=True) if r[:2] == ("Home care", "contact hour")]
+    assert found == [("Home care", "contact hour", 9, 20.0, 21.0, 22.0, 23.0, 24.0) + found[0][8:]]
 
 
 def test_service_sheet_shows_the_roll_forward_by_provider_and_category(written):

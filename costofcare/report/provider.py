@@ -131,7 +131,8 @@ def _cost_sheet(
         r += 1
         mine = own[own["cost_line"] == line].iloc[0]
         sheet.text(r, 0, line)
-        sheet.text(r, 1, mine["category"] if isinstance(mine["category"], str) else "")
+        category = mine["category"] if isinstance(mine["category"], str) else ""
+        sheet.text(r, 1, category.replace("_", "-").capitalize())  # "Non-staffing"
         cell = sheet.number(r, 2, mine["cost_per_unit"], "money")
         own_cells.append(cell)
         stats = lines.loc[line] if line in lines.index else None

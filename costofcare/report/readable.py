@@ -43,6 +43,8 @@ ISSUE_COLUMNS = (
     ("raw_value", "Value given", "wrap", 16),
     ("code", "Code", "wrap", 18),
 )
+#: Columns whose values are codes with underscores, shown as words ("resident week").
+IN_WORDS = ("unit", "category", "care_category", "volume_unit", "wage_policy", "severity")
 _MONEY_WORDS = ("rate", "cost", "mean", "median", "quartile", "min", "max", "budget", "p10")
 
 
@@ -71,6 +73,8 @@ def readable_table(
         for j, ((key, _h, style, width), value) in enumerate(zip(present, record, strict=True)):
             if key == "service":
                 value = SERVICE_TITLES.get(str(value), value)
+            elif key in IN_WORDS and isinstance(value, str):
+                value = value.replace("_", " ")
             if style == "wrap" or style is None:
                 text = (
                     "" if value is None or (isinstance(value, float) and pd.isna(value)) else value

@@ -387,7 +387,7 @@ def _benchmark_charts(sheet: LiveSheet, df, picks, spread, header_row: int) -> N
         source_row = header_row + 1 + position
         unit = str(df["unit"].iloc[position]) if "unit" in df.columns else ""
         sheet.text(r, 0, SERVICE_TITLES.get(service, service))
-        sheet.text(r, 1, unit)
+        sheet.text(r, 1, unit.replace("_", " "))
         if "count" in columns:
             sheet.formula(
                 r, 2, "{0}", [sheet.cell_at(source_row, columns["count"])], link, "integer"
