@@ -686,9 +686,12 @@ def test_benchmarks_sheet_links_each_service_total_and_charts_its_spread(written
     )  # fmt: skip
     home = rows[title + 2]
     assert home[0] == "Home care"
-    # MARKET's home care Total row (the 3rd data row, row 6 of the sheet): 6, 22.5, 23.2, 24.1
+    # the market table sits under the headline block and its chart: its header on row 25
+    # (2 title rows, the block's heading, header and one service, a gap, 16 rows of chart,
+    # 2 spare), so MARKET's home care Total (the 3rd data row) is row 28: 6, 22.5, 23.2, 24.1
+    assert ws["A25"].value == "Service" and ws["A28"].value == "Home care"
     formulas = [c.value for c in ws[title + 3][2:6]]
-    assert formulas == ["=$C$6", "=$D$6", "=$E$6", "=$F$6"]  # count, p25, median, p75
+    assert formulas == ["=$C$28", "=$D$28", "=$E$28", "=$F$28"]  # count, p25, median, p75
     values = openpyxl.load_workbook(written["book1"].path, data_only=True)["Benchmarks"]
     assert [c.value for c in values[title + 3][2:6]] == [6, 22.5, 23.2, 24.1]
     assert len(ws._charts) == 1
@@ -698,7 +701,7 @@ def test_benchmark_spread_picks_the_unweighted_total_with_outliers_from_the_mark
     tmp_path,
 ):
     from costofcare.report.live import LiveBook
-    from costofcare.report.workbook import _benchmark_charts, _table_sheet
+    from costofcare.report.workbook import _benchmarks_sheet
 
     rows = []
     for weighting in ("volume", "unweighted"):
@@ -715,12 +718,12 @@ def test_benchmark_spread_picks_the_unweighted_total_with_outliers_from_the_mark
     market = pd.DataFrame(rows)
     book = LiveBook(tmp_path / "bench.xlsx")
     sheet = book.add_sheet("Benchmarks")
-    _table_sheet(sheet, "Local market statistics", market, "none")
-    _benchmark_charts(sheet, market)
+    _benchmarks_sheet(sheet, market)
     book.close()
     ws = openpyxl.load_workbook(tmp_path / "bench.xlsx", data_only=True)["Benchmarks"]
-    found = [r for r in ws.iter_rows(values_only=True) if r[0] == "Home care"]
-    assert found == [("Home care", "contact_hour", 9, 20.0, 21.0, 22.0, 23.0, 24.0) + found[0][8:]]
+    # the headline row (the market table's rows have the cost line in column B)
+    found = [r for r in ws.iter_rows(values_only=True) if r[:2] == ("Home care", "contact hour")]
+    assert found == [("Home care", "contact hour", 9, 20.0, 21.0, 22.0, 23.0, 24.0) + found[0][8:]]
 
 
 def test_service_sheet_shows_the_roll_forward_by_provider_and_category(written):

@@ -326,6 +326,8 @@ NOT_SHARED_TABLES = {
     ("recommend/engine.py", "COST_COLUMNS"),
     # an output of a run (costs/trace.csv), read by people and `costofcare trace` only
     ("audit/trace.py", "TRACE_COLUMNS"),
+    # the decision summary's options, made and laid out by the report step alone
+    ("report/options.py", "OPTION_COLUMNS"),
 }
 
 

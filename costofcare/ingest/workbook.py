@@ -25,6 +25,13 @@ import pandas as pd
 from ..xlsx import safe_workbook
 from .issues import ISSUE_CODES, REJECTION_CODES
 
+#: Service types as people write them.
+SERVICE_TITLES = {
+    "home_care": "Home care",
+    "care_home": "Care home",
+    "supported_living": "Supported living",
+}
+
 STATUS_LABELS = {
     "rejected": "Rejected: could not be read",
     "errors": "Errors: needs correcting",
@@ -61,6 +68,14 @@ def _short(path: str) -> str:
     return Path(path).name if path else ""
 
 
+def _plain(text) -> str:
+    """Text with any absolute path in it cut to the file's name (no folder of this machine
+    in a workbook that is sent round)."""
+    from ..report.layout import without_folders
+
+    return without_folders(text) if isinstance(text, str) else text
+
+
 def write_validation_workbook(
     returns: pd.DataFrame, issues: pd.DataFrame, path: str | Path
 ) -> Path:
@@ -85,7 +100,10 @@ def write_validation_workbook(
         bold = wb.add_format({"bold": True})
         title = wb.add_format({"bold": True, "font_size": 14})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        fills = {k: wb.add_format({"bg_color": v, "valign": "top"}) for k, v in STATUS_FILL.items()}
+        fills = {
+            k: wb.add_format({"bg_color": v, "valign": "top", "text_wrap": True})
+            for k, v in STATUS_FILL.items()
+        }
         _returns_sheet(wb, returns, title, bold, wrap, fills)
         _chase_sheet(wb, returns, issues, labels, service_of, title, wrap)
         _key_sheet(wb, title, wrap)
@@ -103,8 +121,10 @@ def _text_table(
     name: str,
     fmt=None,
     row_formats=None,
+    wrapped: tuple[int, ...] = (),
 ) -> None:
-    """Write rows (str / int / float) under headers as an Excel table; text stays text."""
+    """Write rows (str / int / float) under headers as an Excel table; text stays text.
+    Rows are as tall as the text of the ``wrapped`` columns needs."""
     last_row = first_row + max(len(rows), 1)
     ws.add_table(
         first_row,
@@ -126,6 +146,31 @@ def _text_table(
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     ws.freeze_panes(first_row + 1, 0)
+    _fit_rows(ws, first_row, headers, rows, widths, wrapped)
+    _print_setup(ws, first_row)
+
+
+def _fit_rows(ws, first_row: int, headers, rows, widths, wrapped) -> None:
+    """Header and row heights that show every line of the wrapped columns (neither Excel nor
+    LibreOffice grows a row for wrapped text written by a program)."""
+    from ..report.layout import fit_row
+
+    fit_row(ws, first_row, [(h, w) for h, w in zip(headers, widths, strict=False)])
+    if not wrapped:
+        return
+    for i, row in enumerate(rows):
+        cells = [(str(row[c]), widths[c]) for c in wrapped if isinstance(row[c], str)]
+        fit_row(ws, first_row + 1 + i, cells)
+
+
+def _print_setup(ws, header_row: int) -> None:
+    """A4 landscape, one page wide, the header row on every page, sheet name and pages."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_header("&L&A")
+    ws.set_footer("&RPage &P of &N")
 
 
 def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
@@ -142,7 +187,7 @@ def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
     headers = [
         "Status",
         "Provider",
-        "Service",
+        "Service type",
         "Service name",
         "Registration number",
         "Period start",
@@ -162,7 +207,7 @@ def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
             [
                 STATUS_LABELS[rec.status],
                 rec.provider,
-                rec.service,
+                SERVICE_TITLES.get(rec.service, rec.service),
                 rec.service_name,
                 rec.registration_number,
                 rec.period_start,
@@ -172,14 +217,14 @@ def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
                 int(rec.values_read),
                 int(rec.errors),
                 int(rec.warnings),
-                rec.reason,
+                _plain(rec.reason),
                 rec.located_by,
                 rec.return_id,
             ]
         )
         formats.append(fills[rec.status])
     widths = [26, 30, 16, 26, 18, 12, 12, 10, 34, 8, 8, 9, 60, 14, 14]
-    _text_table(ws, 3, headers, rows, widths, "returns", row_formats=formats)
+    _text_table(ws, 3, headers, rows, widths, "returns", row_formats=formats, wrapped=(1, 3, 8, 12))
 
 
 def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
@@ -200,7 +245,16 @@ def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
         where = f"{rec.sheet}!{rec.cell}" if rec.sheet and rec.cell else rec.sheet
         label = labels.get((service, rec.field), rec.field) if rec.field else ""
         rows.append(
-            [provider, priority, _short(rec.file), where, label, rec.message, rec.raw_value, ""]
+            [
+                provider,
+                priority,
+                _short(rec.file),
+                where,
+                label,
+                _plain(rec.message),
+                rec.raw_value,
+                "",
+            ]
         )
     rows.sort(key=lambda r: (r[0].casefold(), r[1], r[2]))
     headers = [
@@ -214,7 +268,7 @@ def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
         "Done",
     ]
     widths = [30, 16, 30, 16, 30, 80, 20, 8]
-    _text_table(ws, 2, headers, rows, widths, "to_chase", fmt=wrap)
+    _text_table(ws, 2, headers, rows, widths, "to_chase", fmt=wrap, wrapped=(0, 2, 4, 5, 6))
 
 
 def _key_sheet(wb, title, wrap) -> None:
@@ -232,4 +286,5 @@ def _key_sheet(wb, title, wrap) -> None:
         [24, 10, 10, 100],
         "issue_key",
         fmt=wrap,
+        wrapped=(3,),
     )

@@ -39,6 +39,7 @@ and comparator rates.
 
 SHOWN = [
     ("recommendation workbook", "recommendation"),
+    ("decision summary (open in a browser)", "decision"),
     ("JSON summary", "summary"),
     ("provider outcome workbooks", "providers"),
     ("validation workbook (what to chase)", "ingest/validation.xlsx"),

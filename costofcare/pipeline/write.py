@@ -13,8 +13,8 @@ Layout (keys of the returned dict in brackets)::
                 [monte_carlo_budget]                   (when scenarios are configured)
     benchmark/  market_statistics.csv [market_statistics], outliers.csv [outliers],
                 positions.csv [positions], comparators_rolled.csv [comparators]
-    recommendation.xlsx [recommendation], summary.json [summary], providers/ [providers]
-    manifest.json [manifest] (every input and output with its SHA-256)
+    recommendation.xlsx [recommendation], decision.html [decision], summary.json [summary],
+    providers/ [providers], manifest.json [manifest] (every input and output with its SHA-256)
 
 Complete or absent: :func:`write_run` writes everything into a hidden temporary folder
 beside the target and renames it into place only when every file is written
@@ -145,6 +145,7 @@ def _inputs(result: RunResult) -> list[Path]:
 
 def _write_all(result: RunResult, out: Path) -> dict[str, Path]:
     """Every output of the run under ``out`` (an empty folder)."""
+    from ..report import decision_summary
     from ..report import write_outputs as write_report_outputs
 
     paths = _write_ingest(result, out)
@@ -163,6 +164,7 @@ def _write_all(result: RunResult, out: Path) -> dict[str, Path]:
             min_count=cfg.min_count,
             council=cfg.council,
             non_confirmed=result.non_confirmed,
+            decision=decision_summary(result),
         )
     )
     _add_council_files(paths["summary"], result.summary.get("council_files"))

@@ -5,6 +5,8 @@ All writing of results happens here. Workbooks are written with xlsxwriter throu
 its computed value.
 """
 
+from .decision import DecisionSummary, decision_summary
+from .decisionpage import write_decision_page
 from .live import LiveBook, LiveSheet
 from .outputs import write_outputs
 from .provider import DEFAULT_MIN_COUNT, write_provider_workbook, write_provider_workbooks
@@ -14,13 +16,16 @@ from .workbook import write_recommendation_workbook
 
 __all__ = [
     "DEFAULT_MIN_COUNT",
+    "DecisionSummary",
     "LiveBook",
     "LiveSheet",
     "clean_text",
+    "decision_summary",
     "safe_filename",
     "summary",
     "write_provider_workbook",
     "write_provider_workbooks",
+    "write_decision_page",
     "write_outputs",
     "write_recommendation_workbook",
     "write_summary",

@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..recommend.engine import ServiceRecommendation
+from .decision import DecisionSummary
+from .decisionpage import DECISION_PAGE, write_decision_page
 from .provider import DEFAULT_MIN_COUNT, write_provider_workbooks
 from .summary import write_summary
 from .workbook import write_recommendation_workbook
@@ -30,13 +32,17 @@ def write_outputs(
     min_count: int = DEFAULT_MIN_COUNT,
     council: str = "",
     non_confirmed: pd.DataFrame | None = None,
+    decision: DecisionSummary | None = None,
 ) -> dict[str, Path]:
     """Write the recommendation workbook, the JSON summary and every provider's workbook.
 
     ``non_confirmed`` (:func:`costofcare.parameters.non_confirmed` of the figures the run
-    used) is listed on the Summary sheet and in the JSON.
+    used) is listed on the Summary sheet and in the JSON. ``decision``
+    (:func:`costofcare.report.decision_summary` of the run) is the workbook's first sheet
+    and ``decision.html``.
 
-    Returns ``{"recommendation": path, "summary": path, "providers": folder}``; provider
+    Returns ``{"recommendation": path, "summary": path, "providers": folder}`` (and
+    ``"decision"``: the page, when ``decision`` is given); provider
     workbooks are ``providers/outcome-<safe name>-<hash>.xlsx``.
     """
     outdir = Path(outdir)
@@ -51,10 +57,14 @@ def write_outputs(
         issues=issues,
         min_count=min_count,
         non_confirmed=non_confirmed,
+        decision=decision,
     )
+    written = {}
+    if decision is not None:
+        written["decision"] = write_decision_page(outdir / DECISION_PAGE, decision)
     summary = write_summary(outdir / SUMMARY_JSON, recommendations, min_count, non_confirmed)
     providers = outdir / PROVIDER_FOLDER
     write_provider_workbooks(
         providers, recommendations, unit_costs, market, min_count=min_count, council=council
     )
-    return {"recommendation": book.path, "summary": summary, "providers": providers}
+    return {"recommendation": book.path, "summary": summary, "providers": providers, **written}

@@ -16,10 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..recommend.engine import ServiceRecommendation
+from .layout import fit_row
 from .live import Cell, LiveBook, LiveSheet
 from .safe import safe_filename
 from .service import SERVICE_TITLES
 
+#: Characters across columns A to D of the Outcome sheet (explanations wrap within them).
+_OUTCOME_WIDTH = 110
 #: Fewest providers behind a published aggregate, unless the run's config says otherwise.
 DEFAULT_MIN_COUNT = 5
 TOTAL_LINES = ("total",)
@@ -127,6 +130,7 @@ def _cost_sheet(
     for j, (label, width) in enumerate(headers):
         sheet.text(hr, j, label, "header")
         sheet.ws.set_column(j, j, width)
+    fit_row(sheet.ws, hr, headers, minimum=2)  # wrapped headers never print over row one
     lines = market[market["level"] == "line"].set_index("cost_line")
     r = hr
     own_cells: list[Cell] = []
@@ -135,7 +139,8 @@ def _cost_sheet(
         r += 1
         mine = own[own["cost_line"] == line].iloc[0]
         sheet.text(r, 0, line)
-        sheet.text(r, 1, mine["category"] if isinstance(mine["category"], str) else "")
+        category = mine["category"] if isinstance(mine["category"], str) else ""
+        sheet.text(r, 1, category.replace("_", "-").capitalize())  # "Non-staffing"
         cell = sheet.number(r, 2, mine["cost_per_unit"], "money")
         own_cells.append(cell)
         stats = lines.loc[line] if line in lines.index else None
@@ -218,7 +223,8 @@ def write_provider_workbook(
     outcome = book.add_sheet("Outcome")
     outcome.ws.set_column(0, 0, 34)
     outcome.ws.set_column(1, 1, 16)
-    outcome.ws.set_column(3, 3, 100)
+    outcome.ws.set_column(2, 2, 8)
+    outcome.ws.set_column(3, 3, _OUTCOME_WIDTH - 34 - 16 - 8)
     outcome.text(0, 0, "Cost of care: your outcome", "title")
     outcome.text(1, 0, "Provider")
     outcome.text(1, 1, provider)
@@ -250,7 +256,10 @@ def write_provider_workbook(
             outcome.formula(r + 3, 1, "{0}/{1}-1", [new, cur], lambda p, c: p / c - 1, "percent")
             r += 4
         for line in provider_explanation(rec, provider, min_count):
-            outcome.text(r, 0, line)
+            # across columns A to D, wrapped, the row tall enough to print every line
+            outcome.ws.merge_range(r, 0, r, 3, "", book.fmt("wrap"))
+            outcome.text(r, 0, line, "wrap")
+            fit_row(outcome.ws, r, [(line, _OUTCOME_WIDTH)])
             r += 1
         r += 1
         if not costs.empty:

@@ -22,7 +22,9 @@ from ..costs.wagefloor import WageFloor
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.method import Row
 from ..recommend.rollforward import SCENARIO_ENGINE
+from .layout import fit_row
 from .live import Cell, LiveSheet, Span
+from .options import plain_method_name
 
 SERVICE_TITLES = {
     "home_care": "Home care",
@@ -295,13 +297,13 @@ def service_sheet(
     sheet.text(
         1,
         0,
-        f"Method: {rec.method.label} ({rec.method.name}). Shaded cells are inputs; change them "
+        f"Method: {plain_method_name(rec)}. Shaded cells are inputs; change them "
         "and the rest recalculates (a budget fit's solved uplift is not re-solved).",
         "subtitle",
     )
     ins = _Inputs(sheet, 2)
     names = _inputs_block(ins, rec, assumptions)
-    ins.heading(f"Method: {rec.method.label}")
+    ins.heading(f"Method: {plain_method_name(rec)}")
     deferred = []  # rows over whole provider columns wait until the table is written
     for row in rec.proposal.rows:
         if row.formula is not None and "{providers." in row.formula:
@@ -335,7 +337,9 @@ def service_sheet(
     sheet.ws.set_column(1, 1, 16)
     sheet.ws.set_column(2, 2, 22)
     _rate_chart(sheet, rec, table.first, table.last)
-    sheet.print_setup(repeat_rows=(table.header, table.header))
+    # no repeated header rows: they would print above the roll-forward block too, whose
+    # columns differ; that block starts on a page of its own, under its own header
+    sheet.print_setup()
     return out
 
 
@@ -439,6 +443,7 @@ def _provider_inputs(
         sheet.ws.set_column(j, j, width)
     sheet.ws.set_column(0, 0, 42)
     sheet.ws.set_column(3, 3, 16)
+    fit_row(sheet.ws, header, [(c[1], c[3]) for c in PROVIDER_COLUMNS], minimum=2)
     providers = rec.providers.reset_index(drop=True)
     table = _Table(header, header + 1, header + len(providers), [])
     # under the table and its chart (about 16 rows high)
@@ -494,6 +499,7 @@ def _roll_forward_block(
     cells of each provider, which its rolled-forward cost adds up.
     """
     lines = rec.roll_forward.lines
+    sheet.ws.set_h_pagebreaks([top])
     sheet.text(top, 0, "Cost rolled forward, by provider and category", "heading")
     for j, label in enumerate(ROLL_HEADERS):
         sheet.text(top + 1, j, label, "header")
@@ -586,7 +592,7 @@ def _rate_chart(sheet: LiveSheet, rec: ServiceRecommendation, first: int, last: 
             }
         )
     chart.set_title({"name": f"Current and proposed rate per {rec.unit}"})
-    chart.set_y_axis({"num_format": "£#,##0.00", "name": f"GBP per {rec.unit}"})
+    chart.set_y_axis({"num_format": "£#,##0.00", "name": f"GBP per {rec.unit}", "min": 0})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 640, "height": 320})
     sheet.ws.insert_chart(last + 2, 0, chart)  # below the provider table: covers nothing

@@ -24,9 +24,14 @@ from ..audit.clock import written_time
 from ..benchmark.quantiles import percentile_inc
 from ..recommend.engine import ServiceRecommendation
 from ..recommend.sample import sample_sizes
+from .decision import DecisionSummary
+from .decisionsheet import decision_sheet
+from .layout import fit_row
 from .live import Cell, LiveBook, LiveSheet
 from .notes import method_notes
+from .options import plain_method_name
 from .provider import DEFAULT_MIN_COUNT
+from .readable import ISSUE_COLUMNS, SCENARIO_COLUMNS, generic_columns, readable_table
 from .service import SERVICE_TITLES, ServiceCells, service_sheet
 
 
@@ -152,7 +157,7 @@ def _summary_rows(sheet: LiveSheet, recs, services, sizes, hr: int):
         r += 1
         cells = services[service].results
         sheet.text(r, 0, SERVICE_TITLES.get(service, service))
-        sheet.text(r, 1, rec.method.label)
+        sheet.text(r, 1, plain_method_name(rec))
         sheet.date(r, 2, rec.config.effective_date)
         sheet.formula(r, 3, "{0}", [cells["providers"]], link, "integer")
         sheet.text(r, 4, rec.unit)
@@ -202,7 +207,7 @@ def _impact_chart(sheet: LiveSheet, first_row: int, last_row: int):
         }
     )
     chart.set_title({"name": "Budget impact a year by service"})
-    chart.set_x_axis({"num_format": "£#,##0"})
+    chart.set_x_axis({"num_format": "£#,##0", "min": 0})
     chart.set_legend({"none": True})
     return chart
 
@@ -269,18 +274,50 @@ def _position(value: float, quartiles) -> str:
     return "above the upper quartile"
 
 
-def _table_sheet(sheet: LiveSheet, title: str, df: pd.DataFrame | None, empty: str) -> None:
+def _table_sheet(
+    sheet: LiveSheet, title: str, df: pd.DataFrame | None, empty: str, columns=None, top: int = 2
+) -> None:
+    """``title``, then ``df`` as a readable table from row ``top`` (``columns``: the
+    (column, header, style, width) to show; default every column, headers in words)."""
     sheet.text(0, 0, title, "title")
     if df is None or df.empty:
-        sheet.text(2, 0, empty)
+        sheet.text(top, 0, empty)
         return
-    styles = {
-        name: ("number" if pd.api.types.is_float_dtype(df[name]) else None) for name in df.columns
-    }
-    sheet.frame(2, 0, df, styles=styles)
-    for j, name in enumerate(df.columns):
-        sheet.ws.set_column(j, j, min(60, max(10, len(str(name)) + 2)))
-    sheet.print_setup(repeat_rows=(2, 2))
+    readable_table(sheet, top, df, columns if columns is not None else generic_columns(df))
+
+
+def _scenarios_sheet(sheet: LiveSheet, scenarios: pd.DataFrame | None) -> None:
+    """Each scenario's totals per service first, then every provider's figures."""
+    need = {"scenario", "service", "provider", "required_rate", "budget_full_year"}
+    if scenarios is None or scenarios.empty or not need <= set(scenarios.columns):
+        _table_sheet(sheet, "Scenario results", scenarios, "No scenario results were supplied.")
+        return
+    sheet.text(0, 0, "Scenario results", "title")
+    sheet.text(
+        1,
+        0,
+        "Each provider with a cost return, its cost rolled forward under each scenario. The "
+        "scenario's budget here pays every provider its own cost; the Decision summary "
+        "prices each scenario as one rate for all providers. Every column is in "
+        "scenarios/scenarios.csv.",
+        "subtitle",
+    )
+    grouped = scenarios.groupby(["scenario", "service"], sort=False)
+    heads = grouped.agg(
+        providers=("provider", "nunique"),
+        median=("required_rate", "median"),
+        budget=("budget_full_year", "sum"),
+    ).reset_index()
+    head_columns = (
+        ("scenario", "Scenario", "wrap", 26),
+        ("service", "Service", None, 14),
+        ("providers", "Providers", "integer", 30),
+        ("median", "Median cost under the scenario (£ per unit)", "money", 13),
+        ("budget", "Paying each provider its own cost: change a year (£)", "money0", 14),
+    )
+    below = readable_table(sheet, 3, heads, head_columns, freeze=False, autofilter=False) + 2
+    sheet.text(below, 0, "Provider by provider", "heading")
+    readable_table(sheet, below + 1, scenarios, SCENARIO_COLUMNS, freeze=False)
 
 
 _SPREAD = (
@@ -294,14 +331,33 @@ _SPREAD = (
 )
 
 
-def _benchmark_charts(sheet: LiveSheet, df: pd.DataFrame | None, header_row: int = 2) -> None:
-    """Below the market table: each service's total cost per unit across providers, linked
-    to the table's cells, and a chart of its spread (one per service: units differ)."""
-    if df is None or df.empty or not {"service", "cost_line"} <= set(df.columns):
-        return
-    spread = [(c, label) for c, label in _SPREAD if c in df.columns]
-    if not spread:
-        return
+#: The Benchmarks sheet's market table: the columns shown (every column is in
+#: benchmark/market_statistics.csv).
+MARKET_COLUMNS = (
+    ("service", "Service", None, 14),
+    ("category", "Category", None, 12),
+    ("cost_line", "Cost line", "wrap", 36),
+    ("unit", "Unit", None, 13),
+    ("care_category", "Care category", None, 11),
+    ("weighting", "Weighting", None, 10),
+    ("outliers", "Outliers", None, 9),
+    ("count", "Providers", "integer", 9),
+    ("volume_per_week", "Units a week", "number", 10),
+    ("mean", "Mean (£ per unit)", "money", 10),
+    ("p10", "P10 (£)", "money", 9),
+    ("lower_quartile", "Lower quartile (£)", "money", 10),
+    ("p25", "Lower quartile (£)", "money", 10),
+    ("median", "Median (£)", "money", 10),
+    ("upper_quartile", "Upper quartile (£)", "money", 10),
+    ("p75", "Upper quartile (£)", "money", 10),
+    ("p90", "P90 (£)", "money", 9),
+    ("min", "Lowest (£)", "money", 9),
+    ("max", "Highest (£)", "money", 9),
+)
+
+
+def _market_totals(df: pd.DataFrame) -> dict[str, int]:
+    """Service -> the position in ``df`` of its unweighted total with outliers included."""
     if "level" in df.columns:
         total = (df["level"] == "total").to_numpy()
     else:
@@ -309,19 +365,45 @@ def _benchmark_charts(sheet: LiveSheet, df: pd.DataFrame | None, header_row: int
     for column, keep in (("weighting", "unweighted"), ("outliers", "included")):
         if column in df.columns:
             total = total & (df[column] == keep).to_numpy()
-    columns = {name: j for j, name in enumerate(df.columns)}
     picks: dict[str, int] = {}
     for position in np.flatnonzero(total):
         picks.setdefault(str(df["service"].iloc[position]), int(position))
-    if not picks:
+    return picks
+
+
+def _benchmarks_sheet(sheet: LiveSheet, df: pd.DataFrame | None) -> None:
+    """Each service's total cost per unit across providers and a chart of its spread first
+    (linked to the table's cells), the market table of every cost line below it."""
+    title = "Local market statistics"
+    if df is None or df.empty or not {"service", "cost_line"} <= set(df.columns):
+        _table_sheet(sheet, title, df, "No market statistics were supplied.")
         return
-    top = header_row + len(df) + 3
+    spread = [(c, label) for c, label in _SPREAD if c in df.columns]
+    picks = _market_totals(df) if spread else {}
+    header_row = 2 if not picks else 2 + len(picks) + 3 + 16 + 2
+    _table_sheet(
+        sheet, title, df, "", [c for c in MARKET_COLUMNS if c[0] in df.columns], header_row
+    )
+    methods = df["quantile_method"].dropna().unique() if "quantile_method" in df else []
+    if len(methods):
+        sheet.text(1, 0, "Percentiles: " + "; ".join(map(str, methods)), "subtitle")
+    if picks:
+        _benchmark_charts(sheet, df, picks, spread, header_row)
+
+
+def _benchmark_charts(sheet: LiveSheet, df, picks, spread, header_row: int) -> None:
+    """Rows 3 on: each service's total cost per unit across providers, linked to the market
+    table's cells, and a chart of its spread (one per service: units differ)."""
+    shown = [c[0] for c in MARKET_COLUMNS if c[0] in df.columns]
+    columns = {name: j for j, name in enumerate(shown)}
+    top = 3
     sheet.text(
         top, 0, "Total cost per unit across providers (unweighted, outliers included)", "heading"
     )
     heads = ["Service", "Unit", "Providers", *[label for _, label in spread]]
     for j, label in enumerate(heads):
         sheet.text(top + 1, j, label, "header")
+    sheet.ws.set_row(top + 1, 30)  # two lines: "Lower quartile" wraps in a narrow column
     link = lambda v: v  # noqa: E731
     first_q = 3
     for k, (service, position) in enumerate(picks.items()):
@@ -329,7 +411,7 @@ def _benchmark_charts(sheet: LiveSheet, df: pd.DataFrame | None, header_row: int
         source_row = header_row + 1 + position
         unit = str(df["unit"].iloc[position]) if "unit" in df.columns else ""
         sheet.text(r, 0, SERVICE_TITLES.get(service, service))
-        sheet.text(r, 1, unit)
+        sheet.text(r, 1, unit.replace("_", " "))
         if "count" in columns:
             sheet.formula(
                 r, 2, "{0}", [sheet.cell_at(source_row, columns["count"])], link, "integer"
@@ -352,10 +434,10 @@ def _benchmark_charts(sheet: LiveSheet, df: pd.DataFrame | None, header_row: int
         )
         per = f" per {unit.replace('_', ' ')}" if unit else " per unit"
         chart.set_title({"name": f"{SERVICE_TITLES.get(service, service)}: total cost{per}"})
-        chart.set_y_axis({"num_format": "£#,##0.00"})
+        chart.set_y_axis({"num_format": "£#,##0.00", "min": 0})
         chart.set_legend({"none": True})
-        chart.set_size({"width": 480, "height": 288})
-        sheet.ws.insert_chart(top + 3 + len(picks), 8 * k, chart)
+        chart.set_size({"width": 420, "height": 288})
+        sheet.ws.insert_chart(top + 3 + len(picks), 6 * k, chart)
 
 
 def _assumptions_sheet(
@@ -374,7 +456,7 @@ def _assumptions_sheet(
         ("effective_to", "Until", 12),
         ("status", "Status", 14),
         ("source_title", "Source", 50),
-        ("source_url", "Source address", 50),
+        ("source_url", "Source address", 40),
         ("note", "Note", 50),
     ]
     for j, (_k, label, width) in enumerate(columns):
@@ -387,7 +469,8 @@ def _assumptions_sheet(
             params["status"] = params["flags"]
         for _, row in params.iterrows():
             r += 1
-            for j, (key, _label, _w) in enumerate(columns):
+            wrapped = []
+            for j, (key, _label, width) in enumerate(columns):
                 value = row.get(key)
                 if key == "value":
                     cell = sheet.number(r, j, float(value), "general", input_cell=True)
@@ -395,13 +478,10 @@ def _assumptions_sheet(
                 elif key in ("effective_from", "effective_to"):
                     sheet.date(r, j, None if value is None or value == "" else value)
                 else:
-                    sheet.text(
-                        r,
-                        j,
-                        ""
-                        if value is None or (isinstance(value, float) and pd.isna(value))
-                        else value,
-                    )
+                    blank = value is None or (isinstance(value, float) and pd.isna(value))
+                    text = sheet.text(r, j, "" if blank else value, "wrap").value
+                    wrapped.append((text, width))
+            fit_row(sheet.ws, r, wrapped)  # long sources and notes wrap, never run off
     sheet.ws.autofilter(header, 0, max(r, header + 1), len(columns) - 1)
     sheet.ws.freeze_panes(header + 1, 1)
     r += 2
@@ -417,15 +497,20 @@ def _assumptions_sheet(
     return cells
 
 
+#: Characters across the Method notes column (one A4 landscape page wide).
+_NOTES_WIDTH = 90
+
+
 def _notes_sheet(sheet: LiveSheet, recs) -> None:
     sheet.text(0, 0, "Method notes", "title")
-    sheet.ws.set_column(0, 0, 110)
+    sheet.ws.set_column(0, 0, _NOTES_WIDTH)
     r = 2
     for heading, text in method_notes(recs):
         sheet.text(r, 0, heading, "heading")
         sheet.text(r + 1, 0, text, "wrap")
+        fit_row(sheet.ws, r + 1, [(text, _NOTES_WIDTH)])
         r += 3
-    sheet.print_setup(landscape=False)
+    sheet.print_setup()
 
 
 def write_recommendation_workbook(
@@ -441,6 +526,7 @@ def write_recommendation_workbook(
     min_count: int = DEFAULT_MIN_COUNT,
     non_confirmed: pd.DataFrame | None = None,
     extra_sheets: Sequence[tuple[str, Callable[[LiveSheet], None]]] = (),
+    decision: DecisionSummary | None = None,
 ) -> LiveBook:
     """Write the recommendation workbook and return the closed :class:`LiveBook`.
 
@@ -474,10 +560,14 @@ def write_recommendation_workbook(
         (sheet name, writer) pairs for sheets other steps add (market sustainability, market
         shape): each writer is called with its empty :class:`LiveSheet`. The sheets sit
         after Scenarios, before Assumptions.
+    decision
+        The run's :class:`~costofcare.report.decision.DecisionSummary`: written as the first
+        sheet, "Decision summary" (None: no such sheet).
 
     The returned book's ``formulas`` lists every formula with the value written for it.
     """
     book = LiveBook(path)
+    first = book.add_sheet("Decision summary") if decision is not None else None
     names = {service: SERVICE_TITLES.get(service, service)[:31] for service in recommendations}
     summary = book.add_sheet("Summary")
     service_sheets = {service: book.add_sheet(names[service]) for service in recommendations}
@@ -500,20 +590,21 @@ def write_recommendation_workbook(
     }
     _summary_sheet(summary, recommendations, cells, title, min_count, non_confirmed)
     _providers_sheet(providers, recommendations, cells)
-    _table_sheet(
-        benchmarks, "Local market statistics", market, "No market statistics were supplied."
-    )
-    _benchmark_charts(benchmarks, market)
-    _table_sheet(scen, "Scenario results", scenarios, "No scenario results were supplied.")
+    _benchmarks_sheet(benchmarks, market)
+    _scenarios_sheet(scen, scenarios)
     _table_sheet(
         quality,
         "Data quality: issues found in the returns, the council's files and the run",
         issues,
         "No issues were found.",
+        ISSUE_COLUMNS,
     )
     _notes_sheet(notes, recommendations)
     for sheet, writer in extras:
         writer(sheet)
-    summary.ws.activate()
+    if first is not None:
+        impacts = {s: c.results["budget_impact_annual"] for s, c in cells.items()}
+        decision_sheet(first, decision, impacts)
+    (first or summary).ws.activate()
     book.close()
     return book
