@@ -267,3 +267,35 @@ def test_first_sheet_and_page_show_the_options_and_the_flagged_figures(rec, tmp_
     page = decision_html(decision)
     assert "<strong>assumption</strong>: national_living_wage_hourly = 13.2 GBP/hour" in page
     assert "Real Living Wage" in page and "Over 2 years" in page
+
+
+def test_a_care_home_category_takes_its_own_homes_net_of_fnc_from_the_scenarios():
+    """A nursing market's scenario costs: only its homes, less the FNC each receives in the
+    target period (£267.68 a week × its nursing share), as its rolled-forward cost is."""
+    from types import SimpleNamespace
+
+    from costofcare.report.options import market_scenarios
+
+    rec = SimpleNamespace(
+        service="care_home",
+        config=SimpleNamespace(care_category="nursing"),
+        providers=pd.DataFrame(
+            {"provider": ["A", "B"], "fnc_target": [-267.68 * 0.5, -267.68 * 1.0]}
+        ),
+    )
+    scenarios = pd.DataFrame(
+        {
+            "scenario": ["S"] * 4,
+            "service": ["care_home", "care_home", "care_home", "home_care"],
+            "provider": ["A", "B", "C", "A"],
+            "required_rate": [1300.0, 1100.0, 900.0, 30.0],
+            "required_rate_p90": [1310.0, 1110.0, 910.0, 31.0],
+        }
+    )
+    mine = market_scenarios(rec, scenarios)
+    assert list(mine["provider"]) == ["A", "B"]
+    assert mine["required_rate"].tolist() == pytest.approx([1300 - 133.84, 1100 - 267.68])
+    assert mine["required_rate_p90"].tolist() == pytest.approx([1310 - 133.84, 1110 - 267.68])
+    assert scenarios["required_rate"].tolist() == [1300.0, 1100.0, 900.0, 30.0]  # untouched
+    pooled = SimpleNamespace(service="care_home", config=SimpleNamespace(care_category=""))
+    assert list(market_scenarios(pooled, scenarios)["provider"]) == ["A", "B", "C"]

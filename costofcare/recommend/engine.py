@@ -45,7 +45,9 @@ class ServiceRecommendation:
     ``provider``, ``care_category`` (care homes; blank otherwise), ``current_rate``,
     ``volume_per_week``, cost per unit by category (``staffing``, ``non_staffing``,
     ``return``, ``other``, ``fnc``: less NHS-funded nursing care in a nursing or dual care
-    home market, 0 elsewhere; ``total`` net of it), ``rolled_cost``,
+    home market, 0 elsewhere; ``total`` net of it), ``rolled_cost`` (in a nursing or dual
+    market net of ``fnc_target``: minus the FNC per resident week the home receives at the
+    effective date, the FNC rate then in force × its nursing share),
     ``roll_forward`` (how the cost was rolled forward: ``"scenario engine"`` or
     ``"ratio rule: <reason>"``), ``method_rate``, ``method_uplift``, ``allowed_uplift``,
     ``guarded_rate``, ``proposed_rate``, ``uplift``, ``binding``, ``current_spend_annual``,
@@ -216,6 +218,8 @@ def _method_inputs(
         )
         target = resolved.fnc_per_week.value if resolved.fnc_per_week else None
         rolled = with_fnc_lines(rolled, fnc, target)
+        if target is not None:
+            table["fnc_target"] = table["provider"].map(-target * fnc["nursing_share"])
     table["rolled_cost"] = table["provider"].map(rolled.total).astype(float)
     table["roll_forward"] = table["provider"].map(rolled.basis).astype(object).fillna("")
     inputs = MethodInputs(

@@ -36,6 +36,10 @@ COMPARATOR_SERVICES = {
     "home_care": ("home_care",),
     "supported_living": ("supported_living",),
     "care_home": ("care_home_residential_65", "care_home_nursing_65"),
+    # care homes priced per care category (costofcare.recommend.markets)
+    "care_home.residential": ("care_home_residential_65",),
+    "care_home.nursing": ("care_home_nursing_65",),
+    "care_home.dual": ("care_home_residential_65", "care_home_nursing_65"),
 }
 #: Comparator rates that say what a council pays (a client charge is not a fee).
 PAID_BASES = ("provider_fee", "council_maximum")
@@ -54,7 +58,8 @@ class DecisionSummary:
     Attributes
     ----------
     title, council : headings.
-    services : service type -> (title, plain method name, effective date, unit).
+    services : market (service type, or ``care_home.<category>``) -> (title, plain method
+        name, effective date, unit).
     options : :func:`~costofcare.report.options.options_table`.
     totals : :func:`~costofcare.report.options.option_totals`.
     horizon : the years and growth of the multi-year figure.
@@ -85,17 +90,18 @@ def comparator_positions(
 
     Comparators are the rows that say what a council pays (:data:`PAID_BASES`), in money,
     rolled forward (``rate_rolled``), the latest per authority, for the services in
-    :data:`COMPARATOR_SERVICES`. One row per comparator service: ``service, compared_with,
+    :data:`COMPARATOR_SERVICES`. One row per comparator service: ``market, service, compared_with,
     authorities, count, lowest, median, highest, our_rate, below_ours`` (how many pay less
     than our recommended average rate). None when nothing is left to compare.
     """
     if comparators is None or comparators.empty or "rate_rolled" not in comparators:
         return None
-    recommended = options[options["kind"] == "recommended"].set_index("service")
+    recommended = options[options["kind"] == "recommended"].set_index("market")
     rows = []
-    for service in recommended.index:
-        ours = float(recommended.loc[service, "average_rate"])
-        for theirs in COMPARATOR_SERVICES.get(service, ()):
+    for market in recommended.index:
+        ours = float(recommended.loc[market, "average_rate"])
+        service = recommended.loc[market, "service"]
+        for theirs in COMPARATOR_SERVICES.get(market, COMPARATOR_SERVICES.get(service, ())):
             pick = comparators[
                 (comparators["service"] == theirs)
                 & comparators["basis_kind"].isin(PAID_BASES)
@@ -110,6 +116,7 @@ def comparator_positions(
             rates = pick["rate_rolled"].to_numpy(dtype=float)
             rows.append(
                 {
+                    "market": market,
                     "service": service,
                     "compared_with": _COMPARATOR_LABELS.get(theirs, theirs),
                     "authorities": ", ".join(sorted(pick["authority"].astype(str))),
@@ -146,7 +153,7 @@ def risks(
             out.append(size.warning()[0].upper() + size.warning()[1:] + ".")
     recommended = options[options["kind"] == "recommended"]
     for row in recommended.itertuples(index=False):
-        title = SERVICE_TITLES.get(row.service, row.service)
+        title = SERVICE_TITLES.get(row.market, row.market)
         short = row.providers_compared - row.providers_covered
         if short > 0:
             out.append(
@@ -155,7 +162,7 @@ def risks(
                 f"({1 - row.covered_volume_share:.0%} of the {row.unit}s bought from them); "
                 "they may hand back packages, seek top-ups or leave the market."
             )
-        rec = recommendations[row.service]
+        rec = recommendations[row.market]
         for rule, n in rec.binding_counts().items():
             out.append(
                 f"{title}: {n} of {row.providers_priced} providers' rates are set by the {rule}, "

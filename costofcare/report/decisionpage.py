@@ -118,7 +118,7 @@ def _nice_step(raw: float) -> float:
 def _options_section(d: DecisionSummary, service: str) -> str:
     title, method, effective, unit = d.services[service]
     rows = []
-    for o in d.options[d.options["service"] == service].itertuples(index=False):
+    for o in d.options[d.options["market"] == service].itertuples(index=False):
         rows.append(
             (
                 [
@@ -198,7 +198,7 @@ def _comparators_section(d: DecisionSummary) -> str:
     rows = [
         (
             [
-                (escape(d.services[c.service][0]), ""),
+                (escape(d.services[c.market][0]), ""),
                 (escape(c.compared_with), ""),
                 (str(c.count), "n"),
                 (_money(c.lowest, 2), "n"),
@@ -235,7 +235,7 @@ def _monte_carlo_section(d: DecisionSummary) -> str:
     rows = [
         (
             [
-                (escape(d.services[m.service][0]), ""),
+                (escape(d.services[m.market][0]), ""),
                 (escape(m.scenario), ""),
                 (str(m.providers), "n"),
                 (_money(m.rate_low, 2), "n"),

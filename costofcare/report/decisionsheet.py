@@ -89,7 +89,7 @@ def _service_block(
     _headers(sheet, row + 1, OPTION_HEADERS)
     r = row + 1
     factor = decision.horizon.factor
-    rows = decision.options[decision.options["service"] == service]
+    rows = decision.options[decision.options["market"] == service]
     for opt in rows.itertuples(index=False):
         r += 1
         recommended = opt.kind == "recommended"
@@ -174,7 +174,7 @@ def _comparators(sheet: LiveSheet, row: int, decision: DecisionSummary) -> int:
     )
     records = [
         [
-            (decision.services[c.service][0], None),
+            (decision.services[c.market][0], None),
             (c.compared_with, None),
             (c.count, "integer"),
             (c.lowest, "money"),
@@ -211,7 +211,7 @@ def _monte_carlo(sheet: LiveSheet, row: int, decision: DecisionSummary) -> int:
     )
     records = [
         [
-            (decision.services[m.service][0], None),
+            (decision.services[m.market][0], None),
             (m.scenario, None),
             (m.providers, "integer"),
             (m.rate_low, "money"),

@@ -49,6 +49,7 @@ __all__ = [
 OPTION_COLUMNS = (
     "option",
     "kind",
+    "market",
     "service",
     "unit",
     "how_set",
@@ -156,6 +157,7 @@ def _row(option, kind, rec, rates, costs, horizon, how_set, market_rate, basis, 
     return {
         "option": option,
         "kind": kind,
+        "market": rec.key,
         "service": rec.service,
         "unit": rec.unit,
         "how_set": how_set,
@@ -201,8 +203,26 @@ def _recommended_row(rec: ServiceRecommendation, horizon: Horizon) -> dict:
     )
 
 
+def market_scenarios(rec: ServiceRecommendation, scenarios: pd.DataFrame) -> pd.DataFrame:
+    """The scenario rows of ``rec``'s market, on its basis: for a care home market priced by
+    care category, only the homes of that category, and for nursing and dual homes their cost
+    under the scenario less the NHS-funded nursing care the home receives in the target
+    period (``fnc_target`` of the recommendation's providers), as the recommendation's own
+    rolled-forward cost is. ``required_rate*`` columns are adjusted alike."""
+    mine = scenarios[scenarios["service"] == rec.service]
+    if not rec.config.care_category:
+        return mine
+    mine = mine[mine["provider"].isin(set(rec.providers["provider"].astype(str)))].copy()
+    if "fnc_target" in rec.providers:
+        less = rec.providers.drop_duplicates("provider").set_index("provider")["fnc_target"]
+        fnc = mine["provider"].map(less).fillna(0.0).astype(float)
+        for column in [c for c in mine.columns if str(c).startswith("required_rate")]:
+            mine[column] = mine[column] + fnc  # fnc_target is minus the FNC
+    return mine
+
+
 def _scenario_row(name: str, rec: ServiceRecommendation, frame: pd.DataFrame, horizon) -> dict:
-    """One scenario for one service on the recommendation's basis (see the module notes)."""
+    """One scenario for one market on the recommendation's basis (see the module notes)."""
     priced = rec.providers[rec.providers["current_rate"].notna()]
     current = priced["current_rate"].to_numpy(dtype=float)
     own = frame.drop_duplicates("provider").set_index("provider")["required_rate"]
@@ -261,16 +281,16 @@ def options_table(
     recommendation's for the same service.
     """
     rows = []
-    for service, rec in recommendations.items():
+    for rec in recommendations.values():
         rows.append(_recommended_row(rec, horizon))
         if scenarios is None or scenarios.empty:
             continue
-        mine = scenarios[scenarios["service"] == service]
+        mine = market_scenarios(rec, scenarios)
         for name in pd.unique(mine["scenario"]):
             rows.append(_scenario_row(str(name), rec, mine[mine["scenario"] == name], horizon))
     table = pd.DataFrame(rows).reindex(columns=list(OPTION_COLUMNS))
-    recommended = table[table["kind"] == "recommended"].set_index("service")["year_one_impact"]
-    table["difference_from_recommended"] = table["year_one_impact"] - table["service"].map(
+    recommended = table[table["kind"] == "recommended"].set_index("market")["year_one_impact"]
+    table["difference_from_recommended"] = table["year_one_impact"] - table["market"].map(
         recommended
     )
     return table
@@ -314,8 +334,8 @@ def monte_carlo_range(
     if summary is None or summary.empty or not need <= set(summary.columns):
         return None
     rows = []
-    for service, rec in recommendations.items():
-        mine = summary[summary["service"] == service]
+    for market, rec in recommendations.items():
+        mine = market_scenarios(rec, summary)
         if mine.empty:
             continue
         priced = rec.providers[rec.providers["current_rate"].notna()]
@@ -329,7 +349,8 @@ def monte_carlo_range(
         rows.append(
             {
                 "scenario": str(mine["scenario"].iloc[0]),
-                "service": service,
+                "market": market,
+                "service": rec.service,
                 "unit": rec.unit,
                 "providers": len(mine),
                 "rate_low": ends[low][0],
