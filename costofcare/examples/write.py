@@ -9,6 +9,10 @@ Layout written by :func:`write_market`::
     DIR/comparators.csv         what other councils pay (the shipped comparator table)
     DIR/run.toml                an example run config (scenarios and recommendations)
     DIR/truth.csv               the clean cost per unit of each provider, before any fault
+    DIR/register.csv, ratings.csv, indicators.csv, published_distributions.csv
+                                the council's register of services, regulator ratings,
+                                local monitoring and past reports' distributions (market
+                                step; a few faults on purpose, costofcare/examples/quality.py)
 
 Everything is deterministic: the same seed writes the same bytes.
 """
@@ -116,4 +120,16 @@ def write_market(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
     for key, table in tables.items():
         write_csv(table, paths[key])
     paths["run_config"].write_text(RUN_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    paths.update(write_quality_files(market, outdir))
     return paths
+
+
+def write_quality_files(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
+    """The market step's example files (register, ratings, indicators, published
+    distributions) as ``DIR/<name>.csv``; where each went."""
+    from .quality import quality_tables
+
+    return {
+        name: write_csv(table, Path(outdir) / f"{name}.csv")
+        for name, table in quality_tables(market).items()
+    }

@@ -94,6 +94,9 @@ class RunResult:
     council_rows: pd.DataFrame | None = None
     council_issues: pd.DataFrame | None = None
     non_confirmed: pd.DataFrame | None = None
+    market_result: object | None = None
+    """The market step's output (:class:`costofcare.market.MarketResult`; None without a
+    ``[market]`` table): quality and risk tables, issues (also in ``issues``), summary."""
 
     @property
     def scenarios(self) -> pd.DataFrame | None:
@@ -150,6 +153,7 @@ def run(
         configs, rates, tables.unit_costs, scenarios, params, workforce=tables.workforce, say=say
     )
     unconfirmed = non_confirmed_used(recs, tables.unit_costs, scenarios, params)
+    market = run_market_step(cfg, ingest.values, tables.unit_costs, recs, scenarios, say=say)
     return RunResult(
         config=cfg,
         values=ingest.values,
@@ -169,14 +173,31 @@ def run(
         recommendations=recs,
         parameters=parameters,
         issues=pd.concat(
-            [ingest.issues, council.issues, tables.issues, fnc_not_worked_out(fnc)],
+            [ingest.issues, council.issues, tables.issues, fnc_not_worked_out(fnc)]
+            + ([market.issues] if market is not None else []),
             ignore_index=True,
         ),
         summary={
             **summarise(recs, min_count=cfg.min_count, non_confirmed=unconfirmed),
             "council_files": council_summary(council),
+            **({"market": market.summary} if market is not None else {}),
         },
         council_rows=council.rows,
         council_issues=council.issues,
         non_confirmed=unconfirmed,
+        market_result=market,
     )
+
+
+def run_market_step(cfg: RunConfig, values, unit_costs, recs, scenarios, *, say: Say = _quiet):
+    """The market step of a run (:func:`costofcare.market.run_market`) when the config has
+    a ``[market]`` table; None otherwise."""
+    if cfg.market is None:
+        return None
+    from ..market import MarketContext, run_market
+
+    results = None if scenarios is None else scenarios.results
+    context = MarketContext(cfg.market, Path(cfg.source).parent, values, unit_costs, recs, results)
+    market = run_market(context)
+    say(f"      market: {', '.join(market.summary)} ({len(market.issues)} issue(s))")
+    return market

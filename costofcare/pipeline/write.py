@@ -199,10 +199,31 @@ def _write_all(result: RunResult, out: Path) -> dict[str, Path]:
             min_count=cfg.min_count,
             council=cfg.council,
             non_confirmed=result.non_confirmed,
+            **_market_report(result),
         )
     )
     _add_council_files(paths["summary"], result.summary.get("council_files"))
+    if result.market_result is not None:
+        from ..market import write_market
+
+        paths.update(write_market(result.market_result, out))
+        _add_section(paths["summary"], "market", result.market_result.summary)
     return paths
+
+
+def _market_report(result: RunResult) -> dict:
+    """The market step's workbook sheets and Providers sheet columns (none without it)."""
+    market = result.market_result
+    if market is None:
+        return {}
+    return {"extra_sheets": market.sheets, "provider_columns": market.provider_columns}
+
+
+def _add_section(path: Path, key: str, section: dict) -> None:
+    """Add a section to the JSON summary."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data[key] = section
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _move_into_place(staging: Path, target: Path) -> None:

@@ -30,11 +30,14 @@ def write_outputs(
     min_count: int = DEFAULT_MIN_COUNT,
     council: str = "",
     non_confirmed: pd.DataFrame | None = None,
+    extra_sheets=(),
+    provider_columns: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the recommendation workbook, the JSON summary and every provider's workbook.
 
     ``non_confirmed`` (:func:`costofcare.parameters.non_confirmed` of the figures the run
-    used) is listed on the Summary sheet and in the JSON.
+    used) is listed on the Summary sheet and in the JSON. ``extra_sheets`` and
+    ``provider_columns`` go to the recommendation workbook only (never to a provider's).
 
     Returns ``{"recommendation": path, "summary": path, "providers": folder}``; provider
     workbooks are ``providers/outcome-<safe name>-<hash>.xlsx``.
@@ -51,6 +54,8 @@ def write_outputs(
         issues=issues,
         min_count=min_count,
         non_confirmed=non_confirmed,
+        extra_sheets=extra_sheets,
+        provider_columns=provider_columns,
     )
     summary = write_summary(outdir / SUMMARY_JSON, recommendations, min_count, non_confirmed)
     providers = outdir / PROVIDER_FOLDER
