@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "costofcare.benchmark.commands",
     "costofcare.costs.commands",
     "costofcare.scenarios.commands",
+    "costofcare.market.commands",
     "costofcare.examples.commands",
     "costofcare.pipeline.commands",
 ]
@@ -36,6 +37,7 @@ examples:
   costofcare ingest returns/ -o out/ingest
   costofcare price home_care workbooks/examples/drivers/ukhca_2020_21.toml
   costofcare params --on 2025-04-01             parameters in force on a date, with sources
+  costofcare market workbooks/examples/run.toml -o out/market   provider quality and risk
   costofcare params --on 2025-04-01 --format csv
   costofcare --version
 

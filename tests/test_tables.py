@@ -324,6 +324,10 @@ NOT_SHARED_TABLES = {
     # costofcare.tables when the recommendation methods take their new shape
     ("recommend/engine.py", "RATE_COLUMNS"),
     ("recommend/engine.py", "COST_COLUMNS"),
+    # the market step's own outputs (distributions and shares), written as CSV, read by no
+    # other step
+    ("market/distribution.py", "_COLUMNS"),
+    ("market/shares.py", "_COLUMNS"),
 }
 
 
@@ -441,8 +445,10 @@ def test_scenarios_command_reads_old_spellings_with_a_warning_and_names_bad_line
 def test_public_api():
     assert sorted(tables.__all__) == sorted(
         [
-            "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "ISSUES", "RECOMMENDATIONS",
-            "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES", "VOLUMES",
+            "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "INDICATORS", "ISSUES",
+            "PUBLISHED_DISTRIBUTIONS", "RAG", "RATINGS", "RECOMMENDATIONS", "REGISTER",
+            "RETURNS", "SUSTAINABILITY", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS",
+            "VALUES", "VOLUMES",
             "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
             "raise_errors", "read_table", "validate",
         ]

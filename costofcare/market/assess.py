@@ -11,6 +11,7 @@ import pandas as pd
 
 from .inputs import issue_frame, issue_row
 from .rag import SEVERITY, RagRules, Rule, parse_number
+from .shares import latest_values
 
 #: A regulator's rating as an indicator the rules can name.
 RATING_INDICATORS = {"cqc": "cqc_rating", "care_inspectorate": "care_inspectorate_grade"}
@@ -36,9 +37,7 @@ def rating_indicators(service_ratings: pd.DataFrame) -> pd.DataFrame:
 
 def _latest(indicators: pd.DataFrame) -> dict[tuple[str, str], dict]:
     """(registration number, indicator) -> its latest row (undated rows count as oldest)."""
-    frame = indicators.assign(_order=indicators["date"].fillna(pd.Timestamp.min))
-    frame = frame.sort_values("_order", kind="stable")
-    frame = frame.drop_duplicates(["registration_number", "indicator"], keep="last")
+    frame = latest_values(indicators)
     return {(r["registration_number"], r["indicator"]): r for r in frame.to_dict("records")}
 
 

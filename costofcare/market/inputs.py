@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..ingest.issues import ISSUE_CODES, ISSUE_COLUMNS
 from ..tables import read_table
+from ..tables.catalogue import INDICATORS
 
 #: Indicators read from a return's single fields: field -> indicator name.
 RETURN_FIELDS = {
@@ -107,8 +108,7 @@ def indicators_from_returns(values: pd.DataFrame, returns_used=None) -> pd.DataF
         per return and indicator; ``value`` as text (fractions: ``0.3`` is 30%); the agency
         share lists every staffing row's cells it sums.
     """
-    columns = ["registration_number", "indicator", "value", "date", "source", "file", "sheet",
-               "cell"]  # fmt: skip
+    columns = list(INDICATORS.names)
     if values is None or values.empty:
         return pd.DataFrame(columns=columns)
     reg = _registration(values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..tables.catalogue import INDICATORS
 from .assess import assess, rating_indicators, unknown_overrides
 from .config import QualityConfig, parse_quality
 from .distribution import (
@@ -23,9 +24,6 @@ from .ratings import SCALES, read_ratings, service_ratings
 from .run import MarketContext, PartResult
 from .shares import latest_values, value_shares
 from .sustainability import at_risk_summary, option_rows, provider_links, rag_by_gap, sustainability
-
-_INDICATOR_COLUMNS = ["registration_number", "indicator", "value", "date", "source", "file",
-                      "sheet", "cell"]  # fmt: skip
 
 
 def _ratings(cfg: QualityConfig, register: pd.DataFrame, issues: list) -> pd.DataFrame:
@@ -56,7 +54,7 @@ def _indicators(
         issues.append(outside)
         parts.append(inside)
     if not parts:
-        return pd.DataFrame(columns=_INDICATOR_COLUMNS)
+        return pd.DataFrame(columns=list(INDICATORS.names))
     frame = pd.concat(parts, ignore_index=True)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
@@ -150,7 +148,7 @@ def run_quality(ctx: MarketContext) -> PartResult:
 
 
 def _add_sustainability(result, cfg, ctx, register, rag, issues) -> None:
-    from .sheet import sustainability_sheet
+    from .sheet import SustainabilitySheet
 
     links = provider_links(register, ctx.values, ctx.unit_costs)
     options = option_rows(ctx.recommendations, ctx.scenarios)
@@ -161,7 +159,7 @@ def _add_sustainability(result, cfg, ctx, register, rag, issues) -> None:
     result.tables.update(sustainability=table, at_risk=summary, rag_by_gap=rag_by_gap(table))
     result.summary["sustainability"] = _sustainability_summary(cfg, summary)
     result.sheets.append(
-        ("Market sustainability", sustainability_sheet(table, cfg.threshold, cfg.at_risk))
+        ("Market sustainability", SustainabilitySheet(table, cfg.threshold, cfg.at_risk))
     )
     recommended = table[table["option"] == "recommended"]
     result.provider_columns = recommended[["service", "provider", "rag", "gap_share"]]

@@ -69,13 +69,12 @@ class PartResult:
 @dataclass(frozen=True)
 class MarketPart:
     """A part of the market step: its name (its summary section), the ``[market]`` keys it
-    reads, and the function that runs it."""
+    reads, and the function that runs it. A part runs when ``[market]`` has any of its
+    keys; it checks its own keys (a required one missing is its ConfigError)."""
 
     name: str
     keys: frozenset[str]
     run: Callable[[MarketContext], PartResult | None]
-    needs: str = ""
-    """A key that must be present for the part to run ('' runs it always)."""
 
 
 @dataclass
@@ -93,7 +92,7 @@ def _quality_part() -> MarketPart:
     from .config import QUALITY_KEYS
     from .quality import run_quality
 
-    return MarketPart("quality", QUALITY_KEYS, run_quality, needs="register")
+    return MarketPart("quality", QUALITY_KEYS, run_quality)
 
 
 #: The parts run by :func:`run_market`, in order.
@@ -101,7 +100,7 @@ PARTS: list[Callable[[], MarketPart]] = [_quality_part]
 
 
 def run_market(context: MarketContext, parts=None) -> MarketResult:
-    """Run every part whose key is present; refuse a ``[market]`` key no part reads.
+    """Run every part with a key in ``[market]``; refuse a key no part reads.
 
     Parameters
     ----------
@@ -116,7 +115,7 @@ def run_market(context: MarketContext, parts=None) -> MarketResult:
     tables: dict[str, pd.DataFrame] = {}
     issues, sheets, summary, columns = [], [], {}, None
     for part in parts:
-        if part.needs and part.needs not in context.config:
+        if not part.keys & set(context.config):
             continue
         out = part.run(context)
         if out is None:

@@ -21,10 +21,9 @@ _COLUMNS = ["indicator", "counted_values", "services", "count", "share", "percen
 
 def latest_values(indicators: pd.DataFrame) -> pd.DataFrame:
     """Each service's latest value of each indicator (undated rows count as oldest)."""
-    frame = indicators.assign(_order=indicators["date"].fillna(pd.Timestamp.min))
-    frame = frame.sort_values("_order", kind="stable")
+    frame = indicators.sort_values("date", kind="stable", na_position="first")
     latest = frame.drop_duplicates(["registration_number", "indicator"], keep="last")
-    return latest.drop(columns="_order").reset_index(drop=True)
+    return latest.reset_index(drop=True)
 
 
 def value_shares(

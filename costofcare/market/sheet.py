@@ -9,7 +9,8 @@ commissioned volume at risk. Change the threshold and the sheet recounts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -33,25 +34,37 @@ def _flag(values) -> list[float]:
     return [v if isinstance(v, int | float) else 0.0 for v in values]
 
 
-def sustainability_sheet(table: pd.DataFrame, threshold: float, at_risk: Sequence[str]) -> Callable:
-    """A writer for :class:`~costofcare.report.live.LiveSheet` (``extra_sheets``)."""
+@dataclass(frozen=True)
+class SustainabilitySheet:
+    """A writer of the sheet for :class:`~costofcare.report.live.LiveSheet` (``extra_sheets``
+    of the recommendation workbook); a plain object, so a run result with it pickles.
 
-    def write(sheet) -> None:
+    Parameters
+    ----------
+    table : the ``sustainability`` table.
+    threshold : the threshold cell's starting value (a fraction).
+    at_risk : the RAG results counted at risk.
+    """
+
+    table: pd.DataFrame
+    threshold: float
+    at_risk: tuple[str, ...]
+
+    def __call__(self, sheet) -> None:
+        at_risk = self.at_risk
         sheet.text(0, 0, "Market sustainability: who is at risk under each option", "title")
         sheet.text(1, 0, "Gap = (rate - cost) / cost. A provider is at risk when its gap is "
                    "below minus the threshold and its RAG is " + " or ".join(at_risk) +
                    ". RAG and cost data: confidential to the council.", "subtitle")  # fmt: skip
         sheet.text(3, 0, "Threshold (rate below cost by more than)")
-        thr = sheet.number(3, 2, threshold, "percent", input_cell=True)
-        options = list(dict.fromkeys(table["option"]))
+        thr = sheet.number(3, 2, self.threshold, "percent", input_cell=True)
+        options = list(dict.fromkeys(self.table["option"]))
         top = 6 + len(options) + 3
-        spans = _detail(sheet, table, top, thr, at_risk)
+        spans = _detail(sheet, self.table, top, thr, at_risk)
         _summary(sheet, options, spans, 6)
         for j, (_, _, width) in enumerate(_DETAIL):
             sheet.ws.set_column(j, j, width)
         sheet.print_setup(repeat_rows=(top, top))
-
-    return write
 
 
 def _detail(sheet, table: pd.DataFrame, top: int, thr, at_risk: Sequence[str]) -> dict:

@@ -29,12 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..tables.catalogue import SUSTAINABILITY
 from .inputs import issue_frame, issue_row
 from .rag import SEVERITY
 
-_COLUMNS = ["option", "service", "provider", "registration_numbers", "rag", "cost_per_unit",
-            "rate_per_unit", "gap_share", "volume_per_week", "below_threshold",
-            "at_risk"]  # fmt: skip
+_COLUMNS = list(SUSTAINABILITY.names)
 
 
 @dataclass(frozen=True)
