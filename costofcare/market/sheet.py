@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..report.service import SERVICE_TITLES
+
 _DETAIL = (
     ("Option", None, 30),
     ("Service", None, 16),
@@ -70,12 +72,13 @@ class SustainabilitySheet:
 def _detail(sheet, table: pd.DataFrame, top: int, thr, at_risk: Sequence[str]) -> dict:
     for j, (label, _, _) in enumerate(_DETAIL):
         sheet.text(top, j, label, "header")
+    sheet.ws.set_row(top, 30)  # wrapped headers on two lines
     risky = ",".join(f'{{0}}="{r}"' for r in at_risk)  # r: red, amber or green (checked)
     r = top
     for row in table.to_dict("records"):
         r += 1
         sheet.text(r, 0, row["option"])
-        sheet.text(r, 1, row["service"])
+        sheet.text(r, 1, SERVICE_TITLES.get(row["service"], row["service"]))
         sheet.text(r, 2, row["provider"])
         rag = sheet.text(r, 3, row["rag"])
         cost = sheet.number(r, 4, row["cost_per_unit"], "money")
@@ -97,6 +100,7 @@ def _detail(sheet, table: pd.DataFrame, top: int, thr, at_risk: Sequence[str]) -
 def _summary(sheet, options: list[str], spans: dict, top: int) -> None:
     for j, label in enumerate(_SUMMARY):
         sheet.text(top, j, label, "header")
+    sheet.ws.set_row(top, 30)
     opt, below, risk, volume = spans[0], spans[7], spans[8], spans[9]
     for i, name in enumerate(options, start=1):
         r = top + i

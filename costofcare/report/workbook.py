@@ -233,7 +233,7 @@ def _providers_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells]) 
 
 
 #: Headings of the columns other steps add to the Providers sheet.
-_EXTRA_HEADINGS = {"rag": ("RAG", 8), "gap_share": ("Proposed rate minus cost, share of cost", 14)}
+_EXTRA_HEADINGS = {"rag": ("RAG", 8), "gap_share": ("Rate minus cost, share of cost", 12)}
 
 
 def _both_numbers(cells) -> bool:
@@ -251,6 +251,7 @@ def _provider_extras(sheet: LiveSheet, recs, services, extras: pd.DataFrame) -> 
         label, width = _EXTRA_HEADINGS.get(name, (name, 12))
         sheet.text(0, first + j, label, "header")
         sheet.ws.set_column(first + j, first + j, width)
+    sheet.ws.set_row(0, 45)  # wrapped headers: up to three lines
     lookup = extras.set_index(["service", "provider"])
     r = 0
     for service, rec in recs.items():
