@@ -219,3 +219,18 @@ def test_market_config_is_checked_when_a_run_config_is_loaded(tmp_path):
 
     with pytest.raises(ConfigError, match="unknown key 'colour'"):
         run_market(MarketContext(tomllib.loads(text)["market"], tmp_path))
+
+
+def test_every_market_key_is_documented():
+    import re
+    from pathlib import Path
+
+    from costofcare.market import bands, config, rag
+
+    keys = set(config.QUALITY_KEYS) | config._SUSTAINABILITY_KEYS
+    keys |= rag._RAG_KEYS | rag._RULE_KEYS | rag._OVERRIDE_KEYS | set(rag.OPERATORS)
+    keys |= bands._SET_KEYS | bands._BAND_KEYS
+    text = (Path(__file__).resolve().parents[1] / "docs" / "market.md").read_text()
+    found = (rf"`{re.escape(k)}`|\b{k} =|\.{k}\]" for k in sorted(keys))
+    missing = [p for p in found if not re.search(p, text)]
+    assert not missing

@@ -18,6 +18,7 @@ NAMES = (
     "03_benchmarking.ipynb",
     "04_monte_carlo_and_budget.ipynb",
     "05_full_run.ipynb",
+    "06_market_quality.ipynb",
 )
 
 

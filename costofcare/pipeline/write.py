@@ -12,6 +12,8 @@ Layout (keys of the returned dict in brackets)::
                 [monte_carlo_budget]                   (when scenarios are configured)
     benchmark/  market_statistics.csv [market_statistics], outliers.csv [outliers],
                 positions.csv [positions], comparators_rolled.csv [comparators]
+    market/     register.csv, rag.csv, sustainability.csv, ... [market/<name>], issues.csv
+                [market/issues]                        (when the config has [market])
     recommendation.xlsx [recommendation], summary.json [summary], providers/ [providers]
 
 Complete or absent: :func:`write_run` writes everything into a hidden temporary folder
