@@ -234,3 +234,22 @@ def test_every_market_key_is_documented():
     found = (rf"`{re.escape(k)}`|\b{k} =|\.{k}\]" for k in sorted(keys))
     missing = [p for p in found if not re.search(p, text)]
     assert not missing
+
+
+def test_an_override_for_a_service_not_in_the_register_is_reported(council):
+    import tomllib
+
+    text = CONFIG + textwrap.dedent(
+        """
+        [[market.rag.override]]
+        registration_number = "1-777"
+        rag = "red"
+        reason = "Closed in January"
+        date = 2026-01-31
+        """
+    )
+    result = run_market(MarketContext(tomllib.loads(text)["market"], council))
+    stray = result.issues[result.issues["raw_value"] == "1-777"]
+    assert stray["code"].tolist() == ["not_in_register"]
+    assert "the override was not used" in stray["message"].iloc[0]
+    assert "1-777" not in set(result.tables["rag"]["registration_number"])

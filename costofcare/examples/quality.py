@@ -104,8 +104,9 @@ def _ratings(register: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
             earlier = dt.date(day.year - 2, day.month, day.day).isoformat()
             prior = str(rng.choice(_CQC, p=[0.05, 0.6, 0.3, 0.05]))
             rows.append((number, "CQC", "overall", prior, earlier, "CQC website"))
-    rows.append((register["registration_number"].iloc[2], "CQC", "overall", "Good-ish",
-                 "2025-02-03", "typed by hand"))  # fault: unknown_rating  # fmt: skip
+    if len(register) > 2:
+        rows.append((register["registration_number"].iloc[2], "CQC", "overall", "Good-ish",
+                     "2025-02-03", "typed by hand"))  # fault: unknown_rating  # fmt: skip
     rows.append(("1-999999999", "CQC", "overall", "Good", "2024-05-01", "CQC website"))
     return pd.DataFrame(
         rows, columns=["registration_number", "regulator", "theme", "rating", "date", "source"]

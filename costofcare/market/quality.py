@@ -19,7 +19,7 @@ from .distribution import (
     good_or_better,
     rating_distribution,
 )
-from .inputs import in_register, indicators_from_returns, issue_frame, read_input
+from .inputs import in_register, indicators_from_returns, issue_frame, issue_row, read_input
 from .ratings import SCALES, read_ratings, service_ratings
 from .run import MarketContext, PartResult
 from .shares import latest_values, value_shares
@@ -130,12 +130,7 @@ def run_quality(ctx: MarketContext) -> PartResult:
         issues.extend([found, checked])
     rag = None
     if cfg.rag is not None:
-        stray = unknown_overrides(cfg.rag, register)
-        if stray:
-            from ..errors import ConfigError
-
-            raise ConfigError(f"[market.rag].override: registration number {stray[0]!r} is "
-                              f"not in the register {cfg.register}")  # fmt: skip
+        issues.append(_stray_overrides(cfg, register))
         rag, details, found = assess(register, indicators, cfg.rag, as_of)
         tables["rag"], tables["rag_indicators"] = rag, details
         issues.append(found)
@@ -145,6 +140,23 @@ def run_quality(ctx: MarketContext) -> PartResult:
     issues = [i for i in issues if i is not None and len(i)]
     result.issues = pd.concat(issues, ignore_index=True) if issues else issue_frame([])
     return result
+
+
+def _stray_overrides(cfg: QualityConfig, register: pd.DataFrame) -> pd.DataFrame:
+    """An issue for each override of a registration number the register does not hold."""
+    records = [
+        issue_row(
+            "not_in_register",
+            str(cfg.register),
+            "",
+            "registration_number",
+            f"[market.rag].override for registration number '{number}', which is not in the "
+            "register; the override was not used",
+            number,
+        )
+        for number in unknown_overrides(cfg.rag, register)
+    ]
+    return issue_frame(records)
 
 
 def _add_sustainability(result, cfg, ctx, register, rag, issues) -> None:
