@@ -253,3 +253,27 @@ def test_an_override_for_a_service_not_in_the_register_is_reported(council):
     assert stray["code"].tolist() == ["not_in_register"]
     assert "the override was not used" in stray["message"].iloc[0]
     assert "1-777" not in set(result.tables["rag"]["registration_number"])
+
+
+def test_a_run_checks_its_market_table_before_reading_any_return(tmp_path, monkeypatch):
+    import importlib
+    from pathlib import Path
+
+    from costofcare.pipeline import run as pipeline_run
+
+    module = importlib.import_module("costofcare.pipeline.run")  # the module, not the function
+
+    examples = Path(__file__).resolve().parents[1] / "workbooks" / "examples"
+    text = (examples / "run.toml").read_text(encoding="utf-8")
+    for name in ("returns", "current_rates.csv", "volumes.csv", "comparators.csv"):
+        text = text.replace(f'"{name}"', f'"{examples / name}"', 1)
+    text = text.replace("as_of = 2026-03-31", "as_of = 2026-03-31\nas_at = 2026-03-31")
+    config = tmp_path / "run.toml"
+    config.write_text(text, encoding="utf-8")
+
+    def no_ingest(*args, **kwargs):
+        raise AssertionError("returns were read before the [market] table was checked")
+
+    monkeypatch.setattr(module, "ingest_returns", no_ingest)
+    with pytest.raises(ConfigError, match="\\[market\\]: unknown key 'as_at'"):
+        pipeline_run(config, workers=1)

@@ -243,6 +243,7 @@ PUBLIC: dict[str, list[str]] = {
         "Rule",
         "assess",
         "at_risk_summary",
+        "check_market",
         "check_published",
         "distribution_over_time",
         "good_or_better",

@@ -20,7 +20,15 @@ from .distribution import (
 )
 from .rag import Condition, RagRules, Rule, parse_rag
 from .ratings import SCALES, read_ratings, service_ratings, theme_grades
-from .run import MarketContext, MarketPart, MarketResult, PartResult, run_market, write_market
+from .run import (
+    MarketContext,
+    MarketPart,
+    MarketResult,
+    PartResult,
+    check_market,
+    run_market,
+    write_market,
+)
 from .shares import value_shares, whole_counts
 from .sustainability import at_risk_summary, sustainability
 
@@ -37,6 +45,7 @@ __all__ = [
     "Rule",
     "assess",
     "at_risk_summary",
+    "check_market",
     "check_published",
     "distribution_over_time",
     "good_or_better",

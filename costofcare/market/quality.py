@@ -20,6 +20,7 @@ from .distribution import (
     rating_distribution,
 )
 from .inputs import in_register, indicators_from_returns, issue_frame, issue_row, read_input
+from .rag import parse_number
 from .ratings import SCALES, read_ratings, service_ratings
 from .run import MarketContext, PartResult
 from .shares import latest_values, value_shares
@@ -62,12 +63,21 @@ def _indicators(
 
 def _returns_in_register(frame: pd.DataFrame, register: pd.DataFrame):
     """Indicators of returns whose registration number the register holds; one issue per
-    return (not per value) for the others."""
+    return (not per value) for the others, naming the return file."""
     inside = frame["registration_number"].isin(set(register["registration_number"]))
-    first = frame[~inside].drop_duplicates("registration_number").assign(line="")
-    _, outside = in_register(first, register, "", "a return's indicators")
-    outside["file"] = first["file"].to_numpy()
-    return frame[inside].reset_index(drop=True), outside
+    records = [
+        issue_row(
+            "not_in_register",
+            row["file"],
+            "",
+            "registration_number",
+            f"the return's indicators, for registration number '{row['registration_number']}', "
+            "which is not in the register, were not used",
+            row["registration_number"],
+        )
+        for _, row in frame[~inside].drop_duplicates("registration_number").iterrows()
+    ]
+    return frame[inside].reset_index(drop=True), issue_frame(records)
 
 
 def _as_of(cfg: QualityConfig, ratings: pd.DataFrame, indicators: pd.DataFrame):
@@ -85,8 +95,6 @@ def _bands(cfg: QualityConfig, indicators: pd.DataFrame) -> pd.DataFrame:
         if not band_set.indicator:
             continue
         values = latest.loc[latest["indicator"] == band_set.indicator, "value"]
-        from .rag import parse_number
-
         parts.append(band_set.counts(values.map(parse_number)))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 

@@ -36,6 +36,8 @@ _RULE_KEYS = {"indicator", "red", "amber", "green", "missing", "max_age_days", "
 _RAG_KEYS = {"combine", "missing", "stale", "max_rating_age_days", "points", "score_bands",
              "rule", "override"}  # fmt: skip
 _OVERRIDE_KEYS = {"registration_number", "rag", "reason", "date"}
+#: Points per result when results combine by score (``[market.rag] points`` overrides).
+DEFAULT_POINTS = {"green": 0.0, "amber": 1.0, "red": 3.0}
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,7 @@ class RagRules:
     combine: str = "worst"
     stale: str = "amber"
     max_rating_age_days: float | None = None
-    points: Mapping[str, float] = field(default_factory=lambda: {"green": 0, "amber": 1,
-                                                                   "red": 3})  # fmt: skip
+    points: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_POINTS))
     score_bands: BandSet | None = None
     overrides: tuple[Override, ...] = ()
 
@@ -230,13 +231,16 @@ def parse_rag(raw: Mapping, where: str, bands: Mapping[str, BandSet]) -> RagRule
     overrides = tuple(
         _override(o, f"{where}.override[{i}]") for i, o in enumerate(raw.get("override", []))
     )
-    points = dict(RagRules.__dataclass_fields__["points"].default_factory())
+    points = dict(DEFAULT_POINTS)
     score_bands = None
     if combine == "score":
         given = raw.get("points", {})
         if not isinstance(given, Mapping) or set(given) - set(RESULTS):
             raise ConfigError(f"{where}.points: a table of red, amber and green points")
-        points.update({k: float(v) for k, v in given.items()})
+        for result, value in given.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{where}.points.{result}: a number (got {value!r})")
+            points[result] = float(value)
         name = raw.get("score_bands")
         if name not in bands:
             known = ", ".join(bands) or "none are configured"

@@ -75,6 +75,8 @@ class MarketPart:
     name: str
     keys: frozenset[str]
     run: Callable[[MarketContext], PartResult | None]
+    check: Callable[[MarketContext], object] | None = None
+    """Checks the part's keys without reading any file (run before a pipeline's work)."""
 
 
 @dataclass
@@ -89,14 +91,31 @@ class MarketResult:
 
 
 def _quality_part() -> MarketPart:
-    from .config import QUALITY_KEYS
+    from .config import QUALITY_KEYS, parse_quality
     from .quality import run_quality
 
-    return MarketPart("quality", QUALITY_KEYS, run_quality)
+    return MarketPart(
+        "quality", QUALITY_KEYS, run_quality, lambda ctx: parse_quality(ctx.config, ctx.folder)
+    )
 
 
 #: The parts run by :func:`run_market`, in order.
 PARTS: list[Callable[[], MarketPart]] = [_quality_part]
+
+
+def check_market(context: MarketContext, parts=None) -> list[MarketPart]:
+    """Refuse a ``[market]`` key no part reads and check each part's keys, reading no file;
+    the parts that will run (those with a key in ``[market]``)."""
+    parts = [make() for make in (PARTS if parts is None else parts)]
+    known = set().union(*(p.keys for p in parts)) if parts else set()
+    for key in context.config:
+        if key not in known:
+            raise ConfigError(f"[market]: unknown key {key!r}; known: {', '.join(sorted(known))}")
+    used = [p for p in parts if p.keys & set(context.config)]
+    for part in used:
+        if part.check is not None:
+            part.check(context)
+    return used
 
 
 def run_market(context: MarketContext, parts=None) -> MarketResult:
@@ -107,16 +126,9 @@ def run_market(context: MarketContext, parts=None) -> MarketResult:
     context : the config table, its folder and the run's tables.
     parts : the parts (default :data:`PARTS`).
     """
-    parts = [make() for make in (PARTS if parts is None else parts)]
-    known = set().union(*(p.keys for p in parts)) if parts else set()
-    for key in context.config:
-        if key not in known:
-            raise ConfigError(f"[market]: unknown key {key!r}; known: {', '.join(sorted(known))}")
     tables: dict[str, pd.DataFrame] = {}
     issues, sheets, summary, columns = [], [], {}, None
-    for part in parts:
-        if not part.keys & set(context.config):
-            continue
+    for part in check_market(context, parts):
         out = part.run(context)
         if out is None:
             continue

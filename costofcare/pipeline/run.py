@@ -133,6 +133,7 @@ def run(
 
     cfg = config if isinstance(config, RunConfig) else load_run_config(config)
     configs = parse_config(cfg.recommend)
+    check_market_config(cfg)
     council_files = read_council_files(cfg.current_rates, cfg.volumes)
     params = load()
     ingest = ingest_returns(cfg, workers=workers, progress=progress, say=say)
@@ -187,6 +188,14 @@ def run(
         non_confirmed=unconfirmed,
         market_result=market,
     )
+
+
+def check_market_config(cfg: RunConfig) -> None:
+    """Check the ``[market]`` table before any work (:func:`costofcare.market.check_market`)."""
+    if cfg.market is not None:
+        from ..market import MarketContext, check_market
+
+        check_market(MarketContext(cfg.market, Path(cfg.source).parent))
 
 
 def run_market_step(cfg: RunConfig, values, unit_costs, recs, scenarios, *, say: Say = _quiet):
