@@ -100,7 +100,7 @@ def _detail(sheet, table: pd.DataFrame, top: int, thr, at_risk: Sequence[str]) -
 def _summary(sheet, options: list[str], spans: dict, top: int) -> None:
     for j, label in enumerate(_SUMMARY):
         sheet.text(top, j, label, "header")
-    sheet.ws.set_row(top, 30)
+    sheet.ws.set_row(top, 45)  # up to three lines
     opt, below, risk, volume = spans[0], spans[7], spans[8], spans[9]
     for i, name in enumerate(options, start=1):
         r = top + i
