@@ -277,3 +277,31 @@ def test_a_run_checks_its_market_table_before_reading_any_return(tmp_path, monke
     monkeypatch.setattr(module, "ingest_returns", no_ingest)
     with pytest.raises(ConfigError, match="\\[market\\]: unknown key 'as_at'"):
         pipeline_run(config, workers=1)
+
+
+def test_indicators_from_a_return_keep_their_cells():
+    from costofcare.market.inputs import indicators_from_returns
+
+    def value(field, number, cell, table="", text=""):
+        return {"return_id": "r1", "table": table, "field": field, "value": number,
+                "text": text, "file": "hc.xlsx", "sheet": "Staffing", "cell": cell}  # fmt: skip
+
+    values = pd.DataFrame(
+        [
+            value("registration_number", float("nan"), "B9", text="1-001"),
+            value("vacancy_rate", 0.08, "B7"),
+            value("staff_turnover_rate", 0.3, "B6"),
+            value("share_zero_hours_contracts", 0.4, "B8"),
+            value("paid_hours_per_week", 600.0, "F12", "staff_roles"),
+            value("paid_hours_per_week", 300.0, "F13", "staff_roles"),
+            value("agency_hours_per_week", 100.0, "J12", "staff_roles"),
+        ]
+    )
+    got = indicators_from_returns(values).set_index("indicator")
+    assert set(got["registration_number"]) == {"1-001"}
+    assert float(got.loc["vacancy_rate", "value"]) == 0.08
+    assert got.loc["vacancy_rate", "cell"] == "B7"
+    assert float(got.loc["zero_hours_share", "value"]) == 0.4
+    # agency hours / (paid + agency hours) = 100 / (600 + 300 + 100)
+    assert float(got.loc["agency_share_of_hours", "value"]) == pytest.approx(100 / 1000)
+    assert got.loc["agency_share_of_hours", "cell"] == "F12; F13; J12"
