@@ -87,7 +87,8 @@ def write_market(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
     -------
     dict
         What was written: ``returns`` (folder), ``manifest``, ``current_rates``, ``volumes``,
-        ``comparators``, ``run_config``, ``truth``.
+        ``comparators``, ``run_config``, ``truth``, ``register``, ``ratings``, ``indicators``,
+        ``published_distributions``.
     """
     from ..benchmark.comparators import shipped_comparators
 
