@@ -72,7 +72,11 @@ def test_sustainability_sheet_values_match_the_tables(out):
     for row in at_risk[at_risk["service"] == "all"].itertuples():
         got = summary[row.option]
         assert (got[1], got[2], got[3]) == (row.providers, row.below_threshold, row.at_risk)
-        assert got[6] == pytest.approx(row.share_of_volume_at_risk)
+        assert got[4] == pytest.approx(row.spend_per_week)
+        assert got[6] == pytest.approx(row.share_of_spend_at_risk)
+    # spend a week = rate x units, row by row
+    spend = table["rate_per_unit"] * table["volume_per_week"].fillna(0)
+    assert [r[10] for r in detail] == pytest.approx(spend.tolist())
 
 
 def test_providers_sheet_has_rag_and_gap(out):
@@ -141,5 +145,5 @@ def test_threshold_cell_recounts_in_libreoffice(out, tmp_path):
     recommended = next(r for r in rows[7:header] if r[0] == "recommended")
     mask = table["option"] == "recommended"
     assert recommended[3] == int(risky[mask].sum())
-    volume = table.loc[mask, "volume_per_week"].fillna(0)
-    assert recommended[6] == pytest.approx(volume[risky[mask]].sum() / volume.sum())
+    spend = (table["rate_per_unit"] * table["volume_per_week"].fillna(0))[mask]
+    assert recommended[6] == pytest.approx(spend[risky[mask]].sum() / spend.sum())

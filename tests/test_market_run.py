@@ -189,13 +189,18 @@ def test_gap_and_volume_at_risk_worked_by_hand():
     summary = at_risk_summary(table).set_index(["option", "service"])
     assert summary.loc[("recommended", "all"), "at_risk"] == 1
     # 300 of the 400 hours a week are P's
-    assert summary.loc[("recommended", "all"), "share_of_volume_at_risk"] == pytest.approx(
-        300 / 400
+    home_care = summary.loc[("recommended", "home_care")]
+    assert home_care["share_of_volume_at_risk"] == pytest.approx(300 / 400)
+    # spend a week: P 300 x £24.00 = £7,200 of £7,200 + Q 100 x £22.00 = £9,400
+    assert summary.loc[("recommended", "all"), "share_of_spend_at_risk"] == pytest.approx(
+        300 * 24 / (300 * 24 + 100 * 22)
     )
+    # across services volumes are in different units: no volume share for "all"
+    assert pd.isna(summary.loc[("recommended", "all"), "share_of_volume_at_risk"])
     amber_too = sustainability(options, rag, links, threshold=0.03, at_risk=("red", "amber"))[0]
     summary = at_risk_summary(amber_too).set_index(["option", "service"])
     assert summary.loc[("High pay", "all"), "at_risk"] == 2
-    assert summary.loc[("High pay", "all"), "share_of_volume_at_risk"] == pytest.approx(1.0)
+    assert summary.loc[("High pay", "all"), "share_of_spend_at_risk"] == pytest.approx(1.0)
 
 
 def test_a_provider_linked_to_no_service_has_no_rag_and_an_issue():

@@ -70,7 +70,7 @@ def _market_table(path: Path) -> dict:
 
 
 def run(args) -> int:
-    from .run import MarketContext, run_market, write_market
+    from .run import MarketContext, headline, run_market, write_market
 
     folder = args.output / "market"
     if folder.exists() and any(folder.iterdir()) and not args.replace:
@@ -86,10 +86,6 @@ def run(args) -> int:
     summary = folder / "summary.json"
     summary.write_text(json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n",
                        encoding="utf-8")  # fmt: skip
-    quality = result.summary.get("quality", {})
-    rag = quality.get("rag")
-    print(f"market: {quality.get('services', 0)} registered services"
-          + (f"; RAG {rag['red']} red, {rag['amber']} amber, {rag['green']} green" if rag else "")
-          + f"; {len(result.issues)} issue(s) (see {paths['market/issues']})")  # fmt: skip
+    print(f"market: {headline(result)} (see {paths['market/issues']})")
     print(f"written to {folder}")
     return EXIT_OK

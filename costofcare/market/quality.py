@@ -186,20 +186,21 @@ def _add_sustainability(result, cfg, ctx, register, rag, issues) -> None:
 
 
 def _sustainability_summary(cfg: QualityConfig, summary: pd.DataFrame) -> dict:
-    rows = summary[summary["service"] == "all"]
-    return {
-        "threshold": cfg.threshold,
-        "at_risk_rag": list(cfg.at_risk),
-        "options": {
-            row["option"]: {
-                "providers": int(row["providers"]),
-                "below_threshold": int(row["below_threshold"]),
-                "at_risk": int(row["at_risk"]),
-                "share_of_volume_at_risk": _num(row["share_of_volume_at_risk"]),
-            }
-            for row in rows.to_dict("records")
-        },
-    }
+    """Per option: providers below the threshold and at risk, the share of spend at risk
+    (all services) and of volume at risk per service."""
+    options: dict = {}
+    for row in summary.to_dict("records"):
+        option = options.setdefault(row["option"], {"share_of_volume_at_risk": {}})
+        if row["service"] == "all":
+            option.update(
+                providers=int(row["providers"]),
+                below_threshold=int(row["below_threshold"]),
+                at_risk=int(row["at_risk"]),
+                share_of_spend_at_risk=_num(row["share_of_spend_at_risk"]),
+            )
+        else:
+            option["share_of_volume_at_risk"][row["service"]] = _num(row["share_of_volume_at_risk"])
+    return {"threshold": cfg.threshold, "at_risk_rag": list(cfg.at_risk), "options": options}
 
 
 def _num(value) -> float | None:

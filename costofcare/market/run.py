@@ -150,6 +150,22 @@ def _join_columns(left: pd.DataFrame | None, right: pd.DataFrame | None) -> pd.D
     return left.merge(right, on=["service", "provider"], how="outer")
 
 
+def headline(result: MarketResult) -> str:
+    """One line on what the market step found (for the command line)."""
+    quality = result.summary.get("quality", {})
+    parts = [f"{quality['services']} registered services"] if "services" in quality else []
+    rag = quality.get("rag")
+    if rag:
+        parts.append(f"RAG {rag['red']} red, {rag['amber']} amber, {rag['green']} green")
+    options = quality.get("sustainability", {}).get("options", {})
+    if "recommended" in options:
+        share = options["recommended"]["share_of_spend_at_risk"] or 0.0
+        parts.append(f"{options['recommended']['at_risk']} providers at risk at the proposed "
+                     f"rates ({100 * share:.1f}% of spend)")  # fmt: skip
+    parts.append(f"{len(result.issues)} issue(s)")
+    return "; ".join(parts)
+
+
 def write_market(result: MarketResult, outdir: str | Path) -> dict[str, Path]:
     """Write every table and the issues under ``outdir/market/``; where each went
     (keys ``market/<stem>``)."""

@@ -3,8 +3,9 @@
 One threshold cell (shaded, an input): how far below cost a rate may be before a provider
 counts. Every figure after it is a live formula written with its value: each row's gap
 ``(rate - cost) / cost``, whether it is below minus the threshold, whether it is at risk
-(below and rated one of the at-risk results), and per option the providers and the share of
-commissioned volume at risk. Change the threshold and the sheet recounts.
+(below and rated one of the at-risk results), each row's spend a week (rate x units), and per
+option the providers and the share of spend at risk (units differ between services, so
+spend is what adds up across them). Change the threshold and the sheet recounts.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ _DETAIL = (
     ("Below threshold", "integer", 10),
     ("At risk", "integer", 8),
     ("Units a week", "number", 11),
+    ("Spend a week", "money0", 12),
 )
-_SUMMARY = ("Option", "Providers", "Below threshold", "At risk", "Units a week",
-            "Units a week at risk", "Share of volume at risk")  # fmt: skip
+_SUMMARY = ("Option", "Providers", "Below threshold", "At risk", "Spend a week",
+            "Spend a week at risk", "Share of spend at risk")  # fmt: skip
 
 
 def _flag(values) -> list[float]:
@@ -57,7 +59,8 @@ class SustainabilitySheet:
         sheet.text(0, 0, "Market sustainability: who is at risk under each option", "title")
         sheet.text(1, 0, "Gap = (rate - cost) / cost. A provider is at risk when its gap is "
                    "below minus the threshold and its RAG is " + " or ".join(at_risk) +
-                   ". RAG and cost data: confidential to the council.", "subtitle")  # fmt: skip
+                   ". Spend a week = rate x units (units differ between services). RAG and "
+                   "cost data: confidential to the council.", "subtitle")  # fmt: skip
         sheet.text(3, 0, "Threshold (rate below cost by more than)")
         thr = sheet.number(3, 2, self.threshold, "percent", input_cell=True)
         options = list(dict.fromkeys(self.table["option"]))
@@ -91,17 +94,18 @@ def _detail(sheet, table: pd.DataFrame, top: int, thr, at_risk: Sequence[str]) -
             r, 8, "IF(AND({1}=1,OR(" + risky + ")),1,0)", [rag, below],
             lambda g, b: 1 if b == 1 and g in at_risk else 0, "integer",
         )  # fmt: skip
-        sheet.number(r, 9, row["volume_per_week"], "number")
+        units = sheet.number(r, 9, row["volume_per_week"], "number")
+        sheet.formula(r, 10, "{0}*{1}", [rate, units], lambda a, v: a * (v or 0.0), "money0")
     last = max(r, top + 1)
     sheet.ws.autofilter(top, 0, last, len(_DETAIL) - 1)
-    return {col: sheet.column_span(col, top + 1, last) for col in (0, 7, 8, 9)}
+    return {col: sheet.column_span(col, top + 1, last) for col in (0, 7, 8, 10)}
 
 
 def _summary(sheet, options: list[str], spans: dict, top: int) -> None:
     for j, label in enumerate(_SUMMARY):
         sheet.text(top, j, label, "header")
     sheet.ws.set_row(top, 45)  # up to three lines
-    opt, below, risk, volume = spans[0], spans[7], spans[8], spans[9]
+    opt, below, risk, spend = spans[0], spans[7], spans[8], spans[10]
     for i, name in enumerate(options, start=1):
         r = top + i
         cell = sheet.text(r, 0, name)
@@ -115,12 +119,12 @@ def _summary(sheet, options: list[str], spans: dict, top: int) -> None:
                       lambda o, n, b: sum(1 for v in pick(b) if v == 1), "integer")  # fmt: skip
         sheet.formula(r, 3, "COUNTIFS({0},{1},{2},1)", [opt, cell, risk],
                       lambda o, n, b: sum(1 for v in pick(b) if v == 1), "integer")  # fmt: skip
-        vol = sheet.formula(r, 4, "SUMIF({0},{1},{2})", [opt, cell, volume],
-                            lambda o, n, v: sum(_flag(pick(v))), "number")  # fmt: skip
+        vol = sheet.formula(r, 4, "SUMIF({0},{1},{2})", [opt, cell, spend],
+                            lambda o, n, v: sum(_flag(pick(v))), "money0")  # fmt: skip
         at = sheet.formula(
-            r, 5, "SUMIFS({0},{1},{2},{3},1)", [volume, opt, cell, risk],
+            r, 5, "SUMIFS({0},{1},{2},{3},1)", [spend, opt, cell, risk],
             lambda v, o, n, k: sum(x for x, f in zip(_flag(pick(v)), pick(k), strict=True)
-                                   if f == 1), "number",
+                                   if f == 1), "money0",
         )  # fmt: skip
         sheet.formula(r, 6, "IF({0}=0,0,{1}/{0})", [vol, at],
                       lambda a, b: 0.0 if a == 0 else b / a, "percent")  # fmt: skip

@@ -13,7 +13,8 @@ A provider with no proposed rate (no current rate) or no cost has no row.
 ``gap_share = (rate - cost) / cost``: below 0 the rate does not cover the cost. A row is
 ``below_threshold`` when ``gap_share < -threshold`` and ``at_risk`` when it is also rated one
 of the at-risk results (by default red). The summary weighs each row by its commissioned
-volume: the share of volume at risk is volume at risk / volume of the rows with a cost.
+volume within a service (volume at risk / volume of the rows compared) and, across services
+whose units differ, by its spend a week (volume x the proposed rate).
 
 A provider's service is linked to its registered services by the registration number on its
 return, else by its name (:func:`costofcare.pipeline.council.provider_key`) and service in
@@ -165,37 +166,59 @@ def sustainability(
     return frame[_COLUMNS].reset_index(drop=True), issue_frame(records)
 
 
+_SUMMARY = ["option", "service", "providers", "below_threshold", "at_risk", "volume_per_week",
+            "volume_at_risk_per_week", "share_of_volume_at_risk", "spend_per_week",
+            "spend_at_risk_per_week", "share_of_spend_at_risk"]  # fmt: skip
+
+
 def at_risk_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per option and service (and ``all`` services): providers, those below the threshold
-    and at risk, and the share of commissioned volume at risk."""
+    """Per option and service, and for ``all`` services: providers (once per service),
+    those below the threshold and at risk, and the shares at risk.
+
+    Volume is counted in each service's own unit (contact hours, resident weeks, support
+    hours), so ``share_of_volume_at_risk`` is given per service only; across services the
+    common measure is spend a week (volume x the proposed rate): ``share_of_spend_at_risk``.
+    """
     if table.empty:
-        return pd.DataFrame(columns=["option", "service", "providers", "below_threshold",
-                                     "at_risk", "volume_per_week", "volume_at_risk_per_week",
-                                     "share_of_volume_at_risk"])  # fmt: skip
+        return pd.DataFrame(columns=_SUMMARY)
+    volume = table["volume_per_week"].fillna(0.0)
+    spend = volume * table["rate_per_unit"]
     frame = table.assign(
-        volume=table["volume_per_week"].fillna(0.0),
-        volume_at_risk=np.where(table["at_risk"], table["volume_per_week"].fillna(0.0), 0.0),
+        volume=volume,
+        volume_at_risk=np.where(table["at_risk"], volume, 0.0),
+        spend=spend,
+        spend_at_risk=np.where(table["at_risk"], spend, 0.0),
     )
-    parts = [frame, frame.assign(service="all")]
-    grouped = pd.concat(parts).groupby(["option", "service"], sort=False)
+    grouped = pd.concat([frame, frame.assign(service="all")]).groupby(
+        ["option", "service"], sort=False
+    )
     out = grouped.agg(
-        providers=("provider", "nunique"),
+        providers=("provider", "size"),
         below_threshold=("below_threshold", "sum"),
         at_risk=("at_risk", "sum"),
         volume_per_week=("volume", "sum"),
         volume_at_risk_per_week=("volume_at_risk", "sum"),
+        spend_per_week=("spend", "sum"),
+        spend_at_risk_per_week=("spend_at_risk", "sum"),
     ).reset_index()
-    volume = out["volume_per_week"].replace(0.0, np.nan)
-    out["share_of_volume_at_risk"] = out["volume_at_risk_per_week"] / volume
-    return out
+    out["share_of_volume_at_risk"] = out["volume_at_risk_per_week"] / out[
+        "volume_per_week"
+    ].replace(0.0, np.nan)
+    out["share_of_spend_at_risk"] = out["spend_at_risk_per_week"] / out["spend_per_week"].replace(
+        0.0, np.nan
+    )
+    units_differ = out["service"] == "all"
+    out.loc[units_differ, ["volume_per_week", "volume_at_risk_per_week",
+                           "share_of_volume_at_risk"]] = np.nan  # fmt: skip
+    return out[_SUMMARY]
 
 
 def rag_by_gap(table: pd.DataFrame) -> pd.DataFrame:
-    """Per option, the providers in each RAG result and whether the rate covers the cost:
-    ``option, rag, below_threshold, providers, volume_per_week``."""
+    """Per option and service, the providers in each RAG result and whether the rate covers
+    the cost: ``option, service, rag, below_threshold, providers, volume_per_week``."""
     frame = table.assign(rag=table["rag"].replace("", "no RAG"))
     return (
-        frame.groupby(["option", "rag", "below_threshold"], sort=False)
+        frame.groupby(["option", "service", "rag", "below_threshold"], sort=False)
         .agg(providers=("provider", "count"), volume_per_week=("volume_per_week", "sum"))
         .reset_index()
     )

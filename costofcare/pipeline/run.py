@@ -204,9 +204,10 @@ def run_market_step(cfg: RunConfig, values, unit_costs, recs, scenarios, *, say:
     if cfg.market is None:
         return None
     from ..market import MarketContext, run_market
+    from ..market.run import headline
 
     results = None if scenarios is None else scenarios.results
     context = MarketContext(cfg.market, Path(cfg.source).parent, values, unit_costs, recs, results)
     market = run_market(context)
-    say(f"      market: {', '.join(market.summary)} ({len(market.issues)} issue(s))")
+    say(f"      market: {headline(market)}")
     return market
