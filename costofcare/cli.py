@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "costofcare.benchmark.commands",
     "costofcare.costs.commands",
     "costofcare.scenarios.commands",
+    "costofcare.market.commands",
     "costofcare.examples.commands",
     "costofcare.pipeline.commands",
     "costofcare.audit.commands",
@@ -38,6 +39,7 @@ examples:
   costofcare ingest returns/ -o out/ingest
   costofcare price home_care workbooks/examples/drivers/hca-minimum-price-2020-21.toml
   costofcare params --on 2025-04-01             parameters in force on a date, with sources
+  costofcare market workbooks/examples/run.toml -o out/market   provider quality and risk
   costofcare params --on 2025-04-01 --format csv
   costofcare --version
 

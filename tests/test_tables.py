@@ -328,6 +328,10 @@ NOT_SHARED_TABLES = {
     ("audit/trace.py", "TRACE_COLUMNS"),
     # the decision summary's options, made and laid out by the report step alone
     ("report/options.py", "OPTION_COLUMNS"),
+    # the market step's own outputs (distributions and shares), written as CSV, read by no
+    # other step
+    ("market/distribution.py", "_COLUMNS"),
+    ("market/shares.py", "_COLUMNS"),
 }
 
 
@@ -445,8 +449,10 @@ def test_scenarios_command_reads_old_spellings_with_a_warning_and_names_bad_line
 def test_public_api():
     assert sorted(tables.__all__) == sorted(
         [
-            "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "ISSUES", "RECOMMENDATIONS", "REGISTER",
-            "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES", "VOLUMES",
+            "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "INDICATORS", "ISSUES",
+            "PUBLISHED_DISTRIBUTIONS", "RAG", "RATINGS", "RECOMMENDATIONS", "REGISTER",
+            "RETURNS", "SUSTAINABILITY", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS",
+            "VALUES", "VOLUMES",
             "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
             "raise_errors", "read_table", "validate",
         ]

@@ -23,6 +23,9 @@ writes to DIR:
   comparators.csv        what other councils pay, with sources
   run.toml               an example run config (scenarios and recommendations)
   truth.csv              each provider's clean cost per unit, before any fault
+  register.csv, ratings.csv, indicators.csv, published_distributions.csv
+                         the council's register, CQC ratings and local monitoring for the
+                         [market] table of run.toml (a few faults on purpose)
 
 The same seed always writes the same files, byte for byte.
 """

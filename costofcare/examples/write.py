@@ -9,7 +9,13 @@ Layout written by :func:`write_market`::
     DIR/comparators.csv         what other councils pay (the shipped comparator table)
     DIR/run.toml                an example run config (scenarios and recommendations)
     DIR/truth.csv               the clean cost per unit of each provider, before any fault
-    DIR/market/*.csv            market shape files (costofcare.examples.shape)
+    DIR/register.csv            the council's register of services (one per return): locality,
+                                contract, capacity, DPS tier and zone (market step)
+    DIR/ratings.csv, indicators.csv, published_distributions.csv
+                                regulator ratings, local monitoring and past reports'
+                                distributions (quality and risk; costofcare/examples/quality.py)
+    DIR/market/*.csv            spend, demand, events, contracts and funding (market shape;
+                                costofcare/examples/shape.py); a few faults on purpose in both
 
 Everything is deterministic: the same seed writes the same bytes.
 """
@@ -22,10 +28,10 @@ import pandas as pd
 
 from ..csvout import write_csv
 from ..ingest.fill import ReturnFiller
+from ..tables.catalogue import REGISTER
 from ..templates.spec import get_spec
 from .files import corrupt_bytes, normalise_zip, write_pasted, wrong_type_bytes
 from .market import ExampleMarket, ProviderReturn
-from .shape import write_shape_inputs
 
 RUN_CONFIG = Path(__file__).parent / "data" / "run.toml"
 """The example run config written beside the example market (scenarios and recommend)."""
@@ -85,7 +91,8 @@ def write_market(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
     -------
     dict
         What was written: ``returns`` (folder), ``manifest``, ``current_rates``, ``volumes``,
-        ``comparators``, ``run_config``, ``truth``.
+        ``comparators``, ``run_config``, ``truth``, ``register``, ``ratings``, ``indicators``,
+        ``published_distributions``.
     """
     from ..benchmark.comparators import shipped_comparators
 
@@ -118,5 +125,46 @@ def write_market(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
     for key, table in tables.items():
         write_csv(table, paths[key])
     paths["run_config"].write_text(RUN_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
-    paths.update(write_shape_inputs(market, outdir / "market"))
+    paths.update(write_market_files(market, outdir))
     return paths
+
+
+def write_market_files(market: ExampleMarket, outdir: str | Path) -> dict[str, Path]:
+    """The market step's example files: one register (``DIR/register.csv``) read by both of
+    its parts, the quality files (ratings, indicators, published distributions) beside it and
+    the market shape files under ``DIR/market/``; where each went."""
+    from .quality import quality_tables
+    from .shape import shape_tables
+
+    outdir = Path(outdir)
+    quality = quality_tables(market)
+    shape = shape_tables(market)
+    quality["register"] = one_register(quality["register"], shape.pop("register"))
+    paths = {name: write_csv(table, outdir / f"{name}.csv") for name, table in quality.items()}
+    for name, table in shape.items():
+        paths[f"market_{name}"] = write_csv(table, outdir / "market" / f"{name}.csv")
+    return paths
+
+
+def one_register(quality: pd.DataFrame, shape: pd.DataFrame) -> pd.DataFrame:
+    """The quality register (faults and all) with the market shape columns it lacks (tier,
+    zone) and, where it gives no capacity, the shape register's capacity with its unit."""
+    extra = shape.drop_duplicates("registration_number").set_index("registration_number")
+    out = quality.copy()
+    number = out["registration_number"]
+    for column in ("tier", "zone"):
+        out[column] = number.map(extra[column])
+    no_capacity = ~_given(out["capacity"]) if "capacity" in out else number.map(lambda _: True)
+    unit = out["capacity_unit"] if "capacity_unit" in out else pd.Series("", index=out.index)
+    out["capacity"] = (out["capacity"] if "capacity" in out else pd.Series(index=out.index)).where(
+        ~no_capacity, number.map(extra["capacity"])
+    )
+    out["capacity_unit"] = unit.where(
+        ~no_capacity & _given(unit), number.map(extra["capacity_unit"])
+    )
+    order = [c for c in REGISTER.names if c in out] + [c for c in out if c not in REGISTER.names]
+    return out[order]
+
+
+def _given(column: pd.Series) -> pd.Series:
+    return column.notna() & (column.astype(str).str.strip() != "")

@@ -212,6 +212,43 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         "A column name or value uses an old spelling; it was read as today's. Write the new "
         "spelling the message gives.",
     ),
+    # the market: register, ratings, indicators and RAG (costofcare/market)
+    "unknown_rating": (
+        ERROR,
+        "A rating that is not on its regulator's scale (CQC's four ratings and not yet "
+        "inspected; the Care Inspectorate's grades 1 to 6), or a regulator not known; the row "
+        "was not used.",
+    ),
+    "not_in_register": (
+        WARNING,
+        "A rating or indicator for a registration number the register does not hold; the row "
+        "was not used. Add the service to the register or correct the number.",
+    ),
+    "unreadable_indicator": (
+        WARNING,
+        "An indicator value a RAG rule compares as a number is not a number; the indicator "
+        "counts as missing for that service.",
+    ),
+    "stale_rating": (
+        WARNING,
+        "The latest rating or indicator is older than the RAG rules allow; it counts as the "
+        "rules' stale result, not its own.",
+    ),
+    "outside_bands": (
+        WARNING,
+        "A value falls in none of the score bands (outside the lowest and highest); it is "
+        "counted apart.",
+    ),
+    "distribution_not_100": (
+        WARNING,
+        "A distribution's percentages do not add up to 100%; they are kept as given, not "
+        "rescaled. Check the source.",
+    ),
+    "no_rag": (
+        WARNING,
+        "A provider in the recommendation could not be linked to a registered service "
+        "(by the registration number on its return or its name), so it has no RAG.",
+    ),
 }
 
 REJECTION_CODES = frozenset(

@@ -52,6 +52,9 @@ SHOWN = [
     ("scenarios", "scenarios"),
     ("Monte Carlo", "monte_carlo"),
     ("comparators rolled forward", "comparators"),
+    ("RAG per service, with reasons", "market/rag"),
+    ("providers at risk under each option", "market/at_risk"),
+    ("market step's issues", "market/issues"),
 ]
 """(label, key of :func:`write_run`'s paths) of the outputs listed after a run."""
 

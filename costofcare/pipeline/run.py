@@ -95,6 +95,9 @@ class RunResult:
     council_rows: pd.DataFrame | None = None
     council_issues: pd.DataFrame | None = None
     non_confirmed: pd.DataFrame | None = None
+    market_result: object | None = None
+    """The market step's output (:class:`costofcare.market.MarketResult`; None without a
+    ``[market]`` table): quality and risk tables, issues (also in ``issues``), summary."""
 
     @property
     def scenarios(self) -> pd.DataFrame | None:
@@ -146,6 +149,7 @@ def run(
 
     cfg = config if isinstance(config, RunConfig) else load_run_config(config)
     configs = parse_config(cfg.recommend)
+    check_market_config(cfg)
     council_files = read_council_files(cfg.current_rates, cfg.volumes)
     params = load()
     overrides = parameter_overrides(cfg, params.names)
@@ -178,6 +182,7 @@ def run(
     unconfirmed = non_confirmed_used(recs, tables.unit_costs, scenarios, params)
     if overrides:  # every run-config override is listed and recorded, used or not
         parameters, unconfirmed = _with_run_overrides(parameters, unconfirmed, params)
+    market = run_market_step(cfg, ingest.values, tables.unit_costs, recs, scenarios, say=say)
     return RunResult(
         config=cfg,
         values=ingest.values,
@@ -197,14 +202,58 @@ def run(
         recommendations=recs,
         parameters=parameters,
         issues=pd.concat(
-            [ingest.issues, council.issues, tables.issues, fnc_not_worked_out(fnc)],
+            [ingest.issues, council.issues, tables.issues, fnc_not_worked_out(fnc)]
+            + ([market.issues] if market is not None else []),
             ignore_index=True,
         ),
         summary={
             **summarise(recs, min_count=cfg.min_count, non_confirmed=unconfirmed),
             "council_files": council_summary(council),
+            **({"market": market.summary} if market is not None else {}),
         },
         council_rows=council.rows,
         council_issues=council.issues,
         non_confirmed=unconfirmed,
+        market_result=market,
     )
+
+
+def check_market_config(cfg: RunConfig) -> None:
+    """Check the ``[market]`` table before any work (:func:`costofcare.market.check_market`)."""
+    if cfg.market is not None:
+        from ..market import MarketContext, check_market
+
+        check_market(MarketContext(cfg.market, Path(cfg.source).parent))
+
+
+def run_market_step(cfg: RunConfig, values, unit_costs, recs, scenarios, *, say: Say = _quiet):
+    """The market step of a run (:func:`costofcare.market.run_market`) when the config has
+    a ``[market]`` table; None otherwise."""
+    if cfg.market is None:
+        return None
+    from ..market import MarketContext, run_market
+    from ..market.run import headline
+
+    results = None if scenarios is None else scenarios.results
+    on, profile = _options_profile(cfg, recs, results)
+    context = MarketContext(
+        cfg.market, Path(cfg.source).parent, values, unit_costs, recs, results, on, profile
+    )
+    market = run_market(context)
+    say(f"      market: {headline(market)}")
+    return market
+
+
+def _options_profile(cfg: RunConfig, recs, scenarios):
+    """The first effective date of the run and each option's spend a year over the decision
+    summary's horizon (:func:`costofcare.report.options.budget_profile`), for market shape's
+    comparison with the council's funding lines; (None, None) without recommendations."""
+    if not recs:
+        return None, None
+    from ..report.decision import horizon_of
+    from ..report.options import budget_profile, options_table
+
+    on = min(rec.config.effective_date for rec in recs.values())
+    first_year = on.year if on.month >= 4 else on.year - 1  # financial year 2026 is 2026-27
+    horizon = horizon_of(cfg)
+    return on, budget_profile(options_table(recs, scenarios, horizon), horizon, first_year)

@@ -13,6 +13,8 @@ Layout (keys of the returned dict in brackets)::
                 [monte_carlo_budget]                   (when scenarios are configured)
     benchmark/  market_statistics.csv [market_statistics], outliers.csv [outliers],
                 positions.csv [positions], comparators_rolled.csv [comparators]
+    market/     register.csv, rag.csv, sustainability.csv, ... [market/<name>], issues.csv
+                [market/issues]                        (when the config has [market])
     recommendation.xlsx [recommendation], decision.html [decision], summary.json [summary],
     providers/ [providers], manifest.json [manifest] (every input and output with its SHA-256)
 
@@ -165,16 +167,34 @@ def _write_all(result: RunResult, out: Path) -> dict[str, Path]:
             council=cfg.council,
             non_confirmed=result.non_confirmed,
             decision=decision_summary(result),
+            **_market_report(result),
         )
     )
     _add_council_files(paths["summary"], result.summary.get("council_files"))
+    if result.market_result is not None:
+        from ..market import write_market
+
+        paths.update(write_market(result.market_result, out))
+        _add_section(paths["summary"], "market", result.market_result.summary)
     return paths
+
+
+def _market_report(result: RunResult) -> dict:
+    """The market step's workbook sheets and Providers sheet columns (none without it)."""
+    market = result.market_result
+    if market is None:
+        return {}
+    return {"extra_sheets": market.sheets, "provider_columns": market.provider_columns}
+
+
+def _add_section(path: Path, key: str, section: dict) -> None:
+    """Add a section to the JSON summary."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data[key] = section
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _add_council_files(path: Path, council_files: dict | None) -> None:
     """Add the council files' rows and matching issues to the JSON summary."""
-    if council_files is None:
-        return
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["council_files"] = council_files
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if council_files is not None:
+        _add_section(path, "council_files", council_files)

@@ -200,7 +200,9 @@ def risks(
     return out
 
 
-def _horizon(config) -> Horizon:
+def horizon_of(config) -> Horizon:
+    """The multi-year horizon of a run config: ``[scenarios.budget]`` ``years`` and
+    ``volume_growth_per_year`` (3 years, volumes flat, when not given)."""
     budget = ((getattr(config, "scenarios", None) or {}).get("budget")) or {}
     return Horizon(
         int(budget.get("years", Horizon.years)),
@@ -215,7 +217,7 @@ def decision_summary(result, *, title: str = "Cost of care: the fee decision") -
     ``volume_growth_per_year`` (3 years, volumes flat, when not given).
     """
     recs = result.recommendations
-    horizon = _horizon(result.config)
+    horizon = horizon_of(result.config)
     options = options_table(recs, result.scenarios, horizon)
     tables = result.scenario_tables
     monte = monte_carlo_range(recs, None if tables is None else tables.monte_carlo_summary)

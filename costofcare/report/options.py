@@ -39,6 +39,7 @@ from ..recommend.sample import providers_behind
 __all__ = [
     "OPTION_COLUMNS",
     "Horizon",
+    "budget_profile",
     "monte_carlo_range",
     "option_totals",
     "options_table",
@@ -294,6 +295,40 @@ def options_table(
         recommended
     )
     return table
+
+
+def budget_profile(options: pd.DataFrame, horizon: Horizon, first_year: int) -> pd.DataFrame:
+    """Each option's spend a year per service over the horizon, on the options' basis.
+
+    Year ``y`` (1 to ``horizon.years``, financial year ``first_year + y - 1``) spends
+    ``(current spend + year one impact) × (1 + growth) ** (y - 1)``: year one's rates kept
+    and volumes growing as :class:`Horizon` says, so the years' impacts add up to
+    ``multi_year_impact``. Care home markets are added up to the service.
+
+    Returns
+    -------
+    DataFrame: ``option, service, year, spend`` (GBP a year).
+
+    Examples
+    --------
+    >>> o = pd.DataFrame({"option": ["A"], "service": ["home_care"],
+    ...                   "current_spend_annual": [100.0], "year_one_impact": [10.0]})
+    >>> budget_profile(o, Horizon(2, 0.1), 2026)["spend"].round(2).tolist()  # 110, 110 x 1.1
+    [110.0, 121.0]
+    """
+    spend = options.groupby(["option", "service"], sort=False, as_index=False)[
+        ["current_spend_annual", "year_one_impact"]
+    ].sum()
+    base = spend["current_spend_annual"] + spend["year_one_impact"]
+    rows = [
+        spend[["option", "service"]].assign(
+            year=first_year + y, spend=base * (1.0 + horizon.volume_growth_per_year) ** y
+        )
+        for y in range(horizon.years)
+    ]
+    return pd.concat(rows, ignore_index=True).sort_values(
+        ["option", "service", "year"], kind="mergesort", ignore_index=True
+    )
 
 
 def option_totals(options: pd.DataFrame) -> pd.DataFrame:

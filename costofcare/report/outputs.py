@@ -33,6 +33,8 @@ def write_outputs(
     council: str = "",
     non_confirmed: pd.DataFrame | None = None,
     decision: DecisionSummary | None = None,
+    extra_sheets=(),
+    provider_columns: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the recommendation workbook, the JSON summary and every provider's workbook.
 
@@ -40,6 +42,8 @@ def write_outputs(
     used) is listed on the Summary sheet and in the JSON. ``decision``
     (:func:`costofcare.report.decision_summary` of the run) is the workbook's first sheet
     and ``decision.html``.
+    used) is listed on the Summary sheet and in the JSON. ``extra_sheets`` and
+    ``provider_columns`` go to the recommendation workbook only (never to a provider's).
 
     Returns ``{"recommendation": path, "summary": path, "providers": folder}`` (and
     ``"decision"``: the page, when ``decision`` is given); provider
@@ -58,6 +62,8 @@ def write_outputs(
         min_count=min_count,
         non_confirmed=non_confirmed,
         decision=decision,
+        extra_sheets=extra_sheets,
+        provider_columns=provider_columns,
     )
     written = {}
     if decision is not None:

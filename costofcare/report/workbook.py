@@ -261,6 +261,48 @@ def _providers_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells]) 
     sheet.print_setup(repeat_rows=(0, 0))
 
 
+#: Headings of the columns other steps add to the Providers sheet.
+_EXTRA_HEADINGS = {"rag": ("RAG", 8), "gap_share": ("Rate minus cost, share of cost", 12)}
+
+
+def _both_numbers(cells) -> bool:
+    """A rolled cost (not zero) and a proposed rate are both written as numbers."""
+    values = [cells[k].value if k in cells else None for k in ("rolled_cost", "proposed_rate")]
+    return all(isinstance(v, int | float) and not pd.isna(v) for v in values) and bool(values[0])
+
+
+def _provider_extras(sheet: LiveSheet, recs, services, extras: pd.DataFrame) -> None:
+    """Columns after the Providers table, row for row: a ``gap_share`` as a live formula
+    (proposed rate - rolled cost) / rolled cost where both cells exist, others as values."""
+    names = [c for c in extras.columns if c not in ("service", "provider")]
+    first = 9  # after "Change a year"
+    for j, name in enumerate(names):
+        label, width = _EXTRA_HEADINGS.get(name, (name, 12))
+        sheet.text(0, first + j, label, "header")
+        sheet.ws.set_column(first + j, first + j, width)
+    sheet.ws.set_row(0, 45)  # wrapped headers: up to three lines
+    lookup = extras.set_index(["service", "provider"])
+    r = 0
+    for service, rec in recs.items():
+        for provider in rec.providers["provider"].astype(str):
+            r += 1
+            if (service, provider) not in lookup.index:
+                continue
+            row = lookup.loc[(service, provider)]
+            cells = services[service].rows[provider]
+            for j, name in enumerate(names):
+                value = row[name]
+                if name == "gap_share" and _both_numbers(cells):
+                    sheet.formula(r, first + j, "({0}-{1})/{1}",
+                                  [cells["proposed_rate"], cells["rolled_cost"]],
+                                  lambda p, c: (p - c) / c, "percent")  # fmt: skip
+                elif name == "gap_share":
+                    sheet.number(r, first + j, value, "percent")
+                else:
+                    sheet.value(r, first + j, value)
+    sheet.ws.autofilter(0, 0, max(r, 1), first + len(names) - 1)
+
+
 def _position(value: float, quartiles) -> str:
     if quartiles is None or pd.isna(value):
         return ""
@@ -527,6 +569,7 @@ def write_recommendation_workbook(
     non_confirmed: pd.DataFrame | None = None,
     extra_sheets: Sequence[tuple[str, Callable[[LiveSheet], None]]] = (),
     decision: DecisionSummary | None = None,
+    provider_columns: pd.DataFrame | None = None,
 ) -> LiveBook:
     """Write the recommendation workbook and return the closed :class:`LiveBook`.
 
@@ -563,6 +606,9 @@ def write_recommendation_workbook(
     decision
         The run's :class:`~costofcare.report.decision.DecisionSummary`: written as the first
         sheet, "Decision summary" (None: no such sheet).
+    provider_columns
+        Columns other steps add to the Providers sheet (``service``, ``provider`` and one
+        column each, e.g. the market step's ``rag`` and ``gap_share``); None adds none.
 
     The returned book's ``formulas`` lists every formula with the value written for it.
     """
@@ -590,6 +636,8 @@ def write_recommendation_workbook(
     }
     _summary_sheet(summary, recommendations, cells, title, min_count, non_confirmed)
     _providers_sheet(providers, recommendations, cells)
+    if provider_columns is not None:
+        _provider_extras(providers, recommendations, cells, provider_columns)
     _benchmarks_sheet(benchmarks, market)
     _scenarios_sheet(scen, scenarios)
     _table_sheet(

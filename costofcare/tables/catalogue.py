@@ -590,6 +590,192 @@ REGISTER = Table(
     used_by="market (quality and risk, market shape)",
 )
 
+_REGISTERED = Column(
+    "registration_number",
+    "text",
+    "The regulator's registration number of the service, as in the register.",
+    not_blank=True,
+)
+#: RAG results (red, amber, green) and what a service with no result at all is.
+RAG_VALUES = ("red", "amber", "green")
+
+RATINGS = Table(
+    "ratings",
+    "One rating a regulator gave one registered service, for one theme (or overall) on one "
+    "date. Each regulator has its own scale (docs/market.md).",
+    (
+        _REGISTERED,
+        Column(
+            "regulator",
+            "text",
+            "Who rated it: CQC (Care Quality Commission) or Care Inspectorate.",
+            not_blank=True,
+        ),
+        Column(
+            "theme",
+            "text",
+            "The theme or key question rated (CQC: safe, effective, caring, responsive, "
+            "well-led; Care Inspectorate: e.g. wellbeing, leadership, staffing, setting, care "
+            "planning); blank or 'overall' for the overall rating.",
+            required=False,
+        ),
+        Column(
+            "rating",
+            "text",
+            "The rating as the regulator words it (CQC: Outstanding, Good, Requires "
+            "improvement, Inadequate, Not yet inspected; Care Inspectorate: a grade 1 to 6, "
+            "with or without its word).",
+            not_blank=True,
+        ),
+        Column("date", "date", "Date the rating was published.", not_blank=True),
+        Column("source", "text", "Where the rating comes from (report, web page).", required=False),
+    ),
+    key=("registration_number", "regulator", "theme", "date"),
+    row_label=("registration_number",),
+    produced_by="the council (regulator data, CSV or workbook)",
+    used_by="market (ratings, distributions, RAG)",
+)
+
+INDICATORS = Table(
+    "indicators",
+    "One value of one local monitoring indicator for one registered service on one date "
+    "(long form: a new indicator is a new value of ``indicator``, not a new column).",
+    (
+        _REGISTERED,
+        Column(
+            "indicator",
+            "text",
+            "The indicator's name as the RAG rules use it (e.g. pamms_outcome, "
+            "safeguarding_decisions, embargo).",
+            not_blank=True,
+        ),
+        Column(
+            "value",
+            "text",
+            "The value: a number (``82%`` reads as 0.82) or a word (yes, no, Good, ...).",
+            required=False,
+        ),
+        Column("date", "date", "Date the value was recorded or refers to.", required=False),
+        Column("source", "text", "Where the value comes from.", required=False),
+        Column(
+            "file",
+            "text",
+            "For an indicator taken from a return: the return file (blank otherwise).",
+            required=False,
+        ),
+        Column("sheet", "text", "For an indicator taken from a return: its sheet.", required=False),
+        Column(
+            "cell",
+            "text",
+            "For an indicator taken from a return: its cell(s); otherwise the line of the "
+            "indicators file.",
+            required=False,
+        ),
+    ),
+    key=("registration_number", "indicator", "date"),
+    row_label=("registration_number", "indicator"),
+    produced_by="the council (local monitoring, CSV or workbook); market (from the returns)",
+    used_by="market (RAG, bands, shares)",
+)
+
+PUBLISHED_DISTRIBUTIONS = Table(
+    "published_distributions",
+    "A distribution as a report published it: the percentage in each category for one "
+    "period. Checked (do they add up to 100%?), never rescaled.",
+    (
+        Column("source", "text", "The report or table the figures come from.", not_blank=True),
+        Column(
+            "period",
+            "text",
+            "The period the column describes (e.g. 2018, Q2 2023).",
+            not_blank=True,
+        ),
+        Column("category", "text", "The category (a rating, a band).", not_blank=True),
+        Column("percent", "number", "The percentage as published (7.95 is 7.95%).", unit="percent"),
+    ),
+    key=("source", "period", "category"),
+    row_label=("source", "period"),
+    produced_by="the council (CSV or workbook)",
+    used_by="market (distribution checks)",
+)
+
+RAG = Table(
+    "rag",
+    "The RAG result of one registered service, with every reason and any manual override.",
+    (
+        _REGISTERED,
+        Column("provider", "text", "The provider running the service (from the register)."),
+        Column(
+            "service", "text", "The costed service it falls under (blank if none).", required=False
+        ),
+        Column("service_type", "text", "The service type (from the register).", required=False),
+        Column(
+            "rag_by_rules",
+            "text",
+            "The result of the rules before any override.",
+            allowed=RAG_VALUES,
+        ),
+        Column("score", "number", "The score, when the rules combine by score.", required=False),
+        Column(
+            "rag", "text", "The result used: the override's when there is one.", allowed=RAG_VALUES
+        ),
+        Column("reasons", "text", "Every indicator not green, with its value and rule."),
+        Column("override_reason", "text", "Why the result was set by hand.", required=False),
+        Column("override_date", "date", "When the result was set by hand.", required=False),
+    ),
+    key=("registration_number",),
+    row_label=("registration_number", "provider"),
+    produced_by="market (rag.py)",
+    used_by="market (sustainability), report (Providers sheet)",
+)
+
+SUSTAINABILITY = Table(
+    "sustainability",
+    "One provider's service under one option of the run (the recommendation, or a "
+    "scenario's costs): its cost per unit against the proposed rate, the gap as a share of "
+    "the cost, its RAG and whether it is at risk.",
+    (
+        Column("option", "text", "'recommended' (the proposed rate) or a scenario's name."),
+        Column("service", "text", "Service type: home_care, care_home or supported_living."),
+        Column("provider", "text", "Provider name as on its return."),
+        Column("registration_numbers", "text", "The registered services behind the row."),
+        Column(
+            "rag", "text", "The worst RAG of those services (blank: none linked).", required=False
+        ),
+        Column(
+            "cost_per_unit",
+            "number",
+            "Cost per unit the rate is set against: the cost "
+            "rolled forward (recommended) or the scenario's required rate.",
+            unit="GBP per unit",
+        ),
+        Column(
+            "rate_per_unit",
+            "number",
+            "The proposed rate (the same under every option).",
+            unit="GBP per unit",
+        ),
+        Column(
+            "gap_share",
+            "number",
+            "(rate - cost) / cost: below 0 the rate is under cost.",
+            unit="fraction",
+        ),
+        Column(
+            "volume_per_week",
+            "number",
+            "Commissioned units a week.",
+            unit="units a week",
+            required=False,
+        ),
+        Column("below_threshold", "bool", "gap_share is below minus the threshold."),
+        Column("at_risk", "bool", "below_threshold and the RAG is one of the at-risk results."),
+    ),
+    key=("option", "service", "provider"),
+    produced_by="market (sustainability.py)",
+    used_by="report (Market sustainability sheet), summary.json",
+)
+
 #: Every declared table by name.
 TABLES: dict[str, Table] = {
     t.name: t
@@ -605,6 +791,11 @@ TABLES: dict[str, Table] = {
         COMPARATORS,
         RECOMMENDATIONS,
         REGISTER,
+        RATINGS,
+        INDICATORS,
+        PUBLISHED_DISTRIBUTIONS,
+        RAG,
+        SUSTAINABILITY,
     )
 }
 

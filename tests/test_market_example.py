@@ -1,0 +1,149 @@
+"""The market step in ``costofcare run`` on the example market: outputs, faults, workbooks.
+
+Uses the shared example run (tests/conftest.py): read only.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from costofcare.examples.quality import QUALITY_FAULTS
+from tests.support.libreoffice import convert, soffice_path
+
+
+@pytest.fixture(scope="module")
+def out(example_cli_run):
+    return example_cli_run["out"]
+
+
+def test_run_writes_the_market_tables_and_summary(example_cli_run, out):
+    result = example_cli_run["result"]
+    assert result.market_result is not None
+    for name in ("register", "rag", "rag_indicators", "rating_distribution", "bands", "shares",
+                 "sustainability", "at_risk", "rag_by_gap", "issues"):  # fmt: skip
+        assert (out / "market" / f"{name}.csv").is_file(), name
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    quality = summary["market"]["quality"]
+    rag = pd.read_csv(out / "market" / "rag.csv")
+    assert quality["rag"] == {r: int((rag["rag"] == r).sum()) for r in ("red", "amber", "green")}
+    assert quality["services"] == len(rag)
+    assert set(quality["sustainability"]["options"]) >= {"recommended"}
+    # one override, kept beside the rules' result with its reason
+    overridden = rag[rag["override_reason"].notna()]
+    assert len(overridden) == 1 and overridden["rag"].iloc[0] == "amber"
+
+
+def test_every_deliberate_fault_is_reported_by_file_and_line(example_cli_run, out):
+    issues = pd.read_csv(out / "market" / "issues.csv", keep_default_na=False)
+    for file, what, code in QUALITY_FAULTS:
+        hits = issues[(issues["code"] == code) & issues["file"].str.endswith(file)]
+        assert len(hits) >= 1, (file, what, code)
+        assert (hits["cell"] != "").all()
+    # and in the run's issues (the Data quality sheet)
+    codes = set(example_cli_run["result"].issues["code"])
+    assert {code for _, _, code in QUALITY_FAULTS} <= codes
+
+
+def test_return_indicators_keep_their_cells(out):
+    indicators = pd.read_csv(out / "market" / "indicators.csv", keep_default_na=False)
+    vacancy = indicators[indicators["indicator"] == "vacancy_rate"]
+    assert len(vacancy) > 50
+    assert vacancy["file"].str.endswith(".xlsx").all()
+    assert (vacancy["sheet"] == "Staffing").all() and (vacancy["cell"] != "").all()
+
+
+def test_sustainability_sheet_values_match_the_tables(out):
+    table = pd.read_csv(out / "market" / "sustainability.csv")
+    at_risk = pd.read_csv(out / "market" / "at_risk.csv")
+    ws = openpyxl.load_workbook(out / "recommendation.xlsx", data_only=True)[
+        "Market sustainability"
+    ]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Option" and r[1] == "Service")
+    detail = rows[header + 1 : header + 1 + len(table)]
+    assert [r[6] for r in detail] == pytest.approx(table["gap_share"].tolist())
+    assert [r[8] for r in detail] == table["at_risk"].astype(int).tolist()
+    summary = {r[0]: r for r in rows[7:header] if r[0]}
+    for row in at_risk[at_risk["service"] == "all"].itertuples():
+        got = summary[row.option]
+        assert (got[1], got[2], got[3]) == (row.providers, row.below_threshold, row.at_risk)
+        assert got[4] == pytest.approx(row.spend_per_week)
+        assert got[6] == pytest.approx(row.share_of_spend_at_risk)
+    # spend a week = rate x units, row by row
+    spend = table["rate_per_unit"] * table["volume_per_week"].fillna(0)
+    assert [r[10] for r in detail] == pytest.approx(spend.tolist())
+
+
+def test_providers_sheet_has_rag_and_gap(out):
+    table = pd.read_csv(out / "market" / "sustainability.csv", keep_default_na=False)
+    recommended = table[table["option"] == "recommended"].set_index("provider")
+    ws = openpyxl.load_workbook(out / "recommendation.xlsx", data_only=True)["Providers"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][9:11] == ("RAG", "Rate minus cost, share of cost")
+    checked = 0
+    for row in rows[1:]:
+        if row[1] in recommended.index and row[9] is not None:
+            assert row[9] == recommended.loc[row[1], "rag"]
+            assert row[10] == pytest.approx(recommended.loc[row[1], "gap_share"])
+            checked += 1
+    assert checked > 40
+
+
+#: Words that would show RAG, safeguarding, deaths or concerns data in a workbook.
+_CONFIDENTIAL = ("safeguard", "death", "concern", "embargo", "pamms", "default notice",
+                 "rag", "market sustainability", "at risk", "administration")  # fmt: skip
+
+
+def test_no_provider_workbook_shows_rag_safeguarding_deaths_or_concerns(out):
+    rag = pd.read_csv(out / "market" / "rag.csv", keep_default_na=False)
+    reasons = set(rag["reasons"])
+    books = sorted((out / "providers").glob("*.xlsx"))
+    assert len(books) > 50
+    for path in books:
+        wb = openpyxl.load_workbook(path)
+        for ws in wb.worksheets:
+            assert "sustainability" not in ws.title.lower(), path.name
+            for row in ws.iter_rows(values_only=True):
+                for value in row:
+                    if not isinstance(value, str):
+                        continue
+                    text = value.strip().casefold()
+                    words = text.replace(",", " ").replace(".", " ").split()
+                    assert text not in ("red", "amber", "green"), (path.name, value)
+                    assert value not in reasons, (path.name, value)
+                    for word in _CONFIDENTIAL:
+                        hit = word in words if " " not in word and len(word) <= 4 else word in text
+                        assert not hit, (path.name, ws.title, value)
+
+
+@pytest.mark.libreoffice
+def test_threshold_cell_recounts_in_libreoffice(out, tmp_path):
+    if soffice_path() is None:
+        pytest.skip("LibreOffice is not installed")
+    table = pd.read_csv(out / "market" / "sustainability.csv")
+    book = tmp_path / "changed.xlsx"
+    shutil.copy(out / "recommendation.xlsx", book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Market sustainability"]
+    assert ws["A4"].value.startswith("Threshold")
+    ws["C4"] = 0.05  # rates more than 5% below cost
+    wb.save(book)
+    (recalculated,) = convert([book], "xlsx", tmp_path / "lo", recalc=True)
+    values = openpyxl.load_workbook(recalculated, data_only=True)["Market sustainability"]
+    rows = list(values.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "Option" and r[1] == "Service")
+    detail = rows[header + 1 : header + 1 + len(table)]
+    below = table["gap_share"] < -0.05
+    risky = below & table["rag"].isin(["red", "amber"])
+    assert [r[7] for r in detail] == below.astype(int).tolist()
+    assert [r[8] for r in detail] == risky.astype(int).tolist()
+    recommended = next(r for r in rows[7:header] if r[0] == "recommended")
+    mask = table["option"] == "recommended"
+    assert recommended[3] == int(risky[mask].sum())
+    spend = (table["rate_per_unit"] * table["volume_per_week"].fillna(0))[mask]
+    assert recommended[6] == pytest.approx(spend[risky[mask]].sum() / spend.sum())
