@@ -147,3 +147,30 @@ def test_threshold_cell_recounts_in_libreoffice(out, tmp_path):
     assert recommended[3] == int(risky[mask].sum())
     spend = (table["rate_per_unit"] * table["volume_per_week"].fillna(0))[mask]
     assert recommended[6] == pytest.approx(spend[risky[mask]].sum() / spend.sum())
+
+
+def test_the_run_compares_each_options_spend_with_the_funding_lines(out):
+    """In a run, market shape's profile is the decision summary's options: the recommended
+    option's first-year spend per service is the Summary's proposed spend, then grows with
+    the run's volume growth ([scenarios.budget]); the funding gap is funding less spend."""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    profile = pd.read_csv(out / "market" / "shape_profile.csv")
+    recommended = profile[profile["option"] == "Recommended"].set_index(["service", "year"])
+    for service, totals in summary["service_totals"].items():
+        assert recommended.loc[(service, 2026), "spend"] == pytest.approx(
+            totals["proposed_spend_annual"], abs=0.01
+        )
+    growth = (
+        recommended.loc[("home_care", 2027), "spend"]
+        / recommended.loc[("home_care", 2026), "spend"]
+    )
+    assert growth == pytest.approx(1.02)  # example run.toml: volume_growth_per_year = 0.02
+    gap = pd.read_csv(out / "market" / "shape_funding_gap.csv")
+    row = gap[(gap["option"] == "Recommended") & (gap["year"] == 2026)]
+    home = row[row["service"] == "home_care"].iloc[0]
+    assert home["funding"] == 33_000_000  # workbooks/examples/market/funding.csv
+    assert home["gap"] == pytest.approx(33_000_000 - totals_home(summary))
+
+
+def totals_home(summary: dict) -> float:
+    return summary["service_totals"]["home_care"]["proposed_spend_annual"]

@@ -272,7 +272,7 @@ def test_a_run_checks_its_market_table_before_reading_any_return(tmp_path, monke
     text = (examples / "run.toml").read_text(encoding="utf-8")
     for name in ("returns", "current_rates.csv", "volumes.csv", "comparators.csv"):
         text = text.replace(f'"{name}"', f'"{examples / name}"', 1)
-    text = text.replace("as_of = 2026-03-31", "as_of = 2026-03-31\nas_at = 2026-03-31")
+    text = text.replace("\nas_of = ", "\nas_at = 2026-03-31\nas_of = ", 1)
     config = tmp_path / "run.toml"
     config.write_text(text, encoding="utf-8")
 

@@ -35,6 +35,8 @@ def result(config):
 
 def test_committed_market_files_match_the_generator():
     for name, table in shape_tables(generate_market()).items():
+        if name == "register":  # one register for the market step: register.csv (below)
+            continue
         written = pd.read_csv(EXAMPLES / "market" / f"{name}.csv", dtype=str,
                               keep_default_na=False)  # fmt: skip
         expected = table.astype(object).where(table.notna(), "").astype(str)
@@ -189,3 +191,17 @@ def test_a_growth_rate_alone_grows_todays_capacity(config):
     )
     with pytest.raises(ConfigError, match=r"demand_from_year needs the register"):
         run_shape({"demand_from_year": 2026}, EXAMPLES)
+
+
+def test_the_one_register_carries_what_market_shape_reads():
+    """register.csv (quality's register, faults and all) has the shape register's tier, zone
+    and, where it gives no capacity, the shape register's capacity with its unit."""
+    shape = shape_tables(generate_market())["register"].set_index("registration_number")
+    committed = pd.read_csv(EXAMPLES / "register.csv", dtype=str, keep_default_na=False)
+    assert not (EXAMPLES / "market" / "register.csv").exists()
+    both = committed[committed["registration_number"].isin(shape.index)]
+    assert len(both) == len(shape)
+    for row in both.itertuples(index=False):
+        theirs = shape.loc[row.registration_number]
+        assert row.tier == ("" if pd.isna(theirs["tier"]) else str(theirs["tier"]))
+        assert row.capacity_unit != "" or row.capacity == ""

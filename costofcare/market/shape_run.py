@@ -201,6 +201,11 @@ def run_shape(
     _funding_part(market_cfg, base, issues, result, profile)
     if market_cfg.get("nchc"):
         result.tables["nchc_rates"] = nchc_rates(params)
+    for name, table in result.tables.items():  # a financial year is written 2026, not 2026.0
+        if "year" in table and pd.api.types.is_float_dtype(table["year"]):
+            whole = table["year"].dropna()
+            if (whole == whole.round()).all():
+                result.tables[name] = table.assign(year=table["year"].astype("Int64"))
     parts = [i for i in issues if len(i)]
     result.issues = pd.concat(parts, ignore_index=True) if parts else _no_issues()
     result.summary["issues"] = int(len(result.issues))

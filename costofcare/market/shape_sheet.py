@@ -11,6 +11,7 @@ profile against funding. Text from the council's files is written as text, never
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -27,22 +28,24 @@ TOP_PROVIDERS_SHOWN = 15
 
 
 def market_shape_sheet(result: ShapeResult) -> Callable[[LiveSheet], None]:
-    """A writer of the market shape sheet for ``extra_sheets``."""
+    """A writer of the market shape sheet for ``extra_sheets`` (picklable, so a run's result
+    can be passed between processes)."""
+    return partial(write_market_shape_sheet, result=result)
 
-    def write(sheet: LiveSheet) -> None:
-        sheet.widths(_WIDTHS)
-        sheet.text(0, 0, "Market shape: spend, capacity, movement and contracts", "title")
-        as_of = "" if result.as_of is None else f" Read on {result.as_of.date().isoformat()}."
-        sheet.text(1, 0, "Figures from the council's market files." + as_of, "subtitle")
-        r = 3
-        for part in (_spend, _capacity, _unmet, _movement, _tiers, _calendar, _values,
-                     _funding, _nchc):  # fmt: skip
-            r = part(sheet, result, r)
-        if r == 3:
-            sheet.text(r, 0, "No market shape inputs were configured ([market] table).")
-        sheet.print_setup()
 
-    return write
+def write_market_shape_sheet(sheet: LiveSheet, result: ShapeResult) -> None:
+    """Write the market shape sheet of ``result`` on ``sheet``."""
+    sheet.widths(_WIDTHS)
+    sheet.text(0, 0, "Market shape: spend, capacity, movement and contracts", "title")
+    as_of = "" if result.as_of is None else f" Read on {result.as_of.date().isoformat()}."
+    sheet.text(1, 0, "Figures from the council's market files." + as_of, "subtitle")
+    r = 3
+    for part in (_spend, _capacity, _unmet, _movement, _tiers, _calendar, _values,
+                 _funding, _nchc):  # fmt: skip
+        r = part(sheet, result, r)
+    if r == 3:
+        sheet.text(r, 0, "No market shape inputs were configured ([market] table).")
+    sheet.print_setup()
 
 
 def _fy(year) -> str:
