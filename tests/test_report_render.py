@@ -107,13 +107,15 @@ def test_decision_summary_is_the_first_sheet_and_reconciles(example_cli_run):
     assert wb.sheetnames[:2] == ["Decision summary", "Summary"]
     sheet = wb["Decision summary"]
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    total = next(r for r in rows if r[0] == "Recommended" and r[1] == 3)  # all 3 services
+    markets = len(data["services"])  # home care, 3 care home categories, supported living
+    assert markets == 5
+    total = next(r for r in rows if r[0] == "Recommended" and r[1] == markets)  # all of them
     assert total[4] == pytest.approx(data["total"]["budget_impact_annual"], abs=0.01)
     # each service's recommended row is a link to its sheet, so it is the Summary's figure
     formulas = openpyxl.load_workbook(out / "recommendation.xlsx")["Decision summary"]
     links = [r[5].value for r in formulas.iter_rows() if r[0].value == "Recommended"][1:]
-    assert len(links) == 3 and all(str(v).startswith("='") for v in links)
-    service_rows = [r for r in rows if r[0] == "Recommended" and r[1] != 3]
+    assert len(links) == markets and all(str(v).startswith("='") for v in links)
+    service_rows = [r for r in rows if r[0] == "Recommended" and r[1] != markets]
     assert [r[5] for r in service_rows] == pytest.approx(
         [s["budget_impact_annual"] for s in data["services"].values()], abs=0.01
     )
