@@ -112,6 +112,8 @@ class WorkbookMap:
     tables: dict[str, TableRef] = field(default_factory=dict)
     date1904: bool = False
     error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    sheet_of_part: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -249,6 +251,7 @@ def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
                 continue
             sheet = (m[1] or "").replace("''", "'") or m[2]
             out.names[name.casefold()] = (sheet, int(m[4]) - 1, column_index(m[3]))
+    out.sheet_of_part = {part: sheet for sheet, part in sheet_parts.items()}
     for sheet, part in sheet_parts.items():
         if part in archive.parts and WORKSHEET_PARTS.fullmatch(part):
             errors = _error_cells(archive, part)

@@ -1,0 +1,191 @@
+"""Bound the cells of every worksheet before the cell reader sees them.
+
+The cell reader builds a dense grid from the first to the last cell of a sheet: one cell
+typed at ``XFD1048576`` asks it for 17 billion cells (it aborts the process), one at
+``ZZ20000`` for 14 million (hundreds of MB). So before it opens a workbook, every worksheet
+part (already inflated, under a cap, by :mod:`costofcare.ingest.archive`) is scanned for
+where its cells are:
+
+- the quick path: every cell tag ``<c`` of the part is written ``<c r="B5"`` (as Excel,
+  LibreOffice and openpyxl write them), so two regular expressions over the bytes give
+  every cell's position;
+- otherwise (a namespace prefix, attributes in another order, a cell without a reference,
+  character references), expat reads the part, with DTDs and entities refused, and works
+  out each cell's position as the cell reader does.
+
+A sheet with more cells than :attr:`~costofcare.ingest.archive.ArchiveLimits.max_sheet_cells`
+rejects the file. Cells beyond the area any template uses plus a margin
+(:func:`read_area`) are taken out of the sheet before the cell reader sees it, and one
+``cells_outside_template`` warning per sheet says how many and where the furthest was;
+a sheet that cannot be trimmed safely (its cells are not in the quick form) rejects the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from .issues import Rejected
+
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
+_QUICK_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+_QUICK_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\b[^>]*>")
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
+
+
+@dataclass(frozen=True)
+class SheetExtent:
+    """Where the cells of one worksheet part are (0-based, inclusive; -1 when none).
+
+    ``quick`` says every cell is in the quick form, so the part can be trimmed by
+    :func:`trim_sheet`; ``outside`` counts the cells beyond the area read, the furthest
+    of them at ``far_row``, ``far_col``.
+    """
+
+    cells: int
+    last_row: int
+    last_col: int
+    quick: bool
+    outside: int = 0
+    far_row: int = -1
+    far_col: int = -1
+
+
+def _col(letters: str | bytes) -> int:
+    n = 0
+    for ch in letters.upper() if isinstance(letters, str) else letters.decode("ascii"):
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+@functools.lru_cache(maxsize=1)
+def template_extent() -> tuple[int, int]:
+    """(rows, columns) of the largest sheet of any template, every service and version.
+
+    Rows run to the last row the template writer lays out, a table's blank rows included;
+    columns to the last column of the widest table or the help column.
+    """
+    from ..templates.spec import SERVICES, get_spec, versions
+    from ..templates.writer import HELP_COL, layout
+
+    rows, cols = 0, HELP_COL + 1
+    for service in SERVICES:
+        for version in versions(service):
+            places = layout(get_spec(service, version))
+            for sheet_rows in places.rows.values():
+                rows = max(rows, max((r for r, _, _ in sheet_rows), default=0) + 1)
+            for table in places.tables.values():
+                rows = max(rows, table.last_row + 1)
+                cols = max(cols, table.last_col + 1)
+    return rows, cols
+
+
+def read_area(margin_rows: int, margin_columns: int) -> tuple[int, int]:
+    """(rows, columns) read from any sheet: the largest template sheet plus the margins."""
+    rows, cols = template_extent()
+    return rows + margin_rows, cols + margin_columns
+
+
+def scan_sheet(data: bytes, area: tuple[int, int], max_cells: int, part: str) -> SheetExtent:
+    """Where the cells of a worksheet part are, and how many lie outside ``area``.
+
+    Raises
+    ------
+    Rejected
+        ``oversized_sheet`` when the part holds more than ``max_cells`` cells;
+        ``unsafe_xml``/``corrupt_archive`` when expat refuses it.
+    """
+    tags = len(_CELL_TAG.findall(data))
+    if tags > max_cells:
+        raise Rejected(
+            "oversized_sheet",
+            f"part {part!r} holds {tags:,} cells, over the {max_cells:,}-cell limit for a sheet",
+        )
+    refs = _QUICK_REF.findall(data)
+    if len(refs) == tags:
+        return _extent(((int(r) - 1, _col(c)) for c, r in refs), tags, area, quick=True)
+    return _extent(_expat_cells(data, part), tags, area, quick=False)
+
+
+def _extent(cells, count: int, area: tuple[int, int], *, quick: bool) -> SheetExtent:
+    last_row = last_col = -1
+    outside, far = 0, (-1, -1)
+    rows, cols = area
+    for r, c in cells:
+        if r > last_row:
+            last_row = r
+        if c > last_col:
+            last_col = c
+        if r >= rows or c >= cols:
+            outside += 1
+            if (r, c) > far:
+                far = (r, c)
+    return SheetExtent(count, last_row, last_col, quick, outside, *far)
+
+
+def _expat_cells(data: bytes, part: str) -> list[tuple[int, int]]:
+    """Every cell's (row, col) as the cell reader places it: its ``r`` reference, else the
+    next column of the current row (whose ``r`` gives the row, else the next row)."""
+    cells: list[tuple[int, int]] = []
+    state = {"row": -1, "col": -1}
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = name.rsplit("}", 1)[-1]
+        if local == "row":
+            ref = attrs.get("r", "")
+            state["row"] = int(ref) - 1 if ref.isdigit() else state["row"] + 1
+            state["col"] = -1
+        elif local == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                state["col"] += 1
+                cells.append((max(state["row"], 0), state["col"]))
+                return
+            m = _REF.fullmatch(ref.strip())
+            if m is None:
+                raise Rejected(
+                    "corrupt_archive", f"part {part!r} has a cell with a bad reference {ref!r}"
+                )
+            state["col"] = _col(m[1])
+            cells.append((int(m[2]) - 1, state["col"]))
+
+    def refuse(*_args) -> None:
+        raise Rejected("unsafe_xml", f"part {part!r} uses refused XML features (a DTD or entities)")
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise Rejected("corrupt_archive", f"part {part!r} is not well-formed XML ({exc})") from None
+    return cells
+
+
+def trim_sheet(data: bytes, area: tuple[int, int], part: str) -> bytes:
+    """The worksheet part without its cells outside ``area`` (and without its dimension).
+
+    Only for parts whose cells are all in the quick form (:attr:`SheetExtent.quick`); a part
+    holding comments or CDATA sections is refused rather than edited, as their text could
+    look like a cell.
+    """
+    if b"<!--" in data or b"<![CDATA[" in data:
+        raise Rejected(
+            "oversized_sheet",
+            f"part {part!r} has cells far outside the template and comments or CDATA "
+            "sections, so it cannot be trimmed safely",
+        )
+    rows, cols = area
+
+    def keep(m: re.Match) -> bytes:
+        return m[0] if int(m[2]) - 1 < rows and _col(m[1]) < cols else b""
+
+    trimmed = _QUICK_CELL.sub(keep, data)
+    return _DIMENSION.sub(b"", trimmed, count=1)
