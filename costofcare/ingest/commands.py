@@ -126,7 +126,10 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"read, checked and written in {seconds:.1f} s ({summary.files / seconds:.0f} files/s)")
     if skipped:
-        shown = ", ".join(f.name for f in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        from .reader import display_path
+
+        shown = ", ".join(display_path(f.name) for f in skipped[:5])
+        shown += ", ..." if len(skipped) > 5 else ""
         print(f"passed over {len(skipped)} file(s) that are not returns: {shown}")
     for name, path in summary.paths.items():
         print(f"  {name:<17} {path}")

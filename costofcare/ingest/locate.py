@@ -36,7 +36,8 @@ REL_TABLE = "/table"
 
 _A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _XLSX_REF = re.compile(
-    r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?$"
+    r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+    r"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$"
 )
 _ODS_REF = re.compile(
     r"^\$?(?:'((?:[^']|'')+)'|([^.':]+))\.\$?([A-Za-z]{1,3})\$?(\d{1,7})"
@@ -104,7 +105,9 @@ class WorkbookMap:
     ``names`` maps the casefolded name to ``(sheet, row, col)`` of its first cell (Excel
     names are case-insensitive); ``tables`` maps the casefolded table name to a
     :class:`TableRef`; ``error_cells`` maps a sheet name to the cells whose cached value is
-    a spreadsheet error, ``{(row, col): "#DIV/0!"}`` (the cell reader sees them as blank).
+    a spreadsheet error, ``{(row, col): "#DIV/0!"}`` (the cell reader sees them as blank);
+    ``sheet_of_part`` maps a worksheet part to its sheet name; ``spans`` maps a casefolded
+    defined name that covers more than one cell to its range (``"B5:XFD1048576"``).
     """
 
     sheets: list[str] = field(default_factory=list)
@@ -251,6 +254,7 @@ def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
                 continue
             sheet = (m[1] or "").replace("''", "'") or m[2]
             out.names[name.casefold()] = (sheet, int(m[4]) - 1, column_index(m[3]))
+            _note_span(out, name, m[3], m[4], m[5], m[6])
     out.sheet_of_part = {part: sheet for sheet, part in sheet_parts.items()}
     for sheet, part in sheet_parts.items():
         if part in archive.parts and WORKSHEET_PARTS.fullmatch(part):
@@ -387,6 +391,13 @@ def _ods_named_range(elem, out: WorkbookMap) -> None:
     m = _ODS_REF.match(address.strip())
     if name and m:
         out.names[name.casefold()] = (_ods_sheet(m), int(m[4]) - 1, column_index(m[3]))
+        _note_span(out, name, m[3], m[4], m[5], m[6])
+
+
+def _note_span(out: WorkbookMap, name: str, c0: str, r0: str, c1: str | None, r1: str | None):
+    """Record a defined name that covers more than one cell (``"B5:XFD1048576"``)."""
+    if c1 and r1 and (c1.upper(), int(r1)) != (c0.upper(), int(r0)):
+        out.spans[name.casefold()] = f"{c0.upper()}{int(r0)}:{c1.upper()}{int(r1)}"
 
 
 def _ods_database_range(elem, out: WorkbookMap) -> None:

@@ -291,6 +291,24 @@ def _identify(
     keys = _template_keys(cells)
     if keys and keys.get("kind") == TEMPLATE_KIND and keys.get("service") in SERVICES:
         return (*resolve_spec(keys["service"], keys.get("version", ""), result), "template sheet")
+    spec, version, how = _identify_without_sheet(wmap, cells)
+    if keys is not None:
+        result.issues.append(
+            Issue(
+                "unknown_template_service",
+                f"the {TEMPLATE_SHEET!r} sheet names the service "
+                f"{keys.get('service', '')[:100]!r} (kind {keys.get('kind', '')[:100]!r}), "
+                f"which is not one of ours; read as the {spec.service} template by its {how}",
+                file=result.file,
+                sheet=cells.sheet(TEMPLATE_SHEET) or TEMPLATE_SHEET,
+                return_id=result.return_id,
+            )
+        )
+    return spec, version, how
+
+
+def _identify_without_sheet(wmap: WorkbookMap, cells: _Cells) -> tuple[TemplateSpec, str, str]:
+    """(spec, version, how) from the defined names, else the labels; else rejected."""
     # No identification sheet: the service whose field ids best match the defined names.
     best, best_score = None, 0.0
     for service in SERVICES:
@@ -428,7 +446,7 @@ def _read_template(
         if f.id == "provider_name" and where is not None:
             cell = cells.get(*where)
             if not is_blank(cell):
-                result.provider = raw_text(cell).strip()[: limits.max_text_length]
+                result.provider = raw_text(cell)[: limits.max_text_length].strip()
     for f, where in located:
         out = ctx.out_id(f.id)
         if where is None:
@@ -468,9 +486,9 @@ def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
     if hit is not None:
         sheet = ctx.cells.sheet(hit[0])
         if sheet is not None:
-            return sheet, hit[1], hit[2]
+            return _check_name(ctx, f, (sheet, hit[1], hit[2]))
     place = ctx.layout.place(f.id) if ctx.layout is not None else None
-    spots = ctx.label_index().get(norm_label(f.label), [])
+    spots = _label_spots(ctx, f)
     if not spots:
         return None
     if place is None:  # not learned: assume the input is just right of its label
@@ -492,6 +510,73 @@ def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
             "",
         )
     return target
+
+
+def _label_spots(ctx: _Context, f: Field) -> list[tuple[str, int, int]]:
+    return ctx.label_index().get(norm_label(f.label), [])
+
+
+def _label_at(ctx: _Context, sheet: str, r: int, c: int) -> str:
+    value = ctx.cells.get(sheet, r, c)
+    return norm_label(value) if isinstance(value, str) else ""
+
+
+def _check_name(ctx: _Context, f: Field, named: tuple[str, int, int]) -> tuple[str, int, int]:
+    """The cell to read for a field found by its defined name, checked against the layout.
+
+    The name is trusted when it points where the template puts the field, or beside the
+    field's label (rows inserted above move the name with its cell). Otherwise, and when
+    the name covers more than one cell, the field is read where its label says (the
+    template's place, else its label found on the sheets) with a ``name_mismatch`` warning
+    naming the cell used and why.
+    """
+    place = ctx.layout.place(f.id) if ctx.layout is not None else None
+    span = ctx.wmap.spans.get(f.id.casefold())
+    if place is None:
+        return named
+    sheet, r, c = named
+    in_col = place.label_col + place.col_offset
+    at_layout = sheet.casefold() == place.sheet.casefold() and (r, c) == (place.label_row, in_col)
+    label = norm_label(f.label)
+    if span is None and (at_layout or _label_at(ctx, sheet, r, c - place.col_offset) == label):
+        return named
+    layout_sheet = ctx.cells.sheet(place.sheet)
+    spots = _label_spots(ctx, f)
+    if (
+        layout_sheet is not None
+        and _label_at(ctx, layout_sheet, place.label_row, place.label_col) == label
+    ):
+        used, why = (
+            (layout_sheet, place.label_row, in_col),
+            "where the template puts it, beside its label",
+        )
+    elif spots:
+        own = [s for s in spots if s[0].casefold() == place.sheet.casefold()] or spots
+        ls, lr, lc = min(
+            own, key=lambda s: (abs(s[1] - place.label_row), abs(s[2] - place.label_col))
+        )
+        used, why = (ls, lr, lc + place.col_offset), "beside its label, found on the sheet"
+    else:
+        used, why = named, "no label confirms another cell"
+    if span is not None:
+        pointed = f"covers {sheet}!{span}, not one cell"
+    else:
+        beside = _label_at(ctx, sheet, r, c - place.col_offset)
+        pointed = f"points to {sheet}!{cell_ref(r, c)}" + (
+            f" (beside the label {beside!r})" if beside else " (no label of this field beside it)"
+        )
+    raw = ctx.cells.get(*used)
+    _issue(
+        ctx,
+        "name_mismatch",
+        f"the named cell {f.id!r} {pointed}, but the template puts {f.label!r} at "
+        f"{place.sheet}!{cell_ref(place.label_row, in_col)}; read from "
+        f"{used[0]}!{cell_ref(used[1], used[2])} ({why})",
+        ctx.out_id(f.id),
+        *used,
+        "" if is_blank(raw) else raw_text(raw)[:200],
+    )
+    return used
 
 
 def _issue(ctx: _Context, code: str, message: str, f: str, sheet: str, r: int, c: int, raw: str):
