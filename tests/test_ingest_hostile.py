@@ -142,7 +142,7 @@ def test_a_sheet_with_more_cells_than_the_limit_is_rejected(tmp_path):
     path.write_bytes(rewrite(CARE_HOME, {PROVIDER_SHEET: add_cells(many)}))
     got = read_return(path, limits=replace(DEFAULT_LIMITS, max_sheet_cells=80))
     assert got.status == "rejected" and got.reason_code == "oversized_sheet"
-    assert "over the 80-cell limit" in got.reason
+    assert "more than 80 cells, the limit for a sheet" in got.reason
 
 
 # ------------------------------------------------------------------ caps with one summary
@@ -418,3 +418,54 @@ def test_a_nonsense_version_is_an_issue_not_clean(tmp_path):
     got = read_return(path)
     assert any(i.code == "unknown_template_version" for i in got.issues)
     assert batch.return_row(got)[2] != "clean"
+
+
+# ------------------------------------------------------------------ limits as configuration
+
+
+def test_limits_are_configuration_with_one_line_errors(tmp_path, capsys):
+    from costofcare.cli import main
+    from costofcare.errors import ConfigError
+    from costofcare.ingest.limits import LIMIT_KEYS, limits_from
+
+    assert "max_text_length" in LIMIT_KEYS and "margin_rows" in LIMIT_KEYS
+    got = limits_from({"max_text_length": 40, "margin_rows": "2,000"}, "run.toml: ingest")
+    assert (got.max_text_length, got.margin_rows) == (40, 2000)
+    assert got.max_sheet_cells == DEFAULT_LIMITS.max_sheet_cells  # the rest keep the defaults
+    with pytest.raises(
+        ConfigError,
+        match=r"run.toml: ingest.max_text_lenght is not a limit; did you mean 'max_text_length'",
+    ):
+        limits_from({"max_text_lenght": 5}, "run.toml: ingest")
+    with pytest.raises(ConfigError, match="must be a positive whole number"):
+        limits_from({"margin_rows": -1}, "run.toml: ingest")
+
+    path = tmp_path / "long.xlsx"
+    long_name = lambda d: re.sub(  # noqa: E731
+        rb"(<c r=\"B6\"[^>]*><is><t>)[^<]*", lambda m: m[1] + b"A" * 500, d, count=1
+    )
+    path.write_bytes(rewrite(HOME_CARE, {PROVIDER_SHEET: long_name}))
+    out = tmp_path / "out"
+    args = ["ingest", str(path), "-o", str(out), "--workers", "1", "--no-progress"]
+    main([*args, "--limit", "max_text_length=30", "--no-workbook"])
+    returns = pd.read_csv(out / "returns.csv")
+    assert returns.loc[0, "provider"] == "A" * 30
+    assert main([*args, "--limit", "max_text_length=lots"]) == 2
+    assert "--limit.max_text_length must be a positive whole number" in capsys.readouterr().err
+
+
+def test_a_run_config_takes_an_ingest_table(tmp_path):
+    from costofcare.errors import ConfigError
+    from costofcare.pipeline.config import load_run_config
+
+    source = (ROOT / "workbooks" / "examples" / "run.toml").read_text(encoding="utf-8")
+    examples = ROOT / "workbooks" / "examples"
+    text = source.replace('returns = "returns"', f'returns = "{examples / "returns"}"')
+    for name in ("current_rates", "volumes", "comparators"):
+        text = text.replace(f'"{name}.csv"', f'"{examples / name}.csv"')
+    config = tmp_path / "run.toml"
+    config.write_text(text + "\n[ingest]\nmax_issues_per_return = 50\n", encoding="utf-8")
+    assert load_run_config(config).ingest.max_issues_per_return == 50
+    config.write_text(text + "\n[ingest]\nmax_issue = 50\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"run.toml: ingest.max_issue is not a limit"):
+        load_run_config(config)

@@ -81,6 +81,14 @@ def register(subparsers) -> None:
         metavar="MB",
         help=f"reject files larger than this (default {DEFAULT_LIMITS.max_file_bytes // 2**20})",
     )
+    p.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a limit on untrusted input, e.g. max_text_length=500 (repeatable; "
+        "docs/ingest.md lists every limit and its default)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -105,7 +113,10 @@ def run(args: argparse.Namespace) -> int:
             + ", ".join(args.paths)
             + ")"
         )
+    from .limits import limits_from_options
+
     limits = replace(DEFAULT_LIMITS, max_file_bytes=int(args.max_file_mb * 2**20))
+    limits = limits_from_options(getattr(args, "limit", []), base=limits)
     started = time.perf_counter()
     summary = write_outputs(
         files,

@@ -33,7 +33,7 @@ ON_UNMATCHED = ("stop", "continue")
 """``run.on_unmatched``: what a run does when a row of the council's files matches no return
 (or a return, or a volume, no rate): ``stop`` (default) with a message listing the rows, or
 ``continue`` with each listed as an issue (``costofcare.pipeline.council``)."""
-TOP_KEYS = {"run", "scenarios", "recommend", "market"}
+TOP_KEYS = {"run", "scenarios", "recommend", "market", "ingest"}
 NIGHTS = {"spread": "reported", "apart": "reported_nights_apart"}
 """``run.supported_living_nights``: the supported living unit cost route the market uses.
 ``spread``: every cost over daytime support hours; ``apart``: waking nights counted as
@@ -61,6 +61,9 @@ class RunConfig:
     market: dict | None = None
     """The ``[market]`` table as written (quality and risk, market shape); its paths are
     resolved against :attr:`source`'s folder by :mod:`costofcare.market`."""
+    ingest: object = None
+    """Limits on untrusted input from the ``[ingest]`` table (an
+    :class:`~costofcare.ingest.archive.ArchiveLimits`); None: the defaults."""
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -211,4 +214,16 @@ def load_run_config(path: str | Path) -> RunConfig:
         source=path,
         on_unmatched=_on_unmatched(path, run),
         market=dict(data["market"]) if isinstance(data.get("market"), Mapping) else None,
+        ingest=_ingest_limits(path, data.get("ingest")),
     )
+
+
+def _ingest_limits(path: Path, table):
+    """The ``[ingest]`` table: limits on untrusted input (:mod:`costofcare.ingest.limits`)."""
+    from ..ingest.limits import limits_from
+
+    if table is None:
+        return None
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: ingest must be a table ([ingest])")
+    return limits_from(table, f"{path}: ingest")

@@ -52,7 +52,8 @@ def ingest_returns(
             ".xlsm and .ods files)"
         )
     say(f"[1/5] ingest: reading {len(files)} returns from {cfg.returns}")
-    result = ingest_files(files, workers=workers, progress=progress)
+    limits = {"limits": cfg.ingest} if cfg.ingest is not None else {}
+    result = ingest_files(files, workers=workers, progress=progress, **limits)
     returns, issues = result.returns, result.issues
     errors = int((issues["severity"] == "error").sum()) if len(issues) else 0
     say(
