@@ -136,6 +136,27 @@ def test_cells_without_references_inside_the_area_are_read(tmp_path, care_home_r
     assert not any(i.code == "cells_outside_template" for i in got.issues)
 
 
+@pytest.mark.parametrize(
+    "far",
+    [
+        b'<row r="5"><c r="A0001048576" t="n"><v>1</v></c></row>',  # leading zeros
+        b'<row r="5"><c r="xfd5" t="n"><v>1</v></c></row>',  # lower case
+        b'<row r="5"><c t="n" r="XFD5"><v>1</v></c></row>',  # r not first
+        b"<row r='5'><c r='XFD5' t='n'><v>1</v></c></row>",  # single quotes
+        b'<row r="5"><c r="&#88;FD5" t="n"><v>1</v></c></row>',  # a character reference
+        b'<row r="5"><c\n r="XFD5" t="n"><v>1</v></c></row>',  # a line break in the tag
+    ],
+)
+def test_far_cells_however_they_are_written_never_reach_the_reader(tmp_path, far):
+    path = tmp_path / "odd.xlsx"
+    path.write_bytes(rewrite(CARE_HOME, {PROVIDER_SHEET: add_cells(far)}))
+    got = read_return(path)
+    if got.status == "rejected":
+        assert got.reason_code in ("oversized_sheet", "unreadable_workbook", "corrupt_archive")
+    else:
+        assert any(i.code == "cells_outside_template" for i in got.issues)
+
+
 def test_a_sheet_with_more_cells_than_the_limit_is_rejected(tmp_path):
     many = b"".join(cell(f"A{r}") for r in range(100, 160))
     path = tmp_path / "many.xlsx"

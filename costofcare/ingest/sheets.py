@@ -30,6 +30,7 @@ from xml.parsers import expat
 from .issues import Rejected
 
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
+_MAYBE_CELL = re.compile(rb'<c(?![ofu])( r=")?')
 _QUICK_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _QUICK_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\b[^>]*>")
@@ -92,28 +93,98 @@ def read_area(margin_rows: int, margin_columns: int) -> tuple[int, int]:
 def scan_sheet(data: bytes, area: tuple[int, int], max_cells: int, part: str) -> SheetExtent:
     """Where the cells of a worksheet part are, and how many lie outside ``area``.
 
+    The quick path (almost every file) counts the cell tags and searches once for a cell
+    outside the area, both in C; a cell is then looked at in Python only when one is found.
+
     Raises
     ------
     Rejected
         ``oversized_sheet`` when the part holds more than ``max_cells`` cells;
         ``unsafe_xml``/``corrupt_archive`` when expat refuses it.
     """
-    tags = data.count(b"<c ")  # the usual spelling: a quick first count
-    if tags <= max_cells:
-        tags = 0
-        for _ in _CELL_TAG.finditer(data):
-            tags += 1
-            if tags > max_cells:
-                break
-    if tags > max_cells:
-        raise Rejected(
-            "oversized_sheet",
-            f"part {part!r} holds more than {max_cells:,} cells, the limit for a sheet",
-        )
-    refs = _QUICK_REF.findall(data)
-    if len(refs) == tags:
-        return _extent(((int(r) - 1, _col(c)) for c, r in refs), tags, area, quick=True)
+    if data.count(b"<c") <= 2 * max_cells:
+        # Every "<c" that does not start <col.., <cf.. or <cu.. (the other sheet elements
+        # beginning with c) might be a cell; when each of them is a quick one and no tag has
+        # a namespace prefix, the quick references are every cell of the sheet.
+        found = _MAYBE_CELL.findall(data)
+        quick = found.count(b' r="')
+        if quick > max_cells:
+            _too_many(part, max_cells)
+        if quick == len(found) and b":c" not in data:
+            if _outside_pattern(area).search(data) is None:
+                return SheetExtent(quick, -1, -1, True)
+            refs = _QUICK_REF.findall(data)
+            if len(refs) == quick:
+                return _quick_extent(refs, quick, area)
+    tags = 0
+    for _ in _CELL_TAG.finditer(data):
+        tags += 1
+        if tags > max_cells:
+            _too_many(part, max_cells)
     return _extent(_expat_cells(data, part), tags, area, quick=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _outside_pattern(area: tuple[int, int]) -> re.Pattern:
+    """A quick cell reference outside ``area``: its column letters are not one of the area's
+    (or not letters at all), or its row number (leading zeros allowed) is past the last."""
+    rows, cols = area
+    letters = sorted((_letters(c).encode() for c in range(cols)), key=len, reverse=True)
+    return re.compile(
+        rb'<c r="(?:(?!(?:' + b"|".join(letters) + rb")[0-9])"
+        rb"|[A-Za-z]{1,3}0*(?:" + _number_above(rows) + rb")(?![0-9]))"
+    )
+
+
+def _number_above(n: int) -> bytes:
+    """A regular expression for the whole numbers above ``n`` (no leading zeros)."""
+    digits = str(n)
+    alternatives = [b"[1-9][0-9]{%d,}" % len(digits)]
+    for i, ch in enumerate(digits):
+        if ch != "9":
+            rest = len(digits) - i - 1
+            tail = b"[0-9]{%d}" % rest if rest else b""
+            alternatives.append(digits[:i].encode() + b"[%d-9]" % (int(ch) + 1) + tail)
+    return b"|".join(alternatives)
+
+
+def _too_many(part: str, max_cells: int):
+    raise Rejected(
+        "oversized_sheet",
+        f"part {part!r} holds more than {max_cells:,} cells, the limit for a sheet",
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _inside(area: tuple[int, int]) -> tuple[frozenset[bytes], int, bytes]:
+    """Column letters inside ``area``, and the digits of its last row (length, text)."""
+    rows, cols = area
+    letters = frozenset(_letters(c).encode() for c in range(cols))
+    last = str(rows).encode()
+    return letters, len(last), last
+
+
+def _letters(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _quick_extent(refs: list[tuple[bytes, bytes]], count: int, area: tuple[int, int]):
+    """:class:`SheetExtent` of quick-form references, without a Python step per cell
+    inside the area (column letters looked up in a set, rows compared as digit strings)."""
+    letters, width, last = _inside(area)
+    outside = [
+        (c, r)
+        for c, r in refs
+        if c not in letters or len(r) > width or (len(r) == width and r > last)
+    ]
+    if not outside:
+        return SheetExtent(count, -1, -1, True)
+    return _extent(((int(r) - 1, _col(c)) for c, r in outside), count, area, quick=True)
 
 
 def _extent(cells, count: int, area: tuple[int, int], *, quick: bool) -> SheetExtent:
