@@ -13,6 +13,7 @@ Nothing here reads cell values; :mod:`costofcare.ingest.reader` does that with c
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
@@ -226,7 +227,38 @@ def _rels(archive: CheckedArchive, rels_path: str, base_dir: str) -> dict[str, t
     return out
 
 
+_STRUCTURES: dict[tuple, WorkbookMap] = {}
+"""Maps already worked out, by the bytes of the parts they were read from (a batch of
+returns made from one template mostly shares them); at most :data:`STRUCTURES_KEPT`."""
+STRUCTURES_KEPT = 64
+
+
 def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
+    """The map of an xlsx: sheets, names and tables (from the small parts the archive check
+    kept, remembered by their bytes), then the error cells of this file's worksheets."""
+    key = tuple(
+        sorted((n, d) for n, d in archive.parts.items() if not WORKSHEET_PARTS.fullmatch(n))
+    )
+    base = _STRUCTURES.get(key)
+    if base is None:
+        base, read = _xlsx_structure(archive)
+        if all(part in archive.parts or part not in archive.members for part in read):
+            if len(_STRUCTURES) >= STRUCTURES_KEPT:
+                _STRUCTURES.pop(next(iter(_STRUCTURES)))
+            _STRUCTURES[key] = base
+    out = dataclasses.replace(base, error_cells={})
+    for part, sheet in base.sheet_of_part.items():
+        if part in archive.parts and WORKSHEET_PARTS.fullmatch(part):
+            errors = _error_cells(archive, part)
+            if errors:
+                out.error_cells[sheet] = errors
+    return out
+
+
+def _xlsx_structure(archive: CheckedArchive) -> tuple[WorkbookMap, set[str]]:
+    """Sheets, names and tables of an xlsx (shared by every file with the same parts: never
+    changed once made), and the parts read to find them."""
+    read = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
     elements = _scan(archive, "xl/workbook.xml", _WORKBOOK_TAGS, _DEFINED_NAME)
     if elements is None:
         raise Rejected("corrupt_archive", "the workbook has no xl/workbook.xml part")
@@ -257,19 +289,17 @@ def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
             _note_span(out, name, m[3], m[4], m[5], m[6])
     out.sheet_of_part = {part: sheet for sheet, part in sheet_parts.items()}
     for sheet, part in sheet_parts.items():
-        if part in archive.parts and WORKSHEET_PARTS.fullmatch(part):
-            errors = _error_cells(archive, part)
-            if errors:
-                out.error_cells[sheet] = errors
         directory, base = posixpath.split(part)
         rels_path = f"{directory}/_rels/{base}.rels"
+        read.add(rels_path)
         for kind, table_part in _rels(archive, rels_path, directory).values():
             if not kind.endswith(REL_TABLE):
                 continue
+            read.add(table_part)
             ref = _xlsx_table(archive, table_part, sheet)
             if ref is not None:
                 out.tables[ref.name.casefold()] = ref
-    return out
+    return out, read
 
 
 def _error_cells(archive: CheckedArchive, part: str) -> dict[tuple[int, int], str]:

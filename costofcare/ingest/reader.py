@@ -531,13 +531,15 @@ def _check_name(ctx: _Context, f: Field, named: tuple[str, int, int]) -> tuple[s
     naming the cell used and why.
     """
     place = ctx.layout.place(f.id) if ctx.layout is not None else None
-    span = ctx.wmap.spans.get(f.id.casefold())
     if place is None:
         return named
     sheet, r, c = named
     in_col = place.label_col + place.col_offset
-    at_layout = sheet.casefold() == place.sheet.casefold() and (r, c) == (place.label_row, in_col)
+    span = ctx.wmap.spans.get(f.id.casefold()) if ctx.wmap.spans else None
+    if span is None and r == place.label_row and c == in_col and sheet == place.sheet:
+        return named  # where the template puts it: almost every field of every return
     label = norm_label(f.label)
+    at_layout = sheet.casefold() == place.sheet.casefold() and (r, c) == (place.label_row, in_col)
     if span is None and (at_layout or _label_at(ctx, sheet, r, c - place.col_offset) == label):
         return named
     layout_sheet = ctx.cells.sheet(place.sheet)

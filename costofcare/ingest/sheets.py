@@ -87,7 +87,13 @@ def template_extent() -> tuple[int, int]:
 def read_area(margin_rows: int, margin_columns: int) -> tuple[int, int]:
     """(rows, columns) read from any sheet: the largest template sheet plus the margins."""
     rows, cols = template_extent()
-    return rows + margin_rows, cols + margin_columns
+    return min(rows + margin_rows, MAX_ROWS), min(cols + margin_columns, MAX_COLUMNS)
+
+
+MAX_ROWS = 1_048_576
+"""The last row of a spreadsheet."""
+MAX_COLUMNS = 702
+"""The columns read at most, whatever the margin: A to ZZ."""
 
 
 def scan_sheet(data: bytes, area: tuple[int, int], max_cells: int, part: str) -> SheetExtent:
@@ -129,11 +135,26 @@ def _outside_pattern(area: tuple[int, int]) -> re.Pattern:
     """A quick cell reference outside ``area``: its column letters are not one of the area's
     (or not letters at all), or its row number (leading zeros allowed) is past the last."""
     rows, cols = area
-    letters = sorted((_letters(c).encode() for c in range(cols)), key=len, reverse=True)
     return re.compile(
-        rb'<c r="(?:(?!(?:' + b"|".join(letters) + rb")[0-9])"
+        rb'<c r="(?:(?!(?:' + _columns_below(cols) + rb")[0-9])"
         rb"|[A-Za-z]{1,3}0*(?:" + _number_above(rows) + rb")(?![0-9]))"
     )
+
+
+def _columns_below(cols: int) -> bytes:
+    """A regular expression for the column letters of the first ``cols`` columns (up to ZZ),
+    as a few character classes so a reference is checked in a step or two."""
+    if not 1 <= cols <= 702:
+        raise ValueError(f"columns read must be 1 to 702 (A to ZZ), not {cols}")
+    if cols <= 26:
+        return b"[A-%c]" % (64 + cols)
+    full, part = divmod(cols - 26, 26)
+    out = [b"[A-Z]"]
+    if full:
+        out.append(b"[A-%c][A-Z]" % (64 + full))
+    if part:
+        out.append(b"%c[A-%c]" % (65 + full, 64 + part))
+    return b"|".join(out)
 
 
 def _number_above(n: int) -> bytes:
