@@ -222,7 +222,7 @@ def _isolate(task: tuple) -> tuple[list[ReturnResult], object]:
     ``reader_crashed``."""
     try:
         return _fresh_process(task)
-    except BrokenProcessPool:
+    except Exception:  # BrokenProcessPool, or anything else the chunk raised
         pass
     paths, limits, check_wages, pack = task
     results: list[ReturnResult] = []
@@ -232,6 +232,12 @@ def _isolate(task: tuple) -> tuple[list[ReturnResult], object]:
             results.extend(got)
         except BrokenProcessPool:
             results.append(_crashed(path, "the process ended abruptly, e.g. out of memory"))
+        except Exception as exc:
+            result = ReturnResult(file=display_path(path))
+            reject(
+                result, "unreadable_workbook", f"internal error while reading ({_describe(exc)})"
+            )
+            results.append(result)
     return results, _pack(results, pack)
 
 
@@ -252,6 +258,8 @@ def _pooled(tasks: list[tuple], workers: int) -> Iterator[tuple[list[ReturnResul
                 item = _isolate(task)
                 pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
                 futures[i + 1 :] = [pool.submit(_read_chunk, t) for t in tasks[i + 1 :]]
+            except Exception:  # the chunk raised (e.g. a result that cannot be sent back)
+                item = _isolate(task)
             yield item
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
