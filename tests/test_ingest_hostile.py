@@ -491,3 +491,15 @@ def test_a_run_config_takes_an_ingest_table(tmp_path):
     config.write_text(text + "\n[ingest]\nmax_issue = 50\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"run.toml: ingest.max_issue is not a limit"):
         load_run_config(config)
+
+
+def test_each_verb_starts_with_only_its_own_module():
+    import argparse
+
+    from costofcare import cli
+
+    assert set(cli.VERB_MODULES.values()) == set(cli.COMMAND_MODULES)
+    for module in cli.COMMAND_MODULES:
+        parser = cli.build_parser(module)
+        (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        assert {v for v, m in cli.VERB_MODULES.items() if m == module} == set(sub.choices)
