@@ -248,11 +248,12 @@ def _pooled(tasks: list[tuple], workers: int) -> Iterator[tuple[list[ReturnResul
     the first unfinished task is re-read by :func:`_isolate` and the rest go to a new pool.
     """
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-    futures = [pool.submit(_read_chunk, t) for t in tasks]
+    futures: list = [pool.submit(_read_chunk, t) for t in tasks]
     try:
         for i, task in enumerate(tasks):
             try:
                 item = futures[i].result()
+                futures[i] = None  # let the results go once handed over (memory stays flat)
             except BrokenProcessPool:
                 pool.shutdown(wait=True, cancel_futures=True)
                 item = _isolate(task)
