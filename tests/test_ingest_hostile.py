@@ -507,3 +507,29 @@ def test_each_verb_starts_with_only_its_own_module():
         parser = cli.build_parser(module)
         (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
         assert {v for v, m in cli.VERB_MODULES.items() if m == module} == set(sub.choices)
+
+
+@pytest.mark.parametrize("contents", [[], ["notes.txt"]])
+def test_a_folder_without_returns_is_one_line_for_ingest_and_run(tmp_path, capsys, contents):
+    from costofcare.cli import main
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for name in contents:
+        (folder / name).write_text("not a return")
+    assert main(["ingest", str(folder), "-o", str(tmp_path / "out"), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "no returns found" in err
+
+    examples = ROOT / "workbooks" / "examples"
+    text = (examples / "run.toml").read_text(encoding="utf-8")
+    text = text.replace('returns = "returns"', f'returns = "{folder}"')
+    for name in ("current_rates", "volumes", "comparators"):
+        text = text.replace(f'"{name}.csv"', f'"{examples / name}.csv"')
+    config = tmp_path / "run.toml"
+    config.write_text(text, encoding="utf-8")
+    code = main(["run", str(config), "-o", str(tmp_path / "run"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert err.count("\n") == 0 and "run.returns: no returns found" in err and str(config) in err
+    assert "Traceback" not in err
