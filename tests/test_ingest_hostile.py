@@ -533,3 +533,62 @@ def test_a_folder_without_returns_is_one_line_for_ingest_and_run(tmp_path, capsy
     assert code == 2
     assert err.count("\n") == 0 and "run.returns: no returns found" in err and str(config) in err
     assert "Traceback" not in err
+
+
+def _ods(rows: str) -> bytes:
+    """A one-sheet .ods whose sheet holds ``rows`` (table-row elements), written by hand."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="S">'
+        f"{rows}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        # 1 KB that the cell reader would expand to 300,000 x 100 values (3 GB, 6 s)
+        (
+            '<table:table-row table:number-rows-repeated="300000"><table:table-cell '
+            'office:value-type="float" office:value="1" table:number-columns-repeated="100"/>'
+            "</table:table-row>",
+            "a cell in column 100",
+        ),
+        (
+            '<table:table-row table:number-rows-repeated="5000"><table:table-cell '
+            'office:value-type="float" office:value="1"/></table:table-row>',
+            "cells down to row 5,000",
+        ),
+    ],
+)
+def test_an_ods_whose_repeats_reach_far_outside_the_template_is_rejected(tmp_path, rows, says):
+    path = tmp_path / "repeated.ods"
+    path.write_bytes(_ods(rows))
+    got = read_return(path)
+    assert got.status == "rejected" and got.reason_code == "oversized_sheet"
+    assert says in got.reason
+
+
+def test_an_ods_with_too_many_cells_is_rejected(tmp_path):
+    path = tmp_path / "many.ods"
+    row = (
+        '<table:table-row><table:table-cell office:value-type="float" office:value="1"/>'
+        "</table:table-row>"
+    )
+    path.write_bytes(_ods(row * 30))
+    got = read_return(path, limits=replace(DEFAULT_LIMITS, max_sheet_cells=20))
+    assert got.reason_code == "oversized_sheet" and "more than 20 cells" in got.reason
+    # blank rows repeated to the end of the sheet, as LibreOffice writes them, are nothing
+    blank_tail = (
+        '<table:table-row table:number-rows-repeated="1048500"><table:table-cell/>'
+        "</table:table-row>"
+    )
+    path.write_bytes(_ods(row * 3 + blank_tail))
+    assert read_return(path).reason_code != "oversized_sheet"

@@ -87,6 +87,8 @@ class CheckedArchive:
     parts : the inflated bytes of the small parts that say where the inputs are
         (:data:`KEPT_PARTS`), kept from the size check so they are not inflated twice, and
         of any worksheet holding an error cell (:data:`ERROR_CELL_MARKERS`) or trimmed.
+    limits : the limits the file was checked with (the ods sheets are bounded as they are
+        mapped, :func:`costofcare.ingest.locate.map_workbook`).
     trimmed : worksheet part -> the :class:`~costofcare.ingest.sheets.SheetExtent` of a
         sheet whose cells outside the area read were taken out (see
         :mod:`costofcare.ingest.sheets`); empty for almost every file.
@@ -99,6 +101,7 @@ class CheckedArchive:
     members: tuple[str, ...]
     parts: dict[str, bytes] = field(default_factory=dict)
     trimmed: dict = field(default_factory=dict)
+    limits: ArchiveLimits = DEFAULT_LIMITS
 
     def cell_data(self) -> bytes:
         """The bytes the cell reader opens: the file itself, or, when a sheet was trimmed,
@@ -214,6 +217,7 @@ def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS)
         members=tuple(i.filename for i in infos),
         parts=parts,
         trimmed=trimmed,
+        limits=limits,
     )
 
 

@@ -200,7 +200,7 @@ def map_workbook(archive: CheckedArchive) -> WorkbookMap:
     """The :class:`WorkbookMap` of a checked archive (xlsx/xlsm or ods)."""
     if archive.format == "ods":
         with zipfile.ZipFile(io.BytesIO(archive.data)) as zf:
-            return _map_ods(zf)
+            return _map_ods(zf, archive)
     return _map_xlsx(archive)
 
 
@@ -344,7 +344,7 @@ def _ods_sheet(m: re.Match) -> str:
     return (m[1] or "").replace("''", "'") or m[2]
 
 
-def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
+def _map_ods(zf: zipfile.ZipFile, archive: CheckedArchive) -> WorkbookMap:
     """Sheets, named ranges and database ranges of an ods ``content.xml``.
 
     Read incrementally, clearing each sheet's cells as they pass: the names sit after the
@@ -355,6 +355,12 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
         stream = zf.open("content.xml")
     except KeyError:
         raise Rejected("corrupt_archive", "the spreadsheet has no content.xml part") from None
+    from .sheets import read_area
+
+    bound = _OdsBound(
+        *read_area(archive.limits.margin_rows, archive.limits.margin_columns),
+        archive.limits.max_sheet_cells,
+    )
     try:
         with stream:
             depth_in_table = 0
@@ -367,6 +373,7 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
                         if depth_in_table == 1:
                             out.sheets.append(elem.get(f"{NS_TABLE}name", ""))
                             row = 0
+                            bound.cells = 0
                     else:
                         depth_in_table -= 1
                         elem.clear()
@@ -374,8 +381,11 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
                 if depth_in_table == 1 and tag == f"{NS_TABLE}table-row":
                     if event == "start":
                         col = 0
+                        bound.in_row = 0
                     else:
-                        row += _repeat(elem, f"{NS_TABLE}number-rows-repeated")
+                        repeat = _repeat(elem, f"{NS_TABLE}number-rows-repeated")
+                        bound.row_end(row, repeat, out.sheets[-1])
+                        row += repeat
                         elem.clear()
                     continue
                 if event != "end":
@@ -385,7 +395,10 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
                         if elem.get(_ODS_VALUE_TYPE) == "error":  # cached error, read as blank
                             text = " ".join("".join(elem.itertext()).split()) or "#ERROR"
                             out.error_cells.setdefault(out.sheets[-1], {})[(row, col)] = text
-                        col += _repeat(elem, f"{NS_TABLE}number-columns-repeated")
+                        repeat = _repeat(elem, f"{NS_TABLE}number-columns-repeated")
+                        if elem.get(_ODS_OFFICE_TYPE) is not None or len(elem):
+                            bound.cell(col, repeat, out.sheets[-1])
+                        col += repeat
                     if tag in (f"{NS_TABLE}table-row", f"{NS_TABLE}table-cell"):
                         elem.clear()
                     continue
@@ -401,6 +414,47 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
 
 
 _ODS_CELLS = frozenset({f"{NS_TABLE}table-cell", f"{NS_TABLE}covered-table-cell"})
+_ODS_OFFICE_TYPE = f"{NS_OFFICE}value-type"
+
+
+@dataclass
+class _OdsBound:
+    """The ods counterpart of :mod:`costofcare.ingest.sheets`: a cell holding anything, once
+    its repeats (``number-rows-repeated``, ``number-columns-repeated``) are counted, must lie
+    inside the area read, and a sheet may hold at most ``max_cells`` such cells. An ods is
+    not trimmed: a sheet breaking either bound rejects the file (``oversized_sheet``)."""
+
+    rows: int
+    cols: int
+    max_cells: int
+    cells: int = 0
+    in_row: int = 0
+
+    def cell(self, col: int, repeat: int, sheet: str) -> None:
+        if col + repeat > self.cols:
+            self._refuse(sheet, f"a cell in column {col + repeat:,}")
+        self.in_row += repeat
+
+    def row_end(self, row: int, repeat: int, sheet: str) -> None:
+        if not self.in_row:
+            return
+        if row + repeat > self.rows:
+            self._refuse(sheet, f"cells down to row {row + repeat:,}")
+        self.cells += self.in_row * repeat
+        if self.cells > self.max_cells:
+            raise Rejected(
+                "oversized_sheet",
+                f"sheet {sheet!r} holds more than {self.max_cells:,} cells, the limit for a sheet",
+            )
+
+    def _refuse(self, sheet: str, where: str) -> None:
+        raise Rejected(
+            "oversized_sheet",
+            f"sheet {sheet!r} has {where}, far outside the template (the area read is "
+            f"{self.rows:,} rows by {self.cols:,} columns); an .ods sheet is not trimmed",
+        )
+
+
 _ODS_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 """LibreOffice marks a cell whose formula gave an error with this attribute set to "error"
 (its ``office:string-value`` is empty, so the cell reader sees it as blank)."""
