@@ -441,7 +441,7 @@ def test_scenarios_command_reads_old_spellings_with_a_warning_and_names_bad_line
 def test_public_api():
     assert sorted(tables.__all__) == sorted(
         [
-            "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "ISSUES", "RECOMMENDATIONS",
+            "CATEGORIES", "COMPARATORS", "CURRENT_RATES", "ISSUES", "RECOMMENDATIONS", "REGISTER",
             "RETURNS", "SERVICE_UNITS", "TABLES", "UNITS", "UNIT_COSTS", "VALUES", "VOLUMES",
             "WORKFORCE", "Column", "Table", "TableError", "check", "get_table",
             "raise_errors", "read_table", "validate",
