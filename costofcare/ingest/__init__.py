@@ -15,12 +15,24 @@ See ``docs/ingest.md`` for the rules.
 from .archive import ArchiveLimits, check_archive
 from .batch import IngestResult, find_returns, ingest_files, iter_returns
 from .coerce import Coerced, coerce
-from .fill import ReturnFiller, example_return, fill_return
 from .issues import ISSUE_CODES, ISSUE_COLUMNS, Issue, Rejected
 from .outputs import IngestSummary, write_outputs
 from .reader import VALUE_COLUMNS, ReturnResult, read_return
 from .validate import WageFloors
 from .workbook import write_validation_workbook
+
+_LAZY = {"ReturnFiller", "example_return", "fill_return"}
+"""Exports loaded on first use: the filler needs openpyxl, which reading returns does not, so
+``costofcare ingest`` starts without it."""
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from . import fill
+
+        return getattr(fill, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ISSUE_CODES",
@@ -46,3 +58,7 @@ __all__ = [
     "write_outputs",
     "write_validation_workbook",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _LAZY)

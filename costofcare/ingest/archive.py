@@ -32,10 +32,29 @@ _LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # signature .. extra field length, 3
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    """Ceilings applied to every file before it is parsed.
+    """Limits on untrusted input, applied to every file (docs/ingest.md, "Limits on
+    untrusted input", lists them with their defaults).
 
     The defaults leave room for a return with a few extra sheets of the provider's own
-    workings while stopping zip bombs and oversized uploads.
+    workings while stopping zip bombs, oversized uploads and sheets that would make the
+    cell reader build a grid of millions of cells.
+
+    Attributes
+    ----------
+    max_file_bytes : a larger file is rejected unopened (``too_large``).
+    max_members : parts of the zip container.
+    max_member_bytes : one part, once inflated.
+    max_total_bytes : all parts together, once inflated.
+    max_name_length : characters of a part's name.
+    max_sheet_cells : cells in one worksheet (``oversized_sheet`` beyond it).
+    margin_rows : rows read beyond the last row of the largest template sheet.
+    margin_columns : columns read beyond the last column of the largest template sheet;
+        cells beyond either margin are not read (``cells_outside_template``).
+    max_rows_below_table : rows typed below the end of a table that are still read
+        (``rows_not_read`` for the rest).
+    max_text_length : characters kept of one cell's text (``text_truncated``).
+    max_issues_per_return : issues listed for one return (``issues_not_listed`` for the
+        rest, counted by severity).
     """
 
     max_file_bytes: int = 64 * 1024 * 1024
@@ -43,6 +62,12 @@ class ArchiveLimits:
     max_member_bytes: int = 128 * 1024 * 1024
     max_total_bytes: int = 512 * 1024 * 1024
     max_name_length: int = 512
+    max_sheet_cells: int = 250_000
+    margin_rows: int = 1_000
+    margin_columns: int = 26
+    max_rows_below_table: int = 200
+    max_text_length: int = 2_000
+    max_issues_per_return: int = 500
 
 
 DEFAULT_LIMITS = ArchiveLimits()
@@ -61,7 +86,12 @@ class CheckedArchive:
     members : member names in archive order.
     parts : the inflated bytes of the small parts that say where the inputs are
         (:data:`KEPT_PARTS`), kept from the size check so they are not inflated twice, and
-        of any worksheet holding an error cell (:data:`ERROR_CELL_MARKERS`).
+        of any worksheet holding an error cell (:data:`ERROR_CELL_MARKERS`) or trimmed.
+    limits : the limits the file was checked with (the ods sheets are bounded as they are
+        mapped, :func:`costofcare.ingest.locate.map_workbook`).
+    trimmed : worksheet part -> the :class:`~costofcare.ingest.sheets.SheetExtent` of a
+        sheet whose cells outside the area read were taken out (see
+        :mod:`costofcare.ingest.sheets`); empty for almost every file.
     """
 
     path: Path
@@ -70,6 +100,22 @@ class CheckedArchive:
     format: str
     members: tuple[str, ...]
     parts: dict[str, bytes] = field(default_factory=dict)
+    trimmed: dict = field(default_factory=dict)
+    limits: ArchiveLimits = DEFAULT_LIMITS
+
+    def cell_data(self) -> bytes:
+        """The bytes the cell reader opens: the file itself, or, when a sheet was trimmed,
+        a copy of the container with the trimmed sheets in place of the originals."""
+        if not self.trimmed:
+            return self.data
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(self.data)) as zin,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+        ):
+            for name in self.members:
+                zout.writestr(name, self.parts[name] if name in self.trimmed else zin.read(name))
+        return out.getvalue()
 
     def read_member(self, name: str) -> bytes | None:
         """The inflated bytes of one member (sizes already checked), or None if absent."""
@@ -157,7 +203,10 @@ def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS)
         infos = zf.infolist()
         _check_members(infos, limits)
         fmt = _container_format(zf, infos)
-        parts = _check_inflated_sizes(data, infos, limits, KEPT_PARTS if fmt == "xlsx" else None)
+        trimmed: dict = {}
+        parts = _check_inflated_sizes(
+            data, infos, limits, KEPT_PARTS if fmt == "xlsx" else None, trimmed
+        )
         if fmt == "ods":
             _reject_encrypted_ods(zf)
     return CheckedArchive(
@@ -167,6 +216,8 @@ def check_bytes(data: bytes, path: Path, limits: ArchiveLimits = DEFAULT_LIMITS)
         format=fmt,
         members=tuple(i.filename for i in infos),
         parts=parts,
+        trimmed=trimmed,
+        limits=limits,
     )
 
 
@@ -267,20 +318,29 @@ def _check_inflated_sizes(
     infos: list[zipfile.ZipInfo],
     limits: ArchiveLimits,
     keep: re.Pattern | None = None,
+    trimmed: dict | None = None,
 ) -> dict[str, bytes]:
     """Inflate every member under a cap; its real size must equal the declared size.
 
     Returns the inflated bytes of the members whose names ``keep`` matches in full and,
-    when ``keep`` is given (an xlsx), of the worksheets that hold an error cell.
+    when ``keep`` is given (an xlsx), of the worksheets that hold an error cell or whose
+    cells outside the area read were taken out (recorded in ``trimmed``).
     """
+    from .sheets import read_area
+
+    area = read_area(limits.margin_rows, limits.margin_columns)
     total = 0
     kept: dict[str, bytes] = {}
     for info in infos:
         wanted = keep is not None and keep.fullmatch(info.filename) is not None
         sheet = keep is not None and WORKSHEET_PARTS.fullmatch(info.filename) is not None
         actual, head = _inflated_size(data, info, limits.max_member_bytes, whole=wanted or sheet)
-        if sheet and not wanted:
-            wanted = any(marker in head for marker in ERROR_CELL_MARKERS)
+        if sheet:
+            head, cut = _bound_sheet(head, info.filename, area, limits)
+            if cut is not None and trimmed is not None:
+                trimmed[info.filename] = cut
+            wanted = wanted or cut is not None
+            wanted = wanted or any(marker in head for marker in ERROR_CELL_MARKERS)
         if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _declares_dtd(head):
             raise Rejected(
                 "unsafe_xml",
@@ -302,6 +362,23 @@ def _check_inflated_sizes(
         if wanted:
             kept[info.filename] = head
     return kept
+
+
+def _bound_sheet(data: bytes, part: str, area: tuple[int, int], limits: ArchiveLimits):
+    """``(bytes, extent)``: the sheet as it is and None, or trimmed to ``area`` and its
+    :class:`~costofcare.ingest.sheets.SheetExtent` (see :mod:`costofcare.ingest.sheets`)."""
+    from .sheets import scan_sheet, trim_sheet
+
+    extent = scan_sheet(data, area, limits.max_sheet_cells, part)
+    if not extent.outside:
+        return data, None
+    if not extent.quick:
+        raise Rejected(
+            "oversized_sheet",
+            f"part {part!r} has cells far outside the template (up to row {extent.far_row + 1:,}, "
+            f"column {extent.far_col + 1:,}) written in a form that cannot be trimmed safely",
+        )
+    return trim_sheet(data, area, part), extent
 
 
 def _inflated_size(

@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from ..errors import UserError
 from ..tables.catalogue import RETURNS
 from .archive import DEFAULT_LIMITS, ArchiveLimits
 from .issues import ISSUE_COLUMNS, Issue
-from .reader import VALUE_COLUMNS, ReturnResult, read_return
+from .reader import VALUE_COLUMNS, ReturnResult, display_path, read_return, reject
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 """File types read as returns."""
@@ -147,19 +147,32 @@ def _warm_up(check_wages: bool) -> None:
 def _read_one(args: tuple[str, ArchiveLimits, bool]) -> ReturnResult:
     path, limits, check_wages = args
     floors = None
-    if check_wages:
-        _worker_init()
-        floors = _WORKER_FLOORS
     try:
+        if check_wages:
+            _worker_init()
+            floors = _WORKER_FLOORS
         return read_return(path, wage_floors=floors, limits=limits)
-    except Exception as exc:  # a reader bug must not stop the batch: report it on the file
-        result = ReturnResult(file=str(path), status=STATUS_REJECTED)
-        result.reason_code = "unreadable_workbook"
-        result.reason = f"internal error while reading ({type(exc).__name__}: {exc})"
-        result.issues = [
-            Issue("unreadable_workbook", f"Return rejected: {result.reason}", file=str(path))
-        ]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # a reader bug must not stop the batch: report it on the file
+        result = ReturnResult(file=display_path(path))
+        reject(result, "unreadable_workbook", f"internal error while reading ({_describe(exc)})")
         return result
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _crashed(path: str, why: str) -> ReturnResult:
+    """The rejection of a file whose reading ended the process reading it."""
+    result = ReturnResult(file=display_path(path))
+    reject(
+        result,
+        "reader_crashed",
+        f"reading the file stopped the process reading it ({why}); nothing was read from it",
+    )
+    return result
 
 
 PackFunction = Callable[[list[ReturnResult]], object]
@@ -167,12 +180,90 @@ PackFunction = Callable[[list[ReturnResult]], object]
 the values into an Arrow table and CSV bytes); must be a module-level function."""
 
 
+def _pack(results: list[ReturnResult], pack: PackFunction | None) -> object:
+    """``pack(results)``; if that fails, the results it fails on are rejected instead."""
+    if pack is None:
+        return None
+    saved = [(list(r.values), r.values_moved) for r in results]
+    try:
+        return pack(results)
+    except Exception:
+        for i, (values, moved) in enumerate(saved):
+            results[i].values, results[i].values_moved = values, moved
+            try:
+                pack([ReturnResult(file=results[i].file, values=list(values))])
+            except Exception as exc:
+                results[i] = ReturnResult(file=results[i].file, return_id=results[i].return_id)
+                reject(
+                    results[i],
+                    "unreadable_workbook",
+                    f"what was read could not be written out ({_describe(exc)})",
+                )
+        return pack(results)
+
+
 def _read_chunk(
     args: tuple[list[str], ArchiveLimits, bool, PackFunction | None],
 ) -> tuple[list[ReturnResult], object]:
     paths, limits, check_wages, pack = args
     results = [_read_one((p, limits, check_wages)) for p in paths]
-    return results, (pack(results) if pack is not None else None)
+    return results, _pack(results, pack)
+
+
+def _fresh_process(task: tuple) -> tuple[list[ReturnResult], object]:
+    """Run one task in a new single-worker process; BrokenProcessPool if that process dies."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
+        return pool.submit(_read_chunk, task).result()
+
+
+def _isolate(task: tuple) -> tuple[list[ReturnResult], object]:
+    """Re-read a chunk whose worker died: the whole chunk in a fresh process, and if that
+    dies too, each file in its own fresh process; a file whose process dies is rejected as
+    ``reader_crashed``."""
+    try:
+        return _fresh_process(task)
+    except Exception:  # BrokenProcessPool, or anything else the chunk raised
+        pass
+    paths, limits, check_wages, pack = task
+    results: list[ReturnResult] = []
+    for path in paths:
+        try:
+            got, _ = _fresh_process(([path], limits, check_wages, None))
+            results.extend(got)
+        except BrokenProcessPool:
+            results.append(_crashed(path, "the process ended abruptly, e.g. out of memory"))
+        except Exception as exc:
+            result = ReturnResult(file=display_path(path))
+            reject(
+                result, "unreadable_workbook", f"internal error while reading ({_describe(exc)})"
+            )
+            results.append(result)
+    return results, _pack(results, pack)
+
+
+def _pooled(tasks: list[tuple], workers: int) -> Iterator[tuple[list[ReturnResult], object]]:
+    """Run ``tasks`` in a pool of ``workers`` processes and yield their results in order.
+
+    When a worker dies (a native crash or the out-of-memory killer: ``BrokenProcessPool``),
+    the first unfinished task is re-read by :func:`_isolate` and the rest go to a new pool.
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    futures: list = [pool.submit(_read_chunk, t) for t in tasks]
+    try:
+        for i, task in enumerate(tasks):
+            try:
+                item = futures[i].result()
+                futures[i] = None  # let the results go once handed over (memory stays flat)
+            except BrokenProcessPool:
+                pool.shutdown(wait=True, cancel_futures=True)
+                item = _isolate(task)
+                pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+                futures[i + 1 :] = [pool.submit(_read_chunk, t) for t in tasks[i + 1 :]]
+            except Exception:  # the chunk raised (e.g. a result that cannot be sent back)
+                item = _isolate(task)
+            yield item
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_workers() -> int:
@@ -227,18 +318,12 @@ def iter_chunks(
         bar = tqdm(total=len(paths), unit="return", file=sys.stderr, desc="ingest")
     if workers > 1:
         _warm_up(check_wages)
-    pool = (
-        ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
-        if workers > 1
-        else nullcontext()
-    )
+    items = _pooled(tasks, workers) if workers > 1 else map(_read_chunk, tasks)
     try:
-        with pool:
-            items = pool.map(_read_chunk, tasks) if workers > 1 else map(_read_chunk, tasks)
-            for item in items:
-                if bar is not None:
-                    bar.update(len(item[0]))
-                yield item
+        for item in items:
+            if bar is not None:
+                bar.update(len(item[0]))
+            yield item
     finally:
         if bar is not None:
             bar.close()
@@ -320,8 +405,9 @@ class BatchTracker:
 
 def return_row(result: ReturnResult) -> tuple:
     """One :data:`RETURN_COLUMNS` row summarising a return."""
-    errors = sum(1 for i in result.issues if i.severity == "error")
-    warnings = len(result.issues) - errors
+    listed = sum(1 for i in result.issues if i.severity == "error")
+    errors = listed + result.hidden_errors
+    warnings = len(result.issues) - listed + result.hidden_warnings
     if result.status == STATUS_REJECTED:
         status = STATUS_REJECTED
     elif errors:

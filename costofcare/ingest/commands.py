@@ -83,6 +83,14 @@ def register(subparsers) -> None:
         metavar="MB",
         help=f"reject files larger than this (default {DEFAULT_LIMITS.max_file_bytes // 2**20})",
     )
+    p.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a limit on untrusted input, e.g. max_text_length=500 (repeatable; "
+        "docs/ingest.md lists every limit and its default)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.add_argument(
         "--replace",
@@ -112,7 +120,10 @@ def run(args: argparse.Namespace) -> int:
             + ", ".join(args.paths)
             + ")"
         )
+    from .limits import limits_from_options
+
     limits = replace(DEFAULT_LIMITS, max_file_bytes=int(args.max_file_mb * 2**20))
+    limits = limits_from_options(getattr(args, "limit", []), base=limits)
     started = time.perf_counter()
     with output_folder(args.output, replace=args.replace, inputs=files) as staging:
         summary = write_outputs(
@@ -136,7 +147,10 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"read, checked and written in {seconds:.1f} s ({summary.files / seconds:.0f} files/s)")
     if skipped:
-        shown = ", ".join(f.name for f in skipped[:5]) + (", ..." if len(skipped) > 5 else "")
+        from .reader import display_path
+
+        shown = ", ".join(display_path(f.name) for f in skipped[:5])
+        shown += ", ..." if len(skipped) > 5 else ""
         print(f"passed over {len(skipped)} file(s) that are not returns: {shown}")
     for name, path in summary.paths.items():
         print(f"  {name:<17} {path}")

@@ -19,10 +19,6 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import openpyxl
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.worksheet.table import Table as XlTable
-
 from ..templates.spec import TemplateSpec, get_spec
 from .locate import column_letters
 
@@ -55,12 +51,14 @@ class ReturnFiller:
                 path = write_template(self.spec, Path(tmp) / "blank.xlsx")
                 template = path.read_bytes()
         self.template = template
+        import openpyxl  # here, not at import: reading returns does not need it
+
         self._wb = openpyxl.load_workbook(io.BytesIO(template))
         self._names = {}
         for name, dn in self._wb.defined_names.items():
             for sheet, coord in dn.destinations:
                 self._names[name.casefold()] = (sheet, coord.replace("$", "").split(":")[0])
-        self._tables: dict[str, tuple[str, XlTable]] = {}
+        self._tables: dict[str, tuple[str, object]] = {}
         for ws in self._wb.worksheets:
             for table in ws.tables.values():
                 self._tables[table.displayName.casefold()] = (ws.title, table)
@@ -112,6 +110,8 @@ class ReturnFiller:
         return out
 
     def _fill_table(self, table_id: str, rows: Rows) -> None:
+        from openpyxl.utils.cell import range_boundaries
+
         try:
             sheet, table = self._tables[table_id.casefold()]
         except KeyError:

@@ -34,10 +34,27 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     ),
     "unsafe_xml": (ERROR, "The workbook's XML uses entities or DTDs, which are refused."),
     "unreadable_workbook": (ERROR, "The cells of the workbook could not be read."),
+    "oversized_sheet": (
+        ERROR,
+        "A sheet of the workbook holds more cells than the limit, or cells far outside the "
+        "template in a form that cannot be set aside safely; it was not read. Ask for the "
+        "return without the extra data.",
+    ),
+    "reader_crashed": (
+        ERROR,
+        "Reading the file stopped the process reading it (the cell reader failed inside, or "
+        "ran out of memory); nothing was read from it and the rest of the batch carried on. "
+        "Ask for it saved again from the template.",
+    ),
     "wrong_template": (
         ERROR,
         "The workbook is not one of our cost of care templates and its inputs could not be "
         "found by their labels either.",
+    ),
+    "unknown_template_service": (
+        WARNING,
+        "The template sheet names a service (or kind of workbook) that is not one of ours; "
+        "the return was read as the service its named cells or labels match.",
     ),
     "unknown_template_version": (
         WARNING,
@@ -62,6 +79,31 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
     "unknown_column": (
         WARNING,
         "A table has a column the template does not define; its values were not read.",
+    ),
+    "name_mismatch": (
+        WARNING,
+        "A named cell points somewhere other than where the template puts that input (or "
+        "covers more than one cell); the message says which cell was read and why. Check "
+        "the value is the right one.",
+    ),
+    "cells_outside_template": (
+        WARNING,
+        "Cells far outside the area of the template (beyond the margins of the limits) were "
+        "not read; the message says how many and where the furthest was.",
+    ),
+    "rows_not_read": (
+        WARNING,
+        "More rows were typed below the end of a table than the limit; the rest were not "
+        "read. The message says how many.",
+    ),
+    "text_truncated": (
+        WARNING,
+        "Text longer than the limit was cut to the limit; the message says which cells.",
+    ),
+    "issues_not_listed": (
+        WARNING,
+        "The return has more issues than the limit listed for one return; the message counts "
+        "the rest by severity (they still count in the return's status).",
     ),
     "ignored_value": (
         WARNING,
@@ -262,6 +304,8 @@ REJECTION_CODES = frozenset(
         "unsafe_archive",
         "unsafe_xml",
         "unreadable_workbook",
+        "oversized_sheet",
+        "reader_crashed",
         "wrong_template",
     }
 )

@@ -13,6 +13,7 @@ Nothing here reads cell values; :mod:`costofcare.ingest.reader` does that with c
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import posixpath
 import re
@@ -36,7 +37,8 @@ REL_TABLE = "/table"
 
 _A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 _XLSX_REF = re.compile(
-    r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?$"
+    r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+    r"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?$"
 )
 _ODS_REF = re.compile(
     r"^\$?(?:'((?:[^']|'')+)'|([^.':]+))\.\$?([A-Za-z]{1,3})\$?(\d{1,7})"
@@ -104,7 +106,9 @@ class WorkbookMap:
     ``names`` maps the casefolded name to ``(sheet, row, col)`` of its first cell (Excel
     names are case-insensitive); ``tables`` maps the casefolded table name to a
     :class:`TableRef`; ``error_cells`` maps a sheet name to the cells whose cached value is
-    a spreadsheet error, ``{(row, col): "#DIV/0!"}`` (the cell reader sees them as blank).
+    a spreadsheet error, ``{(row, col): "#DIV/0!"}`` (the cell reader sees them as blank);
+    ``sheet_of_part`` maps a worksheet part to its sheet name; ``spans`` maps a casefolded
+    defined name that covers more than one cell to its range (``"B5:XFD1048576"``).
     """
 
     sheets: list[str] = field(default_factory=list)
@@ -112,6 +116,8 @@ class WorkbookMap:
     tables: dict[str, TableRef] = field(default_factory=dict)
     date1904: bool = False
     error_cells: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    sheet_of_part: dict[str, str] = field(default_factory=dict)
+    spans: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -194,7 +200,7 @@ def map_workbook(archive: CheckedArchive) -> WorkbookMap:
     """The :class:`WorkbookMap` of a checked archive (xlsx/xlsm or ods)."""
     if archive.format == "ods":
         with zipfile.ZipFile(io.BytesIO(archive.data)) as zf:
-            return _map_ods(zf)
+            return _map_ods(zf, archive)
     return _map_xlsx(archive)
 
 
@@ -221,7 +227,38 @@ def _rels(archive: CheckedArchive, rels_path: str, base_dir: str) -> dict[str, t
     return out
 
 
+_STRUCTURES: dict[tuple, WorkbookMap] = {}
+"""Maps already worked out, by the bytes of the parts they were read from (a batch of
+returns made from one template mostly shares them); at most :data:`STRUCTURES_KEPT`."""
+STRUCTURES_KEPT = 64
+
+
 def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
+    """The map of an xlsx: sheets, names and tables (from the small parts the archive check
+    kept, remembered by their bytes), then the error cells of this file's worksheets."""
+    key = tuple(
+        sorted((n, d) for n, d in archive.parts.items() if not WORKSHEET_PARTS.fullmatch(n))
+    )
+    base = _STRUCTURES.get(key)
+    if base is None:
+        base, read = _xlsx_structure(archive)
+        if all(part in archive.parts or part not in archive.members for part in read):
+            if len(_STRUCTURES) >= STRUCTURES_KEPT:
+                _STRUCTURES.pop(next(iter(_STRUCTURES)))
+            _STRUCTURES[key] = base
+    out = dataclasses.replace(base, error_cells={})
+    for part, sheet in base.sheet_of_part.items():
+        if part in archive.parts and WORKSHEET_PARTS.fullmatch(part):
+            errors = _error_cells(archive, part)
+            if errors:
+                out.error_cells[sheet] = errors
+    return out
+
+
+def _xlsx_structure(archive: CheckedArchive) -> tuple[WorkbookMap, set[str]]:
+    """Sheets, names and tables of an xlsx (shared by every file with the same parts: never
+    changed once made), and the parts read to find them."""
+    read = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
     elements = _scan(archive, "xl/workbook.xml", _WORKBOOK_TAGS, _DEFINED_NAME)
     if elements is None:
         raise Rejected("corrupt_archive", "the workbook has no xl/workbook.xml part")
@@ -249,20 +286,20 @@ def _map_xlsx(archive: CheckedArchive) -> WorkbookMap:
                 continue
             sheet = (m[1] or "").replace("''", "'") or m[2]
             out.names[name.casefold()] = (sheet, int(m[4]) - 1, column_index(m[3]))
+            _note_span(out, name, m[3], m[4], m[5], m[6])
+    out.sheet_of_part = {part: sheet for sheet, part in sheet_parts.items()}
     for sheet, part in sheet_parts.items():
-        if part in archive.parts and WORKSHEET_PARTS.fullmatch(part):
-            errors = _error_cells(archive, part)
-            if errors:
-                out.error_cells[sheet] = errors
         directory, base = posixpath.split(part)
         rels_path = f"{directory}/_rels/{base}.rels"
+        read.add(rels_path)
         for kind, table_part in _rels(archive, rels_path, directory).values():
             if not kind.endswith(REL_TABLE):
                 continue
+            read.add(table_part)
             ref = _xlsx_table(archive, table_part, sheet)
             if ref is not None:
                 out.tables[ref.name.casefold()] = ref
-    return out
+    return out, read
 
 
 def _error_cells(archive: CheckedArchive, part: str) -> dict[tuple[int, int], str]:
@@ -307,7 +344,7 @@ def _ods_sheet(m: re.Match) -> str:
     return (m[1] or "").replace("''", "'") or m[2]
 
 
-def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
+def _map_ods(zf: zipfile.ZipFile, archive: CheckedArchive) -> WorkbookMap:
     """Sheets, named ranges and database ranges of an ods ``content.xml``.
 
     Read incrementally, clearing each sheet's cells as they pass: the names sit after the
@@ -318,6 +355,12 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
         stream = zf.open("content.xml")
     except KeyError:
         raise Rejected("corrupt_archive", "the spreadsheet has no content.xml part") from None
+    from .sheets import read_area
+
+    bound = _OdsBound(
+        *read_area(archive.limits.margin_rows, archive.limits.margin_columns),
+        archive.limits.max_sheet_cells,
+    )
     try:
         with stream:
             depth_in_table = 0
@@ -330,6 +373,7 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
                         if depth_in_table == 1:
                             out.sheets.append(elem.get(f"{NS_TABLE}name", ""))
                             row = 0
+                            bound.cells = 0
                     else:
                         depth_in_table -= 1
                         elem.clear()
@@ -337,8 +381,11 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
                 if depth_in_table == 1 and tag == f"{NS_TABLE}table-row":
                     if event == "start":
                         col = 0
+                        bound.in_row = 0
                     else:
-                        row += _repeat(elem, f"{NS_TABLE}number-rows-repeated")
+                        repeat = _repeat(elem, f"{NS_TABLE}number-rows-repeated")
+                        bound.row_end(row, repeat, out.sheets[-1])
+                        row += repeat
                         elem.clear()
                     continue
                 if event != "end":
@@ -348,7 +395,10 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
                         if elem.get(_ODS_VALUE_TYPE) == "error":  # cached error, read as blank
                             text = " ".join("".join(elem.itertext()).split()) or "#ERROR"
                             out.error_cells.setdefault(out.sheets[-1], {})[(row, col)] = text
-                        col += _repeat(elem, f"{NS_TABLE}number-columns-repeated")
+                        repeat = _repeat(elem, f"{NS_TABLE}number-columns-repeated")
+                        if elem.get(_ODS_OFFICE_TYPE) is not None or len(elem):
+                            bound.cell(col, repeat, out.sheets[-1])
+                        col += repeat
                     if tag in (f"{NS_TABLE}table-row", f"{NS_TABLE}table-cell"):
                         elem.clear()
                     continue
@@ -364,6 +414,47 @@ def _map_ods(zf: zipfile.ZipFile) -> WorkbookMap:
 
 
 _ODS_CELLS = frozenset({f"{NS_TABLE}table-cell", f"{NS_TABLE}covered-table-cell"})
+_ODS_OFFICE_TYPE = f"{NS_OFFICE}value-type"
+
+
+@dataclass
+class _OdsBound:
+    """The ods counterpart of :mod:`costofcare.ingest.sheets`: a cell holding anything, once
+    its repeats (``number-rows-repeated``, ``number-columns-repeated``) are counted, must lie
+    inside the area read, and a sheet may hold at most ``max_cells`` such cells. An ods is
+    not trimmed: a sheet breaking either bound rejects the file (``oversized_sheet``)."""
+
+    rows: int
+    cols: int
+    max_cells: int
+    cells: int = 0
+    in_row: int = 0
+
+    def cell(self, col: int, repeat: int, sheet: str) -> None:
+        if col + repeat > self.cols:
+            self._refuse(sheet, f"a cell in column {col + repeat:,}")
+        self.in_row += repeat
+
+    def row_end(self, row: int, repeat: int, sheet: str) -> None:
+        if not self.in_row:
+            return
+        if row + repeat > self.rows:
+            self._refuse(sheet, f"cells down to row {row + repeat:,}")
+        self.cells += self.in_row * repeat
+        if self.cells > self.max_cells:
+            raise Rejected(
+                "oversized_sheet",
+                f"sheet {sheet!r} holds more than {self.max_cells:,} cells, the limit for a sheet",
+            )
+
+    def _refuse(self, sheet: str, where: str) -> None:
+        raise Rejected(
+            "oversized_sheet",
+            f"sheet {sheet!r} has {where}, far outside the template (the area read is "
+            f"{self.rows:,} rows by {self.cols:,} columns); an .ods sheet is not trimmed",
+        )
+
+
 _ODS_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 """LibreOffice marks a cell whose formula gave an error with this attribute set to "error"
 (its ``office:string-value`` is empty, so the cell reader sees it as blank)."""
@@ -384,6 +475,13 @@ def _ods_named_range(elem, out: WorkbookMap) -> None:
     m = _ODS_REF.match(address.strip())
     if name and m:
         out.names[name.casefold()] = (_ods_sheet(m), int(m[4]) - 1, column_index(m[3]))
+        _note_span(out, name, m[3], m[4], m[5], m[6])
+
+
+def _note_span(out: WorkbookMap, name: str, c0: str, r0: str, c1: str | None, r1: str | None):
+    """Record a defined name that covers more than one cell (``"B5:XFD1048576"``)."""
+    if c1 and r1 and (c1.upper(), int(r1)) != (c0.upper(), int(r0)):
+        out.spans[name.casefold()] = f"{c0.upper()}{int(r0)}:{c1.upper()}{int(r1)}"
 
 
 def _ods_database_range(elem, out: WorkbookMap) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,6 +72,8 @@ class ReturnResult:
     values: list[tuple] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     values_moved: int = 0
+    hidden_errors: int = 0
+    hidden_warnings: int = 0
 
     def values_read(self) -> int:
         """How many values were read from the file."""
@@ -149,36 +152,122 @@ def read_return(
     ReturnResult
     """
     path = Path(path)
-    result = ReturnResult(file=str(path))
+    result = ReturnResult(file=display_path(path))
     try:
-        archive = check_archive(path, limits)
-        result.return_id = archive.return_id
-        wmap = map_workbook(archive)
         try:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.data))
-        except python_calamine.PasswordError:
+            _read_checked(result, path, wage_floors, limits)
+        except BaseException as exc:  # a panic in the cell reader is a BaseException
+            if not is_reader_panic(exc):
+                raise
             raise Rejected(
-                "password_protected", "the workbook is password-protected (encrypted)"
+                "unreadable_workbook", f"the cell reader failed on this file ({exc})"
             ) from None
-        except (python_calamine.CalamineError, ValueError, OSError) as exc:
-            raise Rejected("unreadable_workbook", f"the cells could not be read ({exc})") from None
-        cells = _Cells(workbook, wmap.error_cells)
-        _read_template(result, wmap, cells, wage_floors)
     except Rejected as rej:
-        result.status = "rejected"
-        result.reason_code = rej.code
-        result.reason = rej.reason
-        result.values = []
-        result.issues = [
+        reject(result, rej.code, rej.reason)
+    cap_issues(result, limits.max_issues_per_return)
+    return result
+
+
+def display_path(path: str | Path) -> str:
+    """A file name as stored in every output: as given, except that bytes which are not
+    valid UTF-8 (possible in names on Linux) are shown escaped (``\\xff``), so the name can
+    be written to CSV, Parquet and the workbook and still be told apart from others."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def is_reader_panic(exc: BaseException) -> bool:
+    """True for the exception a panic inside the native cell reader raises
+    (``pyo3_runtime.PanicException``, a ``BaseException``, so ``except Exception`` misses
+    it); the class is only created by the first panic, so it is told by its name."""
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ in ("pyo3_runtime", "builtins")
+
+
+def reject(result: ReturnResult, code: str, reason: str) -> None:
+    """Turn ``result`` into a rejection with ``code`` and ``reason`` (no values kept)."""
+    result.status = "rejected"
+    result.reason_code = code
+    result.reason = reason
+    result.values = []
+    result.values_moved = 0
+    result.issues = [
+        Issue(
+            code,
+            f"Return rejected: {reason}",
+            file=result.file,
+            return_id=result.return_id,
+            provider=result.provider,
+        )
+    ]
+
+
+def cap_issues(result: ReturnResult, limit: int) -> None:
+    """List at most ``limit`` issues for a return (errors first); one ``issues_not_listed``
+    warning counts the rest by severity, and they still count in its status."""
+    if len(result.issues) <= limit:
+        return
+    ordered = sorted(result.issues, key=lambda i: i.severity != "error")
+    kept, rest = ordered[:limit], ordered[limit:]
+    errors = sum(1 for i in rest if i.severity == "error")
+    result.hidden_errors += errors
+    result.hidden_warnings += len(rest) - errors
+    codes = sorted({i.code for i in rest})
+    kept.append(
+        Issue(
+            "issues_not_listed",
+            f"{len(rest):,} more issue(s) were not listed ({errors:,} error(s), "
+            f"{len(rest) - errors:,} warning(s); codes: {', '.join(codes)}): over the limit of "
+            f"{limit:,} listed for one return",
+            file=result.file,
+            return_id=result.return_id,
+            provider=result.provider,
+        )
+    )
+    result.issues = kept
+
+
+def _read_checked(result: ReturnResult, path: Path, wage_floors, limits: ArchiveLimits) -> None:
+    archive = check_archive(path, limits)
+    result.return_id = archive.return_id
+    wmap = map_workbook(archive)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(archive.cell_data()))
+    except python_calamine.PasswordError:
+        raise Rejected(
+            "password_protected", "the workbook is password-protected (encrypted)"
+        ) from None
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise Rejected("unreadable_workbook", f"the cells could not be read ({exc})") from None
+    cells = _Cells(workbook, wmap.error_cells)
+    _read_template(result, wmap, cells, wage_floors, limits)
+    _report_trimmed(result, archive, wmap, limits)
+
+
+def _report_trimmed(result: ReturnResult, archive, wmap: WorkbookMap, limits) -> None:
+    """One ``cells_outside_template`` warning per sheet whose far cells were not read."""
+    from .sheets import read_area
+
+    rows, cols = read_area(limits.margin_rows, limits.margin_columns)
+    for part, extent in archive.trimmed.items():
+        sheet = wmap.sheet_of_part.get(part, part)
+        result.issues.append(
             Issue(
-                rej.code,
-                f"Return rejected: {rej.reason}",
+                "cells_outside_template",
+                f"{extent.outside:,} cell(s) of sheet {sheet!r} lie outside the area read "
+                f"(A1:{cell_ref(rows - 1, cols - 1)}: the template's area plus the margins); "
+                f"they were not read. The furthest is {cell_ref(extent.far_row, extent.far_col)}",
                 file=result.file,
+                sheet=sheet,
+                cell=cell_ref(extent.far_row, extent.far_col),
                 return_id=result.return_id,
                 provider=result.provider,
             )
-        ]
-    return result
+        )
 
 
 # --------------------------------------------------------------------- identification
@@ -202,6 +291,24 @@ def _identify(
     keys = _template_keys(cells)
     if keys and keys.get("kind") == TEMPLATE_KIND and keys.get("service") in SERVICES:
         return (*resolve_spec(keys["service"], keys.get("version", ""), result), "template sheet")
+    spec, version, how = _identify_without_sheet(wmap, cells)
+    if keys is not None:
+        result.issues.append(
+            Issue(
+                "unknown_template_service",
+                f"the {TEMPLATE_SHEET!r} sheet names the service "
+                f"{keys.get('service', '')[:100]!r} (kind {keys.get('kind', '')[:100]!r}), "
+                f"which is not one of ours; read as the {spec.service} template by its {how}",
+                file=result.file,
+                sheet=cells.sheet(TEMPLATE_SHEET) or TEMPLATE_SHEET,
+                return_id=result.return_id,
+            )
+        )
+    return spec, version, how
+
+
+def _identify_without_sheet(wmap: WorkbookMap, cells: _Cells) -> tuple[TemplateSpec, str, str]:
+    """(spec, version, how) from the defined names, else the labels; else rejected."""
     # No identification sheet: the service whose field ids best match the defined names.
     best, best_score = None, 0.0
     for service in SERVICES:
@@ -284,7 +391,9 @@ class _Context:
     wmap: WorkbookMap
     layout: TemplateLayout | None
     renames: dict[str, str]
+    limits: ArchiveLimits = DEFAULT_LIMITS
     labels: dict | None = None
+    truncated: list[str] = field(default_factory=list)
     singles: dict[str, ReadCell] = field(default_factory=dict)
     tables: dict[str, ReadTable] = field(default_factory=dict)
 
@@ -302,7 +411,13 @@ class _Context:
         return self.renames.get(id, id)
 
 
-def _read_template(result: ReturnResult, wmap: WorkbookMap, cells: _Cells, wage_floors) -> None:
+def _read_template(
+    result: ReturnResult,
+    wmap: WorkbookMap,
+    cells: _Cells,
+    wage_floors,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> None:
     from .validate import check_return
 
     spec, version, located_by = _identify(result, wmap, cells)
@@ -314,7 +429,7 @@ def _read_template(result: ReturnResult, wmap: WorkbookMap, cells: _Cells, wage_
     except ImportError:  # no writer available: fields can still be read by name
         layout = None
     ctx = _Context(
-        result, spec, version, cells, wmap, layout, rename_map(spec.service, spec.version)
+        result, spec, version, cells, wmap, layout, rename_map(spec.service, spec.version), limits
     )
     if located_by == "labels":
         result.issues.append(
@@ -331,7 +446,7 @@ def _read_template(result: ReturnResult, wmap: WorkbookMap, cells: _Cells, wage_
         if f.id == "provider_name" and where is not None:
             cell = cells.get(*where)
             if not is_blank(cell):
-                result.provider = raw_text(cell).strip()
+                result.provider = raw_text(cell)[: limits.max_text_length].strip()
     for f, where in located:
         out = ctx.out_id(f.id)
         if where is None:
@@ -351,6 +466,19 @@ def _read_template(result: ReturnResult, wmap: WorkbookMap, cells: _Cells, wage_
         elif f.id == "period_end" and read.got is not None:
             result.period_end = read.got.text
     check_return(result, spec, ctx.singles, ctx.tables, wage_floors)
+    if ctx.truncated:
+        shown = ", ".join(ctx.truncated[:10]) + (", ..." if len(ctx.truncated) > 10 else "")
+        _issue(
+            ctx,
+            "text_truncated",
+            f"{len(ctx.truncated):,} cell(s) held text longer than the limit of "
+            f"{limits.max_text_length:,} characters and were cut to it: {shown}",
+            "",
+            "",
+            -1,
+            -1,
+            "",
+        )
 
 
 def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
@@ -358,9 +486,9 @@ def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
     if hit is not None:
         sheet = ctx.cells.sheet(hit[0])
         if sheet is not None:
-            return sheet, hit[1], hit[2]
+            return _check_name(ctx, f, (sheet, hit[1], hit[2]))
     place = ctx.layout.place(f.id) if ctx.layout is not None else None
-    spots = ctx.label_index().get(norm_label(f.label), [])
+    spots = _label_spots(ctx, f)
     if not spots:
         return None
     if place is None:  # not learned: assume the input is just right of its label
@@ -382,6 +510,75 @@ def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
             "",
         )
     return target
+
+
+def _label_spots(ctx: _Context, f: Field) -> list[tuple[str, int, int]]:
+    return ctx.label_index().get(norm_label(f.label), [])
+
+
+def _label_at(ctx: _Context, sheet: str, r: int, c: int) -> str:
+    value = ctx.cells.get(sheet, r, c)
+    return norm_label(value) if isinstance(value, str) else ""
+
+
+def _check_name(ctx: _Context, f: Field, named: tuple[str, int, int]) -> tuple[str, int, int]:
+    """The cell to read for a field found by its defined name, checked against the layout.
+
+    The name is trusted when it points where the template puts the field, or beside the
+    field's label (rows inserted above move the name with its cell). Otherwise, and when
+    the name covers more than one cell, the field is read where its label says (the
+    template's place, else its label found on the sheets) with a ``name_mismatch`` warning
+    naming the cell used and why.
+    """
+    place = ctx.layout.place(f.id) if ctx.layout is not None else None
+    if place is None:
+        return named
+    sheet, r, c = named
+    in_col = place.label_col + place.col_offset
+    span = ctx.wmap.spans.get(f.id.casefold()) if ctx.wmap.spans else None
+    if span is None and r == place.label_row and c == in_col and sheet == place.sheet:
+        return named  # where the template puts it: almost every field of every return
+    label = norm_label(f.label)
+    at_layout = sheet.casefold() == place.sheet.casefold() and (r, c) == (place.label_row, in_col)
+    if span is None and (at_layout or _label_at(ctx, sheet, r, c - place.col_offset) == label):
+        return named
+    layout_sheet = ctx.cells.sheet(place.sheet)
+    spots = _label_spots(ctx, f)
+    if (
+        layout_sheet is not None
+        and _label_at(ctx, layout_sheet, place.label_row, place.label_col) == label
+    ):
+        used, why = (
+            (layout_sheet, place.label_row, in_col),
+            "where the template puts it, beside its label",
+        )
+    elif spots:
+        own = [s for s in spots if s[0].casefold() == place.sheet.casefold()] or spots
+        ls, lr, lc = min(
+            own, key=lambda s: (abs(s[1] - place.label_row), abs(s[2] - place.label_col))
+        )
+        used, why = (ls, lr, lc + place.col_offset), "beside its label, found on the sheet"
+    else:
+        used, why = named, "no label confirms another cell"
+    if span is not None:
+        pointed = f"covers {sheet}!{span}, not one cell"
+    else:
+        beside = _label_at(ctx, sheet, r, c - place.col_offset)
+        pointed = f"points to {sheet}!{cell_ref(r, c)}" + (
+            f" (beside the label {beside!r})" if beside else " (no label of this field beside it)"
+        )
+    raw = ctx.cells.get(*used)
+    _issue(
+        ctx,
+        "name_mismatch",
+        f"the named cell {f.id!r} {pointed}, but the template puts {f.label!r} at "
+        f"{place.sheet}!{cell_ref(place.label_row, in_col)}; read from "
+        f"{used[0]}!{cell_ref(used[1], used[2])} ({why})",
+        ctx.out_id(f.id),
+        *used,
+        "" if is_blank(raw) else raw_text(raw)[:200],
+    )
+    return used
 
 
 def _issue(ctx: _Context, code: str, message: str, f: str, sheet: str, r: int, c: int, raw: str):
@@ -411,6 +608,9 @@ def _take(
     elif is_blank(cell):
         return ReadCell(f, None, sheet, r, c)
     else:
+        if type(cell) is str and len(cell) > ctx.limits.max_text_length:
+            cell = cell[: ctx.limits.max_text_length]
+            ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
         got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
     field_id = ctx.out_id(f.id, table)
     if got.code and not (got.code == "not_applicable" and f.required):
@@ -568,6 +768,7 @@ def _read_rows(
     stop = ctx.layout.known_labels if ctx.layout is not None else frozenset()
     own_headers = {norm_label(c.label) for c in table.columns}
     unknown_seen: set[int] = set()
+    below = 0
     for r in range(spot.header_row + 1, len(grid)):
         ends = _row_ends_table(grid, r, spot, stop, own_headers)
         if ends is None:
@@ -577,6 +778,10 @@ def _read_rows(
         row = grid[r]
         row_no = r - spot.header_row
         if not spot.by_label and r > spot.last_row:
+            below += 1
+            if below > ctx.limits.max_rows_below_table:
+                _rows_not_read(ctx, table, spot, grid, r, stop, own_headers)
+                break
             _issue(
                 ctx,
                 "located_by_label",
@@ -610,6 +815,36 @@ def _read_rows(
                     raw_text(cell),
                 )
         out.rows.append((row_no, read))
+
+
+def _rows_not_read(
+    ctx: _Context,
+    table: Table,
+    spot: _TableSpot,
+    grid: list[list],
+    first: int,
+    stop: frozenset,
+    own_headers: set,
+) -> None:
+    """One ``rows_not_read`` warning for the rows below a table beyond the limit."""
+    left = 0
+    for r in range(first, len(grid)):
+        ends = _row_ends_table(grid, r, spot, stop, own_headers)
+        if ends:
+            break
+        left += ends is False
+    limit = ctx.limits.max_rows_below_table
+    _issue(
+        ctx,
+        "rows_not_read",
+        f"{left:,} more row(s) typed below the end of table {table.label!r} were not read: "
+        f"over the limit of {limit:,} rows read below a table",
+        ctx.out_id(table.id),
+        spot.sheet,
+        first,
+        spot.first_col,
+        "",
+    )
 
 
 def _ends_block(grid: list[list], r: int, first_col: int, last_col: int) -> bool:

@@ -43,7 +43,7 @@ ON_UNMATCHED = ("stop", "continue")
 """``run.on_unmatched``: what a run does when a row of the council's files matches no return
 (or a return, or a volume, no rate): ``stop`` (default) with a message listing the rows, or
 ``continue`` with each listed as an issue (``costofcare.pipeline.council``)."""
-TOP_KEYS = {"run", "scenarios", "recommend", "market", "parameters"}
+TOP_KEYS = {"run", "scenarios", "recommend", "market", "parameters", "ingest"}
 PARAMETER_KEYS = {"overrides"}
 """Keys of the ``[parameters]`` table: ``overrides``, a parameter's value replaced for the run
 (:func:`parameter_overrides`)."""
@@ -83,6 +83,9 @@ class RunConfig:
     parameter_overrides: dict | None = None
     """``[parameters.overrides]``: parameter name -> {effective date: value or table}, checked
     (:func:`parameter_overrides` turns it into override rows for the run)."""
+    ingest: object = None
+    """Limits on untrusted input from the ``[ingest]`` table (an
+    :class:`~costofcare.ingest.archive.ArchiveLimits`); None: the defaults."""
 
     @property
     def rows(self) -> list[tuple[str, str]]:
@@ -232,6 +235,7 @@ def load_run_config(path: str | Path) -> RunConfig:
         market=dict(data["market"]) if isinstance(data.get("market"), Mapping) else None,
         written=_written(path, run),
         parameter_overrides=_parameter_overrides(path, data.get("parameters")),
+        ingest=_ingest_limits(path, data.get("ingest")),
     )
 
 
@@ -306,3 +310,14 @@ def parameter_overrides(cfg: RunConfig, names: list[str]) -> dict | None:
                 source += f": {given['source']}"
             out[name][str(start)] = {**given, "status": "override", "source": source}
     return out
+
+
+def _ingest_limits(path: Path, table):
+    """The ``[ingest]`` table: limits on untrusted input (:mod:`costofcare.ingest.limits`)."""
+    from ..ingest.limits import limits_from
+
+    if table is None:
+        return None
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: ingest must be a table ([ingest])")
+    return limits_from(table, f"{path}: ingest")

@@ -45,8 +45,16 @@ def ingest_returns(
     from ..ingest.batch import find_returns, ingest_files
 
     files = find_returns([cfg.returns])
+    if not files:
+        from ..errors import ConfigError
+
+        raise ConfigError(
+            f"{cfg.source}: run.returns: no returns found in {cfg.returns} (looked for .xlsx, "
+            ".xlsm and .ods files)"
+        )
     say(f"[1/5] ingest: reading {len(files)} returns from {cfg.returns}")
-    result = ingest_files(files, workers=workers, progress=progress)
+    limits = {"limits": cfg.ingest} if cfg.ingest is not None else {}
+    result = ingest_files(files, workers=workers, progress=progress, **limits)
     returns, issues = result.returns, result.issues
     errors = int((issues["severity"] == "error").sum()) if len(issues) else 0
     say(
