@@ -20,13 +20,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
-from xml.parsers import expat
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from .archive import WORKSHEET_PARTS, CheckedArchive
 from .issues import Rejected
+from .safexml import parse_untrusted
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -129,14 +129,6 @@ class _Element:
     text: str = ""
 
 
-def _refuse(*_args) -> None:
-    raise _Refused
-
-
-class _Refused(Exception):
-    pass
-
-
 def _scan(
     archive: CheckedArchive, part: str, wanted: frozenset[str], with_text: frozenset[str]
 ) -> list[_Element] | None:
@@ -174,25 +166,7 @@ def _scan(
         if capture:
             texts.append(data)
 
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.StartElementHandler = start
-    if with_text:
-        parser.EndElementHandler = end
-        parser.CharacterDataHandler = chars
-    parser.StartDoctypeDeclHandler = _refuse
-    parser.EntityDeclHandler = _refuse
-    parser.UnparsedEntityDeclHandler = _refuse
-    parser.ExternalEntityRefHandler = _refuse
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        parser.Parse(data, True)
-    except _Refused:
-        raise Rejected(
-            "unsafe_xml", f"part {part!r} uses refused XML features (a DTD or entities)"
-        ) from None
-    except expat.ExpatError as exc:
-        raise Rejected("corrupt_archive", f"part {part!r} is not well-formed XML ({exc})") from None
+    parse_untrusted(data, part, start, end if with_text else None, chars if with_text else None)
     return found
 
 

@@ -25,9 +25,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from xml.parsers import expat
 
 from .issues import Rejected
+from .safexml import parse_untrusted
 
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
 _MAYBE_CELL = re.compile(rb'<c(?![ofu])( r=")?')
@@ -250,20 +250,7 @@ def _expat_cells(data: bytes, part: str) -> list[tuple[int, int]]:
             state["col"] = _col(m[1])
             cells.append((int(m[2]) - 1, state["col"]))
 
-    def refuse(*_args) -> None:
-        raise Rejected("unsafe_xml", f"part {part!r} uses refused XML features (a DTD or entities)")
-
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.StartElementHandler = start
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        parser.Parse(data, True)
-    except expat.ExpatError as exc:
-        raise Rejected("corrupt_archive", f"part {part!r} is not well-formed XML ({exc})") from None
+    parse_untrusted(data, part, start)
     return cells
 
 
