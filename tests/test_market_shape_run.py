@@ -205,3 +205,11 @@ def test_the_one_register_carries_what_market_shape_reads():
         theirs = shape.loc[row.registration_number]
         assert row.tier == ("" if pd.isna(theirs["tier"]) else str(theirs["tier"]))
         assert row.capacity_unit != "" or row.capacity == ""
+
+
+def test_the_example_register_and_demand_name_service_types_alike(result):
+    """Capacity is matched to demand by service type and locality: in the example every
+    demand row finds capacity (a register calling its homes 'Care home' and the demand
+    'Care home for older people' would leave every care home at 0 beds)."""
+    gap = result.tables["capacity_gap"]
+    assert (gap["capacity"] > 0).all(), gap[gap["capacity"] <= 0][["service_type", "locality"]]

@@ -43,7 +43,7 @@ QUALITY_FAULTS = (
 _UNREADABLE = "1-900000011"
 _SERVICE_TYPES = {
     "home_care": "Home care",
-    "care_home": "Care home",
+    "care_home": "Care home for older people",
     "supported_living": "Supported living",
 }
 _CQC = ("Outstanding", "Good", "Requires improvement", "Inadequate")
