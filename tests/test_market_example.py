@@ -174,3 +174,17 @@ def test_the_run_compares_each_options_spend_with_the_funding_lines(out):
 
 def totals_home(summary: dict) -> float:
     return summary["service_totals"]["home_care"]["proposed_spend_annual"]
+
+
+def test_the_run_costs_the_unmet_need_at_each_options_rate(out):
+    """Beside the config's own rates, the unmet need is costed at every option's average
+    rate: the recommended home care rate is the Summary's average proposed rate."""
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    cost = pd.read_csv(out / "market" / "shape_unmet_cost.csv")
+    assert {"current rates", "Recommended"} <= set(cost["option"])
+    home = cost[(cost["option"] == "Recommended") & (cost["service_type"] == "Home care")]
+    assert home["rate"].iloc[0] == pytest.approx(
+        summary["services"]["home_care"]["average_proposed_rate"], abs=0.005
+    )
+    row = home.iloc[0]
+    assert row["cost_annual"] == pytest.approx(row["unmet"] * row["rate"] * 365 / 7)

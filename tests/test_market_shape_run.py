@@ -213,3 +213,40 @@ def test_the_example_register_and_demand_name_service_types_alike(result):
     'Care home for older people' would leave every care home at 0 beds)."""
     gap = result.tables["capacity_gap"]
     assert (gap["capacity"] > 0).all(), gap[gap["capacity"] <= 0][["service_type", "locality"]]
+
+
+def test_option_rates_go_to_the_service_types_they_price():
+    """An hourly rate prices hours a week, a weekly rate beds; a service type mixing costed
+    services, or counted in a unit its rate does not price, takes no rate."""
+    from costofcare.market.shape_run import rates_by_service_type
+
+    register = pd.DataFrame(
+        {
+            "service": ["home_care", "home_care", "care_home", "supported_living", "care_home", ""],
+            "service_type": ["Care at home", "Care at home", "Older people homes", "Mixed",
+                             "Mixed", "Day care"],
+            "capacity_unit": ["hours_per_week", "hours_per_week", "beds", "hours_per_week",
+                              "beds", "places"],
+        }
+    )  # fmt: skip
+    rates = pd.DataFrame(
+        {
+            "option": ["A", "A", "A"],
+            "service": ["home_care", "care_home", "supported_living"],
+            "rate": [30.0, 1000.0, 28.0],
+        }
+    )
+    out = rates_by_service_type(rates, register).sort_values("service_type")
+    assert out.to_dict("records") == [
+        {"option": "A", "service_type": "Care at home", "unit": "hours_per_week", "rate": 30.0},
+        {"option": "A", "service_type": "Older people homes", "unit": "beds", "rate": 1000.0},
+    ]
+    # 2.5 beds unmet at £1,000 a week cost 2.5 x 1000 x 365/7 a year
+    from costofcare.market import cost_unmet_need
+
+    gap = pd.DataFrame(
+        {"service_type": ["Older people homes"], "locality": ["North"], "year": [2026],
+         "unit": ["beds"], "unmet": [2.5]}
+    )  # fmt: skip
+    cost = cost_unmet_need(gap, out)
+    assert cost["cost_annual"].iloc[0] == pytest.approx(2.5 * 1000 * 365 / 7)

@@ -39,6 +39,8 @@ class MarketContext:
     profile : each option's spend a year (``option, service, year, spend``; in a run, from
         the decision summary's options, :func:`costofcare.report.options.budget_profile`),
         compared with the council's funding lines by market shape.
+    option_rates : each option's average rate per service (``option, service, rate``), at
+        which market shape costs the unmet need.
     """
 
     config: Mapping
@@ -49,6 +51,7 @@ class MarketContext:
     scenarios: pd.DataFrame | None = None
     on: object | None = None
     profile: pd.DataFrame | None = None
+    option_rates: pd.DataFrame | None = None
 
 
 @dataclass
@@ -123,6 +126,7 @@ def _run_shape(context: MarketContext) -> PartResult:
         on=context.on,
         values=context.values,
         profile=context.profile,
+        option_rates=context.option_rates,
     )
     return PartResult(
         tables={f"shape_{name}": table for name, table in result.tables.items()},

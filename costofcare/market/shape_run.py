@@ -35,7 +35,7 @@ from .movement import movement_by_year, tier_membership, tiers_and_zones
 from .scotland import nchc_rates
 from .spend import SPEND_DIMENSIONS, concentration, spend_by, spend_snapshot
 
-__all__ = ["SHAPE_KEYS", "ShapeResult", "run_shape", "write_shape"]
+__all__ = ["SHAPE_KEYS", "ShapeResult", "rates_by_service_type", "run_shape", "write_shape"]
 
 #: The ``[market]`` keys the market shape step reads (the quality and risk step reads its
 #: own keys from the same table), with what each is.
@@ -140,6 +140,41 @@ def _unmet_rates(cfg: Mapping) -> pd.DataFrame | None:
     return frame.loc[:, ["option", "service_type", "unit", "rate"]]
 
 
+#: The capacity units an option's rate per costing unit prices: an hourly rate a week of
+#: hours, a weekly rate a bed (or place, or person) a week.
+_RATE_UNITS = {
+    "contact_hour": ("hours_per_week",),
+    "support_hour": ("hours_per_week",),
+    "resident_week": ("beds", "places", "people"),
+}
+
+
+def rates_by_service_type(option_rates: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Each option's rate per costed service, put on the register's service types: a
+    service type whose registered services are all of one costed service, counted in a
+    capacity unit that service's rate prices (``hours_per_week`` for an hourly rate; beds,
+    places or people for a weekly one), takes that service's rate.
+
+    Returns
+    -------
+    DataFrame: ``option, service_type, unit, rate`` (as ``unmet_rates``).
+    """
+    from ..tables.catalogue import SERVICE_UNITS
+
+    known = register.loc[:, ["service", "service_type", "capacity_unit"]].astype(str)
+    known = known[(known["service"] != "") & (known["service_type"] != "")]
+    known = known[known["capacity_unit"] != ""].drop_duplicates()
+    single = known.groupby("service_type")["service"].transform("nunique") == 1
+    known = known[single]
+    fits = [
+        unit in _RATE_UNITS.get(SERVICE_UNITS.get(service, ""), ())
+        for service, unit in zip(known["service"], known["capacity_unit"], strict=True)
+    ]
+    known = known[fits].rename(columns={"capacity_unit": "unit"})
+    out = option_rates.merge(known, on="service", how="inner")
+    return out.loc[:, ["option", "service_type", "unit", "rate"]].reset_index(drop=True)
+
+
 def _profile(cfg: Mapping, base: Path, issues: list) -> pd.DataFrame | None:
     value = cfg.get("profile")
     if not isinstance(value, Mapping):
@@ -172,6 +207,7 @@ def run_shape(
     on: dt.date | str | None = None,
     values: pd.DataFrame | None = None,
     profile: pd.DataFrame | None = None,
+    option_rates: pd.DataFrame | None = None,
 ) -> ShapeResult:
     """Build the market shape tables a ``[market]`` config asks for.
 
@@ -185,6 +221,9 @@ def run_shape(
     values : ingest's tidy values, for care home occupancy from the returns.
     profile : the decision pack's multi-year budget (``option, service, year, spend``); wins
         over the ``profile`` key.
+    option_rates : each option's average rate per service (``option, service, rate``; GBP
+        per contact hour, resident week or support hour): the unmet need is costed at each,
+        beside any ``unmet_rates`` of the config (:func:`rates_by_service_type`).
     """
     if params is None:
         from ..parameters import load
@@ -195,7 +234,7 @@ def run_shape(
     result = ShapeResult(as_of=_as_of(market_cfg, on))
     _spend_part(market_cfg, base, issues, result)
     register = _read(market_cfg, "register", base, issues)
-    _capacity_part(market_cfg, base, issues, result, register, values)
+    _capacity_part(market_cfg, base, issues, result, register, values, option_rates)
     _movement_part(market_cfg, base, issues, result, register)
     _contract_part(market_cfg, base, issues, result, params)
     _funding_part(market_cfg, base, issues, result, profile)
@@ -233,7 +272,7 @@ def _spend_part(cfg, base, issues, result: ShapeResult) -> None:
     result.summary["spend"] = spend_snapshot(spend)
 
 
-def _capacity_part(cfg, base, issues, result: ShapeResult, register, values) -> None:
+def _capacity_part(cfg, base, issues, result: ShapeResult, register, values, option_rates) -> None:
     if register is not None:
         result.tables["capacity"] = commissioned_capacity(register)
         result.tables["tiers"] = tiers_and_zones(register)
@@ -263,6 +302,9 @@ def _capacity_part(cfg, base, issues, result: ShapeResult, register, values) -> 
     gap = capacity_gap(capacity, project_demand(demand, growth, to_year))
     result.tables["capacity_gap"] = gap
     rates = _unmet_rates(cfg)
+    if option_rates is not None and register is not None:
+        by_type = rates_by_service_type(option_rates, register)
+        rates = by_type if rates is None else pd.concat([rates, by_type], ignore_index=True)
     if rates is not None:
         cost = cost_unmet_need(gap, rates)
         result.tables["unmet_cost"] = cost

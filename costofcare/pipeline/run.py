@@ -235,9 +235,9 @@ def run_market_step(cfg: RunConfig, values, unit_costs, recs, scenarios, *, say:
     from ..market.run import headline
 
     results = None if scenarios is None else scenarios.results
-    on, profile = _options_profile(cfg, recs, results)
+    on, profile, rates = _options_profile(cfg, recs, results)
     context = MarketContext(
-        cfg.market, Path(cfg.source).parent, values, unit_costs, recs, results, on, profile
+        cfg.market, Path(cfg.source).parent, values, unit_costs, recs, results, on, profile, rates
     )
     market = run_market(context)
     say(f"      market: {headline(market)}")
@@ -245,15 +245,26 @@ def run_market_step(cfg: RunConfig, values, unit_costs, recs, scenarios, *, say:
 
 
 def _options_profile(cfg: RunConfig, recs, scenarios):
-    """The first effective date of the run and each option's spend a year over the decision
-    summary's horizon (:func:`costofcare.report.options.budget_profile`), for market shape's
-    comparison with the council's funding lines; (None, None) without recommendations."""
+    """The first effective date of the run, each option's spend a year over the decision
+    summary's horizon (:func:`costofcare.report.options.budget_profile`) and each option's
+    average rate per service (spend over units, care home markets together), for market
+    shape (funding lines, unmet need); (None, None, None) without recommendations."""
     if not recs:
-        return None, None
+        return None, None, None
     from ..report.decision import horizon_of
     from ..report.options import budget_profile, options_table
 
     on = min(rec.config.effective_date for rec in recs.values())
     first_year = on.year if on.month >= 4 else on.year - 1  # financial year 2026 is 2026-27
     horizon = horizon_of(cfg)
-    return on, budget_profile(options_table(recs, scenarios, horizon), horizon, first_year)
+    options = options_table(recs, scenarios, horizon)
+    units = options["current_spend_annual"] / options["average_current_rate"]
+    spend = (
+        options.assign(
+            proposed=options["current_spend_annual"] + options["year_one_impact"], units=units
+        )
+        .groupby(["option", "service"], sort=False, as_index=False)[["proposed", "units"]]
+        .sum()
+    )
+    rates = spend.assign(rate=spend["proposed"] / spend["units"])[["option", "service", "rate"]]
+    return on, budget_profile(options, horizon, first_year), rates
