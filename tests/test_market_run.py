@@ -212,6 +212,14 @@ def test_a_provider_linked_to_no_service_has_no_rag_and_an_issue():
     assert "Q (home_care) is linked to no registered service" in issues["message"][0]
 
 
+def test_a_care_home_market_links_to_the_register_by_its_service():
+    # returns and the register say "care_home"; the home is priced in "care_home.nursing"
+    links = Links({("Home A", "care_home"): ("1-A",)}, {("home b", "care_home"): ("1-B",)})
+    assert links.numbers("Home A", "care_home.nursing") == ["1-A"]
+    assert links.numbers("Home B", "care_home.residential") == ["1-B"]  # by name
+    assert links.numbers("Home B", "home_care") == []
+
+
 def test_market_config_is_checked_when_a_run_config_is_loaded(tmp_path):
     text = textwrap.dedent(
         """\

@@ -27,7 +27,7 @@ from ..report.service import SERVICE_TITLES
 
 _DETAIL = (
     ("Option", None, 30),
-    ("Service", None, 16),
+    ("Service", None, 23),
     ("Provider", None, 34),
     ("RAG", None, 8),
     ("Cost per unit", "money", 11),
