@@ -94,6 +94,88 @@ def test_providers_sheet_has_rag_and_gap(out):
     assert checked > 40
 
 
+def _detail_rows(ws) -> tuple[int, list]:
+    """The row number (1-based) of the detail table's header and its rows of cells."""
+    rows = list(ws.iter_rows())
+    header = next(
+        i for i, r in enumerate(rows) if r[0].value == "Option" and r[1].value == "Service"
+    )
+    return header + 1, rows[header + 1 :]
+
+
+def _service_cell(wb, sheet: str, provider: str, heading: str) -> str:
+    """Where a provider's figure sits on a service sheet, found by its row and heading."""
+    ws = wb[sheet]
+    header = next(r for r in ws.iter_rows() if r[0].value == "Provider")
+    col = next(c.column_letter for c in header if c.value == heading)
+    row = next(r[0].row for r in ws.iter_rows(min_row=header[0].row + 1) if r[0].value == provider)
+    return f"'{sheet}'!${col}${row}"
+
+
+#: A nursing home (priced on the "Care homes (nursing)" sheet) and a home care provider (which
+#: has scenario rows too), picked by hand from the example market.
+_NURSING, _HOME_CARE = "Dovecote Lodge Group Ltd", "Ashdown Homecare Group Ltd"
+
+
+def test_sustainability_rates_and_costs_link_to_each_providers_service_sheet(out):
+    wb = openpyxl.load_workbook(out / "recommendation.xlsx")
+    _, detail = _detail_rows(wb["Market sustainability"])
+    rows = {(r[0].value, r[2].value): r for r in detail if r[0].value}
+    nursing = rows[("recommended", _NURSING)]
+    assert nursing[1].value == "Care homes (nursing)"
+    want = _service_cell(wb, "Care homes (nursing)", _NURSING, "Cost rolled forward")
+    assert nursing[4].value == "=" + want
+    assert nursing[5].value == "=" + _service_cell(
+        wb, "Care homes (nursing)", _NURSING, "Proposed rate"
+    )
+    home_rate = "=" + _service_cell(wb, "Home care", _HOME_CARE, "Proposed rate")
+    scenario_rows = [r for (o, p), r in rows.items() if p == _HOME_CARE and o != "recommended"]
+    assert len(scenario_rows) == 4
+    for row in [rows[("recommended", _HOME_CARE)], *scenario_rows]:
+        assert row[5].value == home_rate
+    for row in scenario_rows:  # a scenario's cost is its required rate: a value
+        assert isinstance(row[4].value, float)
+    # every recommended row links to its own market's sheet, on its own provider's row
+    linked = 0
+    for (option, provider), row in rows.items():
+        if option != "recommended":
+            continue
+        for cell in (row[4], row[5]):
+            sheet, ref = cell.value[1:].split("!")
+            target = wb[sheet.strip("'")][ref.replace("$", "")]
+            assert wb[sheet.strip("'")].cell(target.row, 1).value == provider
+            assert sheet.strip("'") == row[1].value
+            linked += 1
+    # home care, care homes (residential, nursing, dual), supported living
+    assert linked == 2 * (28 + 12 + 6 + 4 + 10)
+
+
+@pytest.mark.libreoffice
+def test_a_rate_changed_on_a_service_sheet_flows_to_the_sustainability_sheet(out, tmp_path):
+    if soffice_path() is None:
+        pytest.skip("LibreOffice is not installed")
+    table = pd.read_csv(out / "market" / "sustainability.csv")
+    book = tmp_path / "rate.xlsx"
+    shutil.copy(out / "recommendation.xlsx", book)
+    wb = openpyxl.load_workbook(book)
+    ref = _service_cell(wb, "Care homes (nursing)", _NURSING, "Proposed rate").split("!")[1]
+    wb["Care homes (nursing)"][ref.replace("$", "")] = 1250.0  # was 1,168.05
+    wb.save(book)
+    (recalculated,) = convert([book], "xlsx", tmp_path / "lo", recalc=True)
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["Market sustainability"]
+    _, detail = _detail_rows(ws)
+    got = pd.DataFrame([[c.value for c in r[:7]] for r in detail[: len(table)]])
+    changed = (table["provider"] == _NURSING).to_numpy()
+    assert changed.sum() == 1
+    # every other cost and rate recalculates to the value written
+    assert got[4].tolist() == pytest.approx(table["cost_per_unit"].tolist())
+    assert got[5][~changed].tolist() == pytest.approx(table["rate_per_unit"][~changed].tolist())
+    assert got[6][~changed].tolist() == pytest.approx(table["gap_share"][~changed].tolist())
+    cost = table.loc[changed, "cost_per_unit"].item()
+    assert got[5][changed].item() == 1250.0
+    assert got[6][changed].item() == pytest.approx((1250.0 - cost) / cost)
+
+
 #: Words that would show RAG, safeguarding, deaths or concerns data in a workbook.
 _CONFIDENTIAL = ("safeguard", "death", "concern", "embargo", "pamms", "default notice",
                  "rag", "market sustainability", "at risk", "administration")  # fmt: skip

@@ -16,6 +16,7 @@ import pytest
 from costofcare.cli import main
 from costofcare.errors import ConfigError
 from costofcare.market import MarketContext, at_risk_summary, run_market, sustainability
+from costofcare.market.run import MarketResult, headline
 from costofcare.market.sustainability import Links, option_rows
 
 REGISTER = """\
@@ -210,6 +211,27 @@ def test_a_provider_linked_to_no_service_has_no_rag_and_an_issue():
     assert table.set_index("provider").loc["Q", "rag"] == ""
     assert issues["code"].tolist() == ["no_rag"]
     assert "Q (home_care) is linked to no registered service" in issues["message"][0]
+
+
+def test_a_care_home_market_links_to_the_register_by_its_service():
+    # returns and the register say "care_home"; the home is priced in "care_home.nursing"
+    links = Links({("Home A", "care_home"): ("1-A",)}, {("home b", "care_home"): ("1-B",)})
+    assert links.numbers("Home A", "care_home.nursing") == ["1-A"]
+    assert links.numbers("Home B", "care_home.residential") == ["1-B"]  # by name
+    assert links.numbers("Home B", "home_care") == []
+
+
+def test_the_headline_names_both_parts():
+    summary = {
+        "quality": {"services": 3, "rag": {"red": 1, "amber": 0, "green": 2}},
+        "shape": {"spend": {"spend": 1000.0, "providers": 2}, "contracts_flagged": ["C1"]},
+    }
+    issues = pd.DataFrame({"code": ["x", "y"]})
+    text = headline(MarketResult({}, issues, summary, [], None))
+    assert text == (
+        "3 registered services; RAG 1 red, 0 amber, 2 green; market shape: spend with 2 "
+        "providers; 1 contract(s) inside their lead time; 2 issue(s)"
+    )
 
 
 def test_market_config_is_checked_when_a_run_config_is_loaded(tmp_path):

@@ -1,7 +1,9 @@
 """``costofcare market CONFIG.toml -o OUT``: the market step on its own.
 
 Reads only the ``[market]`` table of the config (a run config or a file holding just that
-table) and writes its tables under ``OUT/market/`` with ``OUT/market/summary.json``.
+table), runs each part with a key there (:data:`costofcare.market.run.PARTS`: quality and
+risk, market shape) and writes their tables under ``OUT/market/`` with
+``OUT/market/summary.json`` (one section per part).
 Without a run there are no proposed rates, so the sustainability tables (cost against
 rate) come only from ``costofcare run``.
 """
@@ -29,12 +31,16 @@ writes to OUT/market/:
   rating_distribution_by_year.csv, good_or_better.csv
   bands.csv, shares.csv        score bands and shares of services with a value
   published_distribution_check.csv   past reports' distributions: do they add up to 100%?
-  issues.csv                   every row not used, by file and line
-  summary.json                 the figures above in one place
+  shape_*.csv                  market shape (when [market] has its keys): spend by
+                               provider and type, concentration, capacity, movement,
+                               contract calendar, the profile against funding lines
+  issues.csv                   every row not used, by file and line (both parts)
+  summary.json                 the figures above in one place: "quality" and "shape"
 
 In `costofcare run` the same tables are written, with sustainability.csv, at_risk.csv and
 rag_by_gap.csv (cost against the proposed rate under each option) and a Market
-sustainability sheet in the recommendation workbook. Keys: docs/market.md.
+sustainability sheet in the recommendation workbook. Keys: docs/market.md (quality and
+risk), docs/market-shape.md (market shape).
 """
 
 
@@ -43,10 +49,13 @@ def register(subparsers) -> None:
         subparsers,
         "market",
         run,
-        help="provider quality and risk: register, ratings, RAG, bands and distributions",
-        description="Read the council's register of services, regulator ratings and local "
-        "monitoring indicators named in the [market] table of CONFIG, apply the RAG rules "
-        "and score bands written there, and write the results with every problem found.",
+        help="the market: provider quality and risk (register, ratings, RAG, bands) and "
+        "market shape (spend, capacity, contracts, funding)",
+        description="Run the parts of the market step named in the [market] table of CONFIG. "
+        "Quality and risk: read the council's register of services, regulator ratings and "
+        "local monitoring indicators, apply the RAG rules and score bands written there. "
+        "Market shape: spend, concentration, capacity, movement, contracts and the funding "
+        "profile. Write the results with every problem found.",
         epilog=EXAMPLES,
     )
     p.add_argument("config", type=Path, help="a TOML file with a [market] table")

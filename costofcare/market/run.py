@@ -190,7 +190,8 @@ def _join_columns(left: pd.DataFrame | None, right: pd.DataFrame | None) -> pd.D
 
 
 def headline(result: MarketResult) -> str:
-    """One line on what the market step found (for the command line)."""
+    """One line on what the market step found (for the command line): quality and risk's
+    services, RAG and providers at risk; market shape's providers and contracts flagged."""
     quality = result.summary.get("quality", {})
     parts = [f"{quality['services']} registered services"] if "services" in quality else []
     rag = quality.get("rag")
@@ -201,6 +202,11 @@ def headline(result: MarketResult) -> str:
         share = options["recommended"]["share_of_spend_at_risk"] or 0.0
         parts.append(f"{options['recommended']['at_risk']} providers at risk at the proposed "
                      f"rates ({100 * share:.1f}% of spend)")  # fmt: skip
+    shape = result.summary.get("shape", {})
+    if "providers" in shape.get("spend", {}):
+        parts.append(f"market shape: spend with {shape['spend']['providers']} providers")
+    if "contracts_flagged" in shape:
+        parts.append(f"{len(shape['contracts_flagged'])} contract(s) inside their lead time")
     parts.append(f"{len(result.issues)} issue(s)")
     return "; ".join(parts)
 

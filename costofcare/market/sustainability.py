@@ -50,12 +50,16 @@ class Links:
     by_name: Mapping[tuple[str, str], tuple[str, ...]]
 
     def numbers(self, provider: str, service: str) -> list[str]:
-        """By the return's registration number first, else by name."""
+        """By the return's registration number first, else by name. A care home market's
+        key (``care_home.nursing``) is looked up as itself and as its service
+        (``care_home``), as returns and the register name it: a home belongs to one market.
+        """
         from ..pipeline.council import provider_key
 
-        found = self.by_return.get((provider, service))
+        keys = list(dict.fromkeys((service, service.split(".", 1)[0])))
+        found = [n for s in keys for n in self.by_return.get((provider, s), ())]
         if not found:
-            found = self.by_name.get((provider_key(provider), service), ())
+            found = [n for s in keys for n in self.by_name.get((provider_key(provider), s), ())]
         return sorted(set(found))
 
 

@@ -601,8 +601,10 @@ def write_recommendation_workbook(
         table (None: no such list).
     extra_sheets
         (sheet name, writer) pairs for sheets other steps add (market sustainability, market
-        shape): each writer is called with its empty :class:`LiveSheet`. The sheets sit
-        after Scenarios, before Assumptions.
+        shape): each writer is called with its empty :class:`LiveSheet`; a writer whose
+        ``links_services`` attribute is true is also given ``services=`` (service ->
+        :class:`~costofcare.report.service.ServiceCells`) to link to the service sheets'
+        cells. The sheets sit after Scenarios, before Assumptions.
     decision
         The run's :class:`~costofcare.report.decision.DecisionSummary`: written as the first
         sheet, "Decision summary" (None: no such sheet).
@@ -649,7 +651,10 @@ def write_recommendation_workbook(
     )
     _notes_sheet(notes, recommendations)
     for sheet, writer in extras:
-        writer(sheet)
+        if getattr(writer, "links_services", False):
+            writer(sheet, services=cells)  # it links to the service sheets' cells
+        else:
+            writer(sheet)
     if first is not None:
         impacts = {s: c.results["budget_impact_annual"] for s, c in cells.items()}
         decision_sheet(first, decision, impacts)
