@@ -32,7 +32,7 @@ from .notes import method_notes
 from .options import plain_method_name
 from .provider import DEFAULT_MIN_COUNT
 from .readable import ISSUE_COLUMNS, SCENARIO_COLUMNS, generic_columns, readable_table
-from .service import SERVICE_TITLES, ServiceCells, service_sheet
+from .service import SERVICE_TITLES, ServiceCells, service_sheet, sheet_name
 
 
 def _sum(span) -> float:
@@ -614,7 +614,7 @@ def write_recommendation_workbook(
     """
     book = LiveBook(path)
     first = book.add_sheet("Decision summary") if decision is not None else None
-    names = {service: SERVICE_TITLES.get(service, service)[:31] for service in recommendations}
+    names = {service: sheet_name(service) for service in recommendations}
     summary = book.add_sheet("Summary")
     service_sheets = {service: book.add_sheet(names[service]) for service in recommendations}
     providers = book.add_sheet("Providers")
