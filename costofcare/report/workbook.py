@@ -107,7 +107,7 @@ def _summary_sheet(
         "subtitle",
     )
     headers = [
-        ("Service", None, 24),
+        ("Service", None, max([24] + [len(SERVICE_TITLES.get(k, k)) + 1 for k in recs])),
         ("Method", None, 46),
         ("Effective", "date", 11),
         ("Providers", "integer", 9),
@@ -214,7 +214,7 @@ def _impact_chart(sheet: LiveSheet, first_row: int, last_row: int):
 
 def _providers_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells]) -> None:
     headers = [
-        ("Service", None, 18),
+        ("Service", None, max([18] + [len(SERVICE_TITLES.get(k, k)) + 1 for k in recs])),
         ("Provider", None, 36),
         ("Total cost per unit", "money", 12),
         ("Position in the local market", None, 26),
