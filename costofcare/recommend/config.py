@@ -96,6 +96,8 @@ class ServiceConfig:
     roll_forward: RollForward = field(default_factory=RollForward)
     care_category: str | None = None
     pooled_categories: tuple[str, ...] = ()
+    # one care home market (set by costofcare.recommend.markets, not config keys): its rates
+    # for enhanced needs apart, the category's other rates with them split off, or why not
     enhanced: bool = False
     enhanced_split: bool = False
     enhanced_fallback: str = ""
