@@ -279,3 +279,30 @@ def test_summary_and_service_sheet_show_the_enhanced_market(recs, tmp_path):
     enhanced = WEEKS * ((1171.06 - 950) * 6 + (1171.06 - 1000) * 4)
     assert by_label["Care homes (residential, enhanced)"][10] == pytest.approx(enhanced)
     assert "Care homes (residential)" in by_label
+
+
+def test_an_enhanced_homes_outcome_workbook_compares_it_with_the_enhanced_market(recs, tmp_path):
+    import openpyxl
+
+    from costofcare.report.provider import write_provider_workbook
+
+    _, costs = market()
+    stats = pd.DataFrame(
+        [  # market statistics as the benchmark step writes them: pooled, then per market
+            ("care_home", "total", "Total", "all", 6, 900.0, 1000.0, 1100.0),
+            ("care_home", "total", "Total", "residential", 3, 800.0, 880.0, 940.0),
+            ("care_home", "total", "Total", "residential_enhanced", 3, 1000.0, 1080.0, 1160.0),
+        ],
+        columns=["service", "level", "cost_line", "care_category", "count", "lower_quartile",
+                 "median", "upper_quartile"],
+    )  # fmt: skip
+    path = tmp_path / "e1.xlsx"
+    write_provider_workbook(path, "E1", recs, costs, stats, min_count=3)
+    book = openpyxl.load_workbook(path, data_only=True)
+    assert book.sheetnames == ["Outcome", "Care homes (resid., enhanced)"]
+    rows = {r[0]: r for r in book["Care homes (resid., enhanced)"].iter_rows(values_only=True)}
+    assert rows["Total"][2] == 650 + 300 + 50  # E1's own cost as returned
+    assert rows["Total"][5] == 1080.0  # the enhanced market's median, not the pooled 1,000
+    outcome = [r[0] for r in book["Outcome"].iter_rows(values_only=True) if r[0]]
+    assert "Care homes (residential, enhanced)" in outcome
+    assert "Care homes (residential)" not in outcome  # E1 is not in the standard market

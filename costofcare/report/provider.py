@@ -21,7 +21,7 @@ from ..recommend.markets import is_enhanced
 from .layout import fit_row
 from .live import Cell, LiveBook, LiveSheet
 from .safe import safe_filename
-from .service import SERVICE_TITLES
+from .service import SERVICE_TITLES, sheet_name
 
 #: Characters across columns A to D of the Outcome sheet (explanations wrap within them).
 _OUTCOME_WIDTH = 110
@@ -268,7 +268,8 @@ def write_provider_workbook(
             r += 1
         r += 1
         if not costs.empty:
-            sheet = book.add_sheet(f"{title} costs"[:31])
+            name = f"{title} costs"
+            sheet = book.add_sheet(name if len(name) <= 31 else sheet_name(key))
             category = rec.config.care_category or "all"
             if rec.config.enhanced:
                 category += ENHANCED_SUFFIX  # the benchmark's name of the enhanced market
