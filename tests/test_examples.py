@@ -323,6 +323,7 @@ def test_load_example_builds_the_market_tables_the_run_builds():
     ]  # fmt: skip
     assert list(ex.volumes.columns) == [
         "provider", "service", "volume_per_week", "volume_unit", "current_rate", "care_category",
+        "enhanced_care",
     ]  # fmt: skip
     # one return per provider service, and volumes for exactly those provider services
     assert (ex.unit_costs.groupby(["provider", "service"])["return_id"].nunique() == 1).all()

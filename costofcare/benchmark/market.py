@@ -42,7 +42,9 @@ from .quantiles import (
 #: Unit cost columns a market is built from (the table is :data:`costofcare.tables.UNIT_COSTS`).
 _MARKET_COLUMNS = [*UNIT_COSTS.required, "route"]
 #: Volume columns attached to each provider (the table is :data:`costofcare.tables.VOLUMES`).
-_VOLUME_COLUMNS = [c for c in VOLUMES.names if c not in ("current_rate", "care_category")]
+_VOLUME_COLUMNS = [
+    c for c in VOLUMES.names if c not in ("current_rate", "care_category", "enhanced_care")
+]
 
 #: Key of one market: a service costed by one route (e.g. reported or modelled).
 MARKET_KEY = ["service", "route"]

@@ -229,6 +229,16 @@ ISSUE_CODES: dict[str, tuple[str, str]] = {
         "A care home rate has no care category: neither the council's files nor a matched "
         "return give one; it is priced against the pooled care home market.",
     ),
+    "enhanced_care_differs": (
+        WARNING,
+        "The rates and volumes files disagree on whether a care home rate is for enhanced "
+        "needs (enhanced_care); the rates file's value is the one priced.",
+    ),
+    "enhanced_care_ignored": (
+        WARNING,
+        "A rate of a service other than care homes says enhanced_care true; only care homes "
+        "are priced as enhanced, so it is priced in its service's market.",
+    ),
     # tables passed between steps (costofcare.tables): CSV lines instead of cells
     "missing_column": (
         ERROR,

@@ -32,6 +32,13 @@ return, or with the other file, is a ``care_category_differs`` warning, and a ca
 left with no category (when other rates have one) a ``care_category_unknown`` warning (it is
 priced in the pooled care home market). Other services have a blank category.
 
+A care home rate is for enhanced needs such as dementia when the rates file's
+``enhanced_care`` is ``true``, else (blank) when the matched volume's is; blank in both is
+``false``. The files disagreeing is an ``enhanced_care_differs`` warning (the rates file's
+stands), and ``true`` on another service an ``enhanced_care_ignored`` warning (it is read as
+``false``). A return's own enhanced flag never makes a rate enhanced: the council says what
+it buys.
+
 No row is dropped without an issue: a rate with no return is kept (priced with no return
 behind it) and reported; a volume with no rate, and rows matching ambiguously, are reported
 and not used. :attr:`CouncilTables.rows` accounts for every line of both files.
@@ -365,6 +372,7 @@ def _match_volumes(files: CouncilFiles, rates: pd.DataFrame, out: _Issues) -> pd
     rates["volume_unit"] = taken["volume_unit"].reindex(rates.index)
     rates["volumes_line"] = taken[_LINE].reindex(rates.index)
     _volume_categories(rates, taken, files, out)
+    _volume_enhanced(rates, taken, files, out)
     files.volumes = volumes
     return rates
 
@@ -388,6 +396,43 @@ def _volume_categories(rates: pd.DataFrame, taken: pd.DataFrame, files, out: _Is
             theirs[i], row["provider"],
         )  # fmt: skip
     rates["care_category"] = mine.where(mine != "", theirs)
+
+
+def _volume_enhanced(rates: pd.DataFrame, taken: pd.DataFrame, files, out: _Issues) -> None:
+    """A rate with a blank ``enhanced_care`` takes its volume's; a volume that says otherwise
+    is reported (the rates file's stands)."""
+    if "enhanced_care" not in taken:
+        return
+    theirs = taken["enhanced_care"].reindex(rates.index).fillna("").astype(str)
+    mine = rates["enhanced_care"]
+    for i in rates.index[(mine != "") & (theirs != "") & (mine != theirs)]:
+        row = rates.loc[i]
+        out.add(
+            "enhanced_care_differs", files.volumes_file, int(row["volumes_line"]),
+            "enhanced_care",
+            f"provider '{row['provider_as_given']}', service {row['service']}: enhanced_care "
+            f"{theirs[i]} here but {mine[i]} on line {row[_LINE]} of {files.rates_file}; "
+            f"it is priced as {mine[i]}",
+            theirs[i], row["provider"],
+        )  # fmt: skip
+    rates["enhanced_care"] = mine.where(mine != "", theirs)
+
+
+def _enhanced_outside_care_homes(rates: pd.DataFrame, file: str, out: _Issues) -> None:
+    """``enhanced_care`` is read as ``true`` or ``false`` (blank: false); a rate of another
+    service said to be enhanced is reported and priced in its service's market."""
+    rates["enhanced_care"] = rates["enhanced_care"].where(rates["enhanced_care"] != "", "false")
+    odd = rates["used"] & (rates["service"] != "care_home") & (rates["enhanced_care"] == "true")
+    for i in rates.index[odd]:
+        row = rates.loc[i]
+        out.add(
+            "enhanced_care_ignored", file, row[_LINE], "enhanced_care",
+            f"provider '{row['provider_as_given']}', service {row['service']}: enhanced_care "
+            "is true but only care homes are priced as enhanced; it is priced in the "
+            f"{row['service']} market",
+            "true", row["provider"],
+        )  # fmt: skip
+    rates.loc[odd, "enhanced_care"] = "false"
 
 
 def return_categories(values: pd.DataFrame | None) -> dict[str, str]:
@@ -464,11 +509,15 @@ def match_council(
     if "care_category" not in rates:
         rates["care_category"] = ""
     rates["care_category"] = rates["care_category"].fillna("").astype(str)
+    if "enhanced_care" not in rates:
+        rates["enhanced_care"] = ""
+    rates["enhanced_care"] = rates["enhanced_care"].fillna("").astype(str)
     if files.volumes is not None:
         rates = _match_volumes(files, rates, out)
     else:
         rates["volumes_line"] = rates[_LINE]
     _return_categories_to_rates(rates, return_categories(values), files.rates_file, out)
+    _enhanced_outside_care_homes(rates, files.rates_file, out)
     used = rates[rates["used"]]
     for row in used[used["volume_per_week"].isna()].itertuples(index=False):
         out.add(

@@ -96,6 +96,11 @@ class ServiceConfig:
     roll_forward: RollForward = field(default_factory=RollForward)
     care_category: str | None = None
     pooled_categories: tuple[str, ...] = ()
+    # one care home market (set by costofcare.recommend.markets, not config keys): its rates
+    # for enhanced needs apart, the category's other rates with them split off, or why not
+    enhanced: bool = False
+    enhanced_split: bool = False
+    enhanced_fallback: str = ""
 
     @property
     def where(self) -> str:
@@ -104,8 +109,11 @@ class ServiceConfig:
     @property
     def key(self) -> str:
         """The recommendation's key: the service, or ``care_home.<category>`` for one care
-        home market (:mod:`costofcare.recommend.markets`; not a config key)."""
-        return self.service if not self.care_category else f"{self.service}.{self.care_category}"
+        home market, ``care_home.<category>.enhanced`` for its enhanced-needs rates priced
+        apart (:mod:`costofcare.recommend.markets`; not a config key)."""
+        from .markets import market_key
+
+        return market_key(self.service, self.care_category, enhanced=self.enhanced)
 
     @property
     def weeks(self) -> float:

@@ -332,11 +332,26 @@ def _market_reasoning(rec: ServiceRecommendation) -> list[str]:
             + ", so they are priced against the pooled market of every care home's costs "
             "(as returned, NHS-funded nursing care included)."
         ]
+    elif rec.config.enhanced:
+        lines = [
+            f"Priced as its own market (Fair Cost of Care Annex B): {category} care home "
+            "rates for enhanced needs (such as dementia) against the costs of the "
+            f"{category} homes whose returns show mostly residents with enhanced needs."
+        ]
+    elif rec.config.enhanced_split:
+        lines = [
+            f"Priced as its own market (Fair Cost of Care Annex B): {category} care home "
+            f"rates (not for enhanced needs) against the costs of the {category} homes "
+            "whose returns do not show mostly residents with enhanced needs; the enhanced "
+            "rates are priced apart."
+        ]
     else:
         lines = [
             f"Priced as its own market (Fair Cost of Care Annex B): {category} care home "
             f"rates against the costs of the {category} homes' returns only."
         ]
+        if rec.config.enhanced_fallback:
+            lines.append(rec.config.enhanced_fallback)
     fnc = rec.fnc_per_week
     if fnc is not None:
         lines.append(

@@ -11,6 +11,14 @@ homes as a whole. Care home rates left with no category, and the rates of a cate
 cost returns of its own, are priced against the pooled market (every care home's costs, as
 returned) under the key ``care_home.all``.
 
+Enhanced needs (dementia and the like): a category whose rates include ones the council's
+files flag ``enhanced_care`` is priced as two markets, ``care_home.<category>`` (its standard
+rates against the homes whose returns do not flag enhanced needs) and
+``care_home.<category>.enhanced`` (its enhanced rates against the homes whose returns do),
+when at least ``min_providers`` (one when unset) homes of each kind returned costs. Short of
+that the category stays one market, its enhanced rates priced with the rest against every
+home of the category, and the reasoning says so.
+
 A budget fit (``budget_uniform``, ``budget_floor_first``) shares one envelope across the
 service, so it is not split (:attr:`~costofcare.recommend.method.Method.by_market`).
 
@@ -42,9 +50,11 @@ from ..tables.catalogue import CARE_CATEGORIES
 from .method import RecommendationInputError
 
 __all__ = [
+    "ENHANCED",
     "FNC_CATEGORIES",
     "POOLED",
     "fnc_cost_part",
+    "is_enhanced",
     "market_key",
     "market_label",
     "markets",
@@ -56,17 +66,23 @@ __all__ = [
 FNC_CATEGORIES = ("nursing", "dual")
 #: The category of care home rates with none: priced against the pooled market.
 POOLED = "all"
+#: The last part of the key of a category's enhanced-needs market.
+ENHANCED = "enhanced"
 
 
-def market_key(service: str, care_category: str | None) -> str:
-    """The key of one market's recommendation: the service, or ``service.category``.
+def market_key(service: str, care_category: str | None, *, enhanced: bool = False) -> str:
+    """The key of one market's recommendation: the service, ``service.category``, or
+    ``service.category.enhanced`` for a category's enhanced-needs rates priced apart.
 
     >>> market_key("care_home", "nursing")
     'care_home.nursing'
+    >>> market_key("care_home", "residential", enhanced=True)
+    'care_home.residential.enhanced'
     >>> market_key("home_care", None)
     'home_care'
     """
-    return service if not care_category else f"{service}.{care_category}"
+    key = service if not care_category else f"{service}.{care_category}"
+    return f"{key}.{ENHANCED}" if enhanced and care_category else key
 
 
 def market_label(key: str) -> str:
@@ -74,14 +90,23 @@ def market_label(key: str) -> str:
 
     >>> market_label("care_home.nursing")
     'care home (nursing)'
+    >>> market_label("care_home.dual.enhanced")
+    'care home (dual, enhanced)'
     >>> market_label("care_home.all")
     'care home (no care category: pooled market)'
     """
     service, _, category = key.partition(".")
+    category = category.replace(f".{ENHANCED}", f", {ENHANCED}")
     label = service.replace("_", " ")
     if category == POOLED:
         return f"{label} (no care category: pooled market)"
     return f"{label} ({category})" if category else label
+
+
+def is_enhanced(column: pd.Series) -> pd.Series:
+    """Rows flagged ``enhanced_care``: ``true`` (any case) or a true boolean."""
+    text = column.astype(object).where(column.notna(), "").astype(str).str.strip().str.lower()
+    return text.isin(["true", "1", "1.0"])
 
 
 def _rate_categories(rates: pd.DataFrame, service: str) -> pd.Series:
@@ -89,6 +114,55 @@ def _rate_categories(rates: pd.DataFrame, service: str) -> pd.Series:
     if "care_category" not in mine:
         return pd.Series("", index=mine.index, dtype=object)
     return mine["care_category"].fillna("").astype(str)
+
+
+def _rate_enhanced(rates: pd.DataFrame, service: str) -> pd.Series:
+    mine = rates[rates["service"] == service]
+    if "enhanced_care" not in mine:
+        return pd.Series(False, index=mine.index, dtype=bool)
+    return is_enhanced(mine["enhanced_care"])
+
+
+def _returns_by_need(unit_costs: pd.DataFrame, service: str, category: str) -> tuple[int, int]:
+    """Providers of a category with a cost return: (enhanced needs, standard)."""
+    homes = unit_costs[
+        (unit_costs["service"] == service)
+        & (unit_costs["care_category"].fillna("").astype(str) == category)
+    ]
+    if "enhanced_care" not in homes:
+        return 0, int(homes["provider"].nunique())
+    enhanced = is_enhanced(homes["enhanced_care"])
+    return int(homes.loc[enhanced, "provider"].nunique()), int(
+        homes.loc[~enhanced, "provider"].nunique()
+    )
+
+
+def _category_markets(config, category: str, rates, unit_costs) -> list:
+    """One category's market, or, when its rates include enhanced-needs ones and enough
+    homes of each kind returned costs, its standard and enhanced markets apart."""
+    base = replace(config, care_category=category)
+    found = _rate_categories(rates, config.service) == category
+    enhanced = _rate_enhanced(rates, config.service)
+    if not (found & enhanced).any():
+        return [base]
+    standard_rates = bool((found & ~enhanced).any())
+    if unit_costs is not None:
+        needed = max(config.min_providers or 1, 1)
+        n_enhanced, n_standard = _returns_by_need(unit_costs, config.service, category)
+        short = []
+        if n_enhanced < needed:
+            short.append(f"{n_enhanced} with enhanced needs")
+        if standard_rates and n_standard < needed:
+            short.append(f"{n_standard} without")
+        if short:
+            reason = (
+                f"Its enhanced-needs rates are priced with it, not apart: of the {category} "
+                f"homes' cost returns only {' and '.join(short)} (at least {needed} needed "
+                "for a market of its own)."
+            )
+            return [replace(base, enhanced_fallback=reason)]
+    split = [replace(base, enhanced_split=True)] if standard_rates else []
+    return [*split, replace(base, enhanced=True)]
 
 
 def markets(config, rates: pd.DataFrame, unit_costs: pd.DataFrame | None = None) -> list:
@@ -100,6 +174,12 @@ def markets(config, rates: pd.DataFrame, unit_costs: pd.DataFrame | None = None)
     category with no cost returns of its own (``pooled_categories``). Otherwise (another
     service, a budget fit, rates without a category, unit costs without a ``care_category``
     column) the config itself.
+
+    A category whose rates include ``enhanced_care`` ones is priced as two markets, its
+    standard rates against the homes without enhanced needs (``enhanced_split``) and its
+    enhanced rates against the homes with them (``enhanced``), when at least
+    ``min_providers`` (else one) homes of each returned costs; otherwise as one market, with
+    the reason in ``enhanced_fallback``.
     """
     if config.service != "care_home" or not config.method.by_market:
         return [config]
@@ -114,7 +194,10 @@ def markets(config, rates: pd.DataFrame, unit_costs: pd.DataFrame | None = None)
         homes = unit_costs[unit_costs["service"] == config.service]
         costed = set(homes["care_category"].fillna("").astype(str))
     empty = tuple(c for c in present if unit_costs is not None and c not in costed)
-    out = [replace(config, care_category=c) for c in present if c not in empty]
+    out = []
+    for category in present:
+        if category not in empty:
+            out += _category_markets(config, category, rates, unit_costs)
     if (found == "").any() or empty:
         out.append(replace(config, care_category=POOLED, pooled_categories=empty))
     return out
@@ -129,11 +212,15 @@ def market_rates(rates: pd.DataFrame, config) -> pd.DataFrame:
     found = _rate_categories(rates, config.service)
     if category == POOLED:
         return mine[(found == "") | found.isin(config.pooled_categories)]
+    if config.enhanced or config.enhanced_split:
+        enhanced = _rate_enhanced(rates, config.service)
+        return mine[(found == category) & (enhanced == config.enhanced)]
     return mine[found == category]
 
 
 def market_costs(unit_costs: pd.DataFrame, config) -> pd.DataFrame:
-    """The unit costs of the config's service and market (the pooled market: all homes)."""
+    """The unit costs of the config's service and market (the pooled market: all homes; a
+    category priced apart by need: its homes with, or without, enhanced needs)."""
     mine = unit_costs[unit_costs["service"] == config.service]
     category = config.care_category
     if not category or category == POOLED:
@@ -143,7 +230,14 @@ def market_costs(unit_costs: pd.DataFrame, config) -> pd.DataFrame:
             f"unit costs: no care_category column, so the {category} care home market has no "
             "costs (the returns' type of home)"
         )
-    return mine[mine["care_category"].fillna("").astype(str) == category]
+    mine = mine[mine["care_category"].fillna("").astype(str) == category]
+    if not (config.enhanced or config.enhanced_split):
+        return mine
+    if "enhanced_care" not in mine:
+        enhanced = pd.Series(False, index=mine.index)
+    else:
+        enhanced = is_enhanced(mine["enhanced_care"])
+    return mine[enhanced == config.enhanced]
 
 
 def fnc_cost_part(

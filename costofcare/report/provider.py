@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..benchmark.market import ENHANCED_SUFFIX
 from ..recommend.engine import ServiceRecommendation
+from ..recommend.markets import is_enhanced
 from .layout import fit_row
 from .live import Cell, LiveBook, LiveSheet
 from .safe import safe_filename
-from .service import SERVICE_TITLES
+from .service import SERVICE_TITLES, sheet_name
 
 #: Characters across columns A to D of the Outcome sheet (explanations wrap within them).
 _OUTCOME_WIDTH = 110
@@ -205,7 +207,10 @@ def _own_market_costs(own_costs: pd.DataFrame, rec: ServiceRecommendation) -> pd
     if not category or "care_category" not in costs:
         return costs
     found = costs["care_category"].fillna("").astype(str)
-    return costs[found == ("" if category == "all" else category)]
+    costs = costs[found == ("" if category == "all" else category)]
+    if not (rec.config.enhanced or rec.config.enhanced_split) or "enhanced_care" not in costs:
+        return costs
+    return costs[is_enhanced(costs["enhanced_care"]) == rec.config.enhanced]
 
 
 def write_provider_workbook(
@@ -263,8 +268,11 @@ def write_provider_workbook(
             r += 1
         r += 1
         if not costs.empty:
-            sheet = book.add_sheet(f"{title} costs"[:31])
+            name = f"{title} costs"
+            sheet = book.add_sheet(name if len(name) <= 31 else sheet_name(key))
             category = rec.config.care_category or "all"
+            if rec.config.enhanced:
+                category += ENHANCED_SUFFIX  # the benchmark's name of the enhanced market
             fnc = -float(mine["fnc"].iloc[0]) if len(mine) and "fnc" in mine else 0.0
             lines = market_lines(market, rec.service, category)
             _cost_sheet(sheet, costs, lines, rec.unit, min_count, 0.0 if fnc != fnc else fnc)

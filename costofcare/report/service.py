@@ -35,7 +35,19 @@ SERVICE_TITLES = {
     "care_home.nursing": "Care homes (nursing)",
     "care_home.dual": "Care homes (dual)",
     "care_home.all": "Care homes (no category)",
+    # a category's rates for enhanced needs (dementia) priced apart
+    "care_home.residential.enhanced": "Care homes (residential, enhanced)",
+    "care_home.nursing.enhanced": "Care homes (nursing, enhanced)",
+    "care_home.dual.enhanced": "Care homes (dual, enhanced)",
 }
+#: Sheet names (Excel allows 31 characters) of markets whose title is longer.
+SHEET_NAMES = {"care_home.residential.enhanced": "Care homes (resid., enhanced)"}
+
+
+def sheet_name(key: str) -> str:
+    """The workbook sheet name of a market: its title, shortened to fit when need be."""
+    return SHEET_NAMES.get(key, SERVICE_TITLES.get(key, key))[:31]
+
 
 PROVIDER_COLUMNS = (
     ("provider", "Provider", None, 28),

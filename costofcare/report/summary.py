@@ -98,6 +98,7 @@ def _service_entry(rec: ServiceRecommendation, size) -> dict:
     entry = {
         "service": rec.service,
         "care_category": rec.config.care_category or "",
+        "enhanced_care": bool(rec.config.enhanced),
         "method": rec.method.name,
         "method_label": rec.method.label,
         "unit": rec.unit,

@@ -32,7 +32,7 @@ from .notes import method_notes
 from .options import plain_method_name
 from .provider import DEFAULT_MIN_COUNT
 from .readable import ISSUE_COLUMNS, SCENARIO_COLUMNS, generic_columns, readable_table
-from .service import SERVICE_TITLES, ServiceCells, service_sheet
+from .service import SERVICE_TITLES, ServiceCells, service_sheet, sheet_name
 
 
 def _sum(span) -> float:
@@ -107,7 +107,7 @@ def _summary_sheet(
         "subtitle",
     )
     headers = [
-        ("Service", None, 24),
+        ("Service", None, max([24] + [len(SERVICE_TITLES.get(k, k)) + 1 for k in recs])),
         ("Method", None, 46),
         ("Effective", "date", 11),
         ("Providers", "integer", 9),
@@ -214,7 +214,7 @@ def _impact_chart(sheet: LiveSheet, first_row: int, last_row: int):
 
 def _providers_sheet(sheet: LiveSheet, recs, services: dict[str, ServiceCells]) -> None:
     headers = [
-        ("Service", None, 18),
+        ("Service", None, max([18] + [len(SERVICE_TITLES.get(k, k)) + 1 for k in recs])),
         ("Provider", None, 36),
         ("Total cost per unit", "money", 12),
         ("Position in the local market", None, 26),
@@ -616,7 +616,7 @@ def write_recommendation_workbook(
     """
     book = LiveBook(path)
     first = book.add_sheet("Decision summary") if decision is not None else None
-    names = {service: SERVICE_TITLES.get(service, service)[:31] for service in recommendations}
+    names = {service: sheet_name(service) for service in recommendations}
     summary = book.add_sheet("Summary")
     service_sheets = {service: book.add_sheet(names[service]) for service in recommendations}
     providers = book.add_sheet("Providers")

@@ -121,6 +121,26 @@ _COUNCIL_CARE_CATEGORY = Column(
     required=False,
     allowed=CARE_CATEGORIES,
 )
+#: The two values of the council's ``enhanced_care`` column.
+ENHANCED_VALUES = ("true", "false")
+#: Other spellings of ``enhanced_care`` the council's files may use (case aside).
+ENHANCED_ALIASES: dict[str, str] = {
+    "yes": "true",
+    "y": "true",
+    "1": "true",
+    "no": "false",
+    "n": "false",
+    "0": "false",
+}
+_COUNCIL_ENHANCED_CARE = Column(
+    "enhanced_care",
+    "text",
+    "Care homes: true when the rate is for enhanced needs such as dementia (priced against "
+    "the enhanced homes of its care category when enough returns are; 'yes'/'no' are read "
+    "with a warning). Blank: false.",
+    required=False,
+    allowed=ENHANCED_VALUES,
+)
 #: Columns of the council's files used only to match a row to its return or rate.
 MATCH_COLUMNS = (_REGISTRATION_NUMBER.name, _PROVIDER_REFERENCE.name)
 
@@ -358,6 +378,7 @@ VOLUMES = Table(
         _REGISTRATION_NUMBER,
         _PROVIDER_REFERENCE,
         _COUNCIL_CARE_CATEGORY,
+        _COUNCIL_ENHANCED_CARE,
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
@@ -365,6 +386,7 @@ VOLUMES = Table(
         "service": SERVICE_ALIASES,
         "volume_unit": _OLD_UNITS,
         "care_category": CARE_CATEGORY_ALIASES,
+        "enhanced_care": ENHANCED_ALIASES,
     },
     produced_by="the council (CSV)",
     used_by="scenarios (budget impact), benchmark (weighted statistics), recommend",
@@ -389,6 +411,7 @@ CURRENT_RATES = Table(
         _REGISTRATION_NUMBER,
         _PROVIDER_REFERENCE,
         _COUNCIL_CARE_CATEGORY,
+        _COUNCIL_ENHANCED_CARE,
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
@@ -396,6 +419,7 @@ CURRENT_RATES = Table(
         "service": SERVICE_ALIASES,
         "volume_unit": _OLD_UNITS,
         "care_category": CARE_CATEGORY_ALIASES,
+        "enhanced_care": ENHANCED_ALIASES,
     },
     produced_by="the council (CSV)",
     used_by="scenarios, recommend, report",
