@@ -604,14 +604,13 @@ def _take(
     if cell is None or cell == "":
         return ReadCell(f, None, sheet, r, c)
     if type(cell) is float and f.kind in _PLAIN_NUMBER_KINDS and math.isfinite(cell):
-        got = Coerced(cell, "", raw_text(cell))  # the common case, without the rules
-    elif is_blank(cell):
+        return _take_number(ctx, f, table, row_no, sheet, r, c, cell)
+    if is_blank(cell):
         return ReadCell(f, None, sheet, r, c)
-    else:
-        if type(cell) is str and len(cell) > ctx.limits.max_text_length:
-            cell = cell[: ctx.limits.max_text_length]
-            ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
-        got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
+    if type(cell) is str and len(cell) > ctx.limits.max_text_length:
+        cell = cell[: ctx.limits.max_text_length]
+        ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
+    got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
     field_id = ctx.out_id(f.id, table)
     if got.code and not (got.code == "not_applicable" and f.required):
         where = f"{table} row {row_no}, {f.label}" if table else f.label
@@ -633,6 +632,37 @@ def _take(
             sheet,
             cell_ref(r, c),
             got.raw,
+        )
+    )
+    return ReadCell(f, got, sheet, r, c)
+
+
+def _take_number(
+    ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: float
+) -> ReadCell:
+    """:func:`_take` for its common case, a finite number in a money or number field: no
+    rules apply and no issue can arise, so the row is built directly (``raw`` as
+    :func:`~costofcare.ingest.coerce.raw_text` writes a float, the cell as
+    :func:`~costofcare.ingest.locate.cell_ref`)."""
+    raw = str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
+    got = Coerced(cell, "", raw)
+    result = ctx.result
+    result.values.append(
+        (
+            result.return_id,
+            result.provider,
+            ctx.spec.service,
+            ctx.version,
+            table,
+            row_no,
+            ctx.out_id(f.id, table) if ctx.renames else f.id,
+            cell,
+            "",
+            f.unit,
+            result.file,
+            sheet,
+            cell_ref(r, c),
+            raw,
         )
     )
     return ReadCell(f, got, sheet, r, c)
