@@ -46,3 +46,24 @@ def test_a_choice_is_the_first_listed_of_those_that_fold_alike():
     assert coerce("no", "choice", choices=choices).text == "No"
     assert coerce("maybe", "choice", choices=choices).code == "unreadable_value"
     assert coerce("n/a", "choice", choices=list(choices)).code == "not_applicable"
+
+
+def test_ingest_with_its_validation_workbook_does_not_load_the_report_step(tmp_path):
+    # The report step (and what it imports, such as scipy) is a second of start-up for a
+    # command that only ingests; the validation workbook needs only costofcare.textfit.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    returns = Path(__file__).resolve().parents[1] / "workbooks" / "examples" / "returns"
+    code = (
+        "import sys\n"
+        "from costofcare.cli import main\n"
+        f"main(['ingest', {str(returns)!r}, '-o', {str(tmp_path / 'out')!r}, "
+        "'--workers', '1', '--no-progress'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('costofcare.report')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "validation.xlsx").stat().st_size > 0
+    assert done.stdout.strip().splitlines()[-1] == "[]"
