@@ -35,6 +35,7 @@ The rules, by field kind (the docs page lists them with examples):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -180,7 +181,7 @@ def coerce(
         return _coerce_bool(cell, raw)
     if kind == "choice":
         return _coerce_choice(cell, raw, choices)
-    text = _SPACES.sub(" ", raw).strip() if isinstance(cell, str) else raw
+    text = squeezed if isinstance(cell, str) else raw  # squeezed is raw with spaces squeezed
     return Coerced(NAN, text, raw)
 
 
@@ -327,11 +328,21 @@ def _coerce_bool(cell: object, raw: str) -> Coerced:
     return _unreadable(raw, "yes or no")
 
 
+@functools.lru_cache(maxsize=256)
+def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
+    """Each choice by its spaces squeezed and case folded, the first of any that fold alike
+    (a field's choices are the same tuple for every return, so this is worked out once)."""
+    keys: dict[str, str] = {}
+    for choice in choices:
+        keys.setdefault(_SPACES.sub(" ", choice).strip().casefold(), choice)
+    return keys
+
+
 def _coerce_choice(cell: object, raw: str, choices: tuple[str, ...]) -> Coerced:
     wanted = _SPACES.sub(" ", raw).strip().casefold()
-    for choice in choices:
-        if _SPACES.sub(" ", choice).strip().casefold() == wanted:
-            return Coerced(NAN, choice, raw)
+    choice = _choice_keys(tuple(choices)).get(wanted)
+    if choice is not None:
+        return Coerced(NAN, choice, raw)
     if wanted in _NA_WORDS:
         return Coerced(NAN, "", raw, "not_applicable", f"{raw!r} read as not applicable: no answer")
     listed = ", ".join(repr(c) for c in choices)

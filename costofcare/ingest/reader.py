@@ -32,7 +32,7 @@ import python_calamine
 from ..tables.catalogue import VALUES
 from ..templates.spec import SERVICES, TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec
 from .archive import DEFAULT_LIMITS, ArchiveLimits, check_archive
-from .coerce import CellError, Coerced, coerce, is_blank, raw_text
+from .coerce import PERCENT_WHOLE_FROM, CellError, Coerced, coerce, is_blank, raw_text
 from .issues import Issue, Rejected
 from .layout import TemplateLayout, layout_for
 from .locate import WorkbookMap, cell_ref, map_workbook
@@ -603,15 +603,14 @@ def _take(
     """Coerce one cell; record its tidy row and any coercion issue."""
     if cell is None or cell == "":
         return ReadCell(f, None, sheet, r, c)
-    if type(cell) is float and f.kind in _PLAIN_NUMBER_KINDS and math.isfinite(cell):
-        got = Coerced(cell, "", raw_text(cell))  # the common case, without the rules
-    elif is_blank(cell):
+    if type(cell) is float and math.isfinite(cell) and _plainly_read(f.kind, cell):
+        return _take_number(ctx, f, table, row_no, sheet, r, c, cell)
+    if is_blank(cell):
         return ReadCell(f, None, sheet, r, c)
-    else:
-        if type(cell) is str and len(cell) > ctx.limits.max_text_length:
-            cell = cell[: ctx.limits.max_text_length]
-            ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
-        got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
+    if type(cell) is str and len(cell) > ctx.limits.max_text_length:
+        cell = cell[: ctx.limits.max_text_length]
+        ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
+    got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
     field_id = ctx.out_id(f.id, table)
     if got.code and not (got.code == "not_applicable" and f.required):
         where = f"{table} row {row_no}, {f.label}" if table else f.label
@@ -633,6 +632,50 @@ def _take(
             sheet,
             cell_ref(r, c),
             got.raw,
+        )
+    )
+    return ReadCell(f, got, sheet, r, c)
+
+
+def _plainly_read(kind: str, cell: float) -> bool:
+    """True when :func:`~costofcare.ingest.coerce.coerce` would read the finite number
+    ``cell`` as itself with no note: any money or number, a whole integer, a percentage
+    stored as a fraction no larger than 1 (and below the "whole percent" threshold)."""
+    if kind in _PLAIN_NUMBER_KINDS:
+        return True
+    if kind == "integer":
+        return cell.is_integer()
+    if kind == "percent":
+        return abs(cell) <= 1.0 and abs(cell) < PERCENT_WHOLE_FROM
+    return False
+
+
+def _take_number(
+    ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: float
+) -> ReadCell:
+    """:func:`_take` for its common case, a finite number read as itself
+    (:func:`_plainly_read`): no rule changes it and no issue can arise, so the row is built
+    directly (``raw`` as :func:`~costofcare.ingest.coerce.raw_text` writes a float, the
+    cell as :func:`~costofcare.ingest.locate.cell_ref`)."""
+    raw = str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
+    got = Coerced(cell, "", raw)
+    result = ctx.result
+    result.values.append(
+        (
+            result.return_id,
+            result.provider,
+            ctx.spec.service,
+            ctx.version,
+            table,
+            row_no,
+            ctx.out_id(f.id, table) if ctx.renames else f.id,
+            cell,
+            "",
+            f.unit,
+            result.file,
+            sheet,
+            cell_ref(r, c),
+            raw,
         )
     )
     return ReadCell(f, got, sheet, r, c)

@@ -183,6 +183,8 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
                 continue
             for cid, rc in cells.items():
                 f = rc.field
+                if rc.got is not None and rc.got.ok and _within(f, rc.got.value):
+                    continue  # almost every cell: nothing to say, so no message is built
                 where = f"{rt.table.label} row {row_no}: {f.label}"
                 if rc.got is None or not rc.got.ok:
                     if f.required and f.id not in missing:
@@ -208,6 +210,20 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
         _check_wage_floor(add, result, singles, tables, wage_floors)
     _check_totals(add, result.service, singles, tables, value)
     _check_return_rate(add, singles, tables, value)
+
+
+def _within(f: Field, value: float) -> bool:
+    """True when :func:`_bounds` has nothing to say about ``value``."""
+    return (
+        math.isnan(value)
+        or not f.numeric
+        or (
+            (f.min is None or value >= f.min)
+            and (f.max is None or value <= f.max)
+            and (f.warn_min is None or value >= f.warn_min)
+            and (f.warn_max is None or value <= f.warn_max)
+        )
+    )
 
 
 def _bounds(add, f: Field, fid: str, value: float, read, where: str) -> None:

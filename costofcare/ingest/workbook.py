@@ -71,7 +71,7 @@ def _short(path: str) -> str:
 def _plain(text) -> str:
     """Text with any absolute path in it cut to the file's name (no folder of this machine
     in a workbook that is sent round)."""
-    from ..report.layout import without_folders
+    from ..textfit import without_folders
 
     return without_folders(text) if isinstance(text, str) else text
 
@@ -153,7 +153,7 @@ def _text_table(
 def _fit_rows(ws, first_row: int, headers, rows, widths, wrapped) -> None:
     """Header and row heights that show every line of the wrapped columns (neither Excel nor
     LibreOffice grows a row for wrapped text written by a program)."""
-    from ..report.layout import fit_row
+    from ..textfit import fit_row
 
     fit_row(ws, first_row, [(h, w) for h, w in zip(headers, widths, strict=False)])
     if not wrapped:

@@ -11,13 +11,22 @@ made on.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import PureWindowsPath
 
 import pandas as pd
 
-#: Points a line of 11 point text needs.
-LINE_HEIGHT = 15.0
+from ..textfit import LINE_HEIGHT, fit_row, text_lines, without_folders
+
+__all__ = [
+    "LINE_HEIGHT",
+    "file_name",
+    "file_names_only",
+    "fit_row",
+    "readable_header",
+    "text_lines",
+    "without_folders",
+]
+
 #: Words kept as written in a header (abbreviations).
 _KEEP = {"id": "ID", "ni": "NI", "fnc": "FNC", "cpi": "CPI", "nlw": "NLW", "rlw": "RLW"}
 
@@ -45,45 +54,12 @@ def readable_header(name: str) -> str:
     return " ".join(out)
 
 
-def text_lines(text: str, width: float) -> int:
-    """Lines ``text`` takes wrapped in a column ``width`` characters wide (at least one)."""
-    # words wrap whole: a narrow column's line holds fewer characters than its width
-    per_line = max(1, int(width * (0.85 if width < 20 else 1.05)))
-    return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n")))
-
-
-def fit_row(ws, row: int, cells: list[tuple[str, float]], *, minimum: int = 1) -> float:
-    """Set ``row``'s height to show every (text, column width) of ``cells`` wrapped."""
-    lines = max([minimum, *(text_lines(text, width) for text, width in cells)])
-    height = LINE_HEIGHT * lines
-    ws.set_row(row, height)
-    return height
-
-
 def file_name(value) -> str:
     """The last part of a path, whatever the machine that wrote it (``/`` or ``\\``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = str(value)
     return PureWindowsPath(text).name if ("/" in text or "\\" in text) else text
-
-
-#: An absolute path inside text (not a web address): its folders, then the file's name.
-_POSIX_PATH = re.compile(r"(?<![\w:/.])/(?:[^\s/'\"]+/)+([^\s/'\"]+)")
-_WINDOWS_PATH = re.compile(r"\b[A-Za-z]:\\(?:[^\s\\'\"]+\\)+([^\s\\'\"]+)")
-
-
-def without_folders(text: str) -> str:
-    """``text`` with every absolute path in it cut to the file's name.
-
-    Examples
-    --------
-    >>> without_folders("/home/me/run/current_rates.csv line 26: no return")
-    'current_rates.csv line 26: no return'
-    >>> without_folders("see https://example.org/a/b.html")
-    'see https://example.org/a/b.html'
-    """
-    return _WINDOWS_PATH.sub(r"\1", _POSIX_PATH.sub(r"\1", text))
 
 
 def file_names_only(frame: pd.DataFrame, columns=("file", "path", "source_file")) -> pd.DataFrame:
