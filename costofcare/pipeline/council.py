@@ -380,42 +380,36 @@ def _match_volumes(files: CouncilFiles, rates: pd.DataFrame, out: _Issues) -> pd
 def _volume_categories(rates: pd.DataFrame, taken: pd.DataFrame, files, out: _Issues) -> None:
     """A rate without a care category takes its volume's; a volume that says another is
     reported (the rates file's stands)."""
-    if "care_category" not in taken:
-        return
-    theirs = taken["care_category"].reindex(rates.index).fillna("")
-    mine = rates["care_category"]
-    differ = (mine != "") & (theirs != "") & (mine != theirs)
-    for i in rates.index[differ]:
-        row = rates.loc[i]
-        out.add(
-            "care_category_differs", files.volumes_file, int(row["volumes_line"]),
-            "care_category",
-            f"provider '{row['provider_as_given']}', service {row['service']}: care category "
-            f"{theirs[i]} here but {mine[i]} on line {row[_LINE]} of {files.rates_file}; "
-            f"it is priced as {mine[i]}",
-            theirs[i], row["provider"],
-        )  # fmt: skip
-    rates["care_category"] = mine.where(mine != "", theirs)
+    _from_volume(
+        rates, taken, files, out, "care_category", "care category", "care_category_differs"
+    )
 
 
 def _volume_enhanced(rates: pd.DataFrame, taken: pd.DataFrame, files, out: _Issues) -> None:
     """A rate with a blank ``enhanced_care`` takes its volume's; a volume that says otherwise
     is reported (the rates file's stands)."""
-    if "enhanced_care" not in taken:
+    _from_volume(
+        rates, taken, files, out, "enhanced_care", "enhanced_care", "enhanced_care_differs"
+    )
+
+
+def _from_volume(rates, taken, files, out: _Issues, column: str, label: str, code: str) -> None:
+    """A rate's blank ``column`` takes its matched volume's; a volume that gives another
+    value is a ``code`` issue on the volume's line, and the rates file's value stands."""
+    if column not in taken:
         return
-    theirs = taken["enhanced_care"].reindex(rates.index).fillna("").astype(str)
-    mine = rates["enhanced_care"]
+    theirs = taken[column].reindex(rates.index).fillna("").astype(str)
+    mine = rates[column]
     for i in rates.index[(mine != "") & (theirs != "") & (mine != theirs)]:
         row = rates.loc[i]
         out.add(
-            "enhanced_care_differs", files.volumes_file, int(row["volumes_line"]),
-            "enhanced_care",
-            f"provider '{row['provider_as_given']}', service {row['service']}: enhanced_care "
+            code, files.volumes_file, int(row["volumes_line"]), column,
+            f"provider '{row['provider_as_given']}', service {row['service']}: {label} "
             f"{theirs[i]} here but {mine[i]} on line {row[_LINE]} of {files.rates_file}; "
             f"it is priced as {mine[i]}",
             theirs[i], row["provider"],
         )  # fmt: skip
-    rates["enhanced_care"] = mine.where(mine != "", theirs)
+    rates[column] = mine.where(mine != "", theirs)
 
 
 def _enhanced_outside_care_homes(rates: pd.DataFrame, file: str, out: _Issues) -> None:
