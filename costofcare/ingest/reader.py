@@ -615,6 +615,16 @@ def _take(
     if got.code and not (got.code == "not_applicable" and f.required):
         where = f"{table} row {row_no}, {f.label}" if table else f.label
         _issue(ctx, got.code, f"{where}: {got.message}", field_id, sheet, r, c, got.raw)
+    _add_value(ctx, table, row_no, field_id, got, f.unit, sheet, r, c)
+    return ReadCell(f, got, sheet, r, c)
+
+
+def _add_value(
+    ctx: _Context, table: str, row_no: int, field_id: str, got: Coerced, unit: str,
+    sheet: str, r: int, c: int,
+) -> None:  # fmt: skip
+    """One row of the values table (:data:`~costofcare.tables.catalogue.VALUES`, in its
+    column order) for a value read from ``sheet`` row ``r``, column ``c``."""
     result = ctx.result
     result.values.append(
         (
@@ -627,14 +637,13 @@ def _take(
             field_id,
             got.value,
             got.text,
-            f.unit,
+            unit,
             result.file,
             sheet,
             cell_ref(r, c),
             got.raw,
         )
     )
-    return ReadCell(f, got, sheet, r, c)
 
 
 def _plainly_read(kind: str, cell: float) -> bool:
@@ -659,25 +668,8 @@ def _take_number(
     cell as :func:`~costofcare.ingest.locate.cell_ref`)."""
     raw = str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
     got = Coerced(cell, "", raw)
-    result = ctx.result
-    result.values.append(
-        (
-            result.return_id,
-            result.provider,
-            ctx.spec.service,
-            ctx.version,
-            table,
-            row_no,
-            ctx.out_id(f.id, table) if ctx.renames else f.id,
-            cell,
-            "",
-            f.unit,
-            result.file,
-            sheet,
-            cell_ref(r, c),
-            raw,
-        )
-    )
+    field_id = ctx.out_id(f.id, table) if ctx.renames else f.id
+    _add_value(ctx, table, row_no, field_id, got, f.unit, sheet, r, c)
     return ReadCell(f, got, sheet, r, c)
 
 
