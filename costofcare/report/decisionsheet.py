@@ -59,7 +59,7 @@ def _totals(sheet: LiveSheet, row: int, decision: DecisionSummary) -> int:
     sheet.text(row, 0, "All services: each option's cost", "heading")
     heads = (
         ("Option", None, 30),
-        ("Services", "integer", 26),
+        ("Markets priced", "integer", 26),
         ("Current spend (£ a year)", "money0", 12),
         ("Uplift on current spend", "percent1", 12),
         ("Year-one cost (£ a year)", "money0", 10),
