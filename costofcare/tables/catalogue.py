@@ -359,6 +359,14 @@ WORKFORCE = Table(
     used_by="scenarios, recommend (wage floor guardrail)",
 )
 
+#: Old spellings the council's rates and volumes files may use, by column.
+_COUNCIL_OLD_VALUES = {
+    "service": SERVICE_ALIASES,
+    "volume_unit": _OLD_UNITS,
+    "care_category": CARE_CATEGORY_ALIASES,
+    "enhanced_care": ENHANCED_ALIASES,
+}
+
 VOLUMES = Table(
     "volumes",
     "What the council buys from one provider's service in an average week.",
@@ -382,12 +390,7 @@ VOLUMES = Table(
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
-    old_values={
-        "service": SERVICE_ALIASES,
-        "volume_unit": _OLD_UNITS,
-        "care_category": CARE_CATEGORY_ALIASES,
-        "enhanced_care": ENHANCED_ALIASES,
-    },
+    old_values=_COUNCIL_OLD_VALUES,
     produced_by="the council (CSV)",
     used_by="scenarios (budget impact), benchmark (weighted statistics), recommend",
 )
@@ -415,12 +418,7 @@ CURRENT_RATES = Table(
     ),
     key=("provider", "service"),
     renamed={"volume": "volume_per_week"},
-    old_values={
-        "service": SERVICE_ALIASES,
-        "volume_unit": _OLD_UNITS,
-        "care_category": CARE_CATEGORY_ALIASES,
-        "enhanced_care": ENHANCED_ALIASES,
-    },
+    old_values=_COUNCIL_OLD_VALUES,
     produced_by="the council (CSV)",
     used_by="scenarios, recommend, report",
 )
