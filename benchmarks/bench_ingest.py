@@ -9,7 +9,8 @@ command of its own (a new Python process, so start-up and imports are included):
   value coerced and validated, wage floor and totals checks, values/issues/returns as CSV
   and Parquet, the validation workbook;
 - the same with ``--workers 1``;
-- raw python-calamine: every sheet of every file read into Python lists, one process;
+- raw python-calamine: every sheet of every file read into Python lists, one process, and
+  the same split over as many processes as the ingest has workers (the same cores);
 - ``pandas.read_excel(path, sheet_name=None)`` (default engine, openpyxl) file by file on
   the next N/R of the files (each file once over the rounds).
 
@@ -112,6 +113,19 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def timed_together(commands: list[list[str]]) -> float:
+    """Wall-clock seconds from starting all ``commands`` at once until the last ends."""
+    start = time.perf_counter()
+    running = [
+        subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for c in commands
+    ]
+    for proc in running:
+        if proc.wait() != 0:
+            raise subprocess.CalledProcessError(proc.returncode, proc.args)
+    return time.perf_counter() - start
+
+
 def _listing(base: Path, name: str, files: list[Path]) -> Path:
     path = base / name
     path.write_text("\n".join(map(str, files)))
@@ -131,6 +145,10 @@ def one_round(r: int, files: list[Path], part: list[Path], base: Path, workers: 
     )
     row["ingest_1_seconds"] = timed([*ingest, "-o", str(base / f"out1-{r}"), "--workers", "1"])
     row["calamine_seconds"] = timed([sys.executable, "-c", CALAMINE, str(everything)])
+    shares = [_listing(base, f"share-{r}-{w}.txt", files[w::workers]) for w in range(workers)]
+    row["calamine_parallel_seconds"] = timed_together(
+        [[sys.executable, "-c", CALAMINE, str(share)] for share in shares]
+    )
     row["pandas_files"] = len(part)
     row["pandas_seconds"] = timed([sys.executable, "-c", PANDAS, str(sample)])
     row["ingest_rate"] = n / row["ingest_seconds"]
@@ -140,6 +158,7 @@ def one_round(r: int, files: list[Path], part: list[Path], base: Path, workers: 
     row["speedup"] = row["ingest_rate"] / row["pandas_rate"]
     row["vs_calamine_1_worker"] = row["ingest_1_seconds"] / row["calamine_seconds"]
     row["vs_calamine"] = row["ingest_seconds"] / row["calamine_seconds"]
+    row["vs_calamine_parallel"] = row["ingest_seconds"] / row["calamine_parallel_seconds"]
     return row
 
 
@@ -198,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
             f"  round {r}: ingest {row['ingest_rate']:.0f} returns/s ({workers} workers), "
             f"{row['ingest_1_rate']:.0f} (1 worker); calamine {row['calamine_rate']:.0f}; "
             f"pandas {row['pandas_rate']:.1f}; {row['speedup']:.1f}x pandas, "
-            f"{row['vs_calamine_1_worker']:.2f}x calamine's time with 1 worker",
+            f"{row['vs_calamine_1_worker']:.2f}x calamine's time with 1 worker, "
+            f"{row['vs_calamine']:.2f}x with {workers} against one process, "
+            f"{row['vs_calamine_parallel']:.2f}x against {workers} processes",
             flush=True,
         )
 
@@ -221,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         "speedup",
         "vs_calamine_1_worker",
         "vs_calamine",
+        "vs_calamine_parallel",
     ):
         figures[key] = median(key)
     memory = []
@@ -254,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ingest vs pandas: {figures['speedup']:.1f}x (rounds: {speedups})")
     print(
         f"  ingest time / calamine time: {figures['vs_calamine_1_worker']:.2f}x with 1 worker, "
-        f"{figures['vs_calamine']:.2f}x with {workers}"
+        f"{figures['vs_calamine']:.2f}x with {workers} against one process, "
+        f"{figures['vs_calamine_parallel']:.2f}x against calamine in {workers} processes"
     )
     print("  peak RSS of the ingest (main process or largest worker):")
     for m in memory:
