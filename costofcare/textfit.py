@@ -21,9 +21,12 @@ LINE_HEIGHT = 15.0
 
 def text_lines(text: str, width: float) -> int:
     """Lines ``text`` takes wrapped in a column ``width`` characters wide (at least one)."""
+    text = str(text)
     # words wrap whole: a narrow column's line holds fewer characters than its width
     per_line = max(1, int(width * (0.85 if width < 20 else 1.05)))
-    return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n")))
+    if len(text) <= per_line and "\n" not in text:  # most cells: one short line, no counting
+        return 1
+    return max(1, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
 
 
 def fit_row(ws, row: int, cells: list[tuple[str, float]], *, minimum: int = 1) -> float:
@@ -49,4 +52,6 @@ def without_folders(text: str) -> str:
     >>> without_folders("see https://example.org/a/b.html")
     'see https://example.org/a/b.html'
     """
+    if "/" not in text and ":\\" not in text:  # no path can be in it: skip both patterns
+        return text
     return _WINDOWS_PATH.sub(r"\1", _POSIX_PATH.sub(r"\1", text))

@@ -163,3 +163,95 @@ def test_csv_defusing_rule_for_arrow_tables_agrees_with_the_scalar_rule():
     assert out["value"].null_count == len(texts)  # NaN written as an empty CSV field
     clean = pa.table({"text": ["ok", "fine"], "value": [1.0, 2.0]})
     assert defuse_arrow(clean)["text"].to_pylist() == ["ok", "fine"]
+
+
+# ------------------------------------------------------------------ row heights and paths
+
+
+@pytest.mark.parametrize("width", [8, 16, 19.9, 20, 30, 80])
+def test_a_short_text_is_one_line_and_longer_ones_are_counted(width):
+    import math
+
+    from costofcare.textfit import text_lines
+
+    per_line = max(1, int(width * (0.85 if width < 20 else 1.05)))
+    for text in ["", "x", "x" * per_line, "x" * (per_line + 1), "x" * (3 * per_line + 1)]:
+        assert text_lines(text, width) == max(1, math.ceil(len(text) / per_line)), text
+    # line breaks count even in short text; each part wraps on its own
+    assert text_lines("a\nb", width) == 2
+    assert text_lines("a\n", width) == 2
+    assert text_lines("x" * (per_line + 1) + "\nb", width) == 3
+
+
+def test_text_without_a_path_is_left_alone_and_paths_are_cut_to_the_name():
+    from costofcare.textfit import without_folders
+
+    plain = "no folder here: C: drive, 1/2 a week"
+    assert without_folders(plain) == plain
+    assert without_folders(r"see C:\Users\me\returns\acme.xlsx now") == "see acme.xlsx now"
+    assert without_folders("from /srv/in/acme.xlsx and d:\\x\\y.ods") == "from acme.xlsx and y.ods"
+    assert without_folders("no-folder/") == "no-folder/"
+
+
+def _awkward_tables():
+    """A returns and an issues table with the awkward cases the workbook must lay out: text
+    over several lines, paths, a provider known only from the return, a file with no provider
+    and a missing value."""
+    returns = pd.DataFrame(
+        {
+            "return_id": ["r1", "r2", "r3"],
+            "file": ["/in/b/acme.xlsx", "/in/a/zed.xlsx", "/in/scan.xlsx"],
+            "status": ["warnings", "errors", "rejected"],
+            "provider": ["Acme Care", "Zed\nHomes Ltd " * 4, ""],
+            "service": ["home_care", "care_home", ""],
+            "template_version": ["1.0", "1.0", ""],
+            "service_name": ["Acme", "Zed", ""],
+            "registration_number": ["1-1", "1-2", ""],
+            "period_start": ["2025-04-01", "2025-04-01", ""],
+            "period_end": ["2026-03-31", "2026-03-31", ""],
+            "located_by": ["names", "labels", ""],
+            "values_read": [10, 12, 0],
+            "errors": [0, 1, 0],
+            "warnings": [2, 0, 0],
+            "reason_code": ["", "", "not_a_workbook"],
+            "reason": ["", None, "/in/scan.xlsx is not an Excel workbook"],
+        }
+    )
+    long = "a value the provider should look at again, " * 5
+    issues = pd.DataFrame(
+        {
+            "severity": ["warning", "error", "error", "warning"],
+            "code": ["assumed", "unreadable_value", "not_a_workbook", "assumed"],
+            "file": ["/in/b/acme.xlsx", "/in/a/zed.xlsx", "/in/scan.xlsx", "/in/b/acme.xlsx"],
+            "sheet": ["Staff", "Costs", "", "Staff"],
+            "cell": ["C4", "D9", "", ""],
+            "field": ["hours_per_week", "no_such_field", "", ""],
+            "message": [long, "'lots' is not a number\nplease give hours", "/in/scan.xlsx", "x"],
+            "raw_value": ["40", "lots", "", None],
+            "return_id": ["r1", "r2", "r3", "r1"],
+            "provider": ["", "Zed Homes", "", "Acme Care"],
+        }
+    )
+    return returns, issues
+
+
+def test_rows_are_as_tall_as_their_longest_wrapped_text_and_paths_are_cut(tmp_path):
+    from costofcare.ingest.workbook import write_validation_workbook
+
+    returns, issues = _awkward_tables()
+    wb = openpyxl.load_workbook(write_validation_workbook(returns, issues, tmp_path / "v.xlsx"))
+    chase = wb["To chase"]
+    rows = {r[5].value: r[0].row for r in chase.iter_rows(min_row=4)}
+    long = issues["message"][0]
+    assert chase.row_dimensions[rows[long]].height == 15 * 3  # 220 characters, 84 a line
+    assert chase.row_dimensions[rows["'lots' is not a number\nplease give hours"]].height == 30
+    assert chase.row_dimensions[rows["x"]].height in (None, 15)  # one line: the default
+    assert chase.cell(rows["scan.xlsx"], 1).value == "(unnamed: scan.xlsx)"
+    assert chase.cell(rows[long], 1).value == "Acme Care"  # from the return
+    assert chase.cell(rows["x"], 7).value is None  # a missing value is a blank cell
+    returns_ws = wb["Returns"]
+    listed = [r[8].value for r in returns_ws.iter_rows(min_row=5)]
+    assert listed == ["scan.xlsx", "zed.xlsx", "acme.xlsx"]  # rejected, errors, warnings
+    zed = returns_ws.row_dimensions[6].height
+    assert zed == 15 * 5  # the provider name has four line breaks
+    assert returns_ws.cell(5, 13).value == "scan.xlsx is not an Excel workbook"

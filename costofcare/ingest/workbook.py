@@ -18,12 +18,16 @@ Provider text is written as text (``strings_to_formulas`` off, every string thro
 
 from __future__ import annotations
 
+from collections import Counter, namedtuple
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from ..textfit import LINE_HEIGHT, fit_row, text_lines, without_folders
 from ..xlsx import safe_workbook
 from .issues import ISSUE_CODES, REJECTION_CODES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Service types as people write them.
 SERVICE_TITLES = {
@@ -47,6 +51,37 @@ STATUS_FILL = {
     "clean": "#C6EFCE",
 }
 
+RETURNS_SHOWN = (
+    "status",
+    "provider",
+    "service",
+    "service_name",
+    "registration_number",
+    "period_start",
+    "period_end",
+    "template_version",
+    "file",
+    "values_read",
+    "errors",
+    "warnings",
+    "reason",
+    "located_by",
+    "return_id",
+)
+"""Columns of the returns table the workbook shows or uses."""
+ISSUES_SHOWN = (
+    "code",
+    "severity",
+    "provider",
+    "file",
+    "sheet",
+    "cell",
+    "field",
+    "message",
+    "raw_value",
+)
+"""Columns of the issues table the workbook shows or uses."""
+
 
 def field_labels() -> dict[tuple[str, str], str]:
     """(service, field or table id) -> label, from the latest spec of every service."""
@@ -64,16 +99,28 @@ def field_labels() -> dict[tuple[str, str], str]:
     return out
 
 
-def _short(path: str) -> str:
+def _short(path) -> str:
+    """The file's name without its folders ("" for no file)."""
     return Path(path).name if path else ""
 
 
-def _plain(text) -> str:
+def _plain(text):
     """Text with any absolute path in it cut to the file's name (no folder of this machine
     in a workbook that is sent round)."""
-    from ..textfit import without_folders
-
     return without_folders(text) if isinstance(text, str) else text
+
+
+def _once(function, values) -> dict:
+    """``function`` of each distinct value in ``values``: a batch repeats the same files,
+    providers and messages many times over, so each is worked out once."""
+    return {v: function(v) for v in set(values)}
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[tuple]:
+    """The rows of ``frame`` as named tuples of ``columns``, built from whole columns (much
+    quicker than iterating the frame's rows)."""
+    record = namedtuple("Record", columns)
+    return list(map(record._make, zip(*(frame[c].tolist() for c in columns), strict=True)))
 
 
 def write_validation_workbook(
@@ -93,8 +140,8 @@ def write_validation_workbook(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    labels = field_labels()
-    service_of = dict(zip(returns["file"], returns["service"], strict=False))
+    returns = _records(returns, RETURNS_SHOWN)
+    issues = _records(issues, ISSUES_SHOWN)
     wb = safe_workbook(path)
     try:
         bold = wb.add_format({"bold": True})
@@ -104,8 +151,8 @@ def write_validation_workbook(
             k: wb.add_format({"bg_color": v, "valign": "top", "text_wrap": True})
             for k, v in STATUS_FILL.items()
         }
-        _returns_sheet(wb, returns, title, bold, wrap, fills)
-        _chase_sheet(wb, returns, issues, labels, service_of, title, wrap)
+        _returns_sheet(wb, returns, title, bold, fills)
+        _chase_sheet(wb, returns, issues, field_labels(), title, wrap)
         _key_sheet(wb, title, wrap)
     finally:
         wb.close()
@@ -153,14 +200,17 @@ def _text_table(
 def _fit_rows(ws, first_row: int, headers, rows, widths, wrapped) -> None:
     """Header and row heights that show every line of the wrapped columns (neither Excel nor
     LibreOffice grows a row for wrapped text written by a program)."""
-    from ..textfit import fit_row
-
     fit_row(ws, first_row, [(h, w) for h, w in zip(headers, widths, strict=False)])
     if not wrapped:
         return
-    for i, row in enumerate(rows):
-        cells = [(str(row[c]), widths[c]) for c in wrapped if isinstance(row[c], str)]
-        fit_row(ws, first_row + 1 + i, cells)
+    lines = [1] * len(rows)
+    for c in wrapped:
+        texts = [row[c] for row in rows]
+        counted = {t: text_lines(t, widths[c]) for t in set(texts) if isinstance(t, str)}
+        lines = [max(n, counted.get(t, 1)) for n, t in zip(lines, texts, strict=True)]
+    for r, n in enumerate(lines, start=first_row + 1):
+        if n > 1:  # a row of one line keeps the default height, which is one line's
+            ws.set_row(r, LINE_HEIGHT * n)
 
 
 def _print_setup(ws, header_row: int) -> None:
@@ -173,16 +223,26 @@ def _print_setup(ws, header_row: int) -> None:
     ws.set_footer("&RPage &P of &N")
 
 
-def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
+def _sort_text(value) -> tuple:
+    """Sort key of a text cell: text in order, missing values last."""
+    return (0, value) if isinstance(value, str) else (1, "")
+
+
+def _returns_sheet(wb, returns: list[tuple], title, bold, fills) -> None:
     ws = wb.add_worksheet("Returns")
     ws.write_string(0, 0, "Returns received and their status", title)
-    counts = returns["status"].value_counts() if len(returns) else pd.Series(dtype=int)
+    counts = Counter(rec.status for rec in returns)
     line = f"{len(returns)} file(s): " + "; ".join(
-        f"{int(counts.get(k, 0))} {STATUS_LABELS[k].split(':')[0].lower()}" for k in STATUS_ORDER
+        f"{counts[k]} {STATUS_LABELS[k].split(':')[0].lower()}" for k in STATUS_ORDER
     )
     ws.write_string(1, 0, line, bold)
-    ordered = returns.assign(_o=returns["status"].map(STATUS_ORDER)).sort_values(
-        ["_o", "provider", "file"], kind="stable"
+    ordered = sorted(
+        returns,
+        key=lambda rec: (
+            STATUS_ORDER[rec.status],
+            _sort_text(rec.provider),
+            _sort_text(rec.file),
+        ),
     )
     headers = [
         "Status",
@@ -202,7 +262,7 @@ def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
         "Return ID",
     ]
     rows, formats = [], []
-    for rec in ordered.itertuples(index=False):
+    for rec in ordered:
         rows.append(
             [
                 STATUS_LABELS[rec.status],
@@ -227,7 +287,7 @@ def _returns_sheet(wb, returns: pd.DataFrame, title, bold, wrap, fills) -> None:
     _text_table(ws, 3, headers, rows, widths, "returns", row_formats=formats, wrapped=(1, 3, 8, 12))
 
 
-def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
+def _chase_sheet(wb, returns: list[tuple], issues: list[tuple], labels, title, wrap) -> None:
     ws = wb.add_worksheet("To chase")
     ws.write_string(
         0,
@@ -235,12 +295,15 @@ def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
         "What to chase, provider by provider (resend first, then must fix, then confirm)",
         title,
     )
-    provider_of = dict(zip(returns["file"], returns["provider"], strict=False))
+    provider_of = {rec.file: rec.provider for rec in returns}
+    service_of = {rec.file: rec.service for rec in returns}
+    short = _once(_short, (rec.file for rec in issues))
+    plain = _once(_plain, (rec.message for rec in issues))
     rows = []
-    for rec in issues.itertuples(index=False):
+    for rec in issues:
         rejected = rec.code in REJECTION_CODES
         priority = PRIORITY["rejected"] if rejected else PRIORITY[rec.severity]
-        provider = rec.provider or provider_of.get(rec.file, "") or f"(unnamed: {_short(rec.file)})"
+        provider = rec.provider or provider_of.get(rec.file, "") or f"(unnamed: {short[rec.file]})"
         service = service_of.get(rec.file, "")
         where = f"{rec.sheet}!{rec.cell}" if rec.sheet and rec.cell else rec.sheet
         label = labels.get((service, rec.field), rec.field) if rec.field else ""
@@ -248,10 +311,10 @@ def _chase_sheet(wb, returns, issues, labels, service_of, title, wrap) -> None:
             [
                 provider,
                 priority,
-                _short(rec.file),
+                short[rec.file],
                 where,
                 label,
-                _plain(rec.message),
+                plain[rec.message],
                 rec.raw_value,
                 "",
             ]
