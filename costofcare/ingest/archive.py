@@ -272,7 +272,7 @@ def _check_members(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
             or "\\" in name
             or "\x00" in name
             or ":" in name.split("/", 1)[0]
-            or any(part == ".." for part in name.split("/"))
+            or ".." in name.split("/")
         ):
             raise Rejected(
                 "unsafe_archive", f"the workbook has a part with an unsafe name {name!r}"
