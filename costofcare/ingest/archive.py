@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .issues import Rejected
+from .sheets import read_area, scan_sheet, trim_sheet
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -338,12 +339,14 @@ def _check_inflated_sizes(
 ) -> dict[str, bytes]:
     """Inflate every member under a cap; its real size must equal the declared size.
 
+    Every member, whether or not anything here reads it: the parts the cell reader and the
+    locator open are named by the file's own relationship parts (a worksheet may be any
+    member), and rebuilding a trimmed file reads them all, so none is safe to pass over.
+
     Returns the inflated bytes of the members whose names ``keep`` matches in full and,
     when ``keep`` is given (an xlsx), of the worksheets that hold an error cell or whose
     cells outside the area read were taken out (recorded in ``trimmed``).
     """
-    from .sheets import read_area
-
     area = read_area(limits.margin_rows, limits.margin_columns)
     total = 0
     kept: dict[str, bytes] = {}
@@ -383,8 +386,6 @@ def _check_inflated_sizes(
 def _bound_sheet(data: bytes, part: str, area: tuple[int, int], limits: ArchiveLimits):
     """``(bytes, extent)``: the sheet as it is and None, or trimmed to ``area`` and its
     :class:`~costofcare.ingest.sheets.SheetExtent` (see :mod:`costofcare.ingest.sheets`)."""
-    from .sheets import scan_sheet, trim_sheet
-
     extent = scan_sheet(data, area, limits.max_sheet_cells, part)
     if not extent.outside:
         return data, None
