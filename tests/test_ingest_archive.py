@@ -378,7 +378,7 @@ def test_a_bomb_declaring_a_small_size_in_a_part_nothing_reads_is_stopped(tmp_pa
         b'<c r="A1" t="e"><v>#N/A</v></c>',
         b"<c r='A1' t='e'><v>#N/A</v></c>",
         b"<c r='A1' t='n'/><c r=\"B1\" t=\"e\"/>",
-        b"<t>the provider's note</t><c r=\"A1\" t=\"s\"/>",
+        b'<t>the provider\'s note</t><c r="A1" t="s"/>',
         b"<t>it's</t><c r='A1' t='e'/>",
         b"t='e\"",
         b"",

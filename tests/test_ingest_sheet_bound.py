@@ -161,7 +161,7 @@ CELLS = st.one_of(
     REFERENCES.map(lambda ref: b'<c s="1" r="' + ref + b'"/>'),
     REFERENCES.map(lambda ref: b'<x:c r="' + ref + b'"/>'),
     st.just(b"<c/>"),
-    st.just(b"<!-- <c r=\"ZZ9\"/> -->"),
+    st.just(b'<!-- <c r="ZZ9"/> -->'),
 )
 
 
