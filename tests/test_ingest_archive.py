@@ -388,3 +388,49 @@ def test_an_error_cell_is_found_in_either_quoting(part):
     from costofcare.ingest.archive import ERROR_CELL_MARKERS, _has_error_cell
 
     assert _has_error_cell(part) == any(marker in part for marker in ERROR_CELL_MARKERS)
+
+
+def test_parts_inflated_before_are_remembered_within_bounds():
+    """A part whose stored bytes were inflated before is not inflated again; only clean
+    streams are remembered, each small, and only so many of them."""
+    import zlib
+
+    from costofcare.ingest import archive
+
+    def deflated(content: bytes) -> bytes:
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        return packer.compress(content) + packer.flush()
+
+    archive._INFLATED.clear()
+    raw = deflated(b"<styleSheet/>" * 10)
+    first = archive._inflate_at_once(raw, 131, 1 << 20)
+    assert first == b"<styleSheet/>" * 10
+    assert archive._inflate_at_once(raw, 131, 1 << 20) is first
+    assert archive._inflate_at_once(raw[:-1], 131, 1 << 20) is None  # cut short: not kept
+    assert archive._inflate_at_once(raw, 131, 100) is None  # over the cap: not kept
+    assert len(archive._INFLATED) == 1
+    big = archive._inflate_at_once(deflated(b"x" * archive.INFLATED_PART_BYTES), 1 << 20, 1 << 27)
+    assert len(big) == archive.INFLATED_PART_BYTES and len(archive._INFLATED) == 1
+    for i in range(archive.INFLATED_KEPT + 10):
+        archive._inflate_at_once(deflated(b"%d" % i), 10, 1 << 20)
+    assert len(archive._INFLATED) == archive.INFLATED_KEPT
+
+
+def test_a_part_seen_before_that_now_lies_about_its_size_is_still_refused(blank):
+    """The same stored bytes declaring another size are inflated again and caught."""
+    from costofcare.ingest.archive import check_bytes
+
+    data = _rewrite(blank, {}, {"xl/media/padding.bin": b"0" * 20_000})
+    check_bytes(data, Path("honest.xlsx"))
+    liar = bytearray(data)
+    name = b"xl/media/padding.bin"
+    pos = liar.find(b"PK\x01\x02")
+    while liar[pos + 46 : pos + 46 + len(name)] != name:
+        pos = liar.find(b"PK\x01\x02", pos + 4)
+    liar[pos + 24 : pos + 28] = (19_999).to_bytes(4, "little")
+    with pytest.raises(Rejected) as err:
+        check_bytes(bytes(liar), Path("liar.xlsx"))
+    assert err.value.code == "unsafe_archive"
+    assert err.value.reason == (
+        "part 'xl/media/padding.bin' inflates to 20,000 bytes but declares 19,999"
+    )

@@ -432,13 +432,40 @@ def _inflate_at_once(raw: bytes, limit: int, cap: int) -> bytes | None:
     """A deflated member's bytes in one call, at most ``limit`` of them (its declared size
     plus one, so a member inflating to more than it declares stops there); None unless the
     stream ended cleanly within ``cap``, leaving :func:`_inflate_in_steps` to measure it
-    and word the rejection."""
+    and word the rejection.
+
+    A member whose stored bytes (compared in full), limit and cap equal those of one
+    inflated earlier in this process gives that member's bytes again (:data:`_INFLATED`):
+    inflating is a function of those alone, so the size measured is the real one still.
+    """
+    key = (raw, limit, cap)
+    out = _INFLATED.pop(key, None)
+    if out is None:
+        out = _inflate_stream(raw, limit, cap)
+        if out is None or len(raw) + len(out) > INFLATED_PART_BYTES:
+            return out
+        if len(_INFLATED) >= INFLATED_KEPT:
+            _INFLATED.pop(next(iter(_INFLATED)))
+    _INFLATED[key] = out  # the most recently used last
+    return out
+
+
+def _inflate_stream(raw: bytes, limit: int, cap: int) -> bytes | None:
+    """:func:`_inflate_at_once` without the members inflated earlier."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
         out = inflater.decompress(raw, limit)
     except zlib.error:
         return None
     return out if inflater.eof and len(out) <= cap else None
+
+
+_INFLATED: dict[tuple[bytes, int, int], bytes] = {}
+"""Members inflated at once, by stored bytes, limit and cap (returns made from one template
+share most of their parts: the workbook, styles, theme, relationships, unchanged sheets);
+at most :data:`INFLATED_KEPT` of them, each under :data:`INFLATED_PART_BYTES`, so a few MB."""
+INFLATED_KEPT = 128
+INFLATED_PART_BYTES = 64 * 1024
 
 
 def _inflate_in_steps(
