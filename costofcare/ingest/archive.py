@@ -463,7 +463,8 @@ def _inflate_stream(raw: bytes, limit: int, cap: int) -> bytes | None:
 _INFLATED: dict[tuple[bytes, int, int], bytes] = {}
 """Members inflated at once, by stored bytes, limit and cap (returns made from one template
 share most of their parts: the workbook, styles, theme, relationships, unchanged sheets);
-at most :data:`INFLATED_KEPT` of them, each under :data:`INFLATED_PART_BYTES`, so a few MB."""
+the :data:`INFLATED_KEPT` used last, each holding at most :data:`INFLATED_PART_BYTES`
+stored and inflated bytes together (8 MB in all)."""
 INFLATED_KEPT = 128
 INFLATED_PART_BYTES = 64 * 1024
 
