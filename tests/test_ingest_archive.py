@@ -5,6 +5,7 @@ and compound-file (OLE) headers built byte by byte.
 """
 
 import io
+import random
 import zipfile
 from pathlib import Path
 
@@ -300,3 +301,136 @@ def test_the_locator_refuses_xml_features_even_without_the_archive_check(blank):
             map_workbook(evil)
         assert info.value.code == code
         assert "xl/workbook.xml" in info.value.reason
+
+
+def _one_member(content: bytes, method: int = zipfile.ZIP_DEFLATED):
+    """The bytes of a zip holding ``content`` and that member's entry (changeable)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as z:
+        z.writestr("xl/media/m.bin", content)
+    data = out.getvalue()
+    return data, zipfile.ZipFile(io.BytesIO(data)).infolist()[0]
+
+
+def _sized(inflate, data, info, cap, whole):
+    """What inflating gives: (size, bytes), or the rejection's code and reason."""
+    try:
+        return inflate(data, info, cap, whole)
+    except Rejected as rej:
+        return rej.code, rej.reason
+
+
+CONTENTS = {
+    "empty": b"",
+    "short": b"<x/>" * 5,
+    "zeros": b"0" * 300_000,
+    "noise": random.Random(0).randbytes(70_000),
+}
+
+
+@pytest.mark.parametrize("whole", [False, True])
+@pytest.mark.parametrize("cap", [50, 1 << 27])
+@pytest.mark.parametrize("declared", [None, -1, +1, "zero"])
+@pytest.mark.parametrize("cut", [0, 1, 40])
+@pytest.mark.parametrize("kind", sorted(CONTENTS))
+def test_inflating_at_once_gives_what_inflating_in_steps_gives(kind, cut, declared, cap, whole):
+    """A member declaring a small size is inflated in one call; whatever it holds (its size
+    told truly or not, its stream cut short, its size over the cap), the answer is the
+    one the step-by-step inflating gives."""
+    from costofcare.ingest.archive import _inflate_in_steps, _inflated_size, _stored_bytes
+
+    data, info = _one_member(CONTENTS[kind])
+    info.compress_size = max(info.compress_size - cut, 0)
+    if declared == "zero":
+        info.file_size = 0
+    elif declared is not None:
+        info.file_size = max(info.file_size + declared, 0)
+
+    def steps(data, info, cap, whole):
+        return _inflate_in_steps(_stored_bytes(data, info), info, cap, whole=whole)
+
+    def at_once(data, info, cap, whole):
+        return _inflated_size(data, info, cap, whole=whole)
+
+    assert _sized(at_once, data, info, cap, whole) == _sized(steps, data, info, cap, whole)
+
+
+def test_a_bomb_declaring_a_small_size_in_a_part_nothing_reads_is_stopped(tmp_path, blank):
+    """Every part is inflated under the cap, read later or not: the relationships that
+    say which parts a reader opens come from the file, so no part is safe to pass over."""
+    data = bytearray(_rewrite(blank, {}, {"docProps/custom.xml": b"0" * 5_000_000}))
+    name = b"docProps/custom.xml"
+    pos = data.find(b"PK\x01\x02")
+    while data[pos + 46 : pos + 46 + len(name)] != name:
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    data[pos + 24 : pos + 28] = (100).to_bytes(4, "little")
+    code, reason = _reason(
+        tmp_path, "bomb.xlsx", bytes(data), ArchiveLimits(max_member_bytes=1_000_000)
+    )
+    assert code == "unsafe_archive"
+    assert reason == "part 'docProps/custom.xml' inflates to more than 1,000,000 bytes"
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        b'<c r="A1" t="n"><v>1</v></c>',
+        b'<c r="A1" t="e"><v>#N/A</v></c>',
+        b"<c r='A1' t='e'><v>#N/A</v></c>",
+        b"<c r='A1' t='n'/><c r=\"B1\" t=\"e\"/>",
+        b'<t>the provider\'s note</t><c r="A1" t="s"/>',
+        b"<t>it's</t><c r='A1' t='e'/>",
+        b"t='e\"",
+        b"",
+    ],
+)
+def test_an_error_cell_is_found_in_either_quoting(part):
+    from costofcare.ingest.archive import ERROR_CELL_MARKERS, _has_error_cell
+
+    assert _has_error_cell(part) == any(marker in part for marker in ERROR_CELL_MARKERS)
+
+
+def test_parts_inflated_before_are_remembered_within_bounds():
+    """A part whose stored bytes were inflated before is not inflated again; only clean
+    streams are remembered, each small, and only so many of them."""
+    import zlib
+
+    from costofcare.ingest import archive
+
+    def deflated(content: bytes) -> bytes:
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        return packer.compress(content) + packer.flush()
+
+    archive._INFLATED.clear()
+    raw = deflated(b"<styleSheet/>" * 10)
+    first = archive._inflate_at_once(raw, 131, 1 << 20)
+    assert first == b"<styleSheet/>" * 10
+    assert archive._inflate_at_once(raw, 131, 1 << 20) is first
+    assert archive._inflate_at_once(raw[:-1], 131, 1 << 20) is None  # cut short: not kept
+    assert archive._inflate_at_once(raw, 131, 100) is None  # over the cap: not kept
+    assert len(archive._INFLATED) == 1
+    big = archive._inflate_at_once(deflated(b"x" * archive.INFLATED_PART_BYTES), 1 << 20, 1 << 27)
+    assert len(big) == archive.INFLATED_PART_BYTES and len(archive._INFLATED) == 1
+    for i in range(archive.INFLATED_KEPT + 10):
+        archive._inflate_at_once(deflated(b"%d" % i), 10, 1 << 20)
+    assert len(archive._INFLATED) == archive.INFLATED_KEPT
+
+
+def test_a_part_seen_before_that_now_lies_about_its_size_is_still_refused(blank):
+    """The same stored bytes declaring another size are inflated again and caught."""
+    from costofcare.ingest.archive import check_bytes
+
+    data = _rewrite(blank, {}, {"xl/media/padding.bin": b"0" * 20_000})
+    check_bytes(data, Path("honest.xlsx"))
+    liar = bytearray(data)
+    name = b"xl/media/padding.bin"
+    pos = liar.find(b"PK\x01\x02")
+    while liar[pos + 46 : pos + 46 + len(name)] != name:
+        pos = liar.find(b"PK\x01\x02", pos + 4)
+    liar[pos + 24 : pos + 28] = (19_999).to_bytes(4, "little")
+    with pytest.raises(Rejected) as err:
+        check_bytes(bytes(liar), Path("liar.xlsx"))
+    assert err.value.code == "unsafe_archive"
+    assert err.value.reason == (
+        "part 'xl/media/padding.bin' inflates to 20,000 bytes but declares 19,999"
+    )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .issues import Rejected
+from .sheets import read_area, scan_sheet, trim_sheet
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -142,10 +143,20 @@ The cell reader reads such cells as blank, so these worksheets are kept for the 
 which lists their error cells (:attr:`costofcare.ingest.locate.WorkbookMap.error_cells`)."""
 
 
+_DOUBLE_QUOTED_ERROR = re.compile(re.escape(ERROR_CELL_MARKERS[0]))
+
+
 def _has_error_cell(part: bytes) -> bool:
     """True when a worksheet part holds a cell of error type (any of
-    :data:`ERROR_CELL_MARKERS`); spelled out, as it runs on every worksheet of every file."""
-    return b't="e"' in part or b"t='e'" in part
+    :data:`ERROR_CELL_MARKERS`).
+
+    This runs on every worksheet of every file, so each form is looked for the quick way:
+    the double-quoted one by a regular expression (whose search skips to the marker's first
+    byte, while ``bytes.find`` steps on its last, a quote found all over a worksheet), the
+    single-quoted one only in a part holding a single quote at all (one ``memchr``)."""
+    return _DOUBLE_QUOTED_ERROR.search(part) is not None or (
+        b"'" in part and ERROR_CELL_MARKERS[1] in part
+    )
 
 
 def return_id_for(data: bytes) -> str:
@@ -262,7 +273,7 @@ def _check_members(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
             or "\\" in name
             or "\x00" in name
             or ":" in name.split("/", 1)[0]
-            or any(part == ".." for part in name.split("/"))
+            or ".." in name.split("/")
         ):
             raise Rejected(
                 "unsafe_archive", f"the workbook has a part with an unsafe name {name!r}"
@@ -328,12 +339,14 @@ def _check_inflated_sizes(
 ) -> dict[str, bytes]:
     """Inflate every member under a cap; its real size must equal the declared size.
 
+    Every member, whether or not anything here reads it: the parts the cell reader and the
+    locator open are named by the file's own relationship parts (a worksheet may be any
+    member), and rebuilding a trimmed file reads them all, so none is safe to pass over.
+
     Returns the inflated bytes of the members whose names ``keep`` matches in full and,
     when ``keep`` is given (an xlsx), of the worksheets that hold an error cell or whose
     cells outside the area read were taken out (recorded in ``trimmed``).
     """
-    from .sheets import read_area
-
     area = read_area(limits.margin_rows, limits.margin_columns)
     total = 0
     kept: dict[str, bytes] = {}
@@ -373,8 +386,6 @@ def _check_inflated_sizes(
 def _bound_sheet(data: bytes, part: str, area: tuple[int, int], limits: ArchiveLimits):
     """``(bytes, extent)``: the sheet as it is and None, or trimmed to ``area`` and its
     :class:`~costofcare.ingest.sheets.SheetExtent` (see :mod:`costofcare.ingest.sheets`)."""
-    from .sheets import scan_sheet, trim_sheet
-
     extent = scan_sheet(data, area, limits.max_sheet_cells, part)
     if not extent.outside:
         return data, None
@@ -392,6 +403,18 @@ def _inflated_size(
 ) -> tuple[int, bytes]:
     """The real inflated size of a member and its first bytes (for the prolog check), or
     all of its bytes with ``whole``."""
+    raw = _stored_bytes(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(raw), raw if whole else raw[:_HEAD_BYTES]
+    if info.file_size < _STEP_BYTES:
+        out = _inflate_at_once(raw, info.file_size + 1, cap)
+        if out is not None:
+            return len(out), out if whole else out[:_HEAD_BYTES]
+    return _inflate_in_steps(raw, info, cap, whole=whole)
+
+
+def _stored_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """The bytes of a member as stored, found from its local header."""
     offset = info.header_offset
     header = data[offset : offset + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
@@ -402,8 +425,55 @@ def _inflated_size(
     raw = data[start : start + info.compress_size]
     if len(raw) != info.compress_size:
         raise Rejected("corrupt_archive", f"part {info.filename!r} of the workbook is truncated")
-    if info.compress_type == zipfile.ZIP_STORED:
-        return len(raw), raw if whole else raw[:_HEAD_BYTES]
+    return raw
+
+
+def _inflate_at_once(raw: bytes, limit: int, cap: int) -> bytes | None:
+    """A deflated member's bytes in one call, at most ``limit`` of them (its declared size
+    plus one, so a member inflating to more than it declares stops there); None unless the
+    stream ended cleanly within ``cap``, leaving :func:`_inflate_in_steps` to measure it
+    and word the rejection.
+
+    A member whose stored bytes (compared in full), limit and cap equal those of one
+    inflated earlier in this process gives that member's bytes again (:data:`_INFLATED`):
+    inflating is a function of those alone, so the size measured is the real one still.
+    """
+    key = (raw, limit, cap)
+    out = _INFLATED.pop(key, None)
+    if out is None:
+        out = _inflate_stream(raw, limit, cap)
+        if out is None or len(raw) + len(out) > INFLATED_PART_BYTES:
+            return out
+        if len(_INFLATED) >= INFLATED_KEPT:
+            _INFLATED.pop(next(iter(_INFLATED)))
+    _INFLATED[key] = out  # the most recently used last
+    return out
+
+
+def _inflate_stream(raw: bytes, limit: int, cap: int) -> bytes | None:
+    """:func:`_inflate_at_once` without the members inflated earlier."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(raw, limit)
+    except zlib.error:
+        return None
+    return out if inflater.eof and len(out) <= cap else None
+
+
+_INFLATED: dict[tuple[bytes, int, int], bytes] = {}
+"""Members inflated at once, by stored bytes, limit and cap (returns made from one template
+share most of their parts: the workbook, styles, theme, relationships, unchanged sheets);
+the :data:`INFLATED_KEPT` used last, each holding at most :data:`INFLATED_PART_BYTES`
+stored and inflated bytes together (8 MB in all)."""
+INFLATED_KEPT = 128
+INFLATED_PART_BYTES = 64 * 1024
+
+
+def _inflate_in_steps(
+    raw: bytes, info: zipfile.ZipInfo, cap: int, *, whole: bool
+) -> tuple[int, bytes]:
+    """A deflated member inflated :data:`_STEP_BYTES` at a time, stopped past ``cap``:
+    its size, and its bytes with ``whole`` (else the first :data:`_HEAD_BYTES`)."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     size = 0
     head = b""
@@ -411,7 +481,7 @@ def _inflated_size(
     pending = raw
     try:
         while True:
-            out = inflater.decompress(pending, 1 << 20)
+            out = inflater.decompress(pending, _STEP_BYTES)
             if whole:
                 pieces.append(out)
             elif len(head) < _HEAD_BYTES:
@@ -434,6 +504,10 @@ def _inflated_size(
     return size, b"".join(pieces) if whole else head
 
 
+_STEP_BYTES = 1 << 20
+"""Inflated bytes produced by one call: members declaring fewer (every part of a usual
+return) are inflated in a single call, the rest in steps of this size, so memory held for
+a member that is not kept stays within one step whatever it declares."""
 _HEAD_BYTES = 1 << 16
 _PROLOG_SKIP = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 

@@ -30,6 +30,7 @@ from .issues import Rejected
 from .safexml import parse_untrusted
 
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?c[\s/>]")
+_PREFIXED_C = re.compile(rb":c")
 _MAYBE_CELL = re.compile(rb'<c(?![ofu])( r=")?')
 _QUICK_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _QUICK_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
@@ -39,14 +40,14 @@ _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})")
 
 @dataclass(frozen=True)
 class SheetExtent:
-    """Where the cells of one worksheet part are (0-based, inclusive; -1 when none).
+    """Where the cells of one worksheet part are (0-based, inclusive; -1 when none, and
+    when every cell is inside the area read, as the quick path does not look further).
 
     ``quick`` says every cell is in the quick form, so the part can be trimmed by
     :func:`trim_sheet`; ``outside`` counts the cells beyond the area read, the furthest
     of them at ``far_row``, ``far_col``.
     """
 
-    cells: int
     last_row: int
     last_col: int
     quick: bool
@@ -99,8 +100,8 @@ MAX_COLUMNS = 702
 def scan_sheet(data: bytes, area: tuple[int, int], max_cells: int, part: str) -> SheetExtent:
     """Where the cells of a worksheet part are, and how many lie outside ``area``.
 
-    The quick path (almost every file) counts the cell tags and searches once for a cell
-    outside the area, both in C; a cell is then looked at in Python only when one is found.
+    The quick path (almost every file, :func:`_plainly_inside`) answers with two searches
+    in C; otherwise :func:`careful_extent` does.
 
     Raises
     ------
@@ -108,12 +109,31 @@ def scan_sheet(data: bytes, area: tuple[int, int], max_cells: int, part: str) ->
         ``oversized_sheet`` when the part holds more than ``max_cells`` cells;
         ``unsafe_xml``/``corrupt_archive`` when expat refuses it.
     """
-    tags = data.count(b"<c")
-    if tags <= max_cells and b":c" not in data and _unusual_cell(area).search(data) is None:
-        # One search for a cell not in the quick form or outside the area, usually none:
-        # the same answer as the steps below give, in one pass over the bytes.
-        return SheetExtent(data.count(b'<c r="'), -1, -1, True)
-    if tags <= 2 * max_cells:
+    if _plainly_inside(data, area, max_cells):
+        return SheetExtent(-1, -1, True)
+    return careful_extent(data, area, max_cells, part)
+
+
+def _plainly_inside(data: bytes, area: tuple[int, int], max_cells: int) -> bool:
+    """True when the part holds at most ``max_cells`` cells, all in the quick form and
+    inside ``area``: what :func:`careful_extent` would find, in two passes over the bytes.
+
+    A ``<c`` takes two bytes, so a part of at most ``2 * max_cells`` bytes cannot hold too
+    many (counting them is a pass of its own). The two searches: no namespace-prefixed tag
+    named ``c`` (``:c``, whose rare first byte makes the search quick), and no ``<c`` that
+    is neither ``<col``/``<cf``/``<cu`` nor plainly inside (:func:`_not_plainly_inside`).
+    """
+    return (
+        (len(data) <= 2 * max_cells or data.count(b"<c") <= max_cells)
+        and _PREFIXED_C.search(data) is None
+        and _not_plainly_inside(area).search(data) is None
+    )
+
+
+def careful_extent(data: bytes, area: tuple[int, int], max_cells: int, part: str) -> SheetExtent:
+    """:func:`scan_sheet` step by step: the quick references counted and, if any lies
+    outside ``area``, each looked at; expat reading the part when not every cell is quick."""
+    if data.count(b"<c") <= 2 * max_cells:
         # Every "<c" that does not start <col.., <cf.. or <cu.. (the other sheet elements
         # beginning with c) might be a cell; when each of them is a quick one and no tag has
         # a namespace prefix, the quick references are every cell of the sheet.
@@ -121,18 +141,18 @@ def scan_sheet(data: bytes, area: tuple[int, int], max_cells: int, part: str) ->
         quick = found.count(b' r="')
         if quick > max_cells:
             _too_many(part, max_cells)
-        if quick == len(found) and b":c" not in data:
+        if quick == len(found) and _PREFIXED_C.search(data) is None:
             if _outside_pattern(area).search(data) is None:
-                return SheetExtent(quick, -1, -1, True)
+                return SheetExtent(-1, -1, True)
             refs = _QUICK_REF.findall(data)
             if len(refs) == quick:
-                return _quick_extent(refs, quick, area)
+                return _quick_extent(refs, area)
     tags = 0
     for _ in _CELL_TAG.finditer(data):
         tags += 1
         if tags > max_cells:
             _too_many(part, max_cells)
-    return _extent(_expat_cells(data, part), tags, area, quick=False)
+    return _extent(_expat_cells(data, part), area, quick=False)
 
 
 @functools.lru_cache(maxsize=8)
@@ -147,32 +167,43 @@ def _outside_pattern(area: tuple[int, int]) -> re.Pattern:
 
 
 @functools.lru_cache(maxsize=8)
-def _unusual_cell(area: tuple[int, int]) -> re.Pattern:
-    """A ``<c`` that may be a cell (not ``<col``, ``<cf``, ``<cu``) and is not in the quick
-    form with its column inside ``area``, or a quick one whose row is past the area's last:
-    no match means every cell is quick and inside (:func:`_outside_pattern` finds nothing
-    and every ``<c(?![ofu])`` is followed by ``' r="'``)."""
+def _not_plainly_inside(area: tuple[int, int]) -> re.Pattern:
+    """A ``<c`` that may be a cell (not ``<col``, ``<cf``, ``<cu``) and is not plainly
+    inside ``area``: a quick reference whose column is one of the area's and whose row has
+    fewer digits than the area's last row (so is at most that row).
+
+    Stricter than inside (a row of as many digits as the last, or with leading zeros, is
+    matched even when inside), which only sends such a sheet to :func:`careful_extent`;
+    checking the row's value here would cost every cell of every sheet a few more steps.
+    Each column class is a branch of its own, and the digits are taken possessively (a
+    digit given back could only be followed by another), which the regular expression
+    engine runs in fewer steps than one branch with a group of classes.
+    """
     rows, cols = area
-    return re.compile(
-        rb'<c(?:(?![ofu]| r="(?:' + _columns_below(cols) + rb")[0-9])"
-        rb'| r="[A-Za-z]{1,3}0*(?:' + _number_above(rows) + rb")(?![0-9]))"
-    )
+    digits = len(str(rows)) - 1
+    fine = [b' r="%s[0-9]{1,%d}+"' % (letters, digits) for letters in _column_classes(cols)]
+    return re.compile(b"<c(?!" + b"|".join((fine if digits else []) + [b"[ofu]"]) + b")")
 
 
 def _columns_below(cols: int) -> bytes:
     """A regular expression for the column letters of the first ``cols`` columns (up to ZZ),
     as a few character classes so a reference is checked in a step or two."""
+    return b"|".join(_column_classes(cols))
+
+
+def _column_classes(cols: int) -> list[bytes]:
+    """The alternatives of :func:`_columns_below`: single letters, then pairs of letters."""
     if not 1 <= cols <= 702:
         raise ValueError(f"columns read must be 1 to 702 (A to ZZ), not {cols}")
     if cols <= 26:
-        return b"[A-%c]" % (64 + cols)
+        return [b"[A-%c]" % (64 + cols)]
     full, part = divmod(cols - 26, 26)
     out = [b"[A-Z]"]
     if full:
         out.append(b"[A-%c][A-Z]" % (64 + full))
     if part:
         out.append(b"%c[A-%c]" % (65 + full, 64 + part))
-    return b"|".join(out)
+    return out
 
 
 def _number_above(n: int) -> bytes:
@@ -212,7 +243,7 @@ def _letters(index: int) -> str:
     return out
 
 
-def _quick_extent(refs: list[tuple[bytes, bytes]], count: int, area: tuple[int, int]):
+def _quick_extent(refs: list[tuple[bytes, bytes]], area: tuple[int, int]):
     """:class:`SheetExtent` of quick-form references, without a Python step per cell
     inside the area (column letters looked up in a set, rows compared as digit strings)."""
     letters, width, last = _inside(area)
@@ -222,11 +253,11 @@ def _quick_extent(refs: list[tuple[bytes, bytes]], count: int, area: tuple[int, 
         if c not in letters or len(r) > width or (len(r) == width and r > last)
     ]
     if not outside:
-        return SheetExtent(count, -1, -1, True)
-    return _extent(((int(r) - 1, _col(c)) for c, r in outside), count, area, quick=True)
+        return SheetExtent(-1, -1, True)
+    return _extent(((int(r) - 1, _col(c)) for c, r in outside), area, quick=True)
 
 
-def _extent(cells, count: int, area: tuple[int, int], *, quick: bool) -> SheetExtent:
+def _extent(cells, area: tuple[int, int], *, quick: bool) -> SheetExtent:
     last_row = last_col = -1
     outside, far = 0, (-1, -1)
     rows, cols = area
@@ -239,7 +270,7 @@ def _extent(cells, count: int, area: tuple[int, int], *, quick: bool) -> SheetEx
             outside += 1
             if (r, c) > far:
                 far = (r, c)
-    return SheetExtent(count, last_row, last_col, quick, outside, *far)
+    return SheetExtent(last_row, last_col, quick, outside, *far)
 
 
 def _expat_cells(data: bytes, part: str) -> list[tuple[int, int]]:
