@@ -38,7 +38,7 @@ import datetime as dt
 import functools
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NUMERIC_KINDS = frozenset({"money", "number", "integer", "percent"})
 KINDS = frozenset({"money", "number", "integer", "percent", "text", "date", "choice", "bool"})
@@ -74,9 +74,12 @@ _SERIAL_MIN = (dt.date(1970, 1, 1) - _EXCEL_EPOCH).days
 _SERIAL_MAX = (dt.date(2100, 12, 31) - _EXCEL_EPOCH).days
 
 
-@dataclass(frozen=True, slots=True)
-class Coerced:
+class Coerced(NamedTuple):
     """A cell read as its field's kind.
+
+    A named tuple rather than a frozen dataclass: it is as immutable and compares the same,
+    and one is made for every cell of every return, which a frozen dataclass makes several
+    times slower.
 
     Attributes
     ----------
@@ -109,14 +112,17 @@ class CellError(str):
 
 def raw_text(cell: object) -> str:
     """The cell as text, as a person would read it (``15`` not ``15.0``; ISO dates)."""
+    kind = type(cell)
+    if kind is str:  # text and numbers, almost every cell, are told first
+        return cell
+    if kind is float:
+        return float_text(cell)
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float):
-        if cell.is_integer() and abs(cell) < 1e15:
-            return str(int(cell))
-        return repr(cell)
+        return float_text(cell)
     if isinstance(cell, dt.datetime):
         if cell.time() == dt.time(0):
             return cell.date().isoformat()
@@ -126,6 +132,14 @@ def raw_text(cell: object) -> str:
     if isinstance(cell, dt.timedelta):
         return str(cell)
     return str(cell)
+
+
+def float_text(cell: float) -> str:
+    """A float as :func:`raw_text` shows it: whole numbers without ``.0`` (up to 10^15).
+    The reader calls it directly for the numbers it reads without :func:`coerce`."""
+    if cell.is_integer() and abs(cell) < 1e15:
+        return str(int(cell))
+    return repr(cell)
 
 
 def is_blank(cell: object) -> bool:
@@ -171,8 +185,12 @@ def coerce(
         return Coerced(NAN, "", raw, "formula_error", f"the cell holds the error {raw}")
     if isinstance(cell, str):
         squeezed = _SPACES.sub(" ", cell).strip()
-        if squeezed.lower() in _SPREADSHEET_ERRORS and kind != "text":
+        if kind == "text":
+            return Coerced(NAN, squeezed, raw)
+        if squeezed.lower() in _SPREADSHEET_ERRORS:
             return Coerced(NAN, "", raw, "formula_error", f"the cell holds the error {squeezed}")
+        if kind == "choice":
+            return _coerce_choice(squeezed, raw, choices)
     if kind in NUMERIC_KINDS:
         return _coerce_numeric(cell, kind, raw)
     if kind == "date":
@@ -180,9 +198,8 @@ def coerce(
     if kind == "bool":
         return _coerce_bool(cell, raw)
     if kind == "choice":
-        return _coerce_choice(cell, raw, choices)
-    text = squeezed if isinstance(cell, str) else raw  # squeezed is raw with spaces squeezed
-    return Coerced(NAN, text, raw)
+        return _coerce_choice(_SPACES.sub(" ", raw).strip(), raw, choices)
+    return Coerced(NAN, raw, raw)  # text kind, a cell that is not text
 
 
 def _unreadable(raw: str, what: str) -> Coerced:
@@ -338,8 +355,9 @@ def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
     return keys
 
 
-def _coerce_choice(cell: object, raw: str, choices: tuple[str, ...]) -> Coerced:
-    wanted = _SPACES.sub(" ", raw).strip().casefold()
+def _coerce_choice(squeezed: str, raw: str, choices: tuple[str, ...]) -> Coerced:
+    """``squeezed`` is ``raw`` with its spaces squeezed and stripped."""
+    wanted = squeezed.casefold()
     choice = _choice_keys(tuple(choices)).get(wanted)
     if choice is not None:
         return Coerced(NAN, choice, raw)

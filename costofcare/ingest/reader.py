@@ -32,7 +32,7 @@ import python_calamine
 from ..tables.catalogue import VALUES
 from ..templates.spec import SERVICES, TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec
 from .archive import DEFAULT_LIMITS, ArchiveLimits, check_archive
-from .coerce import PERCENT_WHOLE_FROM, CellError, Coerced, coerce, is_blank, raw_text
+from .coerce import PERCENT_WHOLE_FROM, CellError, Coerced, coerce, float_text, is_blank, raw_text
 from .issues import Issue, Rejected
 from .layout import TemplateLayout, layout_for
 from .locate import WorkbookMap, cell_ref, map_workbook
@@ -403,12 +403,98 @@ class _Context:
         return self.labels
 
     def out_id(self, id: str, table: str = "") -> str:
-        if not self.renames:
-            return id
-        if table:
-            key = f"{table}.{id}"
-            return self.renames.get(key, key).split(".", 1)[-1]
-        return self.renames.get(id, id)
+        return _out_id(self.renames, id, table)
+
+
+def _out_id(renames: dict[str, str], id: str, table: str = "") -> str:
+    """The id a field, table or column (of ``table``) of an older version has today."""
+    if not renames:
+        return id
+    if table:
+        key = f"{table}.{id}"
+        return renames.get(key, key).split(".", 1)[-1]
+    return renames.get(id, id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One input (a single field or a table column) of a template version, with what reading
+    it needs worked out once per version: its id in the output (carried forward through the
+    renames), the defined name it is looked up by, and the cell where the template puts it
+    (None for a table column, or when the layout is unknown)."""
+
+    field: Field
+    out_id: str
+    name: str
+    place: tuple[str, int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _TablePlan:
+    """A table of a template version: its id in the output, its columns by id, and the
+    labels that end it when typed in a row below it (any field, table or section label of
+    the template other than its own column headers)."""
+
+    table: Table
+    out_id: str
+    columns: dict[str, _Input]
+    end_labels: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How returns made from one template version are read, worked out on first use
+    (:func:`_plan_of`) rather than again for every return and cell."""
+
+    spec: TemplateSpec
+    layout: TemplateLayout | None
+    renames: dict[str, str]
+    singles: tuple[_Input, ...]
+    tables: tuple[_TablePlan, ...]
+    details: tuple[_Input, ...]
+    """The inputs whose text is also kept on the :class:`ReturnResult` (:data:`_DETAILS`)."""
+
+
+_DETAILS = ("service_name", "registration_number", "period_start", "period_end")
+"""Fields whose text a :class:`ReturnResult` also keeps, as an attribute of the same name."""
+
+_PLANS: dict[tuple[str, str], _Plan] = {}
+"""The plan of each (service, version) read so far: a handful, one per template version."""
+
+
+def _plan_of(spec: TemplateSpec) -> _Plan:
+    """The (remembered) plan of a spec; made again when the spec or its renames differ from
+    those it was made for (a spec registered anew under the same version)."""
+    renames = rename_map(spec.service, spec.version)
+    plan = _PLANS.get((spec.service, spec.version))
+    if plan is None or plan.spec is not spec or plan.renames != renames:
+        plan = _make_plan(spec, renames)
+        _PLANS[(spec.service, spec.version)] = plan
+    return plan
+
+
+def _make_plan(spec: TemplateSpec, renames: dict[str, str]) -> _Plan:
+    try:
+        layout = layout_for(spec)
+    except ImportError:  # no writer available: fields can still be read by name
+        layout = None
+
+    singles = []
+    for f in spec.fields():
+        place = layout.place(f.id) if layout is not None else None
+        cell = None
+        if place is not None:
+            cell = (place.sheet, place.label_row, place.label_col + place.col_offset)
+        singles.append(_Input(f, _out_id(renames, f.id), f.id.casefold(), cell))
+    tables = []
+    for table in spec.tables():
+        table_out = _out_id(renames, table.id)
+        columns = {c.id: _Input(c, _out_id(renames, c.id, table_out), "") for c in table.columns}
+        own_headers = {norm_label(c.label) for c in table.columns}
+        known = layout.known_labels if layout is not None else frozenset()
+        tables.append(_TablePlan(table, table_out, columns, known - own_headers))
+    details = tuple(i for i in singles if i.field.id in _DETAILS)
+    return _Plan(spec, layout, renames, tuple(singles), tuple(tables), details)
 
 
 def _read_template(
@@ -424,13 +510,8 @@ def _read_template(
     result.service = spec.service
     result.template_version = version
     result.located_by = located_by
-    try:
-        layout = layout_for(spec)
-    except ImportError:  # no writer available: fields can still be read by name
-        layout = None
-    ctx = _Context(
-        result, spec, version, cells, wmap, layout, rename_map(spec.service, spec.version), limits
-    )
+    plan = _plan_of(spec)
+    ctx = _Context(result, spec, version, cells, wmap, plan.layout, plan.renames, limits)
     if located_by == "labels":
         result.issues.append(
             Issue(
@@ -441,30 +522,24 @@ def _read_template(
                 return_id=result.return_id,
             )
         )
-    located = [(f, _locate_field(ctx, f)) for f in spec.fields()]
-    for f, where in located:  # provider first, so every row and issue carries the name
-        if f.id == "provider_name" and where is not None:
+    located = [(i, _locate_input(ctx, i)) for i in plan.singles]
+    for i, where in located:  # provider first, so every row and issue carries the name
+        if i.field.id == "provider_name" and where is not None:
             cell = cells.get(*where)
             if not is_blank(cell):
                 result.provider = raw_text(cell)[: limits.max_text_length].strip()
-    for f, where in located:
-        out = ctx.out_id(f.id)
+    for i, where in located:
         if where is None:
-            ctx.singles[out] = ReadCell(f, None)
+            ctx.singles[i.out_id] = ReadCell(i.field, None)
             continue
         sheet, r, c = where
-        ctx.singles[out] = _take(ctx, f, "", 0, sheet, r, c, cells.get(sheet, r, c))
-    for table in spec.tables():
-        ctx.tables[ctx.out_id(table.id)] = _read_table(ctx, table)
-    for f, read in ((r.field, r) for r in ctx.singles.values()):
-        if f.id == "service_name" and read.got is not None:
-            result.service_name = read.got.text
-        elif f.id == "registration_number" and read.got is not None:
-            result.registration_number = read.got.text
-        elif f.id == "period_start" and read.got is not None:
-            result.period_start = read.got.text
-        elif f.id == "period_end" and read.got is not None:
-            result.period_end = read.got.text
+        ctx.singles[i.out_id] = _take(ctx, i, "", 0, sheet, r, c, cells.get(sheet, r, c))
+    for table in plan.tables:
+        ctx.tables[table.out_id] = _read_table(ctx, table)
+    for i in plan.details:
+        read = ctx.singles.get(i.out_id)
+        if read is not None and read.field is i.field and read.got is not None:
+            setattr(result, i.field.id, read.got.text)
     check_return(result, spec, ctx.singles, ctx.tables, wage_floors)
     if ctx.truncated:
         shown = ", ".join(ctx.truncated[:10]) + (", ..." if len(ctx.truncated) > 10 else "")
@@ -479,6 +554,23 @@ def _read_template(
             -1,
             "",
         )
+
+
+def _locate_input(ctx: _Context, i: _Input) -> tuple[str, int, int] | None:
+    """Where to read a single input: the cell its defined name points to when that is where
+    the template puts it and the name covers that one cell (almost every input of every
+    return), else wherever :func:`_locate_field` finds it."""
+    hit = ctx.wmap.names.get(i.name)
+    if (
+        hit is not None
+        and i.place is not None
+        and hit[1] == i.place[1]
+        and hit[2] == i.place[2]
+        and ctx.cells.sheet(hit[0]) == i.place[0]
+        and not (ctx.wmap.spans and i.name in ctx.wmap.spans)
+    ):
+        return i.place
+    return _locate_field(ctx, i.field)
 
 
 def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
@@ -598,25 +690,41 @@ def _issue(ctx: _Context, code: str, message: str, f: str, sheet: str, r: int, c
 
 
 def _take(
-    ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
+    ctx: _Context, i: _Input, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
 ) -> ReadCell:
-    """Coerce one cell; record its tidy row and any coercion issue."""
+    """Coerce one cell; record its tidy row and any coercion issue.
+
+    Most cells hold a finite number that :func:`_plainly_read` lets through: no rule changes
+    it and no issue can arise, so it is read as itself without :func:`coerce`."""
+    f = i.field
     if cell is None or cell == "":
         return ReadCell(f, None, sheet, r, c)
     if type(cell) is float and math.isfinite(cell) and _plainly_read(f.kind, cell):
-        return _take_number(ctx, f, table, row_no, sheet, r, c, cell)
+        got = Coerced(cell, "", float_text(cell))
+    else:
+        got = _coerce_cell(ctx, i, table, row_no, sheet, r, c, cell)
+        if got is None:
+            return ReadCell(f, None, sheet, r, c)
+    _add_value(ctx, table, row_no, i.out_id, got, f.unit, sheet, r, c)
+    return ReadCell(f, got, sheet, r, c)
+
+
+def _coerce_cell(
+    ctx: _Context, i: _Input, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
+) -> Coerced | None:
+    """:func:`_take` for any other cell: None when it is blank, else what :func:`coerce`
+    reads (text cut to the length limit first), with its issue recorded."""
     if is_blank(cell):
-        return ReadCell(f, None, sheet, r, c)
+        return None
+    f = i.field
     if type(cell) is str and len(cell) > ctx.limits.max_text_length:
         cell = cell[: ctx.limits.max_text_length]
         ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
     got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
-    field_id = ctx.out_id(f.id, table)
     if got.code and not (got.code == "not_applicable" and f.required):
         where = f"{table} row {row_no}, {f.label}" if table else f.label
-        _issue(ctx, got.code, f"{where}: {got.message}", field_id, sheet, r, c, got.raw)
-    _add_value(ctx, table, row_no, field_id, got, f.unit, sheet, r, c)
-    return ReadCell(f, got, sheet, r, c)
+        _issue(ctx, got.code, f"{where}: {got.message}", i.out_id, sheet, r, c, got.raw)
+    return got
 
 
 def _add_value(
@@ -659,20 +767,6 @@ def _plainly_read(kind: str, cell: float) -> bool:
     return False
 
 
-def _take_number(
-    ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: float
-) -> ReadCell:
-    """:func:`_take` for its common case, a finite number read as itself
-    (:func:`_plainly_read`): no rule changes it and no issue can arise, so the row is built
-    directly (``raw`` as :func:`~costofcare.ingest.coerce.raw_text` writes a float, the
-    cell as :func:`~costofcare.ingest.locate.cell_ref`)."""
-    raw = str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
-    got = Coerced(cell, "", raw)
-    field_id = ctx.out_id(f.id, table) if ctx.renames else f.id
-    _add_value(ctx, table, row_no, field_id, got, f.unit, sheet, r, c)
-    return ReadCell(f, got, sheet, r, c)
-
-
 @dataclass
 class _TableSpot:
     """Where a table's header row is and how it was found."""
@@ -685,7 +779,8 @@ class _TableSpot:
     by_label: bool
 
 
-def _read_table(ctx: _Context, table: Table) -> ReadTable:
+def _read_table(ctx: _Context, plan: _TablePlan) -> ReadTable:
+    table = plan.table
     spot = _locate_table(ctx, table)
     if spot is None:
         _issue(
@@ -693,7 +788,7 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
             "table_not_found",
             f"table {table.label!r} ({table.id}) was found neither by name nor by its "
             "header row; its rows were not read",
-            ctx.out_id(table.id),
+            plan.out_id,
             "",
             -1,
             -1,
@@ -707,7 +802,8 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
     missing = tuple(col.id for col in table.columns if col.id not in matched)
     out = ReadTable(table, sheet=spot.sheet, missing_columns=missing)
     _report_layout(ctx, table, spot, missing)
-    _read_rows(ctx, table, spot, grid, header, columns, unknown, out)
+    inputs = [(c, plan.columns[col.id]) for c, col in columns.items()]
+    _read_rows(ctx, plan, spot, grid, header, inputs, unknown, out)
     return out
 
 
@@ -772,40 +868,45 @@ def _report_layout(ctx: _Context, table: Table, spot: _TableSpot, missing: tuple
 
 
 def _row_ends_table(
-    grid: list[list], r: int, spot: _TableSpot, stop: frozenset, own_headers: set
+    grid: list[list], r: int, spot: _TableSpot, end_labels: frozenset
 ) -> bool | None:
     """True when row ``r`` ends the table, None when it is a blank row to skip, else False."""
     span = grid[r][spot.first_col : spot.last_col + 1]
     inside = not spot.by_label and r <= spot.last_row
-    if all(is_blank(v) for v in span):
+    if _all_blank(span):
         if inside or (spot.by_label and not _ends_block(grid, r, spot.first_col, spot.last_col)):
             return None
         return True
     if not inside:
         labels_here = {norm_label(v) for v in span if isinstance(v, str)}
-        if labels_here & (stop - own_headers):
+        if labels_here & end_labels:
             return True
     return False
 
 
+def _all_blank(cells: list) -> bool:
+    """True when every cell is blank (:func:`~costofcare.ingest.coerce.is_blank`); the cell
+    reader gives "" for an empty cell, so a blank row is mostly told by one count."""
+    return cells.count("") == len(cells) or all(is_blank(v) for v in cells)
+
+
 def _read_rows(
     ctx: _Context,
-    table: Table,
+    plan: _TablePlan,
     spot: _TableSpot,
     grid: list[list],
     header: list,
-    columns: dict[int, Field],
+    inputs: list[tuple[int, _Input]],
     unknown: list[int],
     out: ReadTable,
 ) -> None:
-    """Read each row below the header until the table ends, into ``out.rows``."""
-    table_out = ctx.out_id(table.id)
-    stop = ctx.layout.known_labels if ctx.layout is not None else frozenset()
-    own_headers = {norm_label(c.label) for c in table.columns}
+    """Read each row below the header until the table ends, into ``out.rows``; ``inputs``
+    pairs each grid column read with its template column."""
+    table, table_out = plan.table, plan.out_id
     unknown_seen: set[int] = set()
     below = 0
     for r in range(spot.header_row + 1, len(grid)):
-        ends = _row_ends_table(grid, r, spot, stop, own_headers)
+        ends = _row_ends_table(grid, r, spot, plan.end_labels)
         if ends is None:
             continue
         if ends:
@@ -815,7 +916,7 @@ def _read_rows(
         if not spot.by_label and r > spot.last_row:
             below += 1
             if below > ctx.limits.max_rows_below_table:
-                _rows_not_read(ctx, table, spot, grid, r, stop, own_headers)
+                _rows_not_read(ctx, plan, spot, grid, r)
                 break
             _issue(
                 ctx,
@@ -828,11 +929,9 @@ def _read_rows(
                 "",
             )
         read: dict[str, ReadCell] = {}
-        for c, col in columns.items():
+        for c, i in inputs:
             cell = row[c] if c < len(row) else None
-            read[ctx.out_id(col.id, table_out)] = _take(
-                ctx, col, table_out, row_no, spot.sheet, r, c, cell
-            )
+            read[i.out_id] = _take(ctx, i, table_out, row_no, spot.sheet, r, c, cell)
         for c in unknown:
             cell = row[c] if c < len(row) else None
             if c not in unknown_seen and not is_blank(cell):
@@ -853,18 +952,12 @@ def _read_rows(
 
 
 def _rows_not_read(
-    ctx: _Context,
-    table: Table,
-    spot: _TableSpot,
-    grid: list[list],
-    first: int,
-    stop: frozenset,
-    own_headers: set,
+    ctx: _Context, plan: _TablePlan, spot: _TableSpot, grid: list[list], first: int
 ) -> None:
     """One ``rows_not_read`` warning for the rows below a table beyond the limit."""
     left = 0
     for r in range(first, len(grid)):
-        ends = _row_ends_table(grid, r, spot, stop, own_headers)
+        ends = _row_ends_table(grid, r, spot, plan.end_labels)
         if ends:
             break
         left += ends is False
@@ -872,9 +965,9 @@ def _rows_not_read(
     _issue(
         ctx,
         "rows_not_read",
-        f"{left:,} more row(s) typed below the end of table {table.label!r} were not read: "
-        f"over the limit of {limit:,} rows read below a table",
-        ctx.out_id(table.id),
+        f"{left:,} more row(s) typed below the end of table {plan.table.label!r} were not "
+        f"read: over the limit of {limit:,} rows read below a table",
+        plan.out_id,
         spot.sheet,
         first,
         spot.first_col,
@@ -885,7 +978,7 @@ def _rows_not_read(
 def _ends_block(grid: list[list], r: int, first_col: int, last_col: int) -> bool:
     """True when the rows from ``r`` are blank to the end or for 3 rows in a row."""
     for rr in range(r, min(r + 3, len(grid))):
-        if not all(is_blank(v) for v in grid[rr][first_col : last_col + 1]):
+        if not _all_blank(grid[rr][first_col : last_col + 1]):
             return False
     return True
 

@@ -411,8 +411,10 @@ def _costs_before_return_annual(singles: dict, tables: dict) -> float:
                     heading = cells.get(other_heading)
                     text = heading.got.text if heading is not None and heading.got else ""
                     category = COST_GROUP_CATEGORY.get(text, "non_staffing")
+                if category is None or category == "return":
+                    continue  # most columns (hours, rates, headings) are not a cost
                 amount = _read_number(rc)
-                if category not in (None, "return") and not math.isnan(amount):
+                if not math.isnan(amount):
                     total += amount
     return total
 
@@ -521,22 +523,21 @@ def _check_frontline(add, service: str, singles: dict, staff, value: dict) -> No
 def _check_gross_pay(add, staff) -> None:
     """A staffing row's gross pay is at least paid hours a week x weeks a year x basic pay."""
     for row_no, cells in staff.rows:
-        got = {
-            k: c.got.value
-            for k, c in cells.items()
-            if c.got is not None and not math.isnan(c.got.value)
-        }
-        if {"annual_gross_pay", "paid_hours_per_week", "basic_rate_per_hour"} <= got.keys():
-            floor_pay = got["paid_hours_per_week"] * WEEKS_PER_YEAR * got["basic_rate_per_hour"]
-            if got["annual_gross_pay"] < floor_pay * (1 - TOTALS_TOLERANCE * 2):
-                add(
-                    "totals_mismatch",
-                    f"{staff.table.label} row {row_no}: gross pay "
-                    f"£{got['annual_gross_pay']:,.2f} is less than paid hours a week × "
-                    f"{WEEKS_PER_YEAR:.2f} weeks × basic pay per hour (£{floor_pay:,.2f})",
-                    "annual_gross_pay",
-                    cells["annual_gross_pay"],
-                )
+        gross = _read_number(cells.get("annual_gross_pay"))
+        hours = _read_number(cells.get("paid_hours_per_week"))
+        rate = _read_number(cells.get("basic_rate_per_hour"))
+        if math.isnan(gross) or math.isnan(hours) or math.isnan(rate):
+            continue
+        floor_pay = hours * WEEKS_PER_YEAR * rate
+        if gross < floor_pay * (1 - TOTALS_TOLERANCE * 2):
+            add(
+                "totals_mismatch",
+                f"{staff.table.label} row {row_no}: gross pay £{gross:,.2f} is less than paid "
+                f"hours a week × {WEEKS_PER_YEAR:.2f} weeks × basic pay per hour "
+                f"(£{floor_pay:,.2f})",
+                "annual_gross_pay",
+                cells["annual_gross_pay"],
+            )
 
 
 def _check_residents(add, singles: dict, value: dict) -> None:
