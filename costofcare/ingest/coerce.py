@@ -439,6 +439,8 @@ def _checked_date(year: int, month: int, day: int, raw: str, note: str) -> Coerc
 
 
 def _date_from_serial(serial: float, raw: str, date1904: bool) -> Coerced:
+    if not math.isfinite(serial):  # "1e400" or a cell cached as inf: no day to count to
+        return _unreadable(raw, "a date")
     if serial.is_integer() and 1900 <= serial <= 2100:
         return Coerced(
             NAN,
