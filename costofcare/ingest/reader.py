@@ -113,7 +113,9 @@ class _Cells:
         return grid
 
     def get(self, sheet: str, row: int, col: int) -> object:
-        grid = self.grid(sheet)
+        grid = self._grids.get(sheet)
+        if grid is None:
+            grid = self.grid(sheet)
         if row < 0 or row >= len(grid):
             return None
         cells = grid[row]
@@ -427,6 +429,8 @@ class _Input:
     out_id: str
     name: str
     place: tuple[str, int, int] | None = None
+    any_number: bool = False
+    """Every finite number is read as itself (money and number fields: :func:`_plainly_read`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +443,8 @@ class _TablePlan:
     out_id: str
     columns: dict[str, _Input]
     end_labels: frozenset[str]
+    last_header: dict = field(default_factory=dict)
+    """The columns matched for the header row last seen (:func:`_columns_read`)."""
 
 
 @dataclass(frozen=True)
@@ -485,11 +491,14 @@ def _make_plan(spec: TemplateSpec, renames: dict[str, str]) -> _Plan:
         cell = None
         if place is not None:
             cell = (place.sheet, place.label_row, place.label_col + place.col_offset)
-        singles.append(_Input(f, _out_id(renames, f.id), f.id.casefold(), cell))
+        singles.append(_Input(f, _out_id(renames, f.id), f.id.casefold(), cell, _any_number(f)))
     tables = []
     for table in spec.tables():
         table_out = _out_id(renames, table.id)
-        columns = {c.id: _Input(c, _out_id(renames, c.id, table_out), "") for c in table.columns}
+        columns = {
+            c.id: _Input(c, _out_id(renames, c.id, table_out), "", None, _any_number(c))
+            for c in table.columns
+        }
         own_headers = {norm_label(c.label) for c in table.columns}
         known = layout.known_labels if layout is not None else frozenset()
         tables.append(_TablePlan(table, table_out, columns, known - own_headers))
@@ -692,20 +701,43 @@ def _issue(ctx: _Context, code: str, message: str, f: str, sheet: str, r: int, c
 def _take(
     ctx: _Context, i: _Input, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
 ) -> ReadCell:
-    """Coerce one cell; record its tidy row and any coercion issue.
+    """Coerce one cell; record its tidy row (:data:`~costofcare.tables.catalogue.VALUES`, in
+    its column order) and any coercion issue.
 
     Most cells hold a finite number that :func:`_plainly_read` lets through: no rule changes
     it and no issue can arise, so it is read as itself without :func:`coerce`."""
     f = i.field
-    if cell is None or cell == "":
-        return ReadCell(f, None, sheet, r, c)
-    if type(cell) is float and math.isfinite(cell) and _plainly_read(f.kind, cell):
+    if (
+        type(cell) is float
+        and math.isfinite(cell)
+        and (i.any_number or _plainly_read(f.kind, cell))
+    ):
         got = Coerced(cell, "", float_text(cell))
+    elif cell is None or cell == "":
+        return ReadCell(f, None, sheet, r, c)
     else:
         got = _coerce_cell(ctx, i, table, row_no, sheet, r, c, cell)
         if got is None:
             return ReadCell(f, None, sheet, r, c)
-    _add_value(ctx, table, row_no, i.out_id, got, f.unit, sheet, r, c)
+    result = ctx.result
+    result.values.append(
+        (
+            result.return_id,
+            result.provider,
+            ctx.spec.service,
+            ctx.version,
+            table,
+            row_no,
+            i.out_id,
+            got.value,
+            got.text,
+            f.unit,
+            result.file,
+            sheet,
+            cell_ref(r, c),
+            got.raw,
+        )
+    )
     return ReadCell(f, got, sheet, r, c)
 
 
@@ -727,31 +759,9 @@ def _coerce_cell(
     return got
 
 
-def _add_value(
-    ctx: _Context, table: str, row_no: int, field_id: str, got: Coerced, unit: str,
-    sheet: str, r: int, c: int,
-) -> None:  # fmt: skip
-    """One row of the values table (:data:`~costofcare.tables.catalogue.VALUES`, in its
-    column order) for a value read from ``sheet`` row ``r``, column ``c``."""
-    result = ctx.result
-    result.values.append(
-        (
-            result.return_id,
-            result.provider,
-            ctx.spec.service,
-            ctx.version,
-            table,
-            row_no,
-            field_id,
-            got.value,
-            got.text,
-            unit,
-            result.file,
-            sheet,
-            cell_ref(r, c),
-            got.raw,
-        )
-    )
+def _any_number(f: Field) -> bool:
+    """True when :func:`_plainly_read` lets every finite number of the field through."""
+    return f.kind in _PLAIN_NUMBER_KINDS
 
 
 def _plainly_read(kind: str, cell: float) -> bool:
@@ -797,14 +807,33 @@ def _read_table(ctx: _Context, plan: _TablePlan) -> ReadTable:
         return ReadTable(table, found=False)
     grid = ctx.cells.grid(spot.sheet)
     header = grid[spot.header_row] if spot.header_row < len(grid) else []
-    columns, unknown = _match_columns(table, header, spot)
-    matched = {col.id for col in columns.values()}
-    missing = tuple(col.id for col in table.columns if col.id not in matched)
+    inputs, unknown, missing = _columns_read(plan, header, spot)
     out = ReadTable(table, sheet=spot.sheet, missing_columns=missing)
     _report_layout(ctx, table, spot, missing)
-    inputs = [(c, plan.columns[col.id]) for c, col in columns.items()]
     _read_rows(ctx, plan, spot, grid, header, inputs, unknown, out)
     return out
+
+
+def _columns_read(
+    plan: _TablePlan, header: list, spot: _TableSpot
+) -> tuple[list[tuple[int, _Input]], list[int], tuple[str, ...]]:
+    """(each grid column read, with its template column), the grid columns whose header the
+    template does not know, and the ids of the template columns not found.
+
+    A batch of returns made from one template shares its header rows, so the answer for a
+    header row of plain text is kept until another header row is seen (never changed: the
+    caller only reads it)."""
+    key = _header_key(header[spot.first_col : spot.last_col + 1], spot)
+    found = plan.last_header.get(key) if key is not None else None
+    if found is None:
+        columns, unknown = _match_columns(plan.table, header, spot)
+        matched = {col.id for col in columns.values()}
+        missing = tuple(col.id for col in plan.table.columns if col.id not in matched)
+        found = ([(c, plan.columns[col.id]) for c, col in columns.items()], unknown, missing)
+        if key is not None:
+            plan.last_header.clear()
+            plan.last_header[key] = found
+    return found
 
 
 def _locate_table(ctx: _Context, table: Table) -> _TableSpot | None:
@@ -818,6 +847,14 @@ def _locate_table(ctx: _Context, table: Table) -> _TableSpot | None:
         return None
     sheet, header_row, first_col, last_col = found
     return _TableSpot(sheet, header_row, first_col, last_col, -1, True)
+
+
+def _header_key(span: list, spot: _TableSpot) -> tuple | None:
+    """What the columns matched for a header row depend on, when its cells are all text;
+    else None (a number and a boolean can be equal as keys yet read differently)."""
+    if all(type(v) is str for v in span):
+        return (spot.first_col, spot.last_col, *span)
+    return None
 
 
 def _match_columns(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..errors import ParameterError
 from ..money import WEEKS_PER_YEAR
 from ..templates.spec import COST_GROUP_CATEGORY, Field, TemplateSpec
+from .coerce import NUMERIC_KINDS
 from .issues import Issue
 
 STAFF_TABLE = "staff_roles"
@@ -173,7 +174,8 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
                     msg = f"{f.label} is required but is blank"
                 add("required_missing", msg, fid, read if read.row >= 0 else None)
             continue
-        _bounds(add, f, fid, got.value, read, f.label)
+        if not _within(f, got.value):
+            _bounds(add, f, fid, got.value, read, f.label)
 
     # Tables: required columns of used rows, bounds of every cell.
     for rt in tables.values():
@@ -182,8 +184,8 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
             if all(rc.got is None for rc in cells.values()):
                 continue
             for cid, rc in cells.items():
-                f = rc.field
-                if rc.got is not None and rc.got.ok and _within(f, rc.got.value):
+                f, got = rc.field, rc.got
+                if got is not None and got.ok and _within(f, got.value):
                     continue  # almost every cell: nothing to say, so no message is built
                 where = f"{rt.table.label} row {row_no}: {f.label}"
                 if rc.got is None or not rc.got.ok:
@@ -213,10 +215,11 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
 
 
 def _within(f: Field, value: float) -> bool:
-    """True when :func:`_bounds` has nothing to say about ``value``."""
+    """True when :func:`_bounds` has nothing to say about ``value`` (asked first for every
+    value read, so a value inside its bounds costs no message)."""
     return (
         math.isnan(value)
-        or not f.numeric
+        or f.kind not in NUMERIC_KINDS  # not f.numeric: the same test without a property call
         or (
             (f.min is None or value >= f.min)
             and (f.max is None or value <= f.max)
