@@ -90,7 +90,7 @@ def test_every_kind_of_cell_is_taken_as_the_rules_read_it(service):
             ctx = reader._Context(
                 result, spec, spec.version, None, reader.WorkbookMap(), plan.layout, {}
             )
-            read = reader._take(ctx, i, "staff_roles", 3, "Staffing", 4, 2, cell)
+            read = reader._take(ctx, i, "staff_roles", 3, "Staffing", 4, 2, "C5", cell)
             if is_blank(cell):
                 assert read.got is None and result.values == [] and result.issues == []
                 continue

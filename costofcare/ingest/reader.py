@@ -35,7 +35,7 @@ from .archive import DEFAULT_LIMITS, ArchiveLimits, check_archive
 from .coerce import PERCENT_WHOLE_FROM, CellError, Coerced, coerce, float_text, is_blank, raw_text
 from .issues import Issue, Rejected
 from .layout import TemplateLayout, layout_for
-from .locate import WorkbookMap, cell_ref, map_workbook
+from .locate import WorkbookMap, cell_ref, column_letters, map_workbook
 from .text import norm_label
 from .versions import rename_map, resolve_spec
 
@@ -423,12 +423,13 @@ class _Input:
     """One input (a single field or a table column) of a template version, with what reading
     it needs worked out once per version: its id in the output (carried forward through the
     renames), the defined name it is looked up by, and the cell where the template puts it
-    (None for a table column, or when the layout is unknown)."""
+    (None for a table column, or when the layout is unknown) with its A1 reference."""
 
     field: Field
     out_id: str
     name: str
     place: tuple[str, int, int] | None = None
+    ref: str = ""
     any_number: bool = False
     """Every finite number is read as itself (money and number fields: :func:`_plainly_read`)."""
 
@@ -488,15 +489,18 @@ def _make_plan(spec: TemplateSpec, renames: dict[str, str]) -> _Plan:
     singles = []
     for f in spec.fields():
         place = layout.place(f.id) if layout is not None else None
-        cell = None
+        cell, ref = None, ""
         if place is not None:
             cell = (place.sheet, place.label_row, place.label_col + place.col_offset)
-        singles.append(_Input(f, _out_id(renames, f.id), f.id.casefold(), cell, _any_number(f)))
+            ref = cell_ref(cell[1], cell[2])
+        singles.append(
+            _Input(f, _out_id(renames, f.id), f.id.casefold(), cell, ref, _any_number(f))
+        )
     tables = []
     for table in spec.tables():
         table_out = _out_id(renames, table.id)
         columns = {
-            c.id: _Input(c, _out_id(renames, c.id, table_out), "", None, _any_number(c))
+            c.id: _Input(c, _out_id(renames, c.id, table_out), "", None, "", _any_number(c))
             for c in table.columns
         }
         own_headers = {norm_label(c.label) for c in table.columns}
@@ -542,7 +546,8 @@ def _read_template(
             ctx.singles[i.out_id] = ReadCell(i.field, None)
             continue
         sheet, r, c = where
-        ctx.singles[i.out_id] = _take(ctx, i, "", 0, sheet, r, c, cells.get(sheet, r, c))
+        ref = i.ref if where is i.place else cell_ref(r, c)
+        ctx.singles[i.out_id] = _take(ctx, i, "", 0, sheet, r, c, ref, cells.get(sheet, r, c))
     for table in plan.tables:
         ctx.tables[table.out_id] = _read_table(ctx, table)
     for i in plan.details:
@@ -699,10 +704,12 @@ def _issue(ctx: _Context, code: str, message: str, f: str, sheet: str, r: int, c
 
 
 def _take(
-    ctx: _Context, i: _Input, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
-) -> ReadCell:
-    """Coerce one cell; record its tidy row (:data:`~costofcare.tables.catalogue.VALUES`, in
-    its column order) and any coercion issue.
+    ctx: _Context, i: _Input, table: str, row_no: int, sheet: str, r: int, c: int, ref: str,
+    cell: object,
+) -> ReadCell:  # fmt: skip
+    """Coerce one cell (row ``r``, column ``c``, ``ref`` in A1 style, which the caller makes
+    cheaply); record its tidy row (:data:`~costofcare.tables.catalogue.VALUES`, in its column
+    order) and any coercion issue.
 
     Most cells hold a finite number that :func:`_plainly_read` lets through: no rule changes
     it and no issue can arise, so it is read as itself without :func:`coerce`."""
@@ -734,7 +741,7 @@ def _take(
             f.unit,
             result.file,
             sheet,
-            cell_ref(r, c),
+            ref,
             got.raw,
         )
     )
@@ -816,9 +823,9 @@ def _read_table(ctx: _Context, plan: _TablePlan) -> ReadTable:
 
 def _columns_read(
     plan: _TablePlan, header: list, spot: _TableSpot
-) -> tuple[list[tuple[int, _Input]], list[int], tuple[str, ...]]:
-    """(each grid column read, with its template column), the grid columns whose header the
-    template does not know, and the ids of the template columns not found.
+) -> tuple[list[tuple[int, str, _Input]], list[int], tuple[str, ...]]:
+    """(each grid column read, with its letters and its template column), the grid columns
+    whose header the template does not know, and the ids of the template columns not found.
 
     A batch of returns made from one template shares its header rows, so the answer for a
     header row of plain text is kept until another header row is seen (never changed: the
@@ -829,7 +836,8 @@ def _columns_read(
         columns, unknown = _match_columns(plan.table, header, spot)
         matched = {col.id for col in columns.values()}
         missing = tuple(col.id for col in plan.table.columns if col.id not in matched)
-        found = ([(c, plan.columns[col.id]) for c, col in columns.items()], unknown, missing)
+        inputs = [(c, column_letters(c), plan.columns[col.id]) for c, col in columns.items()]
+        found = (inputs, unknown, missing)
         if key is not None:
             plan.last_header.clear()
             plan.last_header[key] = found
@@ -933,12 +941,12 @@ def _read_rows(
     spot: _TableSpot,
     grid: list[list],
     header: list,
-    inputs: list[tuple[int, _Input]],
+    inputs: list[tuple[int, str, _Input]],
     unknown: list[int],
     out: ReadTable,
 ) -> None:
     """Read each row below the header until the table ends, into ``out.rows``; ``inputs``
-    pairs each grid column read with its template column."""
+    gives each grid column read, its letters and its template column."""
     table, table_out = plan.table, plan.out_id
     unknown_seen: set[int] = set()
     below = 0
@@ -966,9 +974,11 @@ def _read_rows(
                 "",
             )
         read: dict[str, ReadCell] = {}
-        for c, i in inputs:
+        number = str(r + 1)  # the row's part of each cell's A1 reference
+        for c, letters, i in inputs:
             cell = row[c] if c < len(row) else None
-            read[i.out_id] = _take(ctx, i, table_out, row_no, spot.sheet, r, c, cell)
+            ref = letters + number
+            read[i.out_id] = _take(ctx, i, table_out, row_no, spot.sheet, r, c, ref, cell)
         for c in unknown:
             cell = row[c] if c < len(row) else None
             if c not in unknown_seen and not is_blank(cell):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ..errors import ParameterError
 from ..money import WEEKS_PER_YEAR
 from ..templates.spec import COST_GROUP_CATEGORY, Field, TemplateSpec
-from .coerce import NUMERIC_KINDS
+from .coerce import NUMERIC_KINDS, Coerced
 from .issues import Issue
 
 STAFF_TABLE = "staff_roles"
@@ -164,6 +164,8 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
     for fid, read in singles.items():
         f = read.field
         got = read.got
+        if got is not None and _quiet(f, got):
+            continue  # almost every field: nothing to say, so no message is built
         if got is None or not got.ok:
             if f.required and (got is None or got.code in ("", "not_applicable")):
                 if read.row < 0:
@@ -174,8 +176,7 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
                     msg = f"{f.label} is required but is blank"
                 add("required_missing", msg, fid, read if read.row >= 0 else None)
             continue
-        if not _within(f, got.value):
-            _bounds(add, f, fid, got.value, read, f.label)
+        _bounds(add, f, fid, got.value, read, f.label)
 
     # Tables: required columns of used rows, bounds of every cell.
     for rt in tables.values():
@@ -185,7 +186,7 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
                 continue
             for cid, rc in cells.items():
                 f, got = rc.field, rc.got
-                if got is not None and got.ok and _within(f, got.value):
+                if got is not None and _quiet(f, got):
                     continue  # almost every cell: nothing to say, so no message is built
                 where = f"{rt.table.label} row {row_no}: {f.label}"
                 if rc.got is None or not rc.got.ok:
@@ -214,18 +215,21 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
     _check_return_rate(add, singles, tables, value)
 
 
-def _within(f: Field, value: float) -> bool:
-    """True when :func:`_bounds` has nothing to say about ``value`` (asked first for every
-    value read, so a value inside its bounds costs no message)."""
-    return (
-        math.isnan(value)
-        or f.kind not in NUMERIC_KINDS  # not f.numeric: the same test without a property call
-        or (
-            (f.min is None or value >= f.min)
-            and (f.max is None or value <= f.max)
-            and (f.warn_min is None or value >= f.warn_min)
-            and (f.warn_max is None or value <= f.warn_max)
-        )
+def _quiet(f: Field, got: Coerced) -> bool:
+    """True for a cell read that needs no issue about being required or out of bounds: text
+    that was read, or a number :func:`_bounds` has nothing to say about.
+
+    Asked first of every cell, so written for speed: a number (not NaN) means a value was
+    read (``got.ok``), NaN means one was only if text was; ``f.kind`` is tested as
+    ``f.numeric`` does, without the property call."""
+    value = got.value
+    if math.isnan(value):
+        return got.text != ""
+    return f.kind not in NUMERIC_KINDS or (
+        (f.min is None or value >= f.min)
+        and (f.max is None or value <= f.max)
+        and (f.warn_min is None or value >= f.warn_min)
+        and (f.warn_max is None or value <= f.warn_max)
     )
 
 
@@ -358,8 +362,9 @@ def _check_wage_floor(add, result, singles: dict, tables: dict, wage_floors: Wag
 
 
 def _read_number(rc) -> float:
-    """The number read from a cell, or NaN when none was."""
-    if rc is None or rc.got is None or not rc.got.ok:
+    """The number read from a cell, or NaN when none was (a value that is not ``ok`` is
+    NaN already)."""
+    if rc is None or rc.got is None:
         return math.nan
     return rc.got.value
 
