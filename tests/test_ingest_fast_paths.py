@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 
 import openpyxl
 import pytest
@@ -22,7 +23,15 @@ from hypothesis import strategies as st
 
 from costofcare.ingest import reader
 from costofcare.ingest import versions as ingest_versions
-from costofcare.ingest.coerce import CellError, Coerced, coerce, float_text, is_blank, raw_text
+from costofcare.ingest.coerce import (
+    CellError,
+    Coerced,
+    _squeeze,
+    coerce,
+    float_text,
+    is_blank,
+    raw_text,
+)
 from costofcare.ingest.fill import ReturnFiller, example_return
 from costofcare.ingest.reader import ReturnResult, _plainly_read, read_return
 from costofcare.templates import spec as spec_module
@@ -115,6 +124,22 @@ def test_every_kind_of_cell_is_taken_as_the_rules_read_it(service):
 def test_a_float_is_shown_the_same_by_both_spellings(x):
     assert float_text(x) == raw_text(x)
     assert raw_text(x) == (str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x))
+
+
+_SPACE_RUNS = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
+
+
+@given(
+    st.text(alphabet=st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\u00a0\u2007\u2009\u202f\u3000ab£1"))
+)
+def test_spaces_are_squeezed_as_the_spaces_pattern_would(text):
+    assert _squeeze(text) == _SPACE_RUNS.sub(" ", text).strip()
+
+
+def test_every_space_that_str_split_knows_is_a_space_to_the_pattern():
+    for code in range(0x3001):  # no code point above U+3000 is a space
+        ch = chr(code)
+        assert bool(_SPACE_RUNS.fullmatch(ch)) == ch.isspace(), hex(code)
 
 
 def test_a_row_is_blank_by_count_only_when_blank_cell_by_cell():

@@ -50,7 +50,6 @@ PERCENT_WHOLE_FROM = 2.0
 15%); between 1 and this it is read as a fraction (1.05 -> 105%, as Excel stores a typed
 105%), with a warning either way, so an occupancy over 100% is not hidden as 1.05%."""
 
-_SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _NA_WORDS = frozenset({"n/a", "na", "n.a.", "n.a", "not applicable", "n / a", "#n/a"})
 _ZERO_WORDS = frozenset({"nil", "zero", "0.00", "nil."})
 _DASHES = frozenset({"-", "--", "\u2013", "\u2014", "\u2012", "\u2212"})
@@ -110,6 +109,12 @@ class CellError(str):
     __slots__ = ()
 
 
+def _squeeze(text: str) -> str:
+    """``text`` with each run of spaces (any Unicode whitespace: tabs, line breaks,
+    non-breaking and thin spaces) made one space, and none at either end."""
+    return " ".join(text.split())
+
+
 def raw_text(cell: object) -> str:
     """The cell as text, as a person would read it (``15`` not ``15.0``; ISO dates)."""
     kind = type(cell)
@@ -147,7 +152,7 @@ def is_blank(cell: object) -> bool:
     if cell is None:
         return True
     if isinstance(cell, str):
-        return not cell or cell.isspace()  # the same spaces as _SPACES: Unicode whitespace
+        return not cell or cell.isspace()  # the same spaces as _squeeze: Unicode whitespace
     return False
 
 
@@ -184,7 +189,7 @@ def coerce(
     if isinstance(cell, CellError):
         return Coerced(NAN, "", raw, "formula_error", f"the cell holds the error {raw}")
     if isinstance(cell, str):
-        squeezed = _SPACES.sub(" ", cell).strip()
+        squeezed = _squeeze(cell)
         if kind == "text":
             return Coerced(NAN, squeezed, raw)
         if squeezed.lower() in _SPREADSHEET_ERRORS:
@@ -198,7 +203,7 @@ def coerce(
     if kind == "bool":
         return _coerce_bool(cell, raw)
     if kind == "choice":
-        return _coerce_choice(_SPACES.sub(" ", raw).strip(), raw, choices)
+        return _coerce_choice(_squeeze(raw), raw, choices)
     return Coerced(NAN, raw, raw)  # text kind, a cell that is not text
 
 
@@ -257,7 +262,7 @@ def _join(a: str, b: str) -> str:
 
 def _parse_number_text(text: str, kind: str) -> tuple[float, bool, str] | Coerced | None:
     """(number, had % sign, assumption note), a special Coerced, or None if unreadable."""
-    s = _SPACES.sub(" ", text).strip()
+    s = _squeeze(text)
     low = s.lower()
     if low in _NA_WORDS:
         return Coerced(NAN, "", "", "not_applicable", f"{s!r} read as not applicable: no figure")
@@ -335,7 +340,7 @@ def _parse_number_text(text: str, kind: str) -> tuple[float, bool, str] | Coerce
 def _coerce_bool(cell: object, raw: str) -> Coerced:
     if isinstance(cell, bool):
         return Coerced(1.0 if cell else 0.0, "", raw)
-    word = _SPACES.sub(" ", raw).strip().lower()
+    word = _squeeze(raw).lower()
     if word in _TRUE_WORDS:
         return Coerced(1.0, "", raw)
     if word in _FALSE_WORDS:
@@ -351,7 +356,7 @@ def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
     (a field's choices are the same tuple for every return, so this is worked out once)."""
     keys: dict[str, str] = {}
     for choice in choices:
-        keys.setdefault(_SPACES.sub(" ", choice).strip().casefold(), choice)
+        keys.setdefault(_squeeze(choice).casefold(), choice)
     return keys
 
 
@@ -378,7 +383,7 @@ def _coerce_date(cell: object, raw: str, date1904: bool) -> Coerced:
         return _date_from_serial(float(cell), raw, date1904)
     if not isinstance(cell, str):
         return _unreadable(raw, "a date")
-    s = _SPACES.sub(" ", cell).strip()
+    s = _squeeze(cell)
     if s.lower() in _NA_WORDS:
         return Coerced(NAN, "", raw, "not_applicable", f"{s!r} read as not applicable: no date")
     m = _ISO_DATE.fullmatch(s)
@@ -404,7 +409,7 @@ def _coerce_date(cell: object, raw: str, date1904: bool) -> Coerced:
         return _checked_date(year, month, day, raw, note)
     cleaned = s.replace(",", " ").replace(".", " ")
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned, flags=re.IGNORECASE)
-    cleaned = _SPACES.sub(" ", cleaned).strip()
+    cleaned = _squeeze(cleaned)
     for fmt in _NAMED_DATE_FORMATS:
         try:
             return Coerced(NAN, dt.datetime.strptime(cleaned, fmt).date().isoformat(), raw)
