@@ -257,7 +257,11 @@ def _without_short_cuts(monkeypatch):
     monkeypatch.setattr(reader, "_PLANS", {})
     monkeypatch.setattr(reader, "_any_number", lambda f: False)
     monkeypatch.setattr(reader, "_plainly_read", lambda kind, cell: False)
-    monkeypatch.setattr(reader, "_locate_input", lambda ctx, i: reader._locate_field(ctx, i.field))
+    monkeypatch.setattr(
+        reader,
+        "_locate_singles",
+        lambda ctx, inputs: [(i, reader._locate_field(ctx, i.field)) for i in inputs],
+    )
     monkeypatch.setattr(reader, "_header_key", lambda span, spot: None)
     monkeypatch.setattr(reader, "_all_blank", lambda cells: all(is_blank(v) for v in cells))
 

@@ -535,7 +535,7 @@ def _read_template(
                 return_id=result.return_id,
             )
         )
-    located = [(i, _locate_input(ctx, i)) for i in plan.singles]
+    located = _locate_singles(ctx, plan.singles)
     for i, where in located:  # provider first, so every row and issue carries the name
         if i.field.id == "provider_name" and where is not None:
             cell = cells.get(*where)
@@ -570,21 +570,28 @@ def _read_template(
         )
 
 
-def _locate_input(ctx: _Context, i: _Input) -> tuple[str, int, int] | None:
-    """Where to read a single input: the cell its defined name points to when that is where
-    the template puts it and the name covers that one cell (almost every input of every
-    return), else wherever :func:`_locate_field` finds it."""
-    hit = ctx.wmap.names.get(i.name)
-    if (
-        hit is not None
-        and i.place is not None
-        and hit[1] == i.place[1]
-        and hit[2] == i.place[2]
-        and ctx.cells.sheet(hit[0]) == i.place[0]
-        and not (ctx.wmap.spans and i.name in ctx.wmap.spans)
-    ):
-        return i.place
-    return _locate_field(ctx, i.field)
+def _locate_singles(
+    ctx: _Context, inputs: tuple[_Input, ...]
+) -> list[tuple[_Input, tuple[str, int, int] | None]]:
+    """Where to read each single input: the cell its defined name points to when that is
+    where the template puts it and the name covers that one cell (almost every input of
+    every return: one loop tells them), else wherever :func:`_locate_field` finds it."""
+    names, spans, sheet_named = ctx.wmap.names, ctx.wmap.spans, ctx.cells.sheet
+    located = []
+    for i in inputs:
+        hit, place = names.get(i.name), i.place
+        if (
+            hit is not None
+            and place is not None
+            and hit[1] == place[1]
+            and hit[2] == place[2]
+            and sheet_named(hit[0]) == place[0]
+            and not (spans and i.name in spans)
+        ):
+            located.append((i, place))
+        else:
+            located.append((i, _locate_field(ctx, i.field)))
+    return located
 
 
 def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
