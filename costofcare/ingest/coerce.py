@@ -76,9 +76,8 @@ _SERIAL_MAX = (dt.date(2100, 12, 31) - _EXCEL_EPOCH).days
 class Coerced(NamedTuple):
     """A cell read as its field's kind.
 
-    A named tuple rather than a frozen dataclass: it is as immutable and compares the same,
-    and one is made for every cell of every return, which a frozen dataclass makes several
-    times slower.
+    A named tuple rather than a frozen dataclass: as immutable, equal field by field as
+    before, and three times quicker to make (one is made for every cell of every return).
 
     Attributes
     ----------
