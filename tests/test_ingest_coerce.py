@@ -77,6 +77,8 @@ def test_not_applicable_gives_no_figure_and_says_so(cell):
         ("31/02/2025", "date", "is not a real date"),
         (2025, "date", "'2025' looks like a year, not a date"),
         ("soon", "date", "'soon' is not a date (use DD/MM/YYYY)"),
+        ("1e400", "date", "'1e400' is not a date"),  # a serial too large for a float
+        (math.inf, "date", "'inf' is not a date"),  # a cell cached as inf
         ("Domiciliary", "choice", "'Domiciliary' is not one of 'Residential', 'Nursing'"),
     ],
 )

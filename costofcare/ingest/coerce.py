@@ -38,7 +38,7 @@ import datetime as dt
 import functools
 import math
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NUMERIC_KINDS = frozenset({"money", "number", "integer", "percent"})
 KINDS = frozenset({"money", "number", "integer", "percent", "text", "date", "choice", "bool"})
@@ -50,7 +50,6 @@ PERCENT_WHOLE_FROM = 2.0
 15%); between 1 and this it is read as a fraction (1.05 -> 105%, as Excel stores a typed
 105%), with a warning either way, so an occupancy over 100% is not hidden as 1.05%."""
 
-_SPACES = re.compile(r"[\s\u00a0\u2007\u2009\u202f]+")
 _NA_WORDS = frozenset({"n/a", "na", "n.a.", "n.a", "not applicable", "n / a", "#n/a"})
 _ZERO_WORDS = frozenset({"nil", "zero", "0.00", "nil."})
 _DASHES = frozenset({"-", "--", "\u2013", "\u2014", "\u2012", "\u2212"})
@@ -74,9 +73,11 @@ _SERIAL_MIN = (dt.date(1970, 1, 1) - _EXCEL_EPOCH).days
 _SERIAL_MAX = (dt.date(2100, 12, 31) - _EXCEL_EPOCH).days
 
 
-@dataclass(frozen=True, slots=True)
-class Coerced:
+class Coerced(NamedTuple):
     """A cell read as its field's kind.
+
+    A named tuple rather than a frozen dataclass: as immutable, equal field by field as
+    before, and three times quicker to make (one is made for every cell of every return).
 
     Attributes
     ----------
@@ -107,16 +108,25 @@ class CellError(str):
     __slots__ = ()
 
 
+def _squeeze(text: str) -> str:
+    """``text`` with each run of spaces (any Unicode whitespace: tabs, line breaks,
+    non-breaking and thin spaces) made one space, and none at either end."""
+    return " ".join(text.split())
+
+
 def raw_text(cell: object) -> str:
     """The cell as text, as a person would read it (``15`` not ``15.0``; ISO dates)."""
+    kind = type(cell)
+    if kind is str:  # text and numbers, almost every cell, are told first
+        return cell
+    if kind is float:
+        return float_text(cell)
     if cell is None:
         return ""
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float):
-        if cell.is_integer() and abs(cell) < 1e15:
-            return str(int(cell))
-        return repr(cell)
+        return float_text(cell)
     if isinstance(cell, dt.datetime):
         if cell.time() == dt.time(0):
             return cell.date().isoformat()
@@ -128,12 +138,20 @@ def raw_text(cell: object) -> str:
     return str(cell)
 
 
+def float_text(cell: float) -> str:
+    """A float as :func:`raw_text` shows it: whole numbers without ``.0`` (up to 10^15).
+    The reader calls it directly for the numbers it reads without :func:`coerce`."""
+    if cell.is_integer() and abs(cell) < 1e15:
+        return str(int(cell))
+    return repr(cell)
+
+
 def is_blank(cell: object) -> bool:
     """True for an empty cell or one holding only spaces."""
     if cell is None:
         return True
     if isinstance(cell, str):
-        return not cell or cell.isspace()  # the same spaces as _SPACES: Unicode whitespace
+        return not cell or cell.isspace()  # the same spaces as _squeeze: Unicode whitespace
     return False
 
 
@@ -170,9 +188,13 @@ def coerce(
     if isinstance(cell, CellError):
         return Coerced(NAN, "", raw, "formula_error", f"the cell holds the error {raw}")
     if isinstance(cell, str):
-        squeezed = _SPACES.sub(" ", cell).strip()
-        if squeezed.lower() in _SPREADSHEET_ERRORS and kind != "text":
+        squeezed = _squeeze(cell)
+        if kind == "text":
+            return Coerced(NAN, squeezed, raw)
+        if squeezed.lower() in _SPREADSHEET_ERRORS:
             return Coerced(NAN, "", raw, "formula_error", f"the cell holds the error {squeezed}")
+        if kind == "choice":
+            return _coerce_choice(squeezed, raw, choices)
     if kind in NUMERIC_KINDS:
         return _coerce_numeric(cell, kind, raw)
     if kind == "date":
@@ -180,9 +202,8 @@ def coerce(
     if kind == "bool":
         return _coerce_bool(cell, raw)
     if kind == "choice":
-        return _coerce_choice(cell, raw, choices)
-    text = squeezed if isinstance(cell, str) else raw  # squeezed is raw with spaces squeezed
-    return Coerced(NAN, text, raw)
+        return _coerce_choice(_squeeze(raw), raw, choices)
+    return Coerced(NAN, raw, raw)  # text kind, a cell that is not text
 
 
 def _unreadable(raw: str, what: str) -> Coerced:
@@ -240,7 +261,7 @@ def _join(a: str, b: str) -> str:
 
 def _parse_number_text(text: str, kind: str) -> tuple[float, bool, str] | Coerced | None:
     """(number, had % sign, assumption note), a special Coerced, or None if unreadable."""
-    s = _SPACES.sub(" ", text).strip()
+    s = _squeeze(text)
     low = s.lower()
     if low in _NA_WORDS:
         return Coerced(NAN, "", "", "not_applicable", f"{s!r} read as not applicable: no figure")
@@ -318,7 +339,7 @@ def _parse_number_text(text: str, kind: str) -> tuple[float, bool, str] | Coerce
 def _coerce_bool(cell: object, raw: str) -> Coerced:
     if isinstance(cell, bool):
         return Coerced(1.0 if cell else 0.0, "", raw)
-    word = _SPACES.sub(" ", raw).strip().lower()
+    word = _squeeze(raw).lower()
     if word in _TRUE_WORDS:
         return Coerced(1.0, "", raw)
     if word in _FALSE_WORDS:
@@ -334,12 +355,13 @@ def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
     (a field's choices are the same tuple for every return, so this is worked out once)."""
     keys: dict[str, str] = {}
     for choice in choices:
-        keys.setdefault(_SPACES.sub(" ", choice).strip().casefold(), choice)
+        keys.setdefault(_squeeze(choice).casefold(), choice)
     return keys
 
 
-def _coerce_choice(cell: object, raw: str, choices: tuple[str, ...]) -> Coerced:
-    wanted = _SPACES.sub(" ", raw).strip().casefold()
+def _coerce_choice(squeezed: str, raw: str, choices: tuple[str, ...]) -> Coerced:
+    """``squeezed`` is ``raw`` with its spaces squeezed and stripped."""
+    wanted = squeezed.casefold()
     choice = _choice_keys(tuple(choices)).get(wanted)
     if choice is not None:
         return Coerced(NAN, choice, raw)
@@ -360,7 +382,7 @@ def _coerce_date(cell: object, raw: str, date1904: bool) -> Coerced:
         return _date_from_serial(float(cell), raw, date1904)
     if not isinstance(cell, str):
         return _unreadable(raw, "a date")
-    s = _SPACES.sub(" ", cell).strip()
+    s = _squeeze(cell)
     if s.lower() in _NA_WORDS:
         return Coerced(NAN, "", raw, "not_applicable", f"{s!r} read as not applicable: no date")
     m = _ISO_DATE.fullmatch(s)
@@ -386,7 +408,7 @@ def _coerce_date(cell: object, raw: str, date1904: bool) -> Coerced:
         return _checked_date(year, month, day, raw, note)
     cleaned = s.replace(",", " ").replace(".", " ")
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned, flags=re.IGNORECASE)
-    cleaned = _SPACES.sub(" ", cleaned).strip()
+    cleaned = _squeeze(cleaned)
     for fmt in _NAMED_DATE_FORMATS:
         try:
             return Coerced(NAN, dt.datetime.strptime(cleaned, fmt).date().isoformat(), raw)
@@ -421,6 +443,8 @@ def _checked_date(year: int, month: int, day: int, raw: str, note: str) -> Coerc
 
 
 def _date_from_serial(serial: float, raw: str, date1904: bool) -> Coerced:
+    if not math.isfinite(serial):  # "1e400" or a cell cached as inf: no day to count to
+        return _unreadable(raw, "a date")
     if serial.is_integer() and 1900 <= serial <= 2100:
         return Coerced(
             NAN,

@@ -32,10 +32,10 @@ import python_calamine
 from ..tables.catalogue import VALUES
 from ..templates.spec import SERVICES, TEMPLATE_KIND, TEMPLATE_SHEET, Field, Table, TemplateSpec
 from .archive import DEFAULT_LIMITS, ArchiveLimits, check_archive
-from .coerce import PERCENT_WHOLE_FROM, CellError, Coerced, coerce, is_blank, raw_text
+from .coerce import PERCENT_WHOLE_FROM, CellError, Coerced, coerce, float_text, is_blank, raw_text
 from .issues import Issue, Rejected
 from .layout import TemplateLayout, layout_for
-from .locate import WorkbookMap, cell_ref, map_workbook
+from .locate import WorkbookMap, cell_ref, column_letters, map_workbook
 from .text import norm_label
 from .versions import rename_map, resolve_spec
 
@@ -113,7 +113,9 @@ class _Cells:
         return grid
 
     def get(self, sheet: str, row: int, col: int) -> object:
-        grid = self.grid(sheet)
+        grid = self._grids.get(sheet)
+        if grid is None:
+            grid = self.grid(sheet)
         if row < 0 or row >= len(grid):
             return None
         cells = grid[row]
@@ -403,12 +405,109 @@ class _Context:
         return self.labels
 
     def out_id(self, id: str, table: str = "") -> str:
-        if not self.renames:
-            return id
-        if table:
-            key = f"{table}.{id}"
-            return self.renames.get(key, key).split(".", 1)[-1]
-        return self.renames.get(id, id)
+        return _out_id(self.renames, id, table)
+
+
+def _out_id(renames: dict[str, str], id: str, table: str = "") -> str:
+    """The id a field, table or column (of ``table``) of an older version has today."""
+    if not renames:
+        return id
+    if table:
+        key = f"{table}.{id}"
+        return renames.get(key, key).split(".", 1)[-1]
+    return renames.get(id, id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    """One input (a single field or a table column) of a template version, with what reading
+    it needs worked out once per version: its id in the output (carried forward through the
+    renames), the defined name it is looked up by, and the cell where the template puts it
+    (None for a table column, or when the layout is unknown) with its A1 reference."""
+
+    field: Field
+    out_id: str
+    name: str
+    place: tuple[str, int, int] | None = None
+    ref: str = ""
+    any_number: bool = False
+    """Every finite number is read as itself (money and number fields: :func:`_plainly_read`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _TablePlan:
+    """A table of a template version: its id in the output, its columns by id, and the
+    labels that end it when typed in a row below it (any field, table or section label of
+    the template other than its own column headers)."""
+
+    table: Table
+    out_id: str
+    columns: dict[str, _Input]
+    end_labels: frozenset[str]
+    last_header: dict = field(default_factory=dict)
+    """The columns matched for the header row last seen (:func:`_columns_read`)."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How returns made from one template version are read, worked out on first use
+    (:func:`_plan_of`) rather than again for every return and cell."""
+
+    spec: TemplateSpec
+    layout: TemplateLayout | None
+    renames: dict[str, str]
+    singles: tuple[_Input, ...]
+    tables: tuple[_TablePlan, ...]
+    details: tuple[_Input, ...]
+    """The inputs whose text is also kept on the :class:`ReturnResult` (:data:`_DETAILS`)."""
+
+
+_DETAILS = ("service_name", "registration_number", "period_start", "period_end")
+"""Fields whose text a :class:`ReturnResult` also keeps, as an attribute of the same name."""
+
+_PLANS: dict[tuple[str, str], _Plan] = {}
+"""The plan of each (service, version) read so far: a handful, one per template version."""
+
+
+def _plan_of(spec: TemplateSpec) -> _Plan:
+    """The (remembered) plan of a spec; made again when the spec or its renames differ from
+    those it was made for (a spec registered anew under the same version)."""
+    renames = rename_map(spec.service, spec.version)
+    plan = _PLANS.get((spec.service, spec.version))
+    if plan is None or plan.spec is not spec or plan.renames != renames:
+        plan = _make_plan(spec, renames)
+        _PLANS[(spec.service, spec.version)] = plan
+    return plan
+
+
+def _make_plan(spec: TemplateSpec, renames: dict[str, str]) -> _Plan:
+    try:
+        layout = layout_for(spec)
+    except ImportError:  # no writer available: fields can still be read by name
+        layout = None
+
+    singles = []
+    for f in spec.fields():
+        place = layout.place(f.id) if layout is not None else None
+        cell, ref = None, ""
+        if place is not None:
+            cell = (place.sheet, place.label_row, place.label_col + place.col_offset)
+            ref = cell_ref(cell[1], cell[2])
+        singles.append(
+            _Input(f, _out_id(renames, f.id), f.id.casefold(), cell, ref, _any_number(f))
+        )
+    tables = []
+    for table in spec.tables():
+        table_out = _out_id(renames, table.id)
+        columns = {
+            c.id: _Input(c, _out_id(renames, c.id, table_out), "", None, "", _any_number(c))
+            for c in table.columns
+        }
+        own_headers = {norm_label(c.label) for c in table.columns}
+        known = layout.known_labels if layout is not None else frozenset()
+        tables.append(_TablePlan(table, table_out, columns, known - own_headers))
+    details = tuple(i for i in singles if i.field.id in _DETAILS)
+    return _Plan(spec, layout, renames, tuple(singles), tuple(tables), details)
 
 
 def _read_template(
@@ -424,13 +523,8 @@ def _read_template(
     result.service = spec.service
     result.template_version = version
     result.located_by = located_by
-    try:
-        layout = layout_for(spec)
-    except ImportError:  # no writer available: fields can still be read by name
-        layout = None
-    ctx = _Context(
-        result, spec, version, cells, wmap, layout, rename_map(spec.service, spec.version), limits
-    )
+    plan = _plan_of(spec)
+    ctx = _Context(result, spec, version, cells, wmap, plan.layout, plan.renames, limits)
     if located_by == "labels":
         result.issues.append(
             Issue(
@@ -441,30 +535,25 @@ def _read_template(
                 return_id=result.return_id,
             )
         )
-    located = [(f, _locate_field(ctx, f)) for f in spec.fields()]
-    for f, where in located:  # provider first, so every row and issue carries the name
-        if f.id == "provider_name" and where is not None:
+    located = _locate_singles(ctx, plan.singles)
+    for i, where in located:  # provider first, so every row and issue carries the name
+        if i.field.id == "provider_name" and where is not None:
             cell = cells.get(*where)
             if not is_blank(cell):
                 result.provider = raw_text(cell)[: limits.max_text_length].strip()
-    for f, where in located:
-        out = ctx.out_id(f.id)
+    for i, where in located:
         if where is None:
-            ctx.singles[out] = ReadCell(f, None)
+            ctx.singles[i.out_id] = ReadCell(i.field, None)
             continue
         sheet, r, c = where
-        ctx.singles[out] = _take(ctx, f, "", 0, sheet, r, c, cells.get(sheet, r, c))
-    for table in spec.tables():
-        ctx.tables[ctx.out_id(table.id)] = _read_table(ctx, table)
-    for f, read in ((r.field, r) for r in ctx.singles.values()):
-        if f.id == "service_name" and read.got is not None:
-            result.service_name = read.got.text
-        elif f.id == "registration_number" and read.got is not None:
-            result.registration_number = read.got.text
-        elif f.id == "period_start" and read.got is not None:
-            result.period_start = read.got.text
-        elif f.id == "period_end" and read.got is not None:
-            result.period_end = read.got.text
+        ref = i.ref if where is i.place else cell_ref(r, c)
+        ctx.singles[i.out_id] = _take(ctx, i, "", 0, sheet, r, c, ref, cells.get(sheet, r, c))
+    for table in plan.tables:
+        ctx.tables[table.out_id] = _read_table(ctx, table)
+    for i in plan.details:
+        read = ctx.singles.get(i.out_id)
+        if read is not None and read.field is i.field and read.got is not None:
+            setattr(result, i.field.id, read.got.text)
     check_return(result, spec, ctx.singles, ctx.tables, wage_floors)
     if ctx.truncated:
         shown = ", ".join(ctx.truncated[:10]) + (", ..." if len(ctx.truncated) > 10 else "")
@@ -479,6 +568,30 @@ def _read_template(
             -1,
             "",
         )
+
+
+def _locate_singles(
+    ctx: _Context, inputs: tuple[_Input, ...]
+) -> list[tuple[_Input, tuple[str, int, int] | None]]:
+    """Where to read each single input: the cell its defined name points to when that is
+    where the template puts it and the name covers that one cell (almost every input of
+    every return: one loop tells them), else wherever :func:`_locate_field` finds it."""
+    names, spans, sheet_named = ctx.wmap.names, ctx.wmap.spans, ctx.cells.sheet
+    located = []
+    for i in inputs:
+        hit, place = names.get(i.name), i.place
+        if (
+            hit is not None
+            and place is not None
+            and hit[1] == place[1]
+            and hit[2] == place[2]
+            and sheet_named(hit[0]) == place[0]
+            and not (spans and i.name in spans)
+        ):
+            located.append((i, place))
+        else:
+            located.append((i, _locate_field(ctx, i.field)))
+    return located
 
 
 def _locate_field(ctx: _Context, f: Field) -> tuple[str, int, int] | None:
@@ -598,33 +711,28 @@ def _issue(ctx: _Context, code: str, message: str, f: str, sheet: str, r: int, c
 
 
 def _take(
-    ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
-) -> ReadCell:
-    """Coerce one cell; record its tidy row and any coercion issue."""
-    if cell is None or cell == "":
-        return ReadCell(f, None, sheet, r, c)
-    if type(cell) is float and math.isfinite(cell) and _plainly_read(f.kind, cell):
-        return _take_number(ctx, f, table, row_no, sheet, r, c, cell)
-    if is_blank(cell):
-        return ReadCell(f, None, sheet, r, c)
-    if type(cell) is str and len(cell) > ctx.limits.max_text_length:
-        cell = cell[: ctx.limits.max_text_length]
-        ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
-    got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
-    field_id = ctx.out_id(f.id, table)
-    if got.code and not (got.code == "not_applicable" and f.required):
-        where = f"{table} row {row_no}, {f.label}" if table else f.label
-        _issue(ctx, got.code, f"{where}: {got.message}", field_id, sheet, r, c, got.raw)
-    _add_value(ctx, table, row_no, field_id, got, f.unit, sheet, r, c)
-    return ReadCell(f, got, sheet, r, c)
+    ctx: _Context, i: _Input, table: str, row_no: int, sheet: str, r: int, c: int, ref: str,
+    cell: object,
+) -> ReadCell:  # fmt: skip
+    """Coerce one cell (row ``r``, column ``c``, ``ref`` in A1 style, which the caller makes
+    cheaply); record its tidy row (:data:`~costofcare.tables.catalogue.VALUES`, in its column
+    order) and any coercion issue.
 
-
-def _add_value(
-    ctx: _Context, table: str, row_no: int, field_id: str, got: Coerced, unit: str,
-    sheet: str, r: int, c: int,
-) -> None:  # fmt: skip
-    """One row of the values table (:data:`~costofcare.tables.catalogue.VALUES`, in its
-    column order) for a value read from ``sheet`` row ``r``, column ``c``."""
+    Most cells hold a finite number that :func:`_plainly_read` lets through: no rule changes
+    it and no issue can arise, so it is read as itself without :func:`coerce`."""
+    f = i.field
+    if (
+        type(cell) is float
+        and math.isfinite(cell)
+        and (i.any_number or _plainly_read(f.kind, cell))
+    ):
+        got = Coerced(cell, "", float_text(cell))
+    elif cell is None or cell == "":
+        return ReadCell(f, None, sheet, r, c)
+    else:
+        got = _coerce_cell(ctx, i, table, row_no, sheet, r, c, cell)
+        if got is None:
+            return ReadCell(f, None, sheet, r, c)
     result = ctx.result
     result.values.append(
         (
@@ -634,16 +742,40 @@ def _add_value(
             ctx.version,
             table,
             row_no,
-            field_id,
+            i.out_id,
             got.value,
             got.text,
-            unit,
+            f.unit,
             result.file,
             sheet,
-            cell_ref(r, c),
+            ref,
             got.raw,
         )
     )
+    return ReadCell(f, got, sheet, r, c)
+
+
+def _coerce_cell(
+    ctx: _Context, i: _Input, table: str, row_no: int, sheet: str, r: int, c: int, cell: object
+) -> Coerced | None:
+    """:func:`_take` for any other cell: None when it is blank, else what :func:`coerce`
+    reads (text cut to the length limit first), with its issue recorded."""
+    if is_blank(cell):
+        return None
+    f = i.field
+    if type(cell) is str and len(cell) > ctx.limits.max_text_length:
+        cell = cell[: ctx.limits.max_text_length]
+        ctx.truncated.append(f"{sheet}!{cell_ref(r, c)}")
+    got = coerce(cell, f.kind, choices=f.choices, date1904=ctx.wmap.date1904)
+    if got.code and not (got.code == "not_applicable" and f.required):
+        where = f"{table} row {row_no}, {f.label}" if table else f.label
+        _issue(ctx, got.code, f"{where}: {got.message}", i.out_id, sheet, r, c, got.raw)
+    return got
+
+
+def _any_number(f: Field) -> bool:
+    """True when :func:`_plainly_read` lets every finite number of the field through."""
+    return f.kind in _PLAIN_NUMBER_KINDS
 
 
 def _plainly_read(kind: str, cell: float) -> bool:
@@ -659,20 +791,6 @@ def _plainly_read(kind: str, cell: float) -> bool:
     return False
 
 
-def _take_number(
-    ctx: _Context, f: Field, table: str, row_no: int, sheet: str, r: int, c: int, cell: float
-) -> ReadCell:
-    """:func:`_take` for its common case, a finite number read as itself
-    (:func:`_plainly_read`): no rule changes it and no issue can arise, so the row is built
-    directly (``raw`` as :func:`~costofcare.ingest.coerce.raw_text` writes a float, the
-    cell as :func:`~costofcare.ingest.locate.cell_ref`)."""
-    raw = str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell)
-    got = Coerced(cell, "", raw)
-    field_id = ctx.out_id(f.id, table) if ctx.renames else f.id
-    _add_value(ctx, table, row_no, field_id, got, f.unit, sheet, r, c)
-    return ReadCell(f, got, sheet, r, c)
-
-
 @dataclass
 class _TableSpot:
     """Where a table's header row is and how it was found."""
@@ -685,7 +803,8 @@ class _TableSpot:
     by_label: bool
 
 
-def _read_table(ctx: _Context, table: Table) -> ReadTable:
+def _read_table(ctx: _Context, plan: _TablePlan) -> ReadTable:
+    table = plan.table
     spot = _locate_table(ctx, table)
     if spot is None:
         _issue(
@@ -693,7 +812,7 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
             "table_not_found",
             f"table {table.label!r} ({table.id}) was found neither by name nor by its "
             "header row; its rows were not read",
-            ctx.out_id(table.id),
+            plan.out_id,
             "",
             -1,
             -1,
@@ -702,13 +821,34 @@ def _read_table(ctx: _Context, table: Table) -> ReadTable:
         return ReadTable(table, found=False)
     grid = ctx.cells.grid(spot.sheet)
     header = grid[spot.header_row] if spot.header_row < len(grid) else []
-    columns, unknown = _match_columns(table, header, spot)
-    matched = {col.id for col in columns.values()}
-    missing = tuple(col.id for col in table.columns if col.id not in matched)
+    inputs, unknown, missing = _columns_read(plan, header, spot)
     out = ReadTable(table, sheet=spot.sheet, missing_columns=missing)
     _report_layout(ctx, table, spot, missing)
-    _read_rows(ctx, table, spot, grid, header, columns, unknown, out)
+    _read_rows(ctx, plan, spot, grid, header, inputs, unknown, out)
     return out
+
+
+def _columns_read(
+    plan: _TablePlan, header: list, spot: _TableSpot
+) -> tuple[list[tuple[int, str, _Input]], list[int], tuple[str, ...]]:
+    """(each grid column read, with its letters and its template column), the grid columns
+    whose header the template does not know, and the ids of the template columns not found.
+
+    A batch of returns made from one template shares its header rows, so the answer for a
+    header row of plain text is kept until another header row is seen (never changed: the
+    caller only reads it)."""
+    key = _header_key(header[spot.first_col : spot.last_col + 1], spot)
+    found = plan.last_header.get(key) if key is not None else None
+    if found is None:
+        columns, unknown = _match_columns(plan.table, header, spot)
+        matched = {col.id for col in columns.values()}
+        missing = tuple(col.id for col in plan.table.columns if col.id not in matched)
+        inputs = [(c, column_letters(c), plan.columns[col.id]) for c, col in columns.items()]
+        found = (inputs, unknown, missing)
+        if key is not None:
+            plan.last_header.clear()
+            plan.last_header[key] = found
+    return found
 
 
 def _locate_table(ctx: _Context, table: Table) -> _TableSpot | None:
@@ -722,6 +862,14 @@ def _locate_table(ctx: _Context, table: Table) -> _TableSpot | None:
         return None
     sheet, header_row, first_col, last_col = found
     return _TableSpot(sheet, header_row, first_col, last_col, -1, True)
+
+
+def _header_key(span: list, spot: _TableSpot) -> tuple | None:
+    """What the columns matched for a header row depend on, when its cells are all text;
+    else None (a number and a boolean can be equal as keys yet read differently)."""
+    if all(type(v) is str for v in span):
+        return (spot.first_col, spot.last_col, *span)
+    return None
 
 
 def _match_columns(
@@ -772,40 +920,45 @@ def _report_layout(ctx: _Context, table: Table, spot: _TableSpot, missing: tuple
 
 
 def _row_ends_table(
-    grid: list[list], r: int, spot: _TableSpot, stop: frozenset, own_headers: set
+    grid: list[list], r: int, spot: _TableSpot, end_labels: frozenset
 ) -> bool | None:
     """True when row ``r`` ends the table, None when it is a blank row to skip, else False."""
     span = grid[r][spot.first_col : spot.last_col + 1]
     inside = not spot.by_label and r <= spot.last_row
-    if all(is_blank(v) for v in span):
+    if _all_blank(span):
         if inside or (spot.by_label and not _ends_block(grid, r, spot.first_col, spot.last_col)):
             return None
         return True
     if not inside:
         labels_here = {norm_label(v) for v in span if isinstance(v, str)}
-        if labels_here & (stop - own_headers):
+        if labels_here & end_labels:
             return True
     return False
 
 
+def _all_blank(cells: list) -> bool:
+    """True when every cell is blank (:func:`~costofcare.ingest.coerce.is_blank`); the cell
+    reader gives "" for an empty cell, so a blank row is mostly told by one count."""
+    return cells.count("") == len(cells) or all(is_blank(v) for v in cells)
+
+
 def _read_rows(
     ctx: _Context,
-    table: Table,
+    plan: _TablePlan,
     spot: _TableSpot,
     grid: list[list],
     header: list,
-    columns: dict[int, Field],
+    inputs: list[tuple[int, str, _Input]],
     unknown: list[int],
     out: ReadTable,
 ) -> None:
-    """Read each row below the header until the table ends, into ``out.rows``."""
-    table_out = ctx.out_id(table.id)
-    stop = ctx.layout.known_labels if ctx.layout is not None else frozenset()
-    own_headers = {norm_label(c.label) for c in table.columns}
+    """Read each row below the header until the table ends, into ``out.rows``; ``inputs``
+    gives each grid column read, its letters and its template column."""
+    table, table_out = plan.table, plan.out_id
     unknown_seen: set[int] = set()
     below = 0
     for r in range(spot.header_row + 1, len(grid)):
-        ends = _row_ends_table(grid, r, spot, stop, own_headers)
+        ends = _row_ends_table(grid, r, spot, plan.end_labels)
         if ends is None:
             continue
         if ends:
@@ -815,7 +968,7 @@ def _read_rows(
         if not spot.by_label and r > spot.last_row:
             below += 1
             if below > ctx.limits.max_rows_below_table:
-                _rows_not_read(ctx, table, spot, grid, r, stop, own_headers)
+                _rows_not_read(ctx, plan, spot, grid, r)
                 break
             _issue(
                 ctx,
@@ -828,11 +981,11 @@ def _read_rows(
                 "",
             )
         read: dict[str, ReadCell] = {}
-        for c, col in columns.items():
+        number = str(r + 1)  # the row's part of each cell's A1 reference
+        for c, letters, i in inputs:
             cell = row[c] if c < len(row) else None
-            read[ctx.out_id(col.id, table_out)] = _take(
-                ctx, col, table_out, row_no, spot.sheet, r, c, cell
-            )
+            ref = letters + number
+            read[i.out_id] = _take(ctx, i, table_out, row_no, spot.sheet, r, c, ref, cell)
         for c in unknown:
             cell = row[c] if c < len(row) else None
             if c not in unknown_seen and not is_blank(cell):
@@ -853,18 +1006,12 @@ def _read_rows(
 
 
 def _rows_not_read(
-    ctx: _Context,
-    table: Table,
-    spot: _TableSpot,
-    grid: list[list],
-    first: int,
-    stop: frozenset,
-    own_headers: set,
+    ctx: _Context, plan: _TablePlan, spot: _TableSpot, grid: list[list], first: int
 ) -> None:
     """One ``rows_not_read`` warning for the rows below a table beyond the limit."""
     left = 0
     for r in range(first, len(grid)):
-        ends = _row_ends_table(grid, r, spot, stop, own_headers)
+        ends = _row_ends_table(grid, r, spot, plan.end_labels)
         if ends:
             break
         left += ends is False
@@ -872,9 +1019,9 @@ def _rows_not_read(
     _issue(
         ctx,
         "rows_not_read",
-        f"{left:,} more row(s) typed below the end of table {table.label!r} were not read: "
-        f"over the limit of {limit:,} rows read below a table",
-        ctx.out_id(table.id),
+        f"{left:,} more row(s) typed below the end of table {plan.table.label!r} were not "
+        f"read: over the limit of {limit:,} rows read below a table",
+        plan.out_id,
         spot.sheet,
         first,
         spot.first_col,
@@ -885,7 +1032,7 @@ def _rows_not_read(
 def _ends_block(grid: list[list], r: int, first_col: int, last_col: int) -> bool:
     """True when the rows from ``r`` are blank to the end or for 3 rows in a row."""
     for rr in range(r, min(r + 3, len(grid))):
-        if not all(is_blank(v) for v in grid[rr][first_col : last_col + 1]):
+        if not _all_blank(grid[rr][first_col : last_col + 1]):
             return False
     return True
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from ..errors import ParameterError
 from ..money import WEEKS_PER_YEAR
 from ..templates.spec import COST_GROUP_CATEGORY, Field, TemplateSpec
+from .coerce import NUMERIC_KINDS, Coerced
 from .issues import Issue
 
 STAFF_TABLE = "staff_roles"
@@ -163,6 +164,8 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
     for fid, read in singles.items():
         f = read.field
         got = read.got
+        if got is not None and _quiet(f, got):
+            continue  # almost every field: nothing to say, so no message is built
         if got is None or not got.ok:
             if f.required and (got is None or got.code in ("", "not_applicable")):
                 if read.row < 0:
@@ -182,8 +185,8 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
             if all(rc.got is None for rc in cells.values()):
                 continue
             for cid, rc in cells.items():
-                f = rc.field
-                if rc.got is not None and rc.got.ok and _within(f, rc.got.value):
+                f, got = rc.field, rc.got
+                if got is not None and _quiet(f, got):
                     continue  # almost every cell: nothing to say, so no message is built
                 where = f"{rt.table.label} row {row_no}: {f.label}"
                 if rc.got is None or not rc.got.ok:
@@ -212,17 +215,21 @@ def check_return(result, spec: TemplateSpec, singles: dict, tables: dict, wage_f
     _check_return_rate(add, singles, tables, value)
 
 
-def _within(f: Field, value: float) -> bool:
-    """True when :func:`_bounds` has nothing to say about ``value``."""
-    return (
-        math.isnan(value)
-        or not f.numeric
-        or (
-            (f.min is None or value >= f.min)
-            and (f.max is None or value <= f.max)
-            and (f.warn_min is None or value >= f.warn_min)
-            and (f.warn_max is None or value <= f.warn_max)
-        )
+def _quiet(f: Field, got: Coerced) -> bool:
+    """True for a cell read that needs no issue about being required or out of bounds: text
+    that was read, or a number :func:`_bounds` has nothing to say about.
+
+    Asked first of every cell, so written for speed: a number (not NaN) means a value was
+    read (``got.ok``), NaN means one was only if text was; ``f.kind`` is tested as
+    ``f.numeric`` does, without the property call."""
+    value = got.value
+    if math.isnan(value):
+        return got.text != ""
+    return f.kind not in NUMERIC_KINDS or (
+        (f.min is None or value >= f.min)
+        and (f.max is None or value <= f.max)
+        and (f.warn_min is None or value >= f.warn_min)
+        and (f.warn_max is None or value <= f.warn_max)
     )
 
 
@@ -355,8 +362,9 @@ def _check_wage_floor(add, result, singles: dict, tables: dict, wage_floors: Wag
 
 
 def _read_number(rc) -> float:
-    """The number read from a cell, or NaN when none was."""
-    if rc is None or rc.got is None or not rc.got.ok:
+    """The number read from a cell, or NaN when none was (a value that is not ``ok`` is
+    NaN already)."""
+    if rc is None or rc.got is None:
         return math.nan
     return rc.got.value
 
@@ -411,8 +419,10 @@ def _costs_before_return_annual(singles: dict, tables: dict) -> float:
                     heading = cells.get(other_heading)
                     text = heading.got.text if heading is not None and heading.got else ""
                     category = COST_GROUP_CATEGORY.get(text, "non_staffing")
+                if category is None or category == "return":
+                    continue  # most columns (hours, rates, headings) are not a cost
                 amount = _read_number(rc)
-                if category not in (None, "return") and not math.isnan(amount):
+                if not math.isnan(amount):
                     total += amount
     return total
 
@@ -521,22 +531,21 @@ def _check_frontline(add, service: str, singles: dict, staff, value: dict) -> No
 def _check_gross_pay(add, staff) -> None:
     """A staffing row's gross pay is at least paid hours a week x weeks a year x basic pay."""
     for row_no, cells in staff.rows:
-        got = {
-            k: c.got.value
-            for k, c in cells.items()
-            if c.got is not None and not math.isnan(c.got.value)
-        }
-        if {"annual_gross_pay", "paid_hours_per_week", "basic_rate_per_hour"} <= got.keys():
-            floor_pay = got["paid_hours_per_week"] * WEEKS_PER_YEAR * got["basic_rate_per_hour"]
-            if got["annual_gross_pay"] < floor_pay * (1 - TOTALS_TOLERANCE * 2):
-                add(
-                    "totals_mismatch",
-                    f"{staff.table.label} row {row_no}: gross pay "
-                    f"£{got['annual_gross_pay']:,.2f} is less than paid hours a week × "
-                    f"{WEEKS_PER_YEAR:.2f} weeks × basic pay per hour (£{floor_pay:,.2f})",
-                    "annual_gross_pay",
-                    cells["annual_gross_pay"],
-                )
+        gross = _read_number(cells.get("annual_gross_pay"))
+        hours = _read_number(cells.get("paid_hours_per_week"))
+        rate = _read_number(cells.get("basic_rate_per_hour"))
+        if math.isnan(gross) or math.isnan(hours) or math.isnan(rate):
+            continue
+        floor_pay = hours * WEEKS_PER_YEAR * rate
+        if gross < floor_pay * (1 - TOTALS_TOLERANCE * 2):
+            add(
+                "totals_mismatch",
+                f"{staff.table.label} row {row_no}: gross pay £{gross:,.2f} is less than paid "
+                f"hours a week × {WEEKS_PER_YEAR:.2f} weeks × basic pay per hour "
+                f"(£{floor_pay:,.2f})",
+                "annual_gross_pay",
+                cells["annual_gross_pay"],
+            )
 
 
 def _check_residents(add, singles: dict, value: dict) -> None:
