@@ -97,3 +97,40 @@ def pytest_collection_modifyitems(config, items):
         slow_fixture = any(f in getattr(item, "fixturenames", ()) for f in SLOW_FIXTURES)
         if slow_marker or slow_fixture:
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def older_home_care(monkeypatch):
+    """A home care template 2025.1, registered for the test, in which today's
+    ``contact_hours_per_week`` was called ``hours_delivered_per_week`` (and the rename
+    declared), as an older version a provider may still fill in; returns its spec."""
+    import dataclasses
+
+    from costofcare.ingest import versions as ingest_versions
+    from costofcare.templates import spec as spec_module
+
+    latest = spec_module.get_spec("home_care")
+
+    def rename(item):
+        if getattr(item, "id", "") == "contact_hours_per_week":
+            return dataclasses.replace(item, id="hours_delivered_per_week")
+        return item
+
+    sheets = tuple(
+        dataclasses.replace(
+            sh,
+            sections=tuple(
+                dataclasses.replace(sec, items=tuple(rename(i) for i in sec.items))
+                for sec in sh.sections
+            ),
+        )
+        for sh in latest.sheets
+    )
+    older = dataclasses.replace(latest, version="2025.1", sheets=sheets)
+    monkeypatch.setitem(spec_module._REGISTRY["home_care"], "2025.1", older)
+    monkeypatch.setitem(
+        ingest_versions.FIELD_RENAMES,
+        "home_care",
+        {"2026.1": {"hours_delivered_per_week": "contact_hours_per_week"}},
+    )
+    return older

@@ -22,7 +22,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from costofcare.ingest import reader
-from costofcare.ingest import versions as ingest_versions
 from costofcare.ingest.coerce import (
     CellError,
     Coerced,
@@ -34,7 +33,6 @@ from costofcare.ingest.coerce import (
 )
 from costofcare.ingest.fill import ReturnFiller, example_return
 from costofcare.ingest.reader import ReturnResult, _plainly_read, read_return
-from costofcare.templates import spec as spec_module
 from costofcare.templates.spec import get_spec
 
 KINDS = ("money", "number", "integer", "percent", "text", "date", "choice", "bool")
@@ -274,34 +272,12 @@ def test_awkward_returns_read_the_same_without_the_short_cuts(awkward_returns, m
     assert {"unreadable_value", "name_mismatch", "located_by_label", "unknown_column"} <= codes
 
 
-def test_an_older_version_with_renames_reads_the_same_without_the_short_cuts(tmp_path, monkeypatch):
-    latest = get_spec("home_care")
-
-    def rename(item):
-        if getattr(item, "id", "") == "contact_hours_per_week":
-            return dataclasses.replace(item, id="hours_delivered_per_week")
-        return item
-
-    sheets = tuple(
-        dataclasses.replace(
-            sh,
-            sections=tuple(
-                dataclasses.replace(sec, items=tuple(rename(i) for i in sec.items))
-                for sec in sh.sections
-            ),
-        )
-        for sh in latest.sheets
-    )
-    older = dataclasses.replace(latest, version="2025.1", sheets=sheets)
-    monkeypatch.setitem(spec_module._REGISTRY["home_care"], "2025.1", older)
-    monkeypatch.setitem(
-        ingest_versions.FIELD_RENAMES,
-        "home_care",
-        {"2026.1": {"hours_delivered_per_week": "contact_hours_per_week"}},
-    )
+def test_an_older_version_with_renames_reads_the_same_without_the_short_cuts(
+    older_home_care, tmp_path, monkeypatch
+):
     values, tables = example_return("home_care", seed=5, table_rows=3)
     values["hours_delivered_per_week"] = values.pop("contact_hours_per_week")
-    path = ReturnFiller(older).fill(tmp_path / "old.xlsx", values, tables)
+    path = ReturnFiller(older_home_care).fill(tmp_path / "old.xlsx", values, tables)
     quick = _read_all([path])
     assert "contact_hours_per_week" in {row[6] for row in quick[0][1]}
     _without_short_cuts(monkeypatch)

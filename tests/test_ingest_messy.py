@@ -1,17 +1,14 @@
 """What providers really do: messy values, inserted rows, renamed sheets, returns pasted
 into a blank workbook, older template versions, duplicates; and the checks on values."""
 
-import dataclasses
 import datetime as dt
 import math
 
 import openpyxl
 import pytest
 
-from costofcare.ingest import versions as ingest_versions
 from costofcare.ingest.batch import ingest_files
 from costofcare.ingest.fill import ReturnFiller, example_return
-from costofcare.templates import spec as spec_module
 from costofcare.templates.spec import get_spec
 
 
@@ -252,36 +249,11 @@ def test_two_returns_for_the_same_provider_are_flagged_not_merged(fillers, tmp_p
 
 
 def test_an_older_template_version_is_read_and_renamed_fields_mapped(
-    fillers, tmp_path, monkeypatch
+    fillers, tmp_path, older_home_care
 ):
-    latest = get_spec("home_care")
-
-    # Build a 2025.1 spec in which 'contact_hours_per_week' was called 'hours_delivered_per_week'.
-    def rename(item):
-        if getattr(item, "id", "") == "contact_hours_per_week":
-            return dataclasses.replace(item, id="hours_delivered_per_week")
-        return item
-
-    sheets = tuple(
-        dataclasses.replace(
-            sh,
-            sections=tuple(
-                dataclasses.replace(sec, items=tuple(rename(i) for i in sec.items))
-                for sec in sh.sections
-            ),
-        )
-        for sh in latest.sheets
-    )
-    older = dataclasses.replace(latest, version="2025.1", sheets=sheets)
-    monkeypatch.setitem(spec_module._REGISTRY["home_care"], "2025.1", older)
-    monkeypatch.setitem(
-        ingest_versions.FIELD_RENAMES,
-        "home_care",
-        {"2026.1": {"hours_delivered_per_week": "contact_hours_per_week"}},
-    )
     values, tables = clean_home_care()
     values["hours_delivered_per_week"] = values.pop("contact_hours_per_week")
-    path = ReturnFiller(older).fill(tmp_path / "old.xlsx", values, tables)
+    path = ReturnFiller(older_home_care).fill(tmp_path / "old.xlsx", values, tables)
     result = ingest_files([path], workers=1)
     assert result.returns.iloc[0]["template_version"] == "2025.1"
     assert value_of(result, "contact_hours_per_week").value == 200
