@@ -32,6 +32,16 @@ def refuse_unknown(keys: Iterable, allowed, describe: Callable[[str], str], list
             )
 
 
+def refuse_unknown_key(table: Iterable, known, where: str) -> None:
+    """Raise :class:`ConfigError` ``"<where>: unknown key 'x'; known: a, b"`` when ``table``
+    has a key not in ``known``, naming the first unknown key in sorted order."""
+    unknown = set(table) - set(known)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key {sorted(unknown)[0]!r}; known: {', '.join(sorted(known))}"
+        )
+
+
 def config_date(value, where: str) -> date:
     """A date from a TOML date, a datetime or ``"YYYY-MM-DD"``.
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..configtools import refuse_unknown_key
 from ..errors import ConfigError
 from ..money import round_half_up
 
@@ -97,10 +98,7 @@ class BandSet:
 
 def parse_band_set(table: Mapping, where: str) -> BandSet:
     """A :class:`BandSet` from its config table; ConfigError naming ``where`` and the key."""
-    unknown = set(table) - _SET_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}; known: "
-                          f"{', '.join(sorted(_SET_KEYS))}")  # fmt: skip
+    refuse_unknown_key(table, _SET_KEYS, where)
     name = str(table.get("name", "")).strip()
     if not name:
         raise ConfigError(f"{where}: 'name' is required")
@@ -127,10 +125,7 @@ def _number(value, where: str) -> float:
 def _band(table, where: str) -> Band:
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: a band is a table (label, from, below, rag)")
-    unknown = set(table) - _BAND_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}; known: "
-                          f"{', '.join(sorted(_BAND_KEYS))}")  # fmt: skip
+    refuse_unknown_key(table, _BAND_KEYS, where)
     if "from" not in table and "below" not in table:
         raise ConfigError(f"{where}: give 'from', 'below' or both")
     lower = _number(table["from"], f"{where}.from") if "from" in table else -math.inf

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..configtools import refuse_unknown_key
 from ..errors import ConfigError
 from .bands import BandSet, parse_band_set
 from .rag import RESULTS, RagRules, parse_rag
@@ -104,10 +105,7 @@ def _sustainability(raw) -> tuple[float, tuple[str, ...]]:
         return 0.0, ("red",)
     if not isinstance(raw, Mapping):
         raise ConfigError("[market].sustainability: a table (threshold, at_risk)")
-    unknown = set(raw) - _SUSTAINABILITY_KEYS
-    if unknown:
-        raise ConfigError(f"[market].sustainability: unknown key {sorted(unknown)[0]!r}; "
-                          f"known: {', '.join(sorted(_SUSTAINABILITY_KEYS))}")  # fmt: skip
+    refuse_unknown_key(raw, _SUSTAINABILITY_KEYS, "[market].sustainability")
     threshold = raw.get("threshold", 0.0)
     if (
         isinstance(threshold, bool)

@@ -24,6 +24,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..configtools import refuse_unknown_key
 from ..errors import ConfigError
 from .bands import BandSet
 
@@ -174,10 +175,7 @@ def _age(raw, where: str) -> float | None:
 def _rule(raw, where: str, missing: str) -> Rule:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: a rule is a table (indicator, red, amber, green)")
-    unknown = set(raw) - _RULE_KEYS
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}; known: "
-                          f"{', '.join(sorted(_RULE_KEYS))}")  # fmt: skip
+    refuse_unknown_key(raw, _RULE_KEYS, where)
     indicator = str(raw.get("indicator", "")).strip()
     if not indicator:
         raise ConfigError(f"{where}: 'indicator' is required")
